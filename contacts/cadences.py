@@ -1,0 +1,132 @@
+"""Standing contact cadences (C1–C3): for each pair, the last meeting and whether one is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max
+
+from contacts.models import (
+    AREA_KINDS,
+    Governance,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+)
+from hmicfrs_mou.access import holds, organisations_acted_for
+from hmicfrs_mou.deadlines import Computed, cadence_next_due
+from hmicfrs_mou.permissions import Perm
+
+# The MOU is dated 3 July 2025; a pair that has never met is counted from then.
+MOU_DATE = dt.date(2025, 7, 3)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    kind: MeetingKind
+    rule: str
+    months: int
+    requirement: str
+
+
+CADENCES: dict[str, Cadence] = {
+    MeetingKind.HMCI_APCC_CHAIR: Cadence(MeetingKind.HMCI_APCC_CHAIR, "C1", 3, "usually quarterly"),
+    MeetingKind.COO_APCC_CHIEF_EXECUTIVE: Cadence(
+        MeetingKind.COO_APCC_CHIEF_EXECUTIVE, "C1", 3, "regularly (taken as quarterly)"
+    ),
+    MeetingKind.HMI_PCC_FORMAL: Cadence(MeetingKind.HMI_PCC_FORMAL, "C2", 6, "at least twice a year"),
+    MeetingKind.OPCC_LIAISON: Cadence(MeetingKind.OPCC_LIAISON, "C3", 3, "at least once a quarter"),
+}
+
+
+@dataclass(frozen=True)
+class CadenceRow:
+    cadence: Cadence
+    subject: Organisation | None
+    label: str
+    last_held_on: dt.date | None
+    due: Computed
+    overdue: bool
+
+    @property
+    def kind_label(self) -> str:
+        return MeetingKind(self.cadence.kind).label
+
+
+def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
+    pairs: list[tuple[Cadence, Organisation | None, str]] = [
+        (CADENCES[MeetingKind.HMCI_APCC_CHAIR], None, "HMCI and the APCC chair"),
+        (
+            CADENCES[MeetingKind.COO_APCC_CHIEF_EXECUTIVE],
+            None,
+            "Chief operating officer and the APCC chief executive",
+        ),
+    ]
+    governance = (
+        Governance.objects.in_force(on)
+        .filter(area__kind__in=AREA_KINDS)
+        .select_related("area", "body")
+        .order_by("area__name")
+    )
+    governing_bodies = set()
+    for row in governance:
+        # C2 is between the HMI and the PCC; an FRS has one only where a PFCC or mayor governs it.
+        if row.pfcc_provisions_apply:
+            pairs.append(
+                (CADENCES[MeetingKind.HMI_PCC_FORMAL], row.area, f"HMI and {row.body.name} – {row.area.name}")
+            )
+            governing_bodies.add(row.body_id)
+    offices = Organisation.objects.filter(
+        kind=OrganisationKind.OPCC, parent_id__in=governing_bodies
+    ).order_by("name")
+    for office in offices:
+        pairs.append((CADENCES[MeetingKind.OPCC_LIAISON], office, f"Liaison lead and {office.name}"))
+    return pairs
+
+
+def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: Any) -> list:
+    if holds(user, Perm.VIEW_ALL_MEETING):
+        return pairs
+    if not holds(user, Perm.VIEW_ASSOCIATED_MEETING):
+        return []
+    acted_for = set(organisations_acted_for(user).values_list("pk", "kind"))
+    ids = {pk for pk, _ in acted_for}
+    national = any(kind == OrganisationKind.APCC for _, kind in acted_for)
+    governed = set(Governance.objects.in_force().filter(body_id__in=ids).values_list("area_id", flat=True))
+    visible = []
+    for cadence, subject, label in pairs:
+        if subject is None:
+            if national:
+                visible.append((cadence, subject, label))
+        elif subject.pk in ids or subject.pk in governed:
+            visible.append((cadence, subject, label))
+    return visible
+
+
+def cadence_rows(*, user: Any, on: dt.date) -> list[CadenceRow]:
+    """Every standing pair the user may see, with its last meeting and next due date, on a day.
+
+    Three queries whatever the number of meetings: the governance in force, the
+    offices, and one grouped query for every pair's last meeting.
+    """
+    pairs = _visible_pairs(_pairs(on), user)
+    last = {
+        (row["kind"], row["subject_id"]): row["last"]
+        for row in Meeting.objects.filter(held_on__lte=on)
+        .values("kind", "subject_id")
+        .annotate(last=Max("held_on"))
+        .order_by()
+    }
+    rows = []
+    for cadence, subject, label in pairs:
+        held = last.get((cadence.kind.value, subject.pk if subject else None))
+        if held is None:
+            due = cadence_next_due(MOU_DATE, cadence.months, rule=cadence.rule)
+            due = Computed(due.value, due.working.replace("last meeting", "no meeting recorded; MOU dated"))
+        else:
+            due = cadence_next_due(held, cadence.months, rule=cadence.rule)
+        rows.append(CadenceRow(cadence, subject, label, held, due, overdue=on > due.value))
+    return rows

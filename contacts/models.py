@@ -1,0 +1,427 @@
+"""The directory: organisations, who governs which area and when, people and their roles.
+
+Governance, appointments and assignments carry effective dates: the MOU's
+world changes (mayors took on PCC functions in 2024; PCCs are to be abolished
+in 2028), so "who governs this force" is always asked for a given day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class EffectiveQuerySet(models.QuerySet):
+    """Rows with `starts_on` (inclusive) and `ends_on` (exclusive), either open-ended."""
+
+    def in_force(self, on: dt.date | None = None) -> EffectiveQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+        )
+
+
+class EffectiveDated(models.Model):
+    starts_on = models.DateField(null=True, blank=True, help_text="Leave blank if from before records began.")
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="The first day it no longer applies. Leave blank if current."
+    )
+
+    objects = EffectiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return (self.starts_on is None or self.starts_on <= on) and (
+            self.ends_on is None or self.ends_on > on
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": "The end date must be after the start date."})
+
+
+class User(AbstractUser):
+    """A person who signs in. Their organisation and role come from appointments."""
+
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class OrganisationKind(models.TextChoices):
+    HMICFRS = "hmicfrs", "HMICFRS"
+    APCC = "apcc", "APCC"
+    POLICE_FORCE = "police_force", "Police force"
+    FIRE_RESCUE_SERVICE = "fire_rescue_service", "Fire and rescue service"
+    GOVERNING_BODY = "governing_body", "Governing body"
+    OPCC = "opcc", "Office of the PCC or equivalent"
+    PANEL = "panel", "Police (fire) and crime panel"
+    HOME_OFFICE = "home_office", "Home Office"
+    IOPC = "iopc", "IOPC"
+    COLLEGE_OF_POLICING = "college_of_policing", "College of Policing"
+
+
+AREA_KINDS = (OrganisationKind.POLICE_FORCE, OrganisationKind.FIRE_RESCUE_SERVICE)
+# The word for each kind of area in its address: /directory/forces/kent/, /directory/fire/kent/.
+AREA_URL_SLUGS = {OrganisationKind.POLICE_FORCE: "forces", OrganisationKind.FIRE_RESCUE_SERVICE: "fire"}
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def areas(self) -> OrganisationQuerySet:
+        """Forces and FRSs: the bodies HMICFRS inspects."""
+        return self.filter(kind__in=AREA_KINDS)
+
+
+class Organisation(models.Model):
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices, db_index=True)
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=300)
+    country = models.CharField(max_length=20, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="For an OPCC, the governing body whose office it is; for a panel, the body it scrutinises.",
+    )
+    authority_type = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    verified = models.BooleanField(
+        default=False, help_text="A consulted public source confirms this entry individually."
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="organisation_unique_kind_slug"),
+        ]
+        permissions: ClassVar = [
+            ("act_for_organisation", "Act for the organisation: see its records and work on its behalf"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """The directory page of a force or FRS (other organisations have none)."""
+        from django.urls import reverse
+
+        return reverse("contacts:area", kwargs={"kind_slug": AREA_URL_SLUGS[self.kind], "slug": self.slug})
+
+    @property
+    def public_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("public:area", kwargs={"kind_slug": AREA_URL_SLUGS[self.kind], "slug": self.slug})
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind in AREA_KINDS
+
+    @property
+    def is_force(self) -> bool:
+        return self.kind == OrganisationKind.POLICE_FORCE
+
+
+class OrganisationUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian direct foreign-key table: scope granted on an organisation."""
+
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class GovernanceModel(models.TextChoices):
+    PCC = "pcc", "Police and crime commissioner"
+    PFCC = "pfcc", "Police, fire and crime commissioner"
+    MAYOR = "mayor", "Mayor (PCC functions)"
+    CITY_OF_LONDON = "city_of_london", "City of London Police Authority"
+    FIRE_AUTHORITY = "fire_authority", "Fire and rescue authority"
+    MAYOR_FIRE = "mayor_fire", "Mayor (fire and rescue authority)"
+    COUNTY_COUNCIL = "county_council", "County or unitary council"
+
+
+# Governance models under which the MOU's PCC/PFCC provisions apply to the body
+# ("References to PFCCs include mayoral equivalents").
+PCC_EQUIVALENT_MODELS = (
+    GovernanceModel.PCC,
+    GovernanceModel.PFCC,
+    GovernanceModel.MAYOR,
+    GovernanceModel.CITY_OF_LONDON,
+)
+PFCC_EQUIVALENT_FIRE_MODELS = (GovernanceModel.PFCC, GovernanceModel.MAYOR_FIRE)
+
+
+class Governance(EffectiveDated):
+    """Who governs a force or FRS from when to when. A change closes one row and opens another."""
+
+    area = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="governance",
+        limit_choices_to={"kind__in": AREA_KINDS},
+    )
+    body = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="governs",
+        limit_choices_to={"kind": OrganisationKind.GOVERNING_BODY},
+    )
+    model = models.CharField(max_length=20, choices=GovernanceModel.choices)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["area__name", "starts_on"]
+        verbose_name_plural = "governance"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["area", "starts_on"], name="governance_unique_area_start"),
+            models.UniqueConstraint(
+                fields=["area"], condition=Q(ends_on__isnull=True), name="governance_one_current_per_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gt=models.F("starts_on")),
+                name="governance_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} governed by {self.body} ({self.period_label})"
+
+    @property
+    def period_label(self) -> str:
+        start = self.starts_on.strftime("%-d %B %Y") if self.starts_on else "before records"
+        end = f"until {self.ends_on.strftime('%-d %B %Y')}" if self.ends_on else "to date"
+        return f"from {start} {end}"
+
+    @property
+    def pfcc_provisions_apply(self) -> bool:
+        """MOU clauses written for PFCCs apply to mayoral equivalents too."""
+        return self.model in (*PCC_EQUIVALENT_MODELS, *PFCC_EQUIVALENT_FIRE_MODELS)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.area_id and self.area.kind not in AREA_KINDS:
+            raise ValidationError(
+                {"area": "Governance is recorded for a police force or a fire and rescue service."}
+            )
+        if self.body_id and self.body.kind != OrganisationKind.GOVERNING_BODY:
+            raise ValidationError({"body": "Choose a governing body."})
+        if self.area_id:
+            overlapping = Governance.objects.filter(area_id=self.area_id).exclude(pk=self.pk)
+            if self.ends_on:
+                overlapping = overlapping.filter(Q(starts_on__isnull=True) | Q(starts_on__lt=self.ends_on))
+            if self.starts_on:
+                overlapping = overlapping.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=self.starts_on))
+            if overlapping.exists():
+                raise ValidationError("This period overlaps another period of governance for the same area.")
+
+
+class Role(models.TextChoices):
+    HMCI = "hmci", "HM Chief Inspector"
+    HMI = "hmi", "HM Inspector"
+    CHIEF_OPERATING_OFFICER = "coo", "Chief operating officer"
+    CHIEF_OF_STAFF = "chief_of_staff", "Chief of staff"
+    LIAISON_LEAD = "liaison_lead", "Liaison lead"
+    INSPECTION_STAFF = "inspection_staff", "Inspection staff"
+    COMMS_STAFF = "comms_staff", "Communications staff"
+    POLICING_BODY = "policing_body", "PCC, PFCC or deputy mayor"
+    OPCC_CHIEF_EXECUTIVE = "opcc_chief_executive", "OPCC chief executive"
+    OPCC_STAFF = "opcc_staff", "OPCC staff"
+    CHIEF_OFFICER = "chief_officer", "Chief constable or chief fire officer"
+    CHIEF_OFFICER_STAFF = "chief_officer_staff", "Chief officer's office staff"
+    APCC_CHAIR = "apcc_chair", "APCC chair"
+    APCC_CHIEF_EXECUTIVE = "apcc_chief_executive", "APCC chief executive"
+    APCC_PERFORMANCE_LEAD = "apcc_performance_lead", "APCC performance portfolio lead"
+    APCC_FIRE_GOVERNANCE_LEAD = "apcc_fire_governance_lead", "APCC fire governance portfolio lead"
+    APCC_JOINT_PERFORMANCE_LEAD = "apcc_joint_performance_lead", "APCC joint performance portfolio lead"
+    APCC_STAFF = "apcc_staff", "APCC staff"
+
+
+HMICFRS_ROLES = (
+    Role.HMCI,
+    Role.HMI,
+    Role.CHIEF_OPERATING_OFFICER,
+    Role.CHIEF_OF_STAFF,
+    Role.LIAISON_LEAD,
+    Role.INSPECTION_STAFF,
+    Role.COMMS_STAFF,
+)
+OPCC_ROLES = (Role.POLICING_BODY, Role.OPCC_CHIEF_EXECUTIVE, Role.OPCC_STAFF)
+CHIEF_OFFICE_ROLES = (Role.CHIEF_OFFICER, Role.CHIEF_OFFICER_STAFF)
+APCC_ROLES = (
+    Role.APCC_CHAIR,
+    Role.APCC_CHIEF_EXECUTIVE,
+    Role.APCC_PERFORMANCE_LEAD,
+    Role.APCC_FIRE_GOVERNANCE_LEAD,
+    Role.APCC_JOINT_PERFORMANCE_LEAD,
+    Role.APCC_STAFF,
+)
+
+# Which kind of organisation each role belongs to.
+ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
+    **{role: (OrganisationKind.HMICFRS,) for role in HMICFRS_ROLES},
+    **{role: (OrganisationKind.OPCC,) for role in OPCC_ROLES},
+    **{role: AREA_KINDS for role in CHIEF_OFFICE_ROLES},
+    **{role: (OrganisationKind.APCC,) for role in APCC_ROLES},
+}
+
+
+class Appointment(EffectiveDated):
+    """A person holding a role in an organisation for a period."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="appointments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="appointments")
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        ordering: ClassVar = ["organisation__name", "role", "starts_on"]
+        indexes: ClassVar = [models.Index(fields=["person", "ends_on"])]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role", "starts_on"], name="appointment_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gt=models.F("starts_on")),
+                name="appointment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        super().clean()
+        allowed = ROLE_ORGANISATION_KINDS.get(self.role, ())
+        if self.organisation_id and self.organisation.kind not in allowed:
+            raise ValidationError(
+                {
+                    "organisation": f"A {self.get_role_display()} is appointed to "
+                    f"{' or '.join(OrganisationKind(k).label for k in allowed)}."
+                }
+            )
+
+
+class AssignmentKind(models.TextChoices):
+    HMI = "hmi", "HMI for the force or FRS"
+    LIAISON_LEAD = "liaison_lead", "HMICFRS liaison lead for the OPCC"
+
+
+class Assignment(EffectiveDated):
+    """An HMICFRS person made responsible for a force, FRS or OPCC for a period."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    kind = models.CharField(max_length=20, choices=AssignmentKind.choices)
+    subject = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assignments")
+
+    class Meta:
+        ordering: ClassVar = ["subject__name", "kind", "starts_on"]
+        indexes: ClassVar = [models.Index(fields=["subject", "kind"])]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "subject", "starts_on"], name="assignment_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gt=models.F("starts_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_kind_display()}: {self.subject}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.subject_id:
+            return
+        if self.kind == AssignmentKind.HMI and self.subject.kind not in AREA_KINDS:
+            raise ValidationError(
+                {"subject": "An HMI is assigned to a police force or a fire and rescue service."}
+            )
+        if self.kind == AssignmentKind.LIAISON_LEAD and self.subject.kind != OrganisationKind.OPCC:
+            raise ValidationError({"subject": "A liaison lead is assigned to an OPCC."})
+
+
+class MeetingKind(models.TextChoices):
+    """The standing contacts of the MOU's 'Contact and collaboration' section."""
+
+    HMCI_APCC_CHAIR = "hmci_apcc_chair", "HMCI and APCC chair (C1)"
+    COO_APCC_CHIEF_EXECUTIVE = (
+        "coo_apcc_chief_executive",
+        "Chief operating officer and APCC chief executive (C1)",
+    )
+    HMI_PCC_FORMAL = "hmi_pcc_formal", "HMI and PCC formal meeting (C2)"
+    OPCC_LIAISON = "opcc_liaison", "OPCC chief executive and liaison lead (C3)"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user: object, at: dt.datetime | None = None) -> MeetingQuerySet:
+        """Chainable visibility; the rules live in contacts.access."""
+        from contacts.access import meetings_visible_to
+
+        return meetings_visible_to(self, user, at)
+
+
+class Meeting(models.Model):
+    """A meeting held under C1–C3. Its parties decide who outside HMICFRS may see it."""
+
+    kind = models.CharField(max_length=40, choices=MeetingKind.choices)
+    held_on = models.DateField()
+    subject = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_about",
+        help_text="The force or FRS (C2) or the OPCC (C3) the meeting is about; blank for national meetings (C1).",
+    )
+    parties = models.ManyToManyField(Organisation, related_name="meetings")
+    attendees = models.ManyToManyField(User, blank=True, related_name="meetings_attended")
+    notes = models.TextField(blank=True)
+    confidential = models.BooleanField(
+        default=False,
+        help_text="Unpublished information shared in confidence (C4): seen only by attendees, the HMI for "
+        "the area and the parties.",
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="meetings_recorded")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-held_on", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["kind", "subject", "held_on"])]
+        permissions: ClassVar = [
+            ("view_all_meeting", "View every meeting (HMICFRS)"),
+            ("view_associated_meeting", "View meetings of the organisations the user acts for"),
+        ]
+
+    def __str__(self) -> str:
+        about = f" – {self.subject}" if self.subject_id else ""
+        return f"{self.get_kind_display()}{about}, {self.held_on:%-d %B %Y}"

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from contacts import selectors
+from contacts.access import can_record_meeting, get_meeting_for_user
+from contacts.cadences import cadence_rows
+from contacts.forms import DirectoryFilterForm, MeetingForm
+from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
+from contacts.services import meeting_record
+from hmicfrs_mou.access import holds
+from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.permissions import Perm
+
+KIND_SLUGS = {value: key for key, value in AREA_URL_SLUGS.items()}
+
+
+def _require(request: HttpRequest, perm: Perm) -> None:
+    if not holds(request.user, perm):
+        raise PermissionDenied
+
+
+def _area(kind_slug: str, slug: str) -> Organisation:
+    kind = KIND_SLUGS.get(kind_slug)
+    if kind is None:
+        raise Http404
+    return get_object_or_404(Organisation, kind=kind, slug=slug)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.VIEW_DIRECTORY)
+    form = DirectoryFilterForm(request.GET or None)
+    kind = q = ""
+    if form.is_valid():
+        kind, q = form.cleaned_data["kind"], form.cleaned_data["q"]
+    today = timezone.localdate()
+    rows = selectors.area_rows(selectors.areas(kind=kind, q=q), on=today)
+    return render(
+        request,
+        "contacts/directory.html",
+        {"form": form, "rows": rows, "today": today},
+    )
+
+
+@login_required
+def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse:
+    _require(request, Perm.VIEW_DIRECTORY)
+    area = _area(kind_slug, slug)
+    today = timezone.localdate()
+    return render(
+        request,
+        "contacts/area_detail.html",
+        {"detail": selectors.area_detail(area, on=today), "today": today},
+    )
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    if not (holds(request.user, Perm.VIEW_ALL_MEETING) or holds(request.user, Perm.VIEW_ASSOCIATED_MEETING)):
+        raise PermissionDenied
+    meetings = Meeting.objects.visible_to(request.user).select_related("subject")
+    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contacts/meeting_list.html",
+        {"page_obj": page, "can_record": can_record_meeting(request.user)},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk)
+    if meeting.confidential:
+        audit_record(action=AuditAction.VIEW, obj=meeting, request=request)
+    return render(request, "contacts/meeting_detail.html", {"meeting": meeting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    if not can_record_meeting(request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = meeting_record(
+                kind=data["kind"],
+                held_on=data["held_on"],
+                subject=data["subject"],
+                parties=data["parties"],
+                attendees=data["attendees"],
+                notes=data["notes"],
+                confidential=data["confidential"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            for field_name, errors in error.message_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+        else:
+            messages.success(request, "Meeting recorded.")
+            return redirect("contacts:meeting", pk=meeting.pk)
+    return render(request, "contacts/meeting_form.html", {"form": form})
+
+
+@login_required
+def cadences(request: HttpRequest) -> HttpResponse:
+    if not (holds(request.user, Perm.VIEW_ALL_MEETING) or holds(request.user, Perm.VIEW_ASSOCIATED_MEETING)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows = cadence_rows(user=request.user, on=today)
+    show = request.GET.get("show", "")
+    if show == "overdue":
+        rows = [row for row in rows if row.overdue]
+    return render(
+        request,
+        "contacts/cadences.html",
+        {"rows": rows, "today": today, "show": show, "overdue_count": sum(row.overdue for row in rows)},
+    )
+
+
+def public_index(request: HttpRequest) -> HttpResponse:
+    """Forces and FRSs with who governs them: public facts, no personal data."""
+    today = timezone.localdate()
+    rows = selectors.area_rows(selectors.areas(), on=today, with_people=False)
+    forces = [row for row in rows if row.area.kind == AREA_KINDS[0]]
+    services = [row for row in rows if row.area.kind == AREA_KINDS[1]]
+    return render(
+        request,
+        "public/index.html",
+        {"forces": forces, "services": services, "today": today},
+    )
+
+
+def public_area(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse:
+    area = _area(kind_slug, slug)
+    today = timezone.localdate()
+    row = selectors.area_rows(Organisation.objects.filter(pk=area.pk), on=today, with_people=False)[0]
+    history = area.governance.select_related("body").order_by("-starts_on")
+    return render(request, "public/area.html", {"row": row, "history": history, "today": today})

@@ -1,0 +1,88 @@
+"""The shared access core: what a user holds, whatever app asks.
+
+Each app's own access module decides visibility of its records; this module
+answers the questions they all share. Superuser status is deliberately ignored
+here: a system administrator manages data in the admin, and must not see
+embargoed or confidential records in the portal by accident of being a superuser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.permissions import Perm
+
+_CACHE_ATTR = "_mou_global_perms"
+
+
+def global_perms(user: Any) -> frozenset[str]:
+    """Model-level permissions from the user's groups and own grants (never from is_superuser)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        rows = (
+            Permission.objects.filter(group__user=user)
+            .order_by()
+            .values_list("content_type__app_label", "codename")
+            .union(Permission.objects.filter(user=user).order_by().values_list("content_type__app_label", "codename"))
+        )
+        cached = frozenset(f"{app}.{code}" for app, code in rows)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def holds(user: Any, perm: Perm) -> bool:
+    return perm.value in global_perms(user)
+
+
+def forget_cached_perms(user: Any) -> None:
+    """Drop cached permissions after groups or grants change (tests, services)."""
+    for attr in (_CACHE_ATTR, "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_mou_orgs"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def organisations_acted_for(user: Any) -> QuerySet:
+    """Organisations on which the user holds the guardian object permission to act."""
+    from contacts.models import Organisation
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    return get_objects_for_user(
+        user,
+        Perm.ACT_FOR_ORGANISATION.value,
+        klass=Organisation,
+        use_groups=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def moment(at: dt.datetime | None) -> dt.datetime:
+    """The moment a visibility question is asked for; now by default."""
+    return at or timezone.now()
+
+
+def not_found(request: HttpRequest, *, object_type: str, object_id: object) -> Http404:
+    """Record a refused reach for a record and return the 404 to raise.
+
+    The answer is the same as for a record that does not exist, so a user
+    cannot learn which ids are real; the attempt still goes on the trail.
+    """
+    audit_record(
+        action=AuditAction.DENIED,
+        request=request,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    return Http404("No such record.")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class HmicfrsMouConfig(AppConfig):
+    name = "hmicfrs_mou"
+    verbose_name = "Portal core (audit trail)"
+
+    def ready(self) -> None:
+        # Sign-in and sign-out events are written to the audit trail.
+        from hmicfrs_mou import audit  # noqa: F401

@@ -1,0 +1,89 @@
+"""Writing the audit trail. Every sensitive read, refusal and change goes through `audit_record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from hmicfrs_mou.models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from.
+
+    X-Forwarded-For is trusted only when the deployment says a proxy sets it
+    (TRUSTED_PROXY_COUNT), otherwise a client could write any address into the trail.
+    """
+    if request is None:
+        return None
+    from django.conf import settings
+
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. `obj` fills the object fields; without it pass type and id as text."""
+    if actor is None and request is not None:
+        actor = request.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+        object_repr = str(obj)[:300]
+    else:
+        object_repr = ""
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=(str(actor) if actor else "")[:300],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        object_repr=object_repr,
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        path=(request.get_full_path() if request else "")[:500],
+        detail=detail or {},
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="audit_sign_in")
+def _audit_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    audit_record(action=AuditAction.SIGN_IN, actor=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_sign_out")
+def _audit_sign_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(action=AuditAction.SIGN_OUT, actor=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
+def _audit_sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # The password is never written; only the name that was tried.
+    audit_record(
+        action=AuditAction.SIGN_IN_FAILED,
+        request=request,
+        detail={"username": str(credentials.get("username", ""))[:150]},
+    )

@@ -1,0 +1,183 @@
+"""A demo scenario: one login per role, around Avon and Somerset, with meetings under C1–C3.
+
+Passwords are random, made on the first load and kept in a file outside git
+(DEMO_LOGINS_FILE), so a second run keeps the data and prints the same logins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import (
+    Appointment,
+    Assignment,
+    AssignmentKind,
+    Governance,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from contacts.services import access_sync, appointment_start, assignment_start, meeting_record
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    first_name: str
+    last_name: str
+    portal: str
+    description: str
+
+
+LOGINS = [
+    DemoLogin("hmci", "Harriet", "Moss", "HMICFRS", "HM Chief Inspector"),
+    DemoLogin("hmi", "Imran", "Shah", "HMICFRS", "HMI for Avon and Somerset (police and fire) and Cumbria"),
+    DemoLogin("liaison", "Laura", "Evans", "HMICFRS", "Liaison lead for the Avon and Somerset OPCC"),
+    DemoLogin("inspector", "Ian", "Price", "HMICFRS", "Inspection staff"),
+    DemoLogin("opcc", "Olivia", "Carter", "OPCC", "OPCC staff, Avon and Somerset"),
+    DemoLogin("opcc-cumbria", "Owen", "Hughes", "OPCC", "OPCC chief executive, Cumbria (PFCC)"),
+    DemoLogin(
+        "force", "Frank", "Ward", "Force / FRS", "Chief constable's office, Avon and Somerset Constabulary"
+    ),
+    DemoLogin(
+        "frs", "Fiona", "Reid", "Force / FRS", "Chief fire officer's office, Avon Fire & Rescue Service"
+    ),
+    DemoLogin("apcc", "Amira", "Bell", "APCC", "APCC joint performance portfolio lead"),
+    DemoLogin("admin", "Ada", "Morgan", "Django admin", "System administrator (superuser)"),
+]
+
+
+def _logins_file() -> Path:
+    return Path(getattr(settings, "DEMO_LOGINS_FILE", settings.BASE_DIR / ".demo-logins.json"))
+
+
+def _passwords() -> dict[str, str]:
+    path = _logins_file()
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    for login in LOGINS:
+        stored.setdefault(login.username, secrets.token_urlsafe(9))
+    path.write_text(json.dumps(stored, indent=2))
+    path.chmod(0o600)
+    return stored
+
+
+def _org(kind: str, slug: str) -> Organisation:
+    return Organisation.objects.get(kind=kind, slug=slug)
+
+
+def _office_of(area: Organisation, on: dt.date) -> Organisation:
+    body = Governance.objects.in_force(on).get(area=area).body
+    return Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
+
+
+@transaction.atomic
+def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
+    """Create the demo people and records if missing; return each login with its password."""
+    today = today or timezone.localdate()
+    passwords = _passwords()
+    hmicfrs = _org(OrganisationKind.HMICFRS, "hmicfrs")
+    apcc = _org(OrganisationKind.APCC, "apcc")
+    avon_police = _org(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    avon_fire = _org(OrganisationKind.FIRE_RESCUE_SERVICE, "avon")
+    cumbria_police = _org(OrganisationKind.POLICE_FORCE, "cumbria")
+    cumbria_fire = _org(OrganisationKind.FIRE_RESCUE_SERVICE, "cumbria")
+    avon_office = _office_of(avon_police, today)
+    cumbria_office = _office_of(cumbria_police, today)
+    start = dt.date(2025, 7, 3)
+
+    appointments = {
+        "hmci": [(hmicfrs, Role.HMCI)],
+        "hmi": [(hmicfrs, Role.HMI)],
+        "liaison": [(hmicfrs, Role.LIAISON_LEAD)],
+        "inspector": [(hmicfrs, Role.INSPECTION_STAFF)],
+        "opcc": [(avon_office, Role.OPCC_STAFF)],
+        "opcc-cumbria": [(cumbria_office, Role.OPCC_CHIEF_EXECUTIVE)],
+        "force": [(avon_police, Role.CHIEF_OFFICER_STAFF)],
+        "frs": [(avon_fire, Role.CHIEF_OFFICER_STAFF)],
+        "apcc": [(apcc, Role.APCC_JOINT_PERFORMANCE_LEAD)],
+        "admin": [],
+    }
+    users: dict[str, User] = {}
+    for login in LOGINS:
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={
+                "first_name": login.first_name,
+                "last_name": login.last_name,
+                "email": f"{login.username}@demo.mou-portal.invalid",
+                "job_title": login.description,
+                "is_staff": login.username == "admin",
+                "is_superuser": login.username == "admin",
+            },
+        )
+        if created or not user.check_password(passwords[login.username]):
+            user.set_password(passwords[login.username])
+            user.save(update_fields=["password"])
+        users[login.username] = user
+        for organisation, role in appointments[login.username]:
+            if not Appointment.objects.filter(person=user, organisation=organisation, role=role).exists():
+                appointment_start(person=user, organisation=organisation, role=role, starts_on=start)
+        access_sync(person=user)
+
+    for person, kind, subject in (
+        ("hmi", AssignmentKind.HMI, avon_police),
+        ("hmi", AssignmentKind.HMI, avon_fire),
+        ("hmi", AssignmentKind.HMI, cumbria_police),
+        ("hmi", AssignmentKind.HMI, cumbria_fire),
+        ("liaison", AssignmentKind.LIAISON_LEAD, avon_office),
+        ("liaison", AssignmentKind.LIAISON_LEAD, cumbria_office),
+    ):
+        if not Assignment.objects.filter(person=users[person], kind=kind, subject=subject).exists():
+            assignment_start(person=users[person], kind=kind, subject=subject, starts_on=start)
+
+    if not Meeting.objects.filter(recorded_by__username__in=[login.username for login in LOGINS]).exists():
+        avon_body = avon_office.parent
+        meeting_record(
+            kind=MeetingKind.HMCI_APCC_CHAIR,
+            held_on=today - dt.timedelta(days=40),
+            subject=None,
+            parties=[hmicfrs, apcc],
+            attendees=[users["hmci"]],
+            by=users["hmci"],
+            notes="Quarterly meeting: the inspection programme for 2026–27 and support for forces in Engage.",
+        )
+        meeting_record(
+            kind=MeetingKind.HMI_PCC_FORMAL,
+            held_on=today - dt.timedelta(days=200),
+            subject=avon_police,
+            parties=[hmicfrs, avon_body],
+            attendees=[users["hmi"]],
+            by=users["hmi"],
+            notes="Formal meeting: PEEL findings and the force's response to the 2025 cause of concern.",
+        )
+        meeting_record(
+            kind=MeetingKind.OPCC_LIAISON,
+            held_on=today - dt.timedelta(days=30),
+            subject=avon_office,
+            parties=[hmicfrs, avon_office],
+            attendees=[users["liaison"]],
+            by=users["liaison"],
+            notes="Quarterly liaison: the inspection schedule for the next six months.",
+        )
+        meeting_record(
+            kind=MeetingKind.HMI_PCC_FORMAL,
+            held_on=today - dt.timedelta(days=20),
+            subject=cumbria_police,
+            parties=[hmicfrs, cumbria_office.parent],
+            attendees=[users["hmi"]],
+            by=users["hmi"],
+            confidential=True,
+            notes="Unpublished thematic findings shared with the PFCC in confidence (C4).",
+        )
+    return [(login, passwords[login.username]) for login in LOGINS]

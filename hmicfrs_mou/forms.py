@@ -1,0 +1,104 @@
+"""GOV.UK Design System styling for Django forms, and the GOV.UK date input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.Textarea, "govuk-textarea"),
+    (forms.Select, "govuk-select"),
+    (forms.CheckboxInput, "govuk-checkboxes__input"),
+    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
+    (forms.RadioSelect, "govuk-radios__input"),
+    (forms.ClearableFileInput, "govuk-file-upload"),
+    (forms.FileInput, "govuk-file-upload"),
+    (forms.widgets.Input, "govuk-input"),
+]
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes, as the GOV.UK date input pattern asks."""
+
+    template_name = "widgets/govuk_date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            "month": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            "year": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                }
+            ),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        names = ("day", "month", "year")
+        missing = [name for name, value in zip(names, data_list, strict=False) if not value]
+        if missing:
+            raise ValidationError(f"The date must include a {' and a '.join(missing)}.")
+        try:
+            day, month, year = (int(str(part).strip()) for part in data_list)
+            if year < 1000:
+                raise ValueError
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValidationError("The date must be a real date, for example 27 3 2026.") from None
+
+
+class GovukFormMixin:
+    """Adds the GOV.UK class for each widget type, and the error modifier on invalid fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, GovukDateWidget):
+                continue
+            for widget_type, css in _WIDGET_CLASSES:
+                if isinstance(widget, widget_type):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+                    break
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                for css in ("govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload"):
+                    if css in widget.attrs.get("class", ""):
+                        widget.attrs["class"] += f" {css}--error"
+                if isinstance(widget, GovukDateWidget):
+                    for sub in widget.widgets:
+                        sub.attrs["class"] += " govuk-input--error"

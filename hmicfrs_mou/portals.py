@@ -1,0 +1,117 @@
+"""The four portals and which one a person belongs to, from their appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Appointment, OrganisationKind
+from hmicfrs_mou.access import holds
+from hmicfrs_mou.permissions import Perm
+
+
+class Portal(models.TextChoices):
+    HMICFRS = "hmicfrs", "HMICFRS portal"
+    OPCC = "opcc", "OPCC portal"
+    FORCE = "force", "Force and FRS portal"
+    APCC = "apcc", "APCC portal"
+
+
+PORTAL_OF_KIND = {
+    OrganisationKind.HMICFRS: Portal.HMICFRS,
+    OrganisationKind.OPCC: Portal.OPCC,
+    OrganisationKind.POLICE_FORCE: Portal.FORCE,
+    OrganisationKind.FIRE_RESCUE_SERVICE: Portal.FORCE,
+    OrganisationKind.APCC: Portal.APCC,
+}
+
+PORTAL_HOME = {
+    Portal.HMICFRS: "portal-hmicfrs",
+    Portal.OPCC: "portal-opcc",
+    Portal.FORCE: "portal-force",
+    Portal.APCC: "portal-apcc",
+}
+
+
+def current_appointments(user: Any, on: dt.date | None = None) -> list[Appointment]:
+    """The user's appointments in force today, cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if on is None and hasattr(user, "_mou_appointments"):
+        return user._mou_appointments
+    rows = list(
+        Appointment.objects.in_force(on or timezone.localdate())
+        .filter(person=user)
+        .select_related("organisation", "organisation__parent")
+        .order_by("starts_on", "pk")
+    )
+    if on is None:
+        user._mou_appointments = rows
+    return rows
+
+
+def portal_for(user: Any) -> Portal | None:
+    """The portal of the user's earliest current appointment; None if they hold none."""
+    for appointment in current_appointments(user):
+        portal = PORTAL_OF_KIND.get(appointment.organisation.kind)
+        if portal:
+            return portal
+    return None
+
+
+def portal_required(portal: Portal) -> Callable:
+    """Only people whose appointment belongs to `portal`; others are refused (403), visitors sent to sign in."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if portal_for(request.user) != portal:
+                raise PermissionDenied("This page belongs to another portal.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Service navigation items for base.html, by portal."""
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    if user is None or not user.is_authenticated:
+        items = [(reverse("public:index"), "Forces and fire and rescue services")]
+    else:
+        portal = portal_for(user)
+        if portal:
+            items.append((reverse(PORTAL_HOME[portal]), "Home"))
+        if holds(user, Perm.VIEW_DIRECTORY):
+            items.append((reverse("contacts:directory"), "Directory"))
+        if holds(user, Perm.VIEW_ALL_MEETING) or holds(user, Perm.VIEW_ASSOCIATED_MEETING):
+            items.append((reverse("contacts:meetings"), "Meetings"))
+        if holds(user, Perm.VIEW_AUDIT_TRAIL):
+            items.append((reverse("audit-trail"), "Audit trail"))
+        if user.is_staff:
+            items.append((reverse("admin:index"), "Admin"))
+    path = request.path if request else ""
+    nav_items = []
+    for href, text in items:
+        active = path == href if href == "/" else path.startswith(href)
+        nav_items.append({"href": href, "text": text, "active": active})
+    # Only the longest matching prefix is the current page.
+    actives = [item for item in nav_items if item["active"]]
+    if len(actives) > 1:
+        keep = max(actives, key=lambda item: len(item["href"]))
+        for item in actives:
+            item["active"] = item is keep
+    return {"nav_items": nav_items, "portal": portal_for(user) if user and user.is_authenticated else None}

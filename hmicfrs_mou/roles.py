@@ -1,0 +1,47 @@
+"""Roles as groups holding model-level permissions.
+
+A person's groups follow their appointments (contacts.services.access_sync);
+scope within a role comes from object permissions on organisations.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from contacts.models import APCC_ROLES, CHIEF_OFFICE_ROLES, HMICFRS_ROLES, OPCC_ROLES
+from hmicfrs_mou.permissions import Perm
+
+HMICFRS_GROUP = "HMICFRS staff"
+OPCC_GROUP = "OPCC staff"
+CHIEF_OFFICE_GROUP = "Chief officer's office"
+APCC_GROUP = "APCC"
+
+GROUP_PERMISSIONS: dict[str, tuple[Perm, ...]] = {
+    HMICFRS_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ALL_MEETING, Perm.ADD_MEETING, Perm.VIEW_AUDIT_TRAIL),
+    OPCC_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ASSOCIATED_MEETING),
+    CHIEF_OFFICE_GROUP: (Perm.VIEW_DIRECTORY,),
+    APCC_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ASSOCIATED_MEETING),
+}
+
+ROLE_GROUPS: dict[str, str] = {
+    **{role: HMICFRS_GROUP for role in HMICFRS_ROLES},
+    **{role: OPCC_GROUP for role in OPCC_ROLES},
+    **{role: CHIEF_OFFICE_GROUP for role in CHIEF_OFFICE_ROLES},
+    **{role: APCC_GROUP for role in APCC_ROLES},
+}
+
+
+@transaction.atomic
+def ensure_groups() -> dict[str, Group]:
+    """Create the role groups and set exactly their permissions. Safe to run again."""
+    groups = {}
+    for name, perms in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [
+            Permission.objects.get(content_type__app_label=perm.app_label, codename=perm.codename)
+            for perm in perms
+        ]
+        group.permissions.set(wanted)
+        groups[name] = group
+    return groups

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from hmicfrs_mou import views
+
+admin.site.site_header = "HMICFRS–APCC MOU portal administration"
+admin.site.site_title = "MOU portal admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("hmicfrs/", views.hmicfrs_home, name="portal-hmicfrs"),
+    path("opcc/", views.opcc_home, name="portal-opcc"),
+    path("force/", views.force_home, name="portal-force"),
+    path("apcc/", views.apcc_home, name="portal-apcc"),
+    path("audit/", views.audit_trail, name="audit-trail"),
+    path("public/", include("contacts.public_urls")),
+    path(
+        "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"
+    ),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("", include("contacts.urls")),
+    path("admin/", admin.site.urls),
+]

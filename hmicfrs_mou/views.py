@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from contacts import selectors
+from contacts.cadences import cadence_rows
+from contacts.models import Assignment, AssignmentKind, Governance, Organisation, OrganisationKind
+from hmicfrs_mou.access import holds
+from hmicfrs_mou.audit_forms import AuditSearchForm
+from hmicfrs_mou.models import AuditEvent
+from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.portals import PORTAL_HOME, Portal, current_appointments, portal_for, portal_required
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Visitors see the public pages; people who sign in land on their own portal."""
+    if not request.user.is_authenticated:
+        return redirect("public:index")
+    portal = portal_for(request.user)
+    if portal is None:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        return render(request, "portals/no_role.html", status=403)
+    return redirect(PORTAL_HOME[portal])
+
+
+def _organisations(request: HttpRequest, kind: str) -> list[Organisation]:
+    return [a.organisation for a in current_appointments(request.user) if a.organisation.kind == kind]
+
+
+def _cadence_summary(request: HttpRequest, today: dt.date, subject_ids: set[int] | None = None) -> list:
+    rows = cadence_rows(user=request.user, on=today)
+    if subject_ids is not None:
+        rows = [row for row in rows if row.subject is None or row.subject.pk in subject_ids]
+    return sorted(rows, key=lambda row: row.due.value)
+
+
+@portal_required(Portal.HMICFRS)
+def hmicfrs_home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    user = request.user
+    hmi_areas = Organisation.objects.filter(
+        pk__in=Assignment.objects.in_force(today)
+        .filter(person=user, kind=AssignmentKind.HMI)
+        .values("subject_id")
+    )
+    liaison_offices = list(
+        Organisation.objects.filter(
+            pk__in=Assignment.objects.in_force(today)
+            .filter(person=user, kind=AssignmentKind.LIAISON_LEAD)
+            .values("subject_id")
+        ).select_related("parent")
+    )
+    area_rows = selectors.area_rows(hmi_areas.order_by("kind", "name"), on=today)
+    responsible = {row.area.pk for row in area_rows} | {office.pk for office in liaison_offices}
+    # HMCI, the COO and chiefs of staff answer for every pair; others for their own.
+    national_roles = {"hmci", "coo", "chief_of_staff"}
+    sees_all = any(a.role in national_roles for a in current_appointments(user))
+    cadences = _cadence_summary(request, today, None if sees_all else responsible)
+    return render(
+        request,
+        "portals/hmicfrs_home.html",
+        {
+            "appointments": current_appointments(user),
+            "area_rows": area_rows,
+            "liaison_offices": liaison_offices,
+            "cadences": [row for row in cadences if row.overdue or (row.due.value - today).days <= 31],
+            "overdue_count": sum(row.overdue for row in cadences),
+            "today": today,
+        },
+    )
+
+
+@portal_required(Portal.OPCC)
+def opcc_home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    offices = _organisations(request, OrganisationKind.OPCC)
+    bodies = [office.parent for office in offices if office.parent_id]
+    governed = Organisation.objects.filter(
+        pk__in=Governance.objects.in_force(today).filter(body__in=bodies).values("area_id")
+    ).order_by("kind", "name")
+    area_rows = selectors.area_rows(governed, on=today)
+    subject_ids = {row.area.pk for row in area_rows} | {office.pk for office in offices}
+    return render(
+        request,
+        "portals/opcc_home.html",
+        {
+            "appointments": current_appointments(request.user),
+            "offices": offices,
+            "bodies": bodies,
+            "area_rows": area_rows,
+            "cadences": _cadence_summary(request, today, subject_ids),
+            "today": today,
+        },
+    )
+
+
+@portal_required(Portal.FORCE)
+def force_home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    areas = [a.organisation for a in current_appointments(request.user) if a.organisation.is_area]
+    area_rows = selectors.area_rows(Organisation.objects.filter(pk__in=[a.pk for a in areas]), on=today)
+    return render(
+        request,
+        "portals/force_home.html",
+        {"appointments": current_appointments(request.user), "area_rows": area_rows, "today": today},
+    )
+
+
+@portal_required(Portal.APCC)
+def apcc_home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    counts: dict[str, int] = {}
+    for row in Governance.objects.in_force(today).values_list("area__kind", "model"):
+        counts[row[1]] = counts.get(row[1], 0) + 1
+    governance_counts = sorted(
+        ((Governance(model=model).get_model_display(), count) for model, count in counts.items()),
+        key=lambda pair: -pair[1],
+    )
+    return render(
+        request,
+        "portals/apcc_home.html",
+        {
+            "appointments": current_appointments(request.user),
+            "cadences": _cadence_summary(request, today),
+            "governance_counts": governance_counts,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """Search the audit trail (HMICFRS and administrators). Read-only by construction."""
+    if not (holds(request.user, Perm.VIEW_AUDIT_TRAIL) or request.user.is_superuser):
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["who"]:
+            events = events.filter(
+                Q(actor_label__icontains=data["who"]) | Q(actor__username__icontains=data["who"])
+            )
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type=data["object_type"].strip().lower())
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"].strip())
+        if data["ip_address"]:
+            events = events.filter(ip_address=data["ip_address"])
+        if data["date_from"]:
+            events = events.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            events = events.filter(at__date__lte=data["date_to"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "audit/trail.html", {"form": form, "page_obj": page, "querystring": query.urlencode()}
+    )
