@@ -21,7 +21,11 @@ class DirectoryFilterForm(GovukFormMixin, forms.Form):
 
 class MeetingForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of meeting", choices=MeetingKind.choices)
-    held_on = GovukDateField(label="Date held", help_text="For example, 27 3 2026")
+    held_on = GovukDateField(
+        label="Date held",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the meeting was held."},
+    )
     subject = forms.ModelChoiceField(
         label="Force, FRS or OPCC",
         queryset=Organisation.objects.none(),

@@ -198,6 +198,16 @@ def parse_areas(directory: Path) -> tuple[list[AreaRecord], list[HistoryRecord]]
             country = row.get("country", "England")
             if kind == OrganisationKind.POLICE_FORCE and country not in ("England", "Wales"):
                 problems.append(f"{where}: country must be England or Wales, not {country!r}.")
+            if kind == OrganisationKind.FIRE_RESCUE_SERVICE:
+                applies = _yes_no(
+                    row["mou_pfcc_provisions_apply"], where, "mou_pfcc_provisions_apply", problems
+                )
+                expected = models.get(row["governance"]) in (GovernanceModel.PFCC, GovernanceModel.MAYOR_FIRE)
+                if row["mou_pfcc_provisions_apply"] in ("yes", "no") and applies != expected:
+                    problems.append(
+                        f"{where}: mou_pfcc_provisions_apply must be {'yes' if expected else 'no'} "
+                        f"for governance {row['governance']!r}."
+                    )
             since = _date(row["governance_since"], where, "governance_since", problems)
             verified = _yes_no(row["verified"], where, "verified", problems)
             body_name, body_detail = split_body(row["governing_body"])

@@ -34,7 +34,11 @@ def global_perms(user: Any) -> frozenset[str]:
             Permission.objects.filter(group__user=user)
             .order_by()
             .values_list("content_type__app_label", "codename")
-            .union(Permission.objects.filter(user=user).order_by().values_list("content_type__app_label", "codename"))
+            .union(
+                Permission.objects.filter(user=user)
+                .order_by()
+                .values_list("content_type__app_label", "codename")
+            )
         )
         cached = frozenset(f"{app}.{code}" for app, code in rows)
         setattr(user, _CACHE_ATTR, cached)

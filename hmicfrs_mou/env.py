@@ -49,8 +49,11 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
+def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
+    """A comma-separated list; with no default the variable is required and may not be empty."""
     value = os.environ.get(name)
-    if value is None:
-        return default
+    if value is None or (default is _MISSING and not value.strip()):
+        if default is _MISSING:
+            raise ImproperlyConfigured(f"Set the {name} environment variable (comma-separated).")
+        return list(default)  # type: ignore[call-overload]
     return [item.strip() for item in value.split(",") if item.strip()]

@@ -26,26 +26,13 @@ class GovukDateWidget(forms.MultiWidget):
     template_name = "widgets/govuk_date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
-            "day": forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
-                }
-            ),
-            "month": forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
-                }
-            ),
-            "year": forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
-                }
-            ),
-        }
+        # Submitted as <name>_0 (day), <name>_1 (month), <name>_2 (year).
+        box = "govuk-input govuk-date-input__input"
+        widgets = [
+            forms.TextInput(attrs={"inputmode": "numeric", "class": f"{box} govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": f"{box} govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": f"{box} govuk-input--width-4"}),
+        ]
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[Any]:
@@ -58,7 +45,13 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
     def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # The parts are checked together in compress(), so one message names what is missing.
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
+        kwargs.setdefault("error_messages", {"required": "Enter a date."})
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> dt.date | None:

@@ -1,0 +1,61 @@
+# HMICFRS–APCC MOU portal. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Make the virtualenv at .venv and install the pinned dependencies
+
+db: setup ## Migrate, load the reference data and the demo scenario (keeps existing data)
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_reference_data
+	DEBUG=true $(PY) manage.py load_demo
+
+run: db ## Set everything up and run the portal (web server and task worker) at http://127.0.0.1:8000
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run_portal.sh
+
+test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup ## ruff (lint and format) and a check that migrations match the models
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: setup ## Django's deployment checks with production-like settings
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=mou.example.invalid \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: setup ## Benchmark every portal page at 1x and 10x the real data size
+	$(PY) benchmarks/pages.py $(BENCH_ARGS)
+
+browser-deps: ## Install Debian's Chromium and the font library WeasyPrint wants (needs root)
+	command -v chromium >/dev/null && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium libharfbuzz-subset0)
+
+refresh-govuk: ## Refresh the vendored GOV.UK Frontend (VERSION=x.y.z)
+	scripts/refresh_govuk_frontend.sh
+
+lock: ## Re-pin requirements.lock from pyproject.toml in a scratch virtualenv
+	rm -rf /tmp/mou-lock && $(PYTHON) -m venv /tmp/mou-lock && /tmp/mou-lock/bin/pip install --quiet '.[dev]' && \
+		/tmp/mou-lock/bin/pip freeze --exclude-editable | grep -v '^hmicfrs-mou' > requirements.lock
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles test-artifacts
+
+.PHONY: help setup db run test lint check-deploy bench browser-deps refresh-govuk lock clean

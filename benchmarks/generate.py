@@ -1,0 +1,605 @@
+"""Realistic data for the page benchmarks, at a multiple `scale` of the real size.
+
+Real size (1x), from DESIGN.md "Scale" and the MOU:
+  * 43 forces and 44 FRSs with their governing bodies and OPCCs (the reference data);
+  * about 1,100 accounts: HMICFRS ~250 (12 HMIs, each HMI for about 7 forces/FRSs;
+    20 liaison leads, each for about 2 OPCCs), ~10 staff in each OPCC, ~5 in each of
+    the 87 chief officers' offices, ~15 at the APCC, plus ~5% former staff;
+  * one past period of governance per area (police authorities before PCCs, 2012);
+  * ten years of C1–C3 meetings (C1 quarterly for both pairs, C2 twice a year for
+    each force and PFCC-governed FRS, C3 quarterly for each OPCC), 5% confidential;
+  * 50,000 audit events.
+
+At scale k, people, appointments, assignments, past governance periods, meetings
+and audit events are k times as many. The 87 forces and FRSs, their governing
+bodies and OPCCs stay as they are: they are fixed by law.
+
+Bulk rows go in with bulk_create. Their groups and guardian grants are bulk
+inserts into the tables contacts.services.access_sync writes (group membership,
+OrganisationUserObjectPermission with act_for_organisation); the benchmark
+personas are made through the services themselves, as tests/conftest.py does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import (
+    AREA_KINDS,
+    Appointment,
+    Assignment,
+    AssignmentKind,
+    Governance,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    OrganisationUserObjectPermission,
+    Role,
+    User,
+)
+from contacts.services import appointment_start, assignment_start, meeting_record
+from hmicfrs_mou.models import AuditAction, AuditEvent
+from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.roles import ROLE_GROUPS, ensure_groups
+
+# People at 1x. Single-holder roles stay single at every scale; the rest scale.
+HMICFRS_STAFF = 250
+HMICFRS_SINGLE = [Role.HMCI, Role.CHIEF_OPERATING_OFFICER, Role.CHIEF_OF_STAFF, Role.CHIEF_OF_STAFF]
+HMIS = 12
+LIAISON_LEADS = 20
+COMMS_STAFF = 14
+OPCC_STAFF = 10
+OPCC_SINGLE = [Role.POLICING_BODY, Role.OPCC_CHIEF_EXECUTIVE]
+CHIEF_OFFICE_STAFF = 5
+CHIEF_OFFICE_SINGLE = [Role.CHIEF_OFFICER]
+APCC_STAFF = 15
+APCC_SINGLE = [
+    Role.APCC_CHAIR,
+    Role.APCC_CHIEF_EXECUTIVE,
+    Role.APCC_PERFORMANCE_LEAD,
+    Role.APCC_FIRE_GOVERNANCE_LEAD,
+    Role.APCC_JOINT_PERFORMANCE_LEAD,
+]
+FORMER_STAFF_SHARE = 0.05
+EARLIER_APPOINTMENT_SHARE = 0.2
+
+# Meetings per pair per year at 1x, over ten years.
+MEETING_YEARS = 10
+C1_PER_YEAR = 4
+C2_PER_YEAR = 2
+C3_PER_YEAR = 4
+CONFIDENTIAL_SHARE = 0.05
+
+AUDIT_EVENTS = 50_000
+AUDIT_YEARS = 10
+BATCH = 5_000
+
+# The first PCC elections: the police authorities' governance ended here.
+PCC_ELECTIONS = dt.date(2012, 11, 22)
+PERSONA_START = dt.date(2025, 7, 3)
+
+FIRST_NAMES = (
+    "Aisha Alex Amir Anna Ben Bethan Carys Chloe Daniel David Deborah Dylan Elin Emma Faisal Fiona "
+    "Gareth George Hannah Harriet Ian Imran Jack James Jasmine Kate Laura Liam Lucy Mark Megan Mohammed "
+    "Naomi Nia Oliver Olivia Owen Priya Rachel Rhys Ruth Sam Sarah Sian Sophie Tom Usman Zara"
+).split()
+LAST_NAMES = (
+    "Ahmed Bell Brown Carter Clarke Davies Edwards Evans Green Griffiths Hall Harris Hughes Jackson "
+    "James Jones Khan Lewis Lloyd Martin Morgan Morris Moss Patel Phillips Price Reid Roberts Robinson "
+    "Shah Smith Taylor Thomas Thompson Turner Walker Ward Watkins White Williams Wilson Wood Wright Young"
+).split()
+USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
+AUDIT_MIX = [
+    (AuditAction.SIGN_IN, 30),
+    (AuditAction.SIGN_OUT, 10),
+    (AuditAction.SIGN_IN_FAILED, 2),
+    (AuditAction.VIEW, 38),
+    (AuditAction.DOWNLOAD, 3),
+    (AuditAction.CREATE, 8),
+    (AuditAction.UPDATE, 5),
+    (AuditAction.DENIED, 4),
+]
+
+
+@dataclass
+class Personas:
+    """The benchmark's people, made through the services, and the meetings it opens."""
+
+    users: dict[str, User] = field(default_factory=dict)
+    meetings: dict[str, int] = field(default_factory=dict)
+    hmi_areas: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Person:
+    user: User
+    organisation: Organisation
+    role: str
+    active: bool = True
+
+
+def _org(kind: str, slug: str) -> Organisation:
+    return Organisation.objects.get(kind=kind, slug=slug)
+
+
+def _current_offices(today: dt.date) -> dict[int, Organisation]:
+    """The OPCC of each body governing a force today, by body id."""
+    bodies = set(
+        Governance.objects.in_force(today)
+        .filter(area__kind=OrganisationKind.POLICE_FORCE)
+        .values_list("body_id", flat=True)
+    )
+    return {
+        o.parent_id: o for o in Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=bodies)
+    }
+
+
+def _office_of(area: Organisation, today: dt.date) -> Organisation:
+    body_id = Governance.objects.in_force(today).get(area=area).body_id
+    return Organisation.objects.get(kind=OrganisationKind.OPCC, parent_id=body_id)
+
+
+def _chunks(rows: Iterator[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Generator:
+    def __init__(self, scale: int, seed: int = 20250703) -> None:
+        self.k = scale
+        self.rng = random.Random(seed + scale)
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.people: list[_Person] = []
+        self.by_role: dict[str, list[User]] = {}
+        self.serial = 0
+
+    # People and appointments -------------------------------------------------
+
+    def _roles_for(self, total: int, single: list[str], extra: list[tuple[str, int]], rest: str) -> list[str]:
+        roles = list(single)
+        for role, count in extra:
+            roles += [role] * count
+        return roles + [rest] * max(total - len(roles), 0)
+
+    def _plan(
+        self, offices: dict[int, Organisation], areas: list[Organisation]
+    ) -> list[tuple[Organisation, str]]:
+        k = self.k
+        hmicfrs = _org(OrganisationKind.HMICFRS, "hmicfrs")
+        apcc = _org(OrganisationKind.APCC, "apcc")
+        plan = [
+            (hmicfrs, role)
+            for role in self._roles_for(
+                HMICFRS_STAFF * k,
+                HMICFRS_SINGLE,
+                [
+                    (Role.HMI, HMIS * k),
+                    (Role.LIAISON_LEAD, LIAISON_LEADS * k),
+                    (Role.COMMS_STAFF, COMMS_STAFF * k),
+                ],
+                Role.INSPECTION_STAFF,
+            )
+        ]
+        for office in sorted(offices.values(), key=lambda o: o.name):
+            plan += [(office, r) for r in self._roles_for(OPCC_STAFF * k, OPCC_SINGLE, [], Role.OPCC_STAFF)]
+        for area in areas:
+            plan += [
+                (area, r)
+                for r in self._roles_for(
+                    CHIEF_OFFICE_STAFF * k, CHIEF_OFFICE_SINGLE, [], Role.CHIEF_OFFICER_STAFF
+                )
+            ]
+        plan += [(apcc, r) for r in self._roles_for(APCC_STAFF * k, APCC_SINGLE, [], Role.APCC_STAFF)]
+        return plan
+
+    def _new_user(self, organisation: Organisation, role: str, active: bool) -> User:
+        self.serial += 1
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        username = f"{first}.{last}.{self.serial}".lower()
+        return User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@{organisation.kind.replace('_', '-')}.example.invalid",
+            job_title=Role(role).label,
+            password="!",  # unusable: the benchmark signs in with force_login
+            is_active=active,
+        )
+
+    def people_and_appointments(self, offices: dict[int, Organisation], areas: list[Organisation]) -> None:
+        plan = self._plan(offices, areas)
+        generic = {
+            OrganisationKind.HMICFRS: Role.INSPECTION_STAFF,
+            OrganisationKind.OPCC: Role.OPCC_STAFF,
+            OrganisationKind.POLICE_FORCE: Role.CHIEF_OFFICER_STAFF,
+            OrganisationKind.FIRE_RESCUE_SERVICE: Role.CHIEF_OFFICER_STAFF,
+            OrganisationKind.APCC: Role.APCC_STAFF,
+        }
+        # Former staff: 5% more people in each organisation, every appointment ended.
+        former = [
+            (organisation, generic[organisation.kind])
+            for organisation, _ in self.rng.sample(plan, round(len(plan) * FORMER_STAFF_SHARE))
+        ]
+        # Former HMIs and liaison leads too, so past assignments point at people who left.
+        former += [(plan[0][0], Role.HMI)] * max(HMIS * self.k // 4, 1)
+        former += [(plan[0][0], Role.LIAISON_LEAD)] * max(LIAISON_LEADS * self.k // 4, 1)
+        people = [(o, r, True) for o, r in plan] + [(o, r, False) for o, r in former]
+        users = [self._new_user(o, r, active) for o, r, active in people]
+        for chunk in _chunks(iter(users)):
+            User.objects.bulk_create(chunk)
+        self.people = [_Person(u, o, r, active) for u, (o, r, active) in zip(users, people, strict=True)]
+
+        appointments = []
+        for person in self.people:
+            starts = self.today - dt.timedelta(days=self.rng.randrange(30, 9 * 365))
+            if person.active:
+                appointments.append(
+                    Appointment(
+                        person=person.user,
+                        organisation=person.organisation,
+                        role=person.role,
+                        starts_on=starts,
+                    )
+                )
+                self.by_role.setdefault(person.role, []).append(person.user)
+                if self.rng.random() < EARLIER_APPOINTMENT_SHARE:
+                    earlier = starts - dt.timedelta(days=self.rng.randrange(365, 4 * 365))
+                    appointments.append(
+                        Appointment(
+                            person=person.user,
+                            organisation=person.organisation,
+                            role=generic[person.organisation.kind],
+                            starts_on=earlier,
+                            ends_on=starts,
+                        )
+                    )
+            else:
+                ends = starts
+                appointments.append(
+                    Appointment(
+                        person=person.user,
+                        organisation=person.organisation,
+                        role=person.role,
+                        starts_on=ends - dt.timedelta(days=self.rng.randrange(365, 6 * 365)),
+                        ends_on=ends,
+                    )
+                )
+                self.by_role.setdefault(f"former_{person.role}", []).append(person.user)
+        for chunk in _chunks(iter(appointments)):
+            Appointment.objects.bulk_create(chunk)
+
+    def grants(self) -> None:
+        """What access_sync would write for each current person: group and act_for_organisation grants."""
+        groups = ensure_groups()
+        permission = Permission.objects.get(
+            content_type__app_label=Perm.ACT_FOR_ORGANISATION.app_label,
+            codename=Perm.ACT_FOR_ORGANISATION.codename,
+        )
+        memberships = []
+        grants = []
+        for person in self.people:
+            if not person.active:
+                continue
+            memberships.append(
+                User.groups.through(user_id=person.user.pk, group_id=groups[ROLE_GROUPS[person.role]].pk)
+            )
+            scope = [person.organisation.pk]
+            if person.organisation.kind == OrganisationKind.OPCC and person.organisation.parent_id:
+                scope.append(person.organisation.parent_id)
+            grants += [
+                OrganisationUserObjectPermission(
+                    user_id=person.user.pk, permission=permission, content_object_id=org
+                )
+                for org in scope
+            ]
+        for chunk in _chunks(iter(memberships)):
+            User.groups.through.objects.bulk_create(chunk)
+        for chunk in _chunks(iter(grants)):
+            OrganisationUserObjectPermission.objects.bulk_create(chunk)
+
+    # Assignments and governance ----------------------------------------------
+
+    def assignments(self, offices: dict[int, Organisation], areas: list[Organisation]) -> None:
+        """k current and k past HMIs per area; k current and k past liaison leads per OPCC."""
+        rows = []
+        for kind, subjects, holders, former in (
+            (AssignmentKind.HMI, areas, self.by_role[Role.HMI], self.by_role[f"former_{Role.HMI}"]),
+            (
+                AssignmentKind.LIAISON_LEAD,
+                sorted(offices.values(), key=lambda o: o.name),
+                self.by_role[Role.LIAISON_LEAD],
+                self.by_role[f"former_{Role.LIAISON_LEAD}"],
+            ),
+        ):
+            for i, subject in enumerate(subjects):
+                for j in range(self.k):
+                    person = holders[(i * self.k + j) % len(holders)]
+                    starts = self.today - dt.timedelta(days=self.rng.randrange(30, 3 * 365))
+                    rows.append(Assignment(person=person, kind=kind, subject=subject, starts_on=starts))
+                for j in range(self.k):
+                    ends = self.today - dt.timedelta(days=3 * 365 + j * 400)
+                    rows.append(
+                        Assignment(
+                            person=self.rng.choice(former + holders),
+                            kind=kind,
+                            subject=subject,
+                            starts_on=ends - dt.timedelta(days=self.rng.randrange(200, 390)),
+                            ends_on=ends,
+                        )
+                    )
+        for chunk in _chunks(iter(rows)):
+            Assignment.objects.bulk_create(chunk)
+
+    def governance_history(self, areas: list[Organisation]) -> None:
+        """k past periods per area before its earliest recorded one (which gets a start date if it has none)."""
+        bodies = []
+        for area in areas:
+            word = (
+                "Police Authority"
+                if area.kind == OrganisationKind.POLICE_FORCE
+                else "Fire Authority (former)"
+            )
+            bodies.append(
+                Organisation(
+                    kind=OrganisationKind.GOVERNING_BODY,
+                    slug=f"bench-former-{area.kind}-{area.slug}"[:100].replace("_", "-"),
+                    name=f"{area.name} {word}",
+                    notes="Benchmark data: a former governing body.",
+                )
+            )
+        Organisation.objects.bulk_create(bodies)
+        rows = []
+        for area, former_body in zip(areas, bodies, strict=True):
+            earliest = Governance.objects.filter(area=area).order_by("starts_on").first()
+            if earliest.starts_on is None:
+                start = min(PCC_ELECTIONS, (earliest.ends_on or self.today) - dt.timedelta(days=365))
+                Governance.objects.filter(pk=earliest.pk).update(starts_on=start)
+            else:
+                start = earliest.starts_on
+            for _ in range(self.k):
+                begins = start - dt.timedelta(days=2 * 365)
+                rows.append(
+                    Governance(
+                        area=area,
+                        body=former_body,
+                        model=earliest.model,
+                        starts_on=begins,
+                        ends_on=start,
+                        source="Benchmark data",
+                    )
+                )
+                start = begins
+        Governance.objects.bulk_create(rows)
+
+    # Meetings and audit events -----------------------------------------------
+
+    def _pairs(self, offices: dict[int, Organisation]) -> list[tuple[str, Organisation | None, Organisation]]:
+        """Each standing pair (C1–C3): the kind, its subject and the party other than HMICFRS."""
+        apcc = _org(OrganisationKind.APCC, "apcc")
+        pairs: list[tuple[str, Organisation | None, Organisation]] = [
+            (MeetingKind.HMCI_APCC_CHAIR, None, apcc),
+            (MeetingKind.COO_APCC_CHIEF_EXECUTIVE, None, apcc),
+        ]
+        for governance in (
+            Governance.objects.in_force(self.today)
+            .filter(area__kind__in=AREA_KINDS)
+            .select_related("area", "body")
+            .order_by("area__name")
+        ):
+            if governance.pfcc_provisions_apply:
+                pairs.append((MeetingKind.HMI_PCC_FORMAL, governance.area, governance.body))
+        for office in sorted(offices.values(), key=lambda o: o.name):
+            pairs.append((MeetingKind.OPCC_LIAISON, office, office))
+        return pairs
+
+    def meetings(self, offices: dict[int, Organisation]) -> None:
+        hmicfrs = _org(OrganisationKind.HMICFRS, "hmicfrs")
+        per_year = {
+            MeetingKind.HMCI_APCC_CHAIR: C1_PER_YEAR,
+            MeetingKind.COO_APCC_CHIEF_EXECUTIVE: C1_PER_YEAR,
+            MeetingKind.HMI_PCC_FORMAL: C2_PER_YEAR,
+            MeetingKind.OPCC_LIAISON: C3_PER_YEAR,
+        }
+        hmis: dict[int, list[int]] = {}
+        leads: dict[int, list[int]] = {}
+        for assignment in Assignment.objects.in_force(self.today).values_list(
+            "kind", "subject_id", "person_id"
+        ):
+            kind, subject_id, person_id = assignment
+            (hmis if kind == AssignmentKind.HMI else leads).setdefault(subject_id, []).append(person_id)
+        national = {
+            MeetingKind.HMCI_APCC_CHAIR: self.by_role[Role.HMCI][0].pk,
+            MeetingKind.COO_APCC_CHIEF_EXECUTIVE: self.by_role[Role.CHIEF_OPERATING_OFFICER][0].pk,
+        }
+        span = MEETING_YEARS * 365
+        end = self.today - dt.timedelta(days=2)
+        planned = []  # (meeting, [party ids], attendee id)
+        for kind, subject, party in self._pairs(offices):
+            count = per_year[kind] * MEETING_YEARS * self.k
+            for i in range(count):
+                held_on = end - dt.timedelta(days=int((i + self.rng.random()) * span / count))
+                if subject is None:
+                    attendee = national[kind]
+                elif kind == MeetingKind.HMI_PCC_FORMAL:
+                    attendee = self.rng.choice(hmis[subject.pk])
+                else:
+                    attendee = self.rng.choice(leads[subject.pk])
+                meeting = Meeting(
+                    kind=kind,
+                    held_on=held_on,
+                    subject=subject,
+                    notes=f"Standing meeting ({MeetingKind(kind).label}); actions agreed and recorded.",
+                    confidential=subject is not None and self.rng.random() < CONFIDENTIAL_SHARE,
+                    recorded_by_id=attendee,
+                    created_at=timezone.make_aware(
+                        dt.datetime.combine(held_on + dt.timedelta(days=1), dt.time(10, 0))
+                    ),
+                )
+                planned.append((meeting, [hmicfrs.pk, party.pk], attendee))
+        for chunk in _chunks(iter(planned)):
+            Meeting.objects.bulk_create([m for m, _, _ in chunk])
+        parties = [
+            Meeting.parties.through(meeting_id=m.pk, organisation_id=org)
+            for m, orgs, _ in planned
+            for org in orgs
+        ]
+        attendees = [Meeting.attendees.through(meeting_id=m.pk, user_id=a) for m, _, a in planned]
+        for chunk in _chunks(iter(parties)):
+            Meeting.parties.through.objects.bulk_create(chunk)
+        for chunk in _chunks(iter(attendees)):
+            Meeting.attendees.through.objects.bulk_create(chunk)
+
+    def audit_events(self) -> None:
+        actors = [
+            (p.user.pk, f"{p.user.first_name} {p.user.last_name}", p.user.username) for p in self.people
+        ]
+        meetings = list(Meeting.objects.values_list("pk", flat=True))
+        actions = [a for a, _ in AUDIT_MIX]
+        weights = [w for _, w in AUDIT_MIX]
+        span = AUDIT_YEARS * 365 * 86400
+        rng = self.rng
+
+        def events() -> Iterator[AuditEvent]:
+            for _ in range(AUDIT_EVENTS * self.k):
+                action = rng.choices(actions, weights)[0]
+                actor_id, label, username = rng.choice(actors)
+                pk = rng.choice(meetings)
+                on_meeting = action in (
+                    AuditAction.VIEW,
+                    AuditAction.DOWNLOAD,
+                    AuditAction.CREATE,
+                    AuditAction.UPDATE,
+                )
+                anonymous = action == AuditAction.SIGN_IN_FAILED
+                yield AuditEvent(
+                    at=self.now - dt.timedelta(seconds=rng.randrange(60, span)),
+                    actor_id=None if anonymous else actor_id,
+                    actor_label="" if anonymous else label,
+                    action=action,
+                    object_type="contacts.meeting" if on_meeting or action == AuditAction.DENIED else "",
+                    object_id=str(pk) if on_meeting or action == AuditAction.DENIED else "",
+                    object_repr="Meeting" if on_meeting else "",
+                    ip_address=f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                    user_agent=USER_AGENT,
+                    path=f"/meetings/{pk}/" if on_meeting else "/accounts/login/",
+                    detail={"username": username} if anonymous else {},
+                )
+
+        for chunk in _chunks(events()):
+            AuditEvent.objects.bulk_create(chunk)
+
+    # The benchmark's own people, through the services -------------------------
+
+    def personas(self) -> Personas:
+        hmicfrs = _org(OrganisationKind.HMICFRS, "hmicfrs")
+        apcc = _org(OrganisationKind.APCC, "apcc")
+        avon_police = _org(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+        kent_police = _org(OrganisationKind.POLICE_FORCE, "kent")
+        hmi_areas = [
+            avon_police,
+            _org(OrganisationKind.FIRE_RESCUE_SERVICE, "avon"),
+            _org(OrganisationKind.POLICE_FORCE, "cumbria"),
+            _org(OrganisationKind.FIRE_RESCUE_SERVICE, "cumbria"),
+            kent_police,
+            _org(OrganisationKind.FIRE_RESCUE_SERVICE, "kent"),
+        ]
+        avon_office = _office_of(avon_police, self.today)
+        kent_office = _office_of(kent_police, self.today)
+        cumbria_police = hmi_areas[2]
+
+        def person(username: str, organisation: Organisation, role: str) -> User:
+            user = User.objects.create(
+                username=username,
+                first_name=username.split("-")[1].title(),
+                last_name="Benchmark",
+                email=f"{username}@example.invalid",
+                password="!",
+            )
+            appointment_start(person=user, organisation=organisation, role=role, starts_on=PERSONA_START)
+            return user
+
+        result = Personas(hmi_areas=[f"{a.get_kind_display()}: {a.name}" for a in hmi_areas])
+        result.users = {
+            "hmi": person("bench-hmi", hmicfrs, Role.HMI),
+            "opcc": person("bench-opcc", avon_office, Role.OPCC_STAFF),
+            "opcc_outsider": person("bench-outsider", kent_office, Role.OPCC_STAFF),
+            "force": person("bench-force", avon_police, Role.CHIEF_OFFICER_STAFF),
+            "apcc": person("bench-apcc", apcc, Role.APCC_JOINT_PERFORMANCE_LEAD),
+        }
+        hmi = result.users["hmi"]
+        for area in hmi_areas:
+            assignment_start(person=hmi, kind=AssignmentKind.HMI, subject=area, starts_on=PERSONA_START)
+        result.meetings["visible"] = meeting_record(
+            kind=MeetingKind.HMI_PCC_FORMAL,
+            held_on=self.today - dt.timedelta(days=10),
+            subject=avon_police,
+            parties=[hmicfrs, avon_office.parent],
+            attendees=[hmi],
+            notes="Formal meeting: PEEL findings and the force's response.",
+            by=hmi,
+        ).pk
+        result.meetings["confidential"] = meeting_record(
+            kind=MeetingKind.HMI_PCC_FORMAL,
+            held_on=self.today - dt.timedelta(days=5),
+            subject=cumbria_police,
+            parties=[hmicfrs, _office_of(cumbria_police, self.today).parent],
+            attendees=[hmi],
+            notes="Unpublished thematic findings shared with the PFCC in confidence (C4).",
+            confidential=True,
+            by=hmi,
+        ).pk
+        return result
+
+
+def generate(scale: int) -> Personas:
+    """Fill a database that holds the reference data (and nothing else) to `scale` times the real size."""
+    generator = Generator(scale)
+    today = generator.today
+    areas = list(Organisation.objects.areas().order_by("kind", "name"))
+    offices = _current_offices(today)
+    with transaction.atomic():
+        ensure_groups()
+        generator.people_and_appointments(offices, areas)
+        generator.grants()
+        generator.assignments(offices, areas)
+        generator.governance_history(areas)
+        generator.meetings(offices)
+        generator.audit_events()
+    with transaction.atomic():
+        return generator.personas()
+
+
+def sizes() -> dict[str, int]:
+    """Rows in the tables that matter, as generated."""
+    return {
+        "forces and FRSs": Organisation.objects.areas().count(),
+        "OPCCs": Organisation.objects.filter(kind=OrganisationKind.OPCC).count(),
+        "users": User.objects.count(),
+        "active users": User.objects.filter(is_active=True).count(),
+        "appointments": Appointment.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "governance rows": Governance.objects.count(),
+        "past governance rows": Governance.objects.filter(ends_on__isnull=False).count(),
+        "meetings": Meeting.objects.count(),
+        "confidential meetings": Meeting.objects.filter(confidential=True).count(),
+        "audit events": AuditEvent.objects.count(),
+        "group memberships": User.groups.through.objects.count(),
+        "organisation grants": OrganisationUserObjectPermission.objects.count(),
+        "groups": Group.objects.count(),
+    }

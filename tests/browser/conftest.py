@@ -1,0 +1,82 @@
+"""Browser tests: Chromium (Debian's, not Playwright's download) driven by pytest-playwright.
+
+Every test here is marked `browser` and runs against pytest-django's live server,
+so it needs `@pytest.mark.django_db(transaction=True)`: the server thread must see
+committed data. The `demo` fixture loads the reference directory and the demo
+scenario (one login per role) and returns {username: password}.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# pytest-playwright's sync API runs an event loop in the main thread; Django's
+# ORM calls made from the test body (fixtures, assertions) are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch Debian's Chromium; Playwright cannot download its own browsers here."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (make browser-deps)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+@pytest.fixture
+def demo(settings: Any, tmp_path: Path) -> dict[str, str]:
+    """The directory (87 forces and FRSs) and the demo logins, as {username: password}.
+
+    Use with @pytest.mark.django_db(transaction=True). The passwords go to a
+    file under tmp_path, never the developer's .demo-logins.json. A fast hasher
+    keeps ten set_password calls (and each sign-in) from costing seconds; the
+    live server thread reads the same settings object.
+    """
+    from hmicfrs_mou.demo import load_demo
+    from tests.conftest import load_directory
+
+    settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_directory()
+    return {login.username: password for login, password in load_demo()}
+
+
+def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
+    """Sign in through the real login form and wait for the page it leads to."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def shot(page: Any, name: str) -> Path:
+    """A full-page screenshot at test-artifacts/screenshots/<name>.png (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

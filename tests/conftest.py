@@ -1,0 +1,175 @@
+"""Shared fixtures: the reference directory, and the personas of STYLE.md §8.
+
+Personas, around force A (Avon and Somerset) and force B (Kent):
+  pcc_office_a  – OPCC staff for force A (the owner of A's records)
+  pcc_office_b  – OPCC staff for force B (same role, outsider: 404 on A's records)
+  chief_office_a – the chief constable's office of force A
+  hmi_a         – the HMI for force A
+  other_hmi     – an HMI for force B only
+  hmicfrs_staff – inspection staff, no assignment
+  apcc_lead     – APCC joint performance portfolio lead
+  anonymous     – no login
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from contacts.models import AssignmentKind, Governance, Organisation, OrganisationKind, Role, User
+from contacts.reference import load_reference_data
+from contacts.services import appointment_start, assignment_start
+from hmicfrs_mou.roles import ensure_groups
+
+APPOINTED = dt.date(2025, 7, 3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On SQLite, PostgreSQL-only tests are not collected at all (rather than skipped)."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI every collected test must run: a skip (no browser, no database) fails the run."""
+    if os.environ.get("FORBID_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"FORBID_SKIPS: {len(skipped)} test(s) were skipped; failing the run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def load_directory() -> None:
+    if not Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).exists():
+        load_reference_data(settings.REFERENCE_DATA_DIR)
+    ensure_groups()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Load the 43 forces and 44 FRSs once per test database."""
+    with django_db_blocker.unblock():
+        load_directory()
+
+
+@pytest.fixture
+def directory(db: None) -> None:
+    """The reference directory (reloaded after a transactional test has emptied the database)."""
+    load_directory()
+
+
+def org(kind: str, slug: str) -> Organisation:
+    return Organisation.objects.get(kind=kind, slug=slug)
+
+
+def force(slug: str) -> Organisation:
+    return org(OrganisationKind.POLICE_FORCE, slug)
+
+
+def office_of(area: Organisation, on: dt.date | None = None) -> Organisation:
+    body = Governance.objects.in_force(on or dt.date.today()).get(area=area).body  # noqa: DTZ011
+    return Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
+
+
+def make_person(
+    username: str, organisation: Organisation, role: str, **assignments: list[Organisation]
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="correct-horse-battery-staple",
+        first_name=username.replace("_", " ").title(),
+        last_name="Tester",
+        email=f"{username}@example.invalid",
+    )
+    appointment_start(person=user, organisation=organisation, role=role, starts_on=APPOINTED)
+    for kind, subjects in assignments.items():
+        for subject in subjects:
+            assignment_start(person=user, kind=kind, subject=subject, starts_on=APPOINTED)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def force_a(directory: None) -> Organisation:
+    return force("avon-and-somerset")
+
+
+@pytest.fixture
+def force_b(directory: None) -> Organisation:
+    return force("kent")
+
+
+@pytest.fixture
+def hmicfrs(directory: None) -> Organisation:
+    return org(OrganisationKind.HMICFRS, "hmicfrs")
+
+
+@pytest.fixture
+def apcc(directory: None) -> Organisation:
+    return org(OrganisationKind.APCC, "apcc")
+
+
+@pytest.fixture
+def pcc_office_a(force_a: Organisation) -> User:
+    return make_person("pcc_office_a", office_of(force_a), Role.OPCC_STAFF)
+
+
+@pytest.fixture
+def pcc_office_b(force_b: Organisation) -> User:
+    return make_person("pcc_office_b", office_of(force_b), Role.OPCC_STAFF)
+
+
+@pytest.fixture
+def chief_office_a(force_a: Organisation) -> User:
+    return make_person("chief_office_a", force_a, Role.CHIEF_OFFICER_STAFF)
+
+
+@pytest.fixture
+def hmi_a(hmicfrs: Organisation, force_a: Organisation) -> User:
+    return make_person("hmi_a", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_a]})
+
+
+@pytest.fixture
+def other_hmi(hmicfrs: Organisation, force_b: Organisation) -> User:
+    return make_person("other_hmi", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_b]})
+
+
+@pytest.fixture
+def hmicfrs_staff(hmicfrs: Organisation) -> User:
+    return make_person("hmicfrs_staff", hmicfrs, Role.INSPECTION_STAFF)
+
+
+@pytest.fixture
+def liaison_lead_a(hmicfrs: Organisation, force_a: Organisation) -> User:
+    return make_person(
+        "liaison_a", hmicfrs, Role.LIAISON_LEAD, **{AssignmentKind.LIAISON_LEAD: [office_of(force_a)]}
+    )
+
+
+@pytest.fixture
+def apcc_lead(apcc: Organisation) -> User:
+    return make_person("apcc_lead", apcc, Role.APCC_JOINT_PERFORMANCE_LEAD)
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a persona (None: anonymous)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,134 @@
+"""Standing meeting cadences (C1–C3): the last meeting of each pair and whether one is overdue (D7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from contacts.cadences import cadence_rows
+from contacts.models import MeetingKind
+from contacts.services import meeting_record
+from hmicfrs_mou.deadlines import add_months, cadence_next_due
+from tests.conftest import office_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("last", "months", "due"),
+    [
+        (dt.date(2026, 1, 15), 3, dt.date(2026, 4, 15)),
+        (dt.date(2026, 11, 30), 3, dt.date(2027, 2, 28)),
+        (dt.date(2027, 11, 30), 3, dt.date(2028, 2, 29)),  # 2028 is a leap year
+        (dt.date(2026, 8, 31), 6, dt.date(2027, 2, 28)),
+        (dt.date(2026, 12, 31), 6, dt.date(2027, 6, 30)),
+        (dt.date(2028, 2, 29), 6, dt.date(2028, 8, 29)),
+        (dt.date(2026, 10, 1), 3, dt.date(2027, 1, 1)),
+    ],
+)
+def test_cadence_next_due_counts_calendar_months_d7(last, months, due):
+    assert add_months(last, months) == due
+    computed = cadence_next_due(last, months, rule="C2")
+    assert computed.value == due
+    assert computed.working.startswith("C2: last meeting")
+
+
+def test_a_cadence_needs_a_positive_period():
+    with pytest.raises(ValueError, match="at least one month"):
+        cadence_next_due(dt.date(2026, 1, 1), 0, rule="C1")
+
+
+def _row(rows, kind, subject):
+    return next(row for row in rows if row.cadence.kind == kind and row.subject == subject)
+
+
+def test_c2_is_overdue_six_months_after_the_last_formal_meeting(hmi_a, hmicfrs, force_a):
+    meeting_record(
+        kind=MeetingKind.HMI_PCC_FORMAL,
+        held_on=dt.date(2026, 3, 10),
+        subject=force_a,
+        parties=[hmicfrs, office_of(force_a).parent],
+        by=hmi_a,
+        now=dt.datetime(2026, 3, 10, 17, tzinfo=dt.UTC),
+    )
+    on_the_day = _row(cadence_rows(user=hmi_a, on=dt.date(2026, 9, 10)), MeetingKind.HMI_PCC_FORMAL, force_a)
+    assert on_the_day.last_held_on == dt.date(2026, 3, 10)
+    assert on_the_day.due.value == dt.date(2026, 9, 10)
+    assert not on_the_day.overdue
+    day_after = _row(cadence_rows(user=hmi_a, on=dt.date(2026, 9, 11)), MeetingKind.HMI_PCC_FORMAL, force_a)
+    assert day_after.overdue
+
+
+def test_a_pair_that_never_met_is_counted_from_the_mou(hmi_a, force_a):
+    row = _row(cadence_rows(user=hmi_a, on=dt.date(2025, 12, 1)), MeetingKind.HMI_PCC_FORMAL, force_a)
+    assert row.last_held_on is None
+    assert row.due.value == dt.date(2026, 1, 3)
+    assert "no meeting recorded" in row.due.working
+
+
+def test_c1_pairs_are_national_and_quarterly(hmicfrs_staff, hmicfrs, apcc):
+    meeting_record(
+        kind=MeetingKind.HMCI_APCC_CHAIR,
+        held_on=dt.date(2026, 6, 1),
+        subject=None,
+        parties=[hmicfrs, apcc],
+        by=hmicfrs_staff,
+        now=dt.datetime(2026, 6, 2, tzinfo=dt.UTC),
+    )
+    row = _row(cadence_rows(user=hmicfrs_staff, on=dt.date(2026, 9, 2)), MeetingKind.HMCI_APCC_CHAIR, None)
+    assert row.due.value == dt.date(2026, 9, 1)
+    assert row.overdue
+
+
+def test_c2_covers_forces_and_only_frss_with_a_pfcc_or_mayor(hmicfrs_staff):
+    rows = [
+        row for row in cadence_rows(user=hmicfrs_staff, on=dt.date(2026, 6, 1)) if row.cadence.rule == "C2"
+    ]
+    frs = [row.subject.slug for row in rows if row.subject.kind == "fire_rescue_service"]
+    assert len(rows) - len(frs) == 43
+    assert sorted(frs) == [
+        "cumbria",
+        "essex",
+        "greater-manchester",
+        "london",
+        "north-yorkshire",
+        "northamptonshire",
+        "staffordshire",
+    ]
+
+
+def test_c3_has_one_pair_per_current_office(hmicfrs_staff):
+    rows = [
+        row for row in cadence_rows(user=hmicfrs_staff, on=dt.date(2026, 6, 1)) if row.cadence.rule == "C3"
+    ]
+    assert len(rows) == 43
+
+
+def test_opcc_staff_see_only_their_own_pairs(pcc_office_a, force_a):
+    rows = cadence_rows(user=pcc_office_a, on=dt.date(2026, 6, 1))
+    subjects = {row.subject for row in rows}
+    assert subjects == {force_a, office_of(force_a)}
+
+
+def test_apcc_sees_the_national_pairs_only(apcc_lead):
+    rows = cadence_rows(user=apcc_lead, on=dt.date(2026, 6, 1))
+    assert {row.cadence.rule for row in rows} == {"C1"}
+    assert len(rows) == 2
+
+
+@time_machine.travel(dt.datetime(2026, 9, 11, 9, tzinfo=dt.UTC), tick=False)
+def test_cadence_page_shows_overdue_with_its_working(client_for, hmi_a, hmicfrs, force_a):
+    meeting_record(
+        kind=MeetingKind.HMI_PCC_FORMAL,
+        held_on=dt.date(2026, 3, 10),
+        subject=force_a,
+        parties=[hmicfrs, office_of(force_a).parent],
+        by=hmi_a,
+    )
+    page = client_for(hmi_a).get(reverse("contacts:cadences"), {"show": "overdue"}).content.decode()
+    assert "Avon and Somerset Constabulary" in page
+    assert "C2: last meeting Tuesday 10 March 2026 + 6 months = Thursday 10 September 2026" in page
+    assert "Overdue" in page

@@ -1,0 +1,81 @@
+"""Settings come from the environment; production values have no defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hmicfrs_mou.env import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _import_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "TESTING"}
+    }
+    clean.update(env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import hmicfrs_mou.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = _import_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    result = _import_settings(DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "Set the ALLOWED_HOSTS environment variable" in result.stderr
+
+
+def test_sqlite_is_the_default_and_database_url_chooses_postgresql():
+    default = _import_settings(DEBUG="true", **{"DATABASE_URL": f"sqlite:///{ROOT / 'x.sqlite3'}"})
+    assert default.stdout.strip() == "django.db.backends.sqlite3"
+    postgres = _import_settings(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/mou")
+    assert postgres.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_time_zone_is_london_and_aware(settings):
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.USE_TZ is True
+
+
+@pytest.mark.parametrize(
+    ("helper", "value", "message"),
+    [
+        (lambda: env_bool("X_FLAG", False), "perhaps", "X_FLAG must be true or false"),
+        (lambda: env_int("X_NUMBER", 1), "ten", "X_NUMBER must be a whole number"),
+        (lambda: env_str("X_REQUIRED"), None, "Set the X_REQUIRED environment variable"),
+    ],
+)
+def test_a_bad_setting_fails_loudly(monkeypatch, helper, value, message):
+    if value is None:
+        monkeypatch.delenv("X_REQUIRED", raising=False)
+    else:
+        monkeypatch.setenv("X_FLAG", value)
+        monkeypatch.setenv("X_NUMBER", value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        helper()
+
+
+def test_env_helpers_read_good_values(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    monkeypatch.setenv("X_NUMBER", "42")
+    monkeypatch.setenv("X_LIST", "a.example, b.example,,")
+    assert env_bool("X_FLAG", False) is True
+    assert env_int("X_NUMBER", 1) == 42
+    assert env_list("X_LIST", []) == ["a.example", "b.example"]
