@@ -25,6 +25,7 @@ db: setup ## Migrate, load the reference data and the demo scenario (keeps exist
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py load_reference_data
 	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py setup_schedules
 
 run: db ## Set everything up and run the portal (web server and task worker) at http://127.0.0.1:8000
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run_portal.sh

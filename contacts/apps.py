@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = "Directory and contacts"
+
+    def ready(self) -> None:
+        # Registers the standing-meeting deadline kinds with the engine.
+        from contacts import deadlines  # noqa: F401

@@ -109,10 +109,18 @@ def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: 
 def cadence_rows(*, user: Any, on: dt.date) -> list[CadenceRow]:
     """Every standing pair the user may see, with its last meeting and next due date, on a day.
 
-    Three queries whatever the number of meetings: the governance in force, the
-    offices, and one grouped query for every pair's last meeting.
+    A fixed number of queries whatever the number of meetings: the governance in
+    force, the offices, and one grouped query for every pair's last meeting.
     """
-    pairs = _visible_pairs(_pairs(on), user)
+    return _rows(_visible_pairs(_pairs(on), user), on)
+
+
+def cadence_rows_for_all(*, on: dt.date) -> list[CadenceRow]:
+    """Every standing pair, for the deadline engine (no user: never shown as such)."""
+    return _rows(_pairs(on), on)
+
+
+def _rows(pairs: list[tuple[Cadence, Organisation | None, str]], on: dt.date) -> list[CadenceRow]:
     last = {
         (row["kind"], row["subject_id"]): row["last"]
         for row in Meeting.objects.filter(held_on__lte=on)

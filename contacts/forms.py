@@ -16,7 +16,12 @@ class DirectoryFilterForm(GovukFormMixin, forms.Form):
         (OrganisationKind.FIRE_RESCUE_SERVICE, "Fire and rescue services"),
     ]
     q = forms.CharField(label="Name contains", required=False, max_length=100)
-    kind = forms.ChoiceField(label="Show", choices=KIND_CHOICES, required=False)
+    kind = forms.ChoiceField(
+        label="Show",
+        choices=KIND_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
+    )
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
@@ -33,16 +38,12 @@ class MeetingForm(GovukFormMixin, forms.Form):
         help_text="The force or FRS for an HMI and PCC meeting (C2); the OPCC for a liaison meeting (C3). "
         "Leave blank for a national meeting (C1).",
     )
-    parties = forms.ModelMultipleChoiceField(
-        label="Organisations that took part",
-        queryset=Organisation.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Their staff will be able to see this record.",
-    )
     attendees = forms.ModelMultipleChoiceField(
         label="HMICFRS attendees",
         queryset=User.objects.none(),
         required=False,
+        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one. The organisations that took part follow "
+        "from the kind of meeting; their staff will see this record.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     notes = forms.CharField(
@@ -58,14 +59,6 @@ class MeetingForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = Organisation.objects.filter(
             Q(kind__in=AREA_KINDS) | Q(kind=OrganisationKind.OPCC)
-        ).order_by("kind", "name")
-        self.fields["parties"].queryset = Organisation.objects.filter(
-            kind__in=[
-                OrganisationKind.HMICFRS,
-                OrganisationKind.APCC,
-                OrganisationKind.GOVERNING_BODY,
-                OrganisationKind.OPCC,
-            ]
         ).order_by("kind", "name")
         self.fields["attendees"].queryset = (
             User.objects.filter(appointments__organisation__kind=OrganisationKind.HMICFRS, is_active=True)

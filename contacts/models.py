@@ -55,6 +55,8 @@ class User(AbstractUser):
 
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=50, blank=True)
+    # Secret part of the person's calendar feed address; regenerating it cuts off old subscriptions.
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering: ClassVar = ["last_name", "first_name", "username"]

@@ -29,13 +29,17 @@ class AreaRow:
     office: Organisation | None = None
 
 
+# Forces before fire and rescue services ("police_force" sorts after "fire_rescue_service"), then by name.
+AREA_ORDER = ("-kind", "name")
+
+
 def areas(*, kind: str = "", q: str = "") -> QuerySet:
     queryset = Organisation.objects.filter(kind__in=AREA_KINDS)
     if kind in AREA_KINDS:
         queryset = queryset.filter(kind=kind)
     if q:
         queryset = queryset.filter(name__icontains=q)
-    return queryset.order_by("kind", "name")
+    return queryset.order_by(*AREA_ORDER)
 
 
 def area_rows(area_queryset: QuerySet, *, on: dt.date, with_people: bool = True) -> list[AreaRow]:

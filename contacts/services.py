@@ -178,13 +178,27 @@ def governing_body_on(area: Organisation, on: dt.date) -> Governance | None:
     return Governance.objects.in_force(on).filter(area=area).select_related("body").first()
 
 
+def _meeting_parties(kind: str, subject: Organisation | None, held_on: dt.date) -> list[Organisation]:
+    hmicfrs = Organisation.objects.get(kind=OrganisationKind.HMICFRS)
+    if kind in (MeetingKind.HMCI_APCC_CHAIR, MeetingKind.COO_APCC_CHIEF_EXECUTIVE):
+        return [hmicfrs, Organisation.objects.get(kind=OrganisationKind.APCC)]
+    if kind == MeetingKind.HMI_PCC_FORMAL and subject is not None:
+        governance = governing_body_on(subject, held_on)
+        if governance is None:
+            raise ValidationError(
+                {"subject": f"No governing body is recorded for {subject} on {held_on:%-d %B %Y}."}
+            )
+        return [hmicfrs, governance.body]
+    return [hmicfrs, subject] if subject is not None else [hmicfrs]
+
+
 @transaction.atomic
 def meeting_record(
     *,
     kind: str,
     held_on: dt.date,
     subject: Organisation | None,
-    parties: Iterable[Organisation],
+    parties: Iterable[Organisation] | None = None,
     attendees: Iterable[User] = (),
     notes: str = "",
     confidential: bool = False,
@@ -192,7 +206,12 @@ def meeting_record(
     request: HttpRequest | None = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
-    """Record a meeting held under C1–C3. A meeting cannot be recorded before it is held."""
+    """Record a meeting held under C1–C3. A meeting cannot be recorded before it is held.
+
+    Without `parties`, they follow from the kind: HMICFRS and the APCC (C1);
+    HMICFRS and the body governing the force or FRS on the day (C2); HMICFRS
+    and the OPCC (C3). The parties' staff can see the record.
+    """
     now = now or timezone.now()
     errors: dict[str, Any] = {}
     if held_on > timezone.localdate(now):
@@ -206,11 +225,11 @@ def meeting_record(
         errors["subject"] = "Choose the force or FRS the HMI and PCC met about (C2)."
     if kind == MeetingKind.OPCC_LIAISON and (subject is None or subject.kind != OrganisationKind.OPCC):
         errors["subject"] = "Choose the OPCC whose chief executive met the liaison lead (C3)."
-    parties = list(parties)
-    if not parties:
-        errors["parties"] = "Choose at least one organisation that took part."
     if errors:
         raise ValidationError(errors)
+    parties = list(parties) if parties is not None else _meeting_parties(kind, subject, held_on)
+    if not parties:
+        raise ValidationError({"parties": "Choose at least one organisation that took part."})
     meeting = Meeting(
         kind=kind,
         held_on=held_on,
@@ -225,4 +244,8 @@ def meeting_record(
     meeting.parties.set(parties)
     meeting.attendees.set(list(attendees))
     audit_record(action=AuditAction.CREATE, actor=by, obj=meeting, request=request)
+    # The pair's next meeting is due from this one: move its deadline in the same transaction.
+    from contacts.deadlines import cadence_deadlines_sync
+
+    cadence_deadlines_sync(now=now, only=(kind, subject.pk if subject else None))
     return meeting

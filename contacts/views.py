@@ -97,7 +97,6 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 held_on=data["held_on"],
                 subject=data["subject"],
-                parties=data["parties"],
                 attendees=data["attendees"],
                 notes=data["notes"],
                 confidential=data["confidential"],

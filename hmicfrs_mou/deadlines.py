@@ -68,8 +68,6 @@ def hours_before(moment: dt.datetime, hours: int) -> dt.datetime:
     return (moment.astimezone(UTC) - dt.timedelta(hours=hours)).astimezone(LONDON)
 
 
-
-
 def explain_hours_before(moment: dt.datetime, hours: int, *, rule: str) -> Computed:
     value = hours_before(moment, hours)
     working = f"{rule}: {_fmt_moment(moment)} − {hours} elapsed hours = {_fmt_moment(value)}"

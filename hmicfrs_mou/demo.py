@@ -180,4 +180,8 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
             confidential=True,
             notes="Unpublished thematic findings shared with the PFCC in confidence (C4).",
         )
+    # Every standing pair gets its next-meeting deadline, so reminders start with the worker.
+    from contacts.deadlines import cadence_deadlines_sync
+
+    cadence_deadlines_sync()
     return [(login, passwords[login.username]) for login in LOGINS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -70,3 +71,207 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+# --- Deadlines and reminders (the engine lives in hmicfrs_mou.reminders) -----------------
+
+
+class DeadlineState(models.TextChoices):
+    OPEN = "open", "Open"
+    MISSED = "missed", "Overdue"
+    MET = "met", "Met"
+    WAIVED = "waived", "Waived"
+
+
+LIVE_STATES = (DeadlineState.OPEN, DeadlineState.MISSED)
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def live(self) -> DeadlineQuerySet:
+        return self.filter(state__in=LIVE_STATES)
+
+    def for_person(self, user: object) -> DeadlineQuerySet:
+        """Deadlines the person answers for or is told about (their own, never anyone else's)."""
+        return self.filter(parties__user=user).distinct()
+
+
+class Deadline(models.Model):
+    """One deadline of one subject, computed by hmicfrs_mou.deadlines and kept with its working."""
+
+    kind = models.CharField(max_length=40, db_index=True)
+    # The subject: a record (a report, a response, a follow-up) or a standing pair
+    # (a meeting cadence), named by a key that is stable across recomputation.
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField()
+    working = models.TextField()
+    state = models.CharField(max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN)
+    state_reason = models.TextField(blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep next has something to do for this deadline; null once every
+    # step is done. Indexed with state so a sweep's cost follows what is due.
+    next_fire_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["due_at", "pk"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["next_fire_at"],
+                name="deadline_next_fire",
+                condition=models.Q(next_fire_at__isnull=False),
+            ),
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["state", "due_at"]),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(state__in=["open", "missed"]),
+                name="deadline_one_live_per_kind_and_key",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="waived") | ~models.Q(state_reason=""),
+                name="deadline_waiver_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (due {timezone.localtime(self.due_at):%-d %B %Y %H:%M})"
+
+    def is_overdue(self, at: dt.datetime) -> bool:
+        return self.state in LIVE_STATES and at >= self.due_at
+
+
+class PartyRole(models.TextChoices):
+    RESPONSIBLE = "responsible", "Responsible"
+    INFORMED = "informed", "Told"
+    ESCALATION = "escalation", "Escalation"
+
+
+class DeadlineParty(models.Model):
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="parties")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deadline_parts"
+    )
+    role = models.CharField(max_length=12, choices=PartyRole.choices)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["deadline", "user", "role"], name="deadline_party_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class DeadlineChange(models.Model):
+    """A recomputation that moved a deadline, kept so the history can be shown."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(default=timezone.now)
+    old_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering: ClassVar = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id}: {self.old_due_at} → {self.new_due_at}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed and escalated"
+
+
+class Reminder(models.Model):
+    """The ledger: one row per (deadline, step, recipient), claimed before it is sent.
+
+    The unique constraint is what makes a reminder go once: a second sweep's
+    insert of the same row is ignored, and only the sweep whose conditional
+    update moved the row to SENDING delivers it.
+    """
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    step = models.CharField(max_length=20)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    fire_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False, help_text="Sent after its time, because the sweep had not run.")
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-fire_at", "pk"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="reminder_retry",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["deadline", "step", "recipient"], name="reminder_once_per_step_and_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} reminder to {self.recipient} for deadline {self.deadline_id}"
+
+
+class InboxMessage(models.Model):
+    """The in-app copy of a reminder or notice; the unread count shows in the header."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbox_message"
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class SweepRun(models.Model):
+    """The sweep's heartbeat: one row per run, shown on the health page."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    due = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    retried = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-started_at"]
+        indexes: ClassVar = [models.Index(fields=["-started_at"])]
+
+    def __str__(self) -> str:
+        return f"Sweep at {self.started_at}"

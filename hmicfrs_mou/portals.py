@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contacts.models import Appointment, OrganisationKind
 from hmicfrs_mou.access import holds
+from hmicfrs_mou.models import InboxMessage
 from hmicfrs_mou.permissions import Perm
 
 
@@ -89,6 +90,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Service navigation items for base.html, by portal."""
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
+    unread = 0
     if user is None or not user.is_authenticated:
         items = [(reverse("public:index"), "Forces and fire and rescue services")]
     else:
@@ -99,6 +101,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("contacts:directory"), "Directory"))
         if holds(user, Perm.VIEW_ALL_MEETING) or holds(user, Perm.VIEW_ASSOCIATED_MEETING):
             items.append((reverse("contacts:meetings"), "Meetings"))
+        items.append((reverse("my-deadlines"), "My deadlines"))
+        items.append((reverse("inbox"), "Inbox"))
+        unread = InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
         if holds(user, Perm.VIEW_AUDIT_TRAIL):
             items.append((reverse("audit-trail"), "Audit trail"))
         if user.is_staff:
@@ -107,7 +112,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nav_items = []
     for href, text in items:
         active = path == href if href == "/" else path.startswith(href)
-        nav_items.append({"href": href, "text": text, "active": active})
+        item = {"href": href, "text": text, "active": active}
+        if text == "Inbox" and unread:
+            item["count"] = unread
+        nav_items.append(item)
     # Only the longest matching prefix is the current page.
     actives = [item for item in nav_items if item["active"]]
     if len(actives) > 1:

@@ -118,7 +118,6 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -185,6 +184,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# GOV.UK Notify, with EMAIL_BACKEND=hmicfrs_mou.notify.NotifyEmailBackend.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID", "")
+# Links in emails and calendar feeds point here.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MOU portal <no-reply@mou-portal.invalid>")
 
 # django-q2. The ORM broker keeps the queue in the database so the demo needs
@@ -198,7 +202,8 @@ Q_CLUSTER = {
     "retry": 180,
     "max_attempts": 3,
     "catch_up": False,
-    "sync": env_bool("Q_SYNC", False),
+    # Tests run tasks in-process (django-q2 reads this once, at import).
+    "sync": env_bool("Q_SYNC", TESTING),
     "label": "Task queue",
     "poll": 2,
 }

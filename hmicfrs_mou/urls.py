@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from hmicfrs_mou import views
+from hmicfrs_mou import deadline_views, views
 
 admin.site.site_header = "HMICFRS–APCC MOU portal administration"
 admin.site.site_title = "MOU portal admin"
@@ -17,6 +17,14 @@ urlpatterns = [
     path("force/", views.force_home, name="portal-force"),
     path("apcc/", views.apcc_home, name="portal-apcc"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    path("deadlines/", deadline_views.my_deadlines, name="my-deadlines"),
+    path("deadlines/calendar/", deadline_views.calendar_settings, name="calendar-settings"),
+    path("deadlines/calendar/new-address/", deadline_views.calendar_regenerate, name="calendar-regenerate"),
+    path("calendar/<str:token>.ics", deadline_views.calendar_feed, name="calendar-feed"),
+    path("inbox/", deadline_views.inbox, name="inbox"),
+    path("inbox/read-all/", deadline_views.inbox_mark_all_read, name="inbox-read-all"),
+    path("inbox/<int:pk>/", deadline_views.inbox_message, name="inbox-message"),
+    path("health/", deadline_views.health, name="health"),
     path("public/", include("contacts.public_urls")),
     path(
         "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"

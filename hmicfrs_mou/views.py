@@ -19,6 +19,8 @@ from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.portals import PORTAL_HOME, Portal, current_appointments, portal_for, portal_required
 
+HOME_LIST_LENGTH = 10
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors see the public pages; people who sign in land on their own portal."""
@@ -36,10 +38,20 @@ def _organisations(request: HttpRequest, kind: str) -> list[Organisation]:
     return [a.organisation for a in current_appointments(request.user) if a.organisation.kind == kind]
 
 
-def _cadence_summary(request: HttpRequest, today: dt.date, subject_ids: set[int] | None = None) -> list:
+def _cadence_summary(
+    request: HttpRequest, today: dt.date, subject_ids: set[int] | None = None, *, national: bool = True
+) -> list:
+    """The standing pairs a person answers for, most urgent first.
+
+    `subject_ids` None: every pair the person may see. `national`: include the C1 pairs.
+    """
     rows = cadence_rows(user=request.user, on=today)
     if subject_ids is not None:
-        rows = [row for row in rows if row.subject is None or row.subject.pk in subject_ids]
+        rows = [
+            row
+            for row in rows
+            if (row.subject is None and national) or (row.subject and row.subject.pk in subject_ids)
+        ]
     return sorted(rows, key=lambda row: row.due.value)
 
 
@@ -59,12 +71,13 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
             .values("subject_id")
         ).select_related("parent")
     )
-    area_rows = selectors.area_rows(hmi_areas.order_by("kind", "name"), on=today)
+    area_rows = selectors.area_rows(hmi_areas.order_by(*selectors.AREA_ORDER), on=today)
     responsible = {row.area.pk for row in area_rows} | {office.pk for office in liaison_offices}
     # HMCI, the COO and chiefs of staff answer for every pair; others for their own.
     national_roles = {"hmci", "coo", "chief_of_staff"}
     sees_all = any(a.role in national_roles for a in current_appointments(user))
-    cadences = _cadence_summary(request, today, None if sees_all else responsible)
+    cadences = _cadence_summary(request, today, None if sees_all else responsible, national=sees_all)
+    urgent = [row for row in cadences if row.overdue or (row.due.value - today).days <= 31]
     return render(
         request,
         "portals/hmicfrs_home.html",
@@ -72,7 +85,9 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
             "appointments": current_appointments(user),
             "area_rows": area_rows,
             "liaison_offices": liaison_offices,
-            "cadences": [row for row in cadences if row.overdue or (row.due.value - today).days <= 31],
+            # The ten most urgent; the cadences page has the rest.
+            "cadences": urgent[:HOME_LIST_LENGTH],
+            "more_cadences": max(len(urgent) - HOME_LIST_LENGTH, 0),
             "overdue_count": sum(row.overdue for row in cadences),
             "today": today,
         },
@@ -86,7 +101,7 @@ def opcc_home(request: HttpRequest) -> HttpResponse:
     bodies = [office.parent for office in offices if office.parent_id]
     governed = Organisation.objects.filter(
         pk__in=Governance.objects.in_force(today).filter(body__in=bodies).values("area_id")
-    ).order_by("kind", "name")
+    ).order_by(*selectors.AREA_ORDER)
     area_rows = selectors.area_rows(governed, on=today)
     subject_ids = {row.area.pk for row in area_rows} | {office.pk for office in offices}
     return render(

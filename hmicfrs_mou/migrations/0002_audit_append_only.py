@@ -34,7 +34,8 @@ SQLITE_REVERSE = "DROP TRIGGER IF EXISTS hmicfrs_mou_auditevent_no_update;"
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        # No parameters: the % in the message is PL/pgSQL's, not a placeholder.
+        schema_editor.execute(PG_FORWARD, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_FORWARD)
 

@@ -44,6 +44,10 @@ def active_nav(page: Page) -> Any:
     return page.locator(".govuk-service-navigation__item--active")
 
 
+def status(response: Any) -> int | None:
+    return response.status if response is not None else None
+
+
 def cumbria_confidential_meeting() -> Meeting:
     return Meeting.objects.get(
         confidential=True, subject__kind=OrganisationKind.POLICE_FORCE, subject__slug="cumbria"
@@ -83,11 +87,11 @@ def test_each_login_lands_on_its_portal(
     response = page.goto(f"{live_server.url}/directory/")
     if username == "admin":
         # A superuser with no appointment holds no portal role: refused, not shown the directory.
-        assert response is not None and response.status == 403
+        assert status(response) == 403
         expect(page.locator("main h1")).to_have_text("You do not have permission to view this page")
         shot(page, "directory-admin-403")
         return
-    assert response is not None and response.status == 200
+    assert status(response) == 200
     expect(page.locator("main h1")).to_have_text("Directory of forces and fire and rescue services")
     expect(active_nav(page)).to_have_text("Directory")
     expect(page.get_by_role("status")).to_have_text(f"{DIRECTORY_ROWS} results")
@@ -108,7 +112,7 @@ def test_confidential_meeting_is_404_to_other_opcc(
 
     sign_in(page, live_server, "opcc", demo["opcc"])
     response = page.goto(url)
-    assert response is not None and response.status == 404
+    assert status(response) == 404
     expect(page.locator("main h1")).to_have_text("Page not found")
     expect(page.get_by_text("Unpublished thematic findings")).to_have_count(0)
     shot(page, "meeting-confidential-404-opcc")
@@ -120,7 +124,7 @@ def test_confidential_meeting_is_404_to_other_opcc(
         page.context.clear_cookies()
         sign_in(page, live_server, username, demo[username])
         response = page.goto(url)
-        assert response is not None and response.status == 200
+        assert status(response) == 200
         expect(page.locator("main .govuk-warning-text")).to_contain_text("Confidential")
         expect(page.get_by_text("Unpublished thematic findings")).to_be_visible()
         if username == "opcc-cumbria":
@@ -179,11 +183,6 @@ def test_sign_out_ends_the_session(page: Page, live_server: Any, demo: dict[str,
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, actor__username="apcc").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.LOGOUT_REDIRECT_URL = 'login' sends people to the sign-in page, "
-    "so templates/registration/logged_out.html is never shown",
-)
 def test_sign_out_shows_logged_out_page(page: Page, live_server: Any, demo: dict[str, str]) -> None:
     sign_out(page, live_server, demo)
     # The navigation has finished: check the page at once rather than wait for it to change.
@@ -214,7 +213,6 @@ def test_hmi_records_a_meeting(page: Page, live_server: Any, demo: dict[str, str
     page.select_option("#id_kind", "hmi_pcc_formal")
     fill_date(today + dt.timedelta(days=7))
     page.select_option("#id_subject", str(avon.pk))
-    page.select_option("#id_parties", [str(hmicfrs.pk), str(avon_body.pk)])
     page.fill("#id_notes", "Browser test: PEEL follow-up.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save meeting").click()

@@ -1,0 +1,51 @@
+"""A Django email backend that sends through GOV.UK Notify.
+
+Settings: NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID (a Notify email template with
+the personalisation fields `subject` and `body`). The message's X-Reference
+header (the reminder ledger id) goes to Notify as the reference, so a delivery
+can be traced and a repeat recognised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+class NotifyEmailBackend(BaseEmailBackend):
+    def __init__(self, fail_silently: bool = False, client: Any = None, **kwargs: Any) -> None:
+        super().__init__(fail_silently=fail_silently, **kwargs)
+        self.template_id = getattr(settings, "NOTIFY_TEMPLATE_ID", "")
+        if client is None:
+            api_key = getattr(settings, "NOTIFY_API_KEY", "")
+            if not api_key or not self.template_id:
+                raise ImproperlyConfigured(
+                    "Set NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID to send email through GOV.UK Notify."
+                )
+            from notifications_python_client.notifications import NotificationsAPIClient
+
+            client = NotificationsAPIClient(api_key)
+        self.client = client
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        sent = 0
+        for message in email_messages:
+            reference = message.extra_headers.get("X-Reference", "")
+            try:
+                for address in message.to:
+                    self.client.send_email_notification(
+                        email_address=address,
+                        template_id=self.template_id,
+                        personalisation={"subject": message.subject, "body": message.body},
+                        reference=reference or None,
+                    )
+                sent += 1
+            except Exception:
+                if not self.fail_silently:
+                    raise
+        return sent

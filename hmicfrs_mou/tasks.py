@@ -1,0 +1,29 @@
+"""Background tasks (django-q2). Thin: each calls a service; each is safe to run twice."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from hmicfrs_mou.reminders import deadlines_recompute, sweep
+
+
+def sweep_reminders() -> dict[str, int]:
+    """Every minute: send what is due (hmicfrs_mou.reminders)."""
+    run = sweep()
+    return {"due": run.due, "sent": run.sent, "late": run.late, "failed": run.failed}
+
+
+def daily_maintenance() -> dict[str, int]:
+    """Daily: appointments that start or end today take effect; deadlines follow the calendar and their subjects."""
+    from contacts.deadlines import cadence_deadlines_sync
+    from contacts.models import User
+    from contacts.services import access_sync
+
+    today = timezone.localdate()
+    people = 0
+    for person in User.objects.filter(is_active=True).iterator():
+        access_sync(person=person, on=today)
+        people += 1
+    pairs = cadence_deadlines_sync()
+    moved = deadlines_recompute()
+    return {"people": people, "cadence_pairs": pairs, "moved": moved}

@@ -1,0 +1,351 @@
+"""The deadline engine: deadlines as data, reminders never lost and never sent twice (D1–D7 steps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from hmicfrs_mou.deadlines import LONDON, Computed, end_of_day, explain_add_working_days
+from hmicfrs_mou.models import (
+    Deadline,
+    DeadlineChange,
+    DeadlineState,
+    InboxMessage,
+    Reminder,
+    ReminderStatus,
+    SweepRun,
+)
+from hmicfrs_mou.reminders import (
+    CLAIM_LEASE,
+    KINDS,
+    MAX_ATTEMPTS,
+    DeadlineKind,
+    _plan_due,
+    claim,
+    deadline_close,
+    deadline_register,
+    deadlines_recompute,
+    register_kind,
+    steps_for,
+    sweep,
+)
+from tests.core.backends import FailingBackend
+
+pytestmark = pytest.mark.django_db
+
+CREATED = dt.datetime(2026, 6, 1, 9, tzinfo=LONDON)
+DUE = end_of_day(dt.date(2026, 6, 30))  # 1 July 2026 00:00 BST
+
+register_kind(
+    DeadlineKind(code="test_kind", rule="D6", label="Test", before_days=(14, 7, 1), escalate_after_days=7)
+)
+
+
+def _register(people, *, due_at=DUE, key="test:1", created=CREATED, escalation=(), kind="test_kind"):
+    return deadline_register(
+        kind=kind,
+        subject_type="tests.subject",
+        subject_id=1,
+        key=key,
+        title="Follow-up letter",
+        due=Computed(due_at, "D6: worked out by hand"),
+        subject_created_at=created,
+        responsible=people,
+        escalation=escalation,
+        url="/deadlines/",
+        now=created,
+    )
+
+
+def _at(day: int, month: int = 6, hour: int = 8, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
+
+
+# --- Registration: bad input is refused with a clear message --------------------------------
+
+
+def test_an_unknown_kind_is_refused(hmi_a):
+    with pytest.raises(ValidationError, match="Unknown kind of deadline: 'tea_break'"):
+        _register([hmi_a], kind="tea_break")
+    assert not Deadline.objects.exists()
+
+
+def test_a_deadline_before_its_subject_existed_is_refused(hmi_a):
+    with pytest.raises(ValidationError, match="falls before its subject existed"):
+        _register([hmi_a], due_at=CREATED - dt.timedelta(days=1))
+    assert not Deadline.objects.exists()
+
+
+@pytest.mark.parametrize("days", [0, -5])
+def test_a_zero_or_negative_period_is_refused_d6(days):
+    with pytest.raises(ValueError, match="at least one working day"):
+        explain_add_working_days(dt.date(2026, 6, 1), days, rule="D6")
+
+
+def test_a_kind_with_a_non_positive_reminder_is_refused():
+    with pytest.raises(ValueError, match="positive number of days"):
+        register_kind(DeadlineKind(code="bad", rule="D6", label="Bad", before_days=(7, 0)))
+    assert "bad" not in KINDS
+
+
+def test_a_waiver_needs_a_reason(hmi_a):
+    deadline = _register([hmi_a])
+    with pytest.raises(ValidationError, match="Give the reason"):
+        deadline_close(deadline=deadline, state=DeadlineState.WAIVED, reason="  ")
+    deadline.refresh_from_db()
+    assert deadline.state == DeadlineState.OPEN
+
+
+# --- Steps ------------------------------------------------------------------------------------
+
+
+def test_steps_are_mornings_ahead_the_day_itself_overdue_and_escalation(hmi_a):
+    deadline = _register([hmi_a])
+    steps = {step.name: step.fire_at for step in steps_for(deadline, KINDS["test_kind"])}
+    assert steps == {
+        "before-14d": _at(16),
+        "before-7d": _at(23),
+        "before-1d": _at(29),
+        "due": _at(30),
+        "overdue": DUE,
+        "escalation": DUE + dt.timedelta(days=7),
+    }
+
+
+def test_re_registering_moves_the_deadline_and_records_the_change(hmi_a):
+    first = _register([hmi_a])
+    moved = deadline_register(
+        kind="test_kind",
+        subject_type="tests.subject",
+        subject_id=1,
+        key="test:1",
+        title="Follow-up letter",
+        due=Computed(DUE + dt.timedelta(days=3), "D6: moved"),
+        subject_created_at=CREATED,
+        responsible=[hmi_a],
+        now=CREATED + dt.timedelta(days=1),
+        reason="Bank holiday added",
+    )
+    assert moved.pk == first.pk
+    change = DeadlineChange.objects.get(deadline=first)
+    assert (change.old_due_at, change.new_due_at, change.reason) == (
+        DUE,
+        DUE + dt.timedelta(days=3),
+        "Bank holiday added",
+    )
+
+
+def test_recompute_moves_open_deadlines_whose_kind_can_recompute(hmi_a):
+    register_kind(
+        DeadlineKind(
+            code="test_recompute",
+            rule="D6",
+            label="Recomputed",
+            recompute=lambda deadline: Computed(DUE + dt.timedelta(days=1), "D6: one more bank holiday"),
+        )
+    )
+    deadline = _register([hmi_a], kind="test_recompute", key="r:1")
+    assert deadlines_recompute(now=CREATED) == 1
+    deadline.refresh_from_db()
+    assert deadline.due_at == DUE + dt.timedelta(days=1)
+    assert deadline.working == "D6: one more bank holiday"
+    assert deadlines_recompute(now=CREATED) == 0
+
+
+# --- The sweep ----------------------------------------------------------------------------------
+
+
+def test_nothing_goes_before_its_time(hmi_a):
+    _register([hmi_a])
+    run = sweep(now=_at(16, hour=7, minute=59))
+    assert (run.due, run.sent) == (0, 0)
+    assert mail.outbox == []
+
+
+def test_each_step_goes_once_at_its_time_to_each_recipient(hmi_a, pcc_office_a):
+    _register([hmi_a, pcc_office_a])
+    sweep(now=_at(16))
+    assert sorted(m.to[0] for m in mail.outbox) == [hmi_a.email, pcc_office_a.email]
+    assert "is due in 14 days" in mail.outbox[0].subject
+    assert mail.outbox[0].extra_headers["X-Reference"].startswith("reminder-")
+    assert InboxMessage.objects.filter(user=hmi_a).count() == 1
+
+
+def test_running_the_sweep_twice_sends_one_message_per_recipient(hmi_a, pcc_office_a):
+    """STYLE §15: the sweep is idempotent."""
+    _register([hmi_a, pcc_office_a])
+    first = sweep(now=_at(16))
+    second = sweep(now=_at(16))
+    assert (first.sent, second.sent) == (2, 0)
+    assert len(mail.outbox) == 2
+    assert Reminder.objects.count() == 2
+
+
+def test_an_outage_of_72_hours_sends_each_missed_reminder_once_marked_late(hmi_a):
+    _register([hmi_a])
+    sweep(now=_at(16))  # 14 days ahead, on time
+    sweep(now=_at(23))  # 7 days ahead, on time
+    # The worker is down from 27 June 08:00 for 73 hours: the 1-day and on-the-day reminders fall due unseen.
+    run = sweep(now=_at(30, hour=9))
+    assert (run.sent, run.late) == (2, 2)
+    assert list(Reminder.objects.filter(late=True).order_by("fire_at").values_list("step", flat=True)) == [
+        "before-1d",
+        "due",
+    ]
+    assert sweep(now=_at(30, hour=9, minute=1)).sent == 0
+    assert [m.subject.startswith("[Late]") for m in mail.outbox] == [False, False, True, True]
+
+
+def test_a_long_outage_sends_every_missed_step_once(hmi_a):
+    _register([hmi_a])
+    run = sweep(now=_at(30, hour=9))
+    assert run.sent == 4  # 14 d, 7 d, 1 d, on the day
+    assert Reminder.objects.filter(late=True).count() == 4
+    assert sweep(now=_at(30, hour=9)).sent == 0
+
+
+def test_a_deadline_registered_late_owes_no_reminders_from_before_it_existed(hmi_a):
+    deadline_register(
+        kind="test_kind",
+        subject_type="tests.subject",
+        subject_id=2,
+        key="late:1",
+        title="Short notice",
+        due=Computed(DUE, "D6"),
+        subject_created_at=_at(25),
+        responsible=[hmi_a],
+        now=_at(25),
+    )
+    run = sweep(now=_at(30, hour=9))
+    assert sorted(Reminder.objects.values_list("step", flat=True)) == ["before-1d", "due"]
+    assert run.sent == 2
+
+
+def test_overdue_then_escalation(hmi_a, hmicfrs_staff):
+    deadline = _register([hmi_a], escalation=[hmicfrs_staff])
+    sweep(now=_at(30))
+    mail.outbox.clear()
+    sweep(now=DUE)
+    deadline.refresh_from_db()
+    assert deadline.state == DeadlineState.MISSED
+    assert [m.to[0] for m in mail.outbox] == [hmi_a.email]
+    assert "is overdue" in mail.outbox[0].subject
+    mail.outbox.clear()
+    sweep(now=DUE + dt.timedelta(days=7))
+    assert [m.to[0] for m in mail.outbox] == [hmicfrs_staff.email]
+    assert "escalated to you" in mail.outbox[0].subject
+    deadline.refresh_from_db()
+    assert deadline.next_fire_at is None
+
+
+def test_a_met_deadline_sends_nothing_more(hmi_a):
+    deadline = _register([hmi_a])
+    deadline_close(deadline=deadline, state=DeadlineState.MET, now=_at(20))
+    assert sweep(now=DUE + dt.timedelta(days=30)).sent == 0
+
+
+def test_a_worker_killed_after_claiming_loses_nothing_and_sends_once(hmi_a):
+    """Claimed, then the worker died before sending: the claim expires and the next sweep sends it."""
+    _register([hmi_a])
+    now = _at(16)
+    _plan_due(now)
+    claimed = claim(now)  # ... and the process is killed here, before deliver()
+    assert len(claimed) == 1
+    assert Reminder.objects.get().status == ReminderStatus.SENDING
+    # A sweep while the claim may still be held does not send it twice.
+    assert sweep(now=now + dt.timedelta(minutes=1)).sent == 0
+    # Once the lease is over, the next sweep sends it, once.
+    run = sweep(now=now + CLAIM_LEASE + dt.timedelta(seconds=1))
+    assert run.sent == 1
+    assert sweep(now=now + CLAIM_LEASE + dt.timedelta(minutes=2)).sent == 0
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get().status == ReminderStatus.SENT
+
+
+def test_a_failing_email_backend_is_retried_then_escalated_and_nothing_is_lost(
+    hmi_a, settings, client_for, hmicfrs_staff
+):
+    settings.EMAIL_BACKEND = "tests.core.backends.FailingBackend"
+    FailingBackend.failures_left = 10**9
+    _register([hmi_a])
+    now = _at(16)
+    sweep(now=now)
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.attempts) == (ReminderStatus.PENDING, 1)
+    assert "refused the connection" in reminder.last_error
+    assert InboxMessage.objects.filter(user=hmi_a).count() == 1  # in-app copy is there already
+    moment = now
+    for _ in range(MAX_ATTEMPTS - 1):
+        moment = Reminder.objects.get().next_attempt_at
+        sweep(now=moment)
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == (ReminderStatus.FAILED, MAX_ATTEMPTS)
+    assert sweep(now=moment + dt.timedelta(hours=1)).sent == 0
+    assert InboxMessage.objects.filter(user=hmi_a).count() == 1
+    with time_machine.travel(moment, tick=False):
+        health = client_for(hmicfrs_staff).get(reverse("health")).content.decode()
+    assert "Follow-up letter (before-14d)" in health
+    assert "refused the connection" in health
+
+
+def test_a_backend_that_recovers_delivers_on_retry(hmi_a, settings):
+    settings.EMAIL_BACKEND = "tests.core.backends.FailingBackend"
+    FailingBackend.failures_left = 1
+    _register([hmi_a])
+    sweep(now=_at(16))
+    retry_at = Reminder.objects.get().next_attempt_at
+    assert retry_at == _at(16) + dt.timedelta(minutes=1)
+    run = sweep(now=retry_at)
+    assert (run.sent, run.retried) == (1, 1)
+    assert Reminder.objects.get().status == ReminderStatus.SENT
+
+
+def test_each_sweep_leaves_a_heartbeat(hmi_a):
+    sweep(now=_at(16))
+    run = SweepRun.objects.get()
+    assert run.finished_at is not None
+    assert run.error == ""
+
+
+# --- Concurrency (PostgreSQL: real row locks between connections) -----------------------------
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_the_same_moment_send_each_reminder_exactly_once(directory):
+    from tests.conftest import APPOINTED, make_person, org  # noqa: F401
+
+    people = [make_person(f"person_{i}", org("hmicfrs", "hmicfrs"), "inspection_staff") for i in range(5)]
+    for i in range(40):
+        _register(people, key=f"race:{i}")
+    now = _at(16)
+    barrier = threading.Barrier(4)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(sweep(now=now).sent)
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(results) == 200
+    assert len(mail.outbox) == 200
+    assert len({(m.to[0], m.extra_headers["X-Reference"]) for m in mail.outbox}) == 200
+    assert Reminder.objects.filter(status=ReminderStatus.SENT).count() == 200
