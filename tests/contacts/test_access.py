@@ -99,6 +99,12 @@ VIEW_MATRIX = [
     ("/accessibility/", [200, 200, 200, 200, 200, 200, 200]),
     ("/privacy/", [200, 200, 200, 200, 200, 200, 200]),
     ("/admin/", [302, 302, 302, 302, 302, 302, 302]),
+    ("/deadlines/", [200, 200, 200, 200, 200, 200, LOGIN]),
+    ("/deadlines/?show=overdue", [200, 200, 200, 200, 200, 200, LOGIN]),
+    ("/deadlines/calendar/", [200, 200, 200, 200, 200, 200, LOGIN]),
+    ("/inbox/", [200, 200, 200, 200, 200, 200, LOGIN]),
+    ("/health/", [403, 403, 403, 200, 200, 403, LOGIN]),
+    ("/calendar/not-a-real-token-at-all-0123456789.ics", [404, 404, 404, 404, 404, 404, 404]),
 ]
 
 RECORD_MATRIX = [
