@@ -8,10 +8,14 @@ Real size (1x), from DESIGN.md "Scale" and the MOU:
   * one past period of governance per area (police authorities before PCCs, 2012);
   * ten years of C1–C3 meetings (C1 quarterly for both pairs, C2 twice a year for
     each force and PFCC-governed FRS, C3 quarterly for each OPCC), 5% confidential;
-  * 50,000 audit events.
+  * 50,000 audit events;
+  * the deadline engine's history: for each meeting the next-meeting deadline it met
+    (parties, the reminders 14, 7 and 1 days before to each responsible person, and
+    their inbox messages, 0.5% failed), the live deadlines of every standing pair
+    registered by contacts.deadlines.cadence_deadlines_sync, and a day of sweep runs.
 
-At scale k, people, appointments, assignments, past governance periods, meetings
-and audit events are k times as many. The 87 forces and FRSs, their governing
+At scale k, people, appointments, assignments, past governance periods, meetings,
+audit events, deadlines, reminders, inbox messages and sweep runs are k times as many. The 87 forces and FRSs, their governing
 bodies and OPCCs stay as they are: they are fixed by law.
 
 Bulk rows go in with bulk_create. Their groups and guardian grants are bulk
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +37,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.cadences import CADENCES
+from contacts.deadlines import KIND_OF_MEETING, cadence_deadlines_sync
 from contacts.models import (
     AREA_KINDS,
     Appointment,
@@ -47,7 +54,18 @@ from contacts.models import (
     User,
 )
 from contacts.services import appointment_start, assignment_start, meeting_record
-from hmicfrs_mou.models import AuditAction, AuditEvent
+from hmicfrs_mou.models import (
+    AuditAction,
+    AuditEvent,
+    Deadline,
+    DeadlineParty,
+    DeadlineState,
+    InboxMessage,
+    PartyRole,
+    Reminder,
+    ReminderStatus,
+    SweepRun,
+)
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.roles import ROLE_GROUPS, ensure_groups
 
@@ -78,6 +96,10 @@ C1_PER_YEAR = 4
 C2_PER_YEAR = 2
 C3_PER_YEAR = 4
 CONFIDENTIAL_SHARE = 0.05
+
+REMINDER_DAYS_BEFORE = (14, 7, 1)
+FAILED_REMINDER_SHARE = 0.005
+SWEEPS_PER_DAY = 24 * 60  # one a minute; a day of them at 1x
 
 AUDIT_EVENTS = 50_000
 AUDIT_YEARS = 10
@@ -201,7 +223,8 @@ class Personas:
     """The benchmark's people, made through the services, and the meetings it opens."""
 
     users: dict[str, User] = field(default_factory=dict)
-    meetings: dict[str, int] = field(default_factory=dict)
+    # Values the page addresses need: meeting ids, an inbox message id, a calendar token.
+    refs: dict[str, object] = field(default_factory=dict)
     hmi_areas: list[str] = field(default_factory=list)
 
 
@@ -252,6 +275,8 @@ class Generator:
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.people: list[_Person] = []
+        self.planned_meetings: list[tuple[Meeting, int]] = []
+        self.offices: dict[int, Organisation] = {}
         self.by_role: dict[str, list[User]] = {}
         self.serial = 0
 
@@ -540,6 +565,7 @@ class Generator:
                 planned.append((meeting, [hmicfrs.pk, party.pk], attendee))
         for chunk in _chunks(iter(planned)):
             Meeting.objects.bulk_create([m for m, _, _ in chunk])
+        self.planned_meetings = [(m, orgs[1]) for m, orgs, _ in planned]
         parties = [
             Meeting.parties.through(meeting_id=m.pk, organisation_id=org)
             for m, orgs, _ in planned
@@ -590,6 +616,147 @@ class Generator:
         for chunk in _chunks(events()):
             AuditEvent.objects.bulk_create(chunk)
 
+    # The deadline engine's history ------------------------------------------------
+
+    def _holders(self) -> dict[tuple[int, str], list[int]]:
+        holders: dict[tuple[int, str], list[int]] = {}
+        for person in self.people:
+            if person.active:
+                holders.setdefault((person.organisation.pk, person.role), []).append(person.user.pk)
+        return holders
+
+    def _reminders(self, deadline: Deadline, recipients: list[int]) -> list[Reminder]:
+        day = timezone.localtime(deadline.due_at).date()
+        rows = []
+        for days in REMINDER_DAYS_BEFORE:
+            fire_at = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=days), dt.time(8, 0)))
+            for recipient in recipients:
+                failed = self.rng.random() < FAILED_REMINDER_SHARE
+                rows.append(
+                    Reminder(
+                        deadline=deadline,
+                        step=f"before-{days}d",
+                        recipient_id=recipient,
+                        fire_at=fire_at,
+                        status=ReminderStatus.FAILED if failed else ReminderStatus.SENT,
+                        attempts=4 if failed else 1,
+                        sent_at=None if failed else fire_at + dt.timedelta(seconds=40),
+                        last_error="SMTP 451: temporary failure" if failed else "",
+                        created_at=fire_at,
+                    )
+                )
+        return rows
+
+    def _inbox(self, reminders: list[Reminder]) -> list[InboxMessage]:
+        recent = self.now - dt.timedelta(days=30)
+        return [
+            InboxMessage(
+                user_id=r.recipient_id,
+                reminder=r,
+                subject=f"Reminder: {r.deadline.title}",
+                body=f"{r.deadline.title} is due on {timezone.localtime(r.deadline.due_at):%-d %B %Y}.",
+                url=r.deadline.url,
+                created_at=r.sent_at,
+                read_at=None if r.sent_at >= recent else r.sent_at + dt.timedelta(hours=5),
+            )
+            for r in reminders
+            if r.status == ReminderStatus.SENT
+        ]
+
+    def _save_reminders(self, reminders: list[Reminder]) -> None:
+        for chunk in _chunks(iter(reminders)):
+            Reminder.objects.bulk_create(chunk)
+        for chunk in _chunks(iter(self._inbox(reminders))):
+            InboxMessage.objects.bulk_create(chunk)
+
+    def deadline_history(self, offices: dict[int, Organisation]) -> None:
+        """For each past meeting, the next-meeting deadline it met, with its parties and reminders."""
+        holders = self._holders()
+        apcc = _org(OrganisationKind.APCC, "apcc")
+        escalation = self.by_role[Role.CHIEF_OF_STAFF][0].pk
+        office_by_body = {body_id: office.pk for body_id, office in offices.items()}
+        planned = []  # (deadline, responsible ids)
+        for meeting, party_id in self.planned_meetings:
+            kind = meeting.kind
+            cadence = CADENCES[kind]
+            if kind == MeetingKind.HMCI_APCC_CHAIR:
+                other = holders.get((apcc.pk, Role.APCC_CHAIR), [])
+            elif kind == MeetingKind.COO_APCC_CHIEF_EXECUTIVE:
+                other = holders.get((apcc.pk, Role.APCC_CHIEF_EXECUTIVE), [])
+            elif kind == MeetingKind.HMI_PCC_FORMAL:
+                office = office_by_body.get(party_id)
+                other = holders.get((office, Role.POLICING_BODY), []) + holders.get(
+                    (office, Role.OPCC_CHIEF_EXECUTIVE), []
+                )
+            else:
+                other = holders.get((party_id, Role.OPCC_CHIEF_EXECUTIVE), [])
+            due_on = meeting.held_on + dt.timedelta(days=self.rng.randrange(1, 45))
+            due_at = timezone.make_aware(dt.datetime.combine(due_on, dt.time(23, 59)))
+            subject_id = meeting.subject_id
+            deadline = Deadline(
+                kind=KIND_OF_MEETING[kind],
+                subject_type="contacts.organisation" if subject_id else "contacts.meetingkind",
+                subject_id=str(subject_id or kind),
+                key=f"{kind}:{subject_id or 'national'}",
+                title=f"Standing meeting ({cadence.rule}): {MeetingKind(kind).label}",
+                url="/meetings/cadences/",
+                due_at=due_at,
+                working=f"{cadence.months} months after the last meeting; due by the end of that day",
+                state=DeadlineState.MET,
+                state_reason=f"Meeting held on {meeting.held_on:%-d %B %Y}",
+                state_changed_at=meeting.created_at,
+                next_fire_at=None,
+                created_at=due_at - dt.timedelta(days=cadence.months * 30),
+            )
+            planned.append((deadline, [meeting.recorded_by_id, *other], escalation))
+        for chunk in _chunks(iter(planned)):
+            Deadline.objects.bulk_create([d for d, _, _ in chunk])
+        parties = []
+        reminders = []
+        for deadline, responsible, escalate in planned:
+            parties += [
+                DeadlineParty(deadline=deadline, user_id=u, role=PartyRole.RESPONSIBLE) for u in responsible
+            ]
+            parties.append(DeadlineParty(deadline=deadline, user_id=escalate, role=PartyRole.ESCALATION))
+            reminders += self._reminders(deadline, responsible)
+        for chunk in _chunks(iter(parties)):
+            DeadlineParty.objects.bulk_create(chunk)
+        self._save_reminders(reminders)
+
+    def sweep_runs(self) -> None:
+        runs = (
+            SweepRun(
+                started_at=self.now - dt.timedelta(minutes=i + 1),
+                finished_at=self.now - dt.timedelta(minutes=i + 1) + dt.timedelta(seconds=2),
+                due=i % 7,
+                sent=i % 3,
+            )
+            for i in range(SWEEPS_PER_DAY * self.k)
+        )
+        for chunk in _chunks(runs):
+            SweepRun.objects.bulk_create(chunk)
+
+    def persona_deadlines(self, hmi: User, areas: list[Organisation]) -> int:
+        """The HMI persona answers for its areas' past C2 deadlines since it was appointed; returns an inbox id."""
+        mine = list(
+            Deadline.objects.filter(
+                kind=KIND_OF_MEETING[MeetingKind.HMI_PCC_FORMAL],
+                subject_id__in=[str(area.pk) for area in areas],
+                state=DeadlineState.MET,
+                due_at__gte=timezone.make_aware(dt.datetime.combine(PERSONA_START, dt.time(0, 0))),
+            )
+        )
+        DeadlineParty.objects.bulk_create(
+            [DeadlineParty(deadline=d, user=hmi, role=PartyRole.RESPONSIBLE) for d in mine]
+        )
+        self._save_reminders([r for d in mine for r in self._reminders(d, [hmi.pk])])
+        User.objects.filter(pk=hmi.pk).update(calendar_token=secrets.token_urlsafe(32))
+        return (
+            InboxMessage.objects.filter(user=hmi)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[0]
+        )
+
     # The benchmark's own people, through the services -------------------------
 
     def personas(self) -> Personas:
@@ -631,7 +798,7 @@ class Generator:
         hmi = result.users["hmi"]
         for area in hmi_areas:
             assignment_start(person=hmi, kind=AssignmentKind.HMI, subject=area, starts_on=PERSONA_START)
-        result.meetings["visible"] = meeting_record(
+        result.refs["visible"] = meeting_record(
             kind=MeetingKind.HMI_PCC_FORMAL,
             held_on=self.today - dt.timedelta(days=10),
             subject=avon_police,
@@ -640,7 +807,7 @@ class Generator:
             notes="Formal meeting: PEEL findings and the force's response.",
             by=hmi,
         ).pk
-        result.meetings["confidential"] = meeting_record(
+        result.refs["confidential"] = meeting_record(
             kind=MeetingKind.HMI_PCC_FORMAL,
             held_on=self.today - dt.timedelta(days=5),
             subject=cumbria_police,
@@ -650,6 +817,10 @@ class Generator:
             confidential=True,
             by=hmi,
         ).pk
+        # The daily sync: every pair's live deadline, now with the persona among the HMIs.
+        cadence_deadlines_sync()
+        result.refs["inbox"] = self.persona_deadlines(hmi, hmi_areas)
+        result.refs["token"] = User.objects.get(pk=hmi.pk).calendar_token
         return result
 
 
@@ -666,6 +837,8 @@ def generate(scale: int) -> Personas:
         generator.assignments(offices, areas)
         generator.governance_history(areas)
         generator.meetings(offices)
+        generator.deadline_history(offices)
+        generator.sweep_runs()
         generator.audit_events()
     with transaction.atomic():
         return generator.personas()
@@ -685,6 +858,12 @@ def sizes() -> dict[str, int]:
         "meetings": Meeting.objects.count(),
         "confidential meetings": Meeting.objects.filter(confidential=True).count(),
         "audit events": AuditEvent.objects.count(),
+        "deadlines": Deadline.objects.count(),
+        "live deadlines": Deadline.objects.live().count(),
+        "deadline parties": DeadlineParty.objects.count(),
+        "reminders": Reminder.objects.count(),
+        "inbox messages": InboxMessage.objects.count(),
+        "sweep runs": SweepRun.objects.count(),
         "group memberships": User.groups.through.objects.count(),
         "organisation grants": OrganisationUserObjectPermission.objects.count(),
         "groups": Group.objects.count(),

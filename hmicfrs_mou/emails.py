@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hmicfrs_mou.models import Reminder
+from hmicfrs_mou.templatetags.deadline_tags import due_moment
 
 STEP_WORDS = {
     "due": "is due today",
@@ -34,6 +35,7 @@ def _context(reminder: Reminder) -> dict[str, Any]:
         "recipient": reminder.recipient,
         "when": _step_words(reminder.step),
         "due_local": timezone.localtime(deadline.due_at),
+        "due_words": due_moment(deadline.due_at),
         "link": f"{base}{deadline.url or '/deadlines/'}",
         "late": reminder.late,
     }
