@@ -11,7 +11,11 @@ script with --worker), so settings are read afresh for its database.
 
 The property that matters: every page costs the same number of queries at every
 scale. The script exits 1 if any page's query count differs between scales (or
-between requests), or any page answers with a status it should not.
+between requests), or any page answers with a status it should not; a page that
+raises is reported with its traceback. A SELECT repeated within one request is
+reported too (not a failure): on a list already full at 1x, a query per row would
+cost the same at every scale. The report goes to stdout and, with every page's SQL,
+to benchmarks/results/pages-<timestamp>.json; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ FLOOR = "floor"
 # A SELECT run this often in one request is reported even when its count is the same at every
 # scale: on a page that is full (25 rows) at 1x already, a query per row does not grow with data.
 REPEAT_WARNING = 3
+TRACEBACK_LINES = 14
 
 
 @dataclass(frozen=True)
@@ -433,7 +438,9 @@ def report(results: list[dict[str, Any]], started_at: dt.datetime) -> tuple[list
                     f"{page.label} ({p['path']}) at {run['scale']}x: status {p['statuses']}, expected {page.status}"
                 )
             for error in p["errors"][:1]:
-                findings.append(f"    traceback at {run['scale']}x:\n{error}")
+                # The end of the traceback here; the whole of it is in the JSON file.
+                tail = "\n".join(error.rstrip().splitlines()[-TRACEBACK_LINES:])
+                findings.append(f"    traceback at {run['scale']}x (last {TRACEBACK_LINES} lines):\n{tail}")
         pages_json.append(
             {
                 "key": page.key,

@@ -59,6 +59,8 @@ class AuditEvent(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "at"]),
+            # The trail is searched by action, newest first.
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +222,8 @@ class Reminder(models.Model):
     class Meta:
         ordering: ClassVar = ["-fire_at", "pk"]
         indexes: ClassVar = [
+            # The health page counts by status and sending time.
+            models.Index(fields=["status", "sent_at"], name="reminder_status_sent"),
             models.Index(
                 fields=["next_attempt_at"],
                 name="reminder_retry",

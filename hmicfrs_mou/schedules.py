@@ -14,6 +14,11 @@ SCHEDULES: dict[str, dict] = {
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    "report-notices": {
+        "func": "hmicfrs_mou.tasks.report_notices",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
     "daily-maintenance": {
         "func": "hmicfrs_mou.tasks.daily_maintenance",
         "schedule_type": Schedule.DAILY,

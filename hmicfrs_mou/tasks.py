@@ -27,3 +27,10 @@ def daily_maintenance() -> dict[str, int]:
     pairs = cadence_deadlines_sync()
     moved = deadlines_recompute()
     return {"people": people, "cadence_pairs": pairs, "moved": moved}
+
+
+def report_notices() -> dict[str, int]:
+    """Every minute: tell recipients an embargo window has opened, and that a report is published."""
+    from inspections.services import reports_due_notices
+
+    return reports_due_notices()

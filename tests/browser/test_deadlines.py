@@ -48,7 +48,9 @@ def test_calendar_address_is_made_and_changed(page: Page, live_server: Any, demo
     assert feed.status == 200
     assert "BEGIN:VCALENDAR" in feed.text()
     page.get_by_role("button", name="Make a new address").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Subscriptions to the old address have stopped")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Subscriptions to the old address have stopped"
+    )
     assert page.request.get(first).status == 404
     shot(page, "calendar-address")
 

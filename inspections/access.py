@@ -1,0 +1,167 @@
+"""Who may see which inspection record, at a given moment: the embargo model of DESIGN.md.
+
+Every path – pages, lists, search, counts, CSV, PDF, emails, feeds, public
+pages and the admin – asks `Report.objects.visible_to(user, at)` or the
+helpers here. Nothing is granted by a task at a time; the moments stored on
+the report decide:
+
+| report                   | before distribution | from distribution (embargo)   | from publication |
+|--------------------------|---------------------|-------------------------------|------------------|
+| draft (I7)               | inspection team; the force/FRS's chief office while the factual-accuracy window is open; never the PCC | – | – |
+| force-specific (U3)      | team                | + chief's office and PCC      | everyone         |
+| other (U4)               | team                | + named interested parties    | everyone         |
+| accelerated CoC (U5)     | team                | + PCC and chief's office      | everyone         |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from contacts.access import areas_as_hmi
+from contacts.models import AREA_KINDS, Governance, OrganisationKind
+from hmicfrs_mou.access import moment, not_found, organisations_acted_for
+from inspections.models import (
+    Debrief,
+    EvidenceRecord,
+    Inspection,
+    Report,
+    ReportKind,
+    ReportState,
+)
+
+RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
+
+
+def team_inspections(user: Any, at: dt.datetime) -> QuerySet:
+    """Inspections the user works on: as lead, as a team member, or as HMI for one of its areas."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Inspection.objects.none()
+    on = timezone.localdate(at)
+    return Inspection.objects.filter(
+        Q(lead=user)
+        | Q(pk__in=Inspection.team.through.objects.filter(user=user).values("inspection_id"))
+        | Q(
+            pk__in=Inspection.areas.through.objects.filter(organisation_id__in=areas_as_hmi(user, on)).values(
+                "inspection_id"
+            )
+        )
+    )
+
+
+def _areas_of(user: Any, at: dt.datetime) -> tuple[QuerySet, QuerySet]:
+    """(forces/FRSs whose chief's office the user works in, forces/FRSs the user's PCC governs at `at`)."""
+    acted_for = organisations_acted_for(user)
+    chief_areas = acted_for.filter(kind__in=AREA_KINDS).values("pk")
+    governed = (
+        Governance.objects.in_force(timezone.localdate(at))
+        .filter(body__in=acted_for.filter(kind=OrganisationKind.GOVERNING_BODY))
+        .values("area_id")
+    )
+    return chief_areas, governed
+
+
+def _report_ids_for_areas(areas: QuerySet) -> QuerySet:
+    return Report.areas.through.objects.filter(organisation_id__in=areas).values("report_id")
+
+
+def reports_visible_to(queryset: QuerySet, user: Any, at: dt.datetime | None = None) -> QuerySet:
+    at = moment(at)
+    published = Q(state__in=RELEASED_STATES, publication_at__lte=at)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.filter(published)
+    visible = published | Q(inspection__in=team_inspections(user, at))
+
+    chief_areas, governed = _areas_of(user, at)
+    # I7: the draft goes to the force or FRS for the window; never to the PCC.
+    visible |= Q(
+        state=ReportState.FACTUAL_ACCURACY,
+        fac_opens_at__lte=at,
+        fac_closes_at__gt=at,
+        pk__in=_report_ids_for_areas(chief_areas),
+    )
+    embargo = Q(state__in=RELEASED_STATES, distribution_at__lte=at, publication_at__gt=at)
+    # U3, U5: the chief's office and the PCC of the force or FRS.
+    visible |= (
+        embargo
+        & Q(kind__in=[ReportKind.FORCE_SPECIFIC, ReportKind.ACCELERATED_CAUSE_OF_CONCERN])
+        & (Q(pk__in=_report_ids_for_areas(chief_areas)) | Q(pk__in=_report_ids_for_areas(governed)))
+    )
+    # U4: the named interested parties.
+    visible |= (
+        embargo
+        & Q(kind=ReportKind.OTHER)
+        & Q(
+            pk__in=Report.interested_parties.through.objects.filter(
+                organisation__in=organisations_acted_for(user)
+            ).values("report_id")
+        )
+    )
+    return queryset.filter(visible)
+
+
+def is_embargoed_for(report: Report, user: Any, at: dt.datetime | None = None) -> bool:
+    """True when the user sees the report only because of the embargo window (not team, not public)."""
+    at = moment(at)
+    if report.is_published(at):
+        return False
+    return not team_inspections(user, at).filter(pk=report.inspection_id).exists()
+
+
+def get_report_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> Report:
+    report = Report.objects.visible_to(request.user, at).select_related("inspection").filter(pk=pk).first()
+    if report is None:
+        raise not_found(request, object_type="inspections.report", object_id=pk)
+    return report
+
+
+def is_team_member(user: Any, inspection: Inspection, at: dt.datetime | None = None) -> bool:
+    return team_inspections(user, moment(at)).filter(pk=inspection.pk).exists()
+
+
+def inspections_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+    """Inspection records (not their reports): the team; the forces/FRSs and PCCs inspected (I1 told them)."""
+    at = moment(at)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Inspection.objects.none()
+    chief_areas, governed = _areas_of(user, at)
+    areas = Inspection.areas.through.objects.filter(
+        Q(organisation_id__in=chief_areas) | Q(organisation_id__in=governed)
+    ).values("inspection_id")
+    return Inspection.objects.filter(Q(pk__in=team_inspections(user, at)) | Q(pk__in=areas))
+
+
+def evidence_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+    """I5: evidence to the team; a disclosure in confidence to the HMI for the area and named staff only."""
+    at = moment(at)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EvidenceRecord.objects.none()
+    on = timezone.localdate(at)
+    hmi_inspections = Inspection.areas.through.objects.filter(
+        organisation_id__in=areas_as_hmi(user, on)
+    ).values("inspection_id")
+    return EvidenceRecord.objects.filter(
+        Q(~Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE), inspection__in=team_inspections(user, at))
+        | Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE, inspection_id__in=hmi_inspections)
+        | Q(
+            kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE,
+            pk__in=EvidenceRecord.named_staff.through.objects.filter(user=user).values("evidencerecord_id"),
+        )
+    )
+
+
+def debriefs_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+    """I6: the team; the force/FRS; the PCC only if invited (police) or as of right (PFCC)."""
+    at = moment(at)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Debrief.objects.none()
+    chief_areas, governed = _areas_of(user, at)
+    return Debrief.objects.filter(
+        Q(inspection__in=team_inspections(user, at))
+        | Q(area_id__in=chief_areas)
+        | Q(area_id__in=governed, pcc_invited=True)
+    )

@@ -1,0 +1,493 @@
+"""Inspections from programme to publication (P1–P3, I1–I8, U1–U5).
+
+Visibility is never stored as a flag a task flips: it is decided at each
+request from the moments kept here (the factual-accuracy window, distribution,
+publication) by inspections.access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.models import Organisation
+
+User = settings.AUTH_USER_MODEL
+
+
+# --- P1: the inspection programme and framework -----------------------------------------
+
+
+class ProgrammeState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REPRESENTATIONS_REQUESTED = "representations_requested", "Representations asked of the APCC chair"
+    UNDER_CONSIDERATION = "under_consideration", "Representations under consideration"
+    SUBMITTED = "submitted", "Submitted for the Home Secretary's approval"
+    APPROVED = "approved", "Approved by the Home Secretary"
+    LAID = "laid", "Laid before Parliament"
+
+
+PROGRAMME_ORDER = list(ProgrammeState.values)
+
+
+class Programme(models.Model):
+    title = models.CharField(max_length=300)
+    year = models.CharField(max_length=9, help_text="For example 2026–27")
+    framework = models.TextField(blank=True)
+    state = models.CharField(max_length=30, choices=ProgrammeState.choices, default=ProgrammeState.DRAFT)
+    representations_due_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+class ProgrammeEvent(models.Model):
+    """The state history of a programme (P1)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(max_length=30, choices=ProgrammeState.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.get_state_display()}"
+
+
+class RepresentationKind(models.TextChoices):
+    APCC_COLLATED = "apcc_collated", "The APCC's collated response for its members"
+    PCC_DIRECT = "pcc_direct", "A PCC's direct response"
+
+
+class Representation(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="representations")
+    kind = models.CharField(max_length=20, choices=RepresentationKind.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    received_at = models.DateTimeField(default=timezone.now)
+    considered_at = models.DateTimeField(null=True, blank=True)
+    consideration = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.organisation}"
+
+
+# --- P2, P3 ---------------------------------------------------------------------------------
+
+
+class CommissionState(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    SCOPE_DISCUSSED = "scope_discussed", "Scope discussed"
+    ESTIMATE_AGREED = "estimate_agreed", "Duration and cost agreed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class CommissionRequest(models.Model):
+    """P2: a PCC or group of PCCs commissions an inspection of their force(s); the OPCC meets the cost."""
+
+    requested_by = models.ManyToManyField(Organisation, related_name="commissions_requested")
+    areas = models.ManyToManyField(Organisation, related_name="commissions_about")
+    scope = models.TextField()
+    state = models.CharField(
+        max_length=20, choices=CommissionState.choices, default=CommissionState.REQUESTED
+    )
+    estimated_days = models.PositiveIntegerField(null=True, blank=True)
+    estimated_cost_pounds = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    estimate_agreed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Commissioned inspection request {self.pk}"
+
+
+# --- Inspections ----------------------------------------------------------------------------
+
+
+class InspectionKind(models.TextChoices):
+    PEEL = "peel", "PEEL"
+    FRS = "frs", "Fire and rescue service inspection"
+    THEMATIC = "thematic", "Thematic"
+    COMMISSIONED = "commissioned", "Commissioned"
+    JOINT = "joint", "Joint inspection"
+
+
+class Inspection(models.Model):
+    kind = models.CharField(max_length=20, choices=InspectionKind.choices)
+    title = models.CharField(max_length=300)
+    areas = models.ManyToManyField(Organisation, related_name="inspections")
+    lead = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="inspections_led",
+        help_text="The senior responsible owner HMI.",
+    )
+    team = models.ManyToManyField(User, related_name="inspection_teams", blank=True)
+    commission = models.OneToOneField(
+        CommissionRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        permissions: ClassVar = [("view_all_inspection", "Work on every inspection (HMICFRS)")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReferenceGroup(models.Model):
+    """P3: an external reference group; it should include the APCC or at least one PCC."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="reference_group")
+    members = models.ManyToManyField(Organisation, related_name="reference_groups")
+
+    def __str__(self) -> str:
+        return f"Reference group for {self.inspection}"
+
+
+class InspectionNotice(models.Model):
+    """I1/I2/I3: one notice, one text and one moment for every recipient organisation.
+
+    Parity is by construction: the PCC's office and the chief's office receive the
+    same row, so they cannot be told at different times or in different detail.
+    """
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", "Notification of inspection (I1)"
+        SCHEDULE = "schedule", "PEEL schedule and milestones (I2)"
+        METHODOLOGY = "methodology", "Major change of methodology (I3)"
+        CONCERN = "concern", "Routine-monitoring concern (M3)"
+
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    recipients = models.ManyToManyField(Organisation, related_name="inspection_notices")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Milestone(models.Model):
+    """I2: PEEL is continuous; some moments, like the final evidence-gathering period, are fixed."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceRecord(models.Model):
+    """I5: evidence, and disclosures in confidence, which are never evidence."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", "Evidence"
+        CONFIDENTIAL_DISCLOSURE = "confidential_disclosure", "Disclosure in confidence (not evidence)"
+        PCC_DECLINED = "pcc_declined", "PCC declined a discussion"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField()
+    named_staff = models.ManyToManyField(
+        User,
+        blank=True,
+        related_name="+",
+        help_text="HMICFRS staff besides the HMI who may read a confidential disclosure.",
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.inspection}"
+
+
+class StrategicPresentation(models.Model):
+    """I4: police – the chief decides whether the PCC is invited; FRS – the PFCC chooses to attend."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="presentations")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    pcc_invited = models.BooleanField(null=True, help_text="Police: the chief constable's decision.")
+    pfcc_attending = models.BooleanField(null=True, help_text="FRS with a PFCC or mayor: the PFCC's choice.")
+
+    def __str__(self) -> str:
+        return f"Strategic presentation, {self.area}"
+
+
+class Debrief(models.Model):
+    """I6: a preliminary view, never graded judgments; attendees are bound to confidentiality."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="debriefs")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    notes = models.TextField()
+    pcc_invited = models.BooleanField(
+        default=False, help_text="Police: the chief's decision. FRS with a PFCC: by right."
+    )
+    significant_concern = models.BooleanField(default=False, help_text="I8: the chief keeps the PCC updated.")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Debrief, {self.area}, {self.held_on}"
+
+
+class ConfidentialityAcknowledgement(models.Model):
+    debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="acknowledgements")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["debrief", "person"], name="one_ack_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} acknowledged {self.debrief}"
+
+
+class ChiefUpdate(models.Model):
+    """I8: the chief's update to the PCC on matters of significant concern."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="chief_updates")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Chief's update, {self.area}"
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    FORCE_SPECIFIC = "force_specific", "Force- or FRS-specific (PEEL, FRS): 48 hours' embargo (U3)"
+    OTHER = "other", "Other report: 24 hours' embargo to interested parties (U4)"
+    ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern: 24 hours' notice (U5)"
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FACTUAL_ACCURACY = "factual_accuracy", "Factual-accuracy check"
+    FINAL = "final", "Final"
+    SCHEDULED = "scheduled", "Publication scheduled"
+    PUBLISHED = "published", "Published"
+
+
+EMBARGO_HOURS = {
+    ReportKind.FORCE_SPECIFIC: 48,
+    ReportKind.OTHER: 24,
+    ReportKind.ACCELERATED_CAUSE_OF_CONCERN: 24,
+}
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user: object, at: dt.datetime | None = None) -> ReportQuerySet:
+        """Chainable visibility; the rules live in inspections.access."""
+        from inspections.access import reports_visible_to
+
+        return reports_visible_to(self, user, at)
+
+    def published(self, at: dt.datetime | None = None) -> ReportQuerySet:
+        at = at or timezone.now()
+        return self.filter(publication_at__lte=at, state__in=[ReportState.SCHEDULED, ReportState.PUBLISHED])
+
+
+class Report(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    body = models.TextField(help_text="The report's text, paragraphs separated by blank lines.")
+    press_release = models.TextField(blank=True)
+    areas = models.ManyToManyField(Organisation, related_name="reports")
+    interested_parties = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="reports_of_interest",
+        help_text="U4: who gets the embargoed copy.",
+    )
+    state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    # I7: the draft goes to the force or FRS only, for this window.
+    fac_opens_at = models.DateTimeField(null=True, blank=True)
+    fac_closes_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    # U3/U4/U5: from distribution_at the recipients see the embargoed copy; from publication_at, everyone.
+    publication_at = models.DateTimeField(null=True, blank=True)
+    distribution_at = models.DateTimeField(null=True, blank=True)
+    immediate_release = models.BooleanField(default=False)
+    embargo_exception = models.TextField(
+        blank=True, help_text="Why the copy goes out later than the MOU asks (recorded and sent to the PCC)."
+    )
+    distribution_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When recipients were told the embargoed copy is ready."
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the publication notices were sent."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-publication_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["state", "publication_at"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(distribution_at__isnull=True)
+                | Q(publication_at__isnull=True)
+                | Q(distribution_at__lte=models.F("publication_at")),
+                name="report_distribution_before_publication",
+            ),
+            models.CheckConstraint(
+                condition=Q(fac_opens_at__isnull=True)
+                | Q(fac_closes_at__isnull=True)
+                | Q(fac_closes_at__gt=models.F("fac_opens_at")),
+                name="report_fac_window_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def embargo_hours(self) -> int:
+        return EMBARGO_HOURS[ReportKind(self.kind)]
+
+    def is_published(self, at: dt.datetime) -> bool:
+        return (
+            self.state in (ReportState.SCHEDULED, ReportState.PUBLISHED)
+            and self.publication_at is not None
+            and at >= self.publication_at
+        )
+
+
+class FindingKind(models.TextChoices):
+    CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+    RECOMMENDATION = "recommendation", "Recommendation"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+
+class Finding(models.Model):
+    """M1: a finding tracked to closure, with a reference that never changes."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="findings")
+    area = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    kind = models.CharField(max_length=30, choices=FindingKind.choices)
+    reference = models.CharField(max_length=40, unique=True)
+    text = models.TextField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_kind_display()}"
+
+
+class FactualAccuracyComment(models.Model):
+    """I7: a correction of fact, in the template's fields, decided by HMICFRS with a reason."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="fac_comments")
+    paragraph = models.CharField(max_length=40, help_text="Paragraph or page reference.")
+    current_text = models.TextField()
+    proposed_correction = models.TextField()
+    evidence = models.TextField(help_text="What shows the current text is wrong.")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["submitted_at"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(decision="pending") | ~Q(decision_reason=""), name="fac_decision_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.paragraph}"
+
+
+class Redaction(models.Model):
+    """U1: a passage taken out before publication (safety, national security)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="redactions")
+    passage = models.TextField()
+    reason = models.CharField(max_length=300)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Redaction in {self.report}"
+
+
+class DiaryNote(models.Model):
+    """U2: a note to interested parties in the week before publication."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="diary_note")
+    text = models.TextField()
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Diary note for {self.report}"
+
+
+class EmbargoedCopyOpen(models.Model):
+    """Each opening of an embargoed copy by a recipient (also on the audit trail)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="copy_opens")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.person} opened {self.report}"
