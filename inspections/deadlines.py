@@ -27,7 +27,8 @@ register_kind(
 def distribution_due(report: Report) -> Computed:
     """D1/D2/D4: the latest moment the embargoed copy may go out."""
     _, rule, _ = DISTRIBUTION_KIND[ReportKind(report.kind)]
-    assert report.publication_at is not None
+    if report.publication_at is None:
+        raise ValueError("The report has no publication moment yet.")
     return explain_hours_before(report.publication_at, report.embargo_hours, rule=rule)
 
 
