@@ -25,6 +25,8 @@ urlpatterns = [
     path("inbox/read-all/", deadline_views.inbox_mark_all_read, name="inbox-read-all"),
     path("inbox/<int:pk>/", deadline_views.inbox_message, name="inbox-message"),
     path("health/", deadline_views.health, name="health"),
+    path("inspections/", include("inspections.urls")),
+    path("public/reports/", include("inspections.urls_public")),
     path("public/", include("contacts.public_urls")),
     path(
         "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"

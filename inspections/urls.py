@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", include("inspections.urls_workspace")),
+    path("", include("inspections.urls_force")),
+    path("", include("inspections.urls_area")),
+    path("", include("inspections.urls_documents")),
+]
