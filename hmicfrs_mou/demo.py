@@ -180,8 +180,189 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
             confidential=True,
             notes="Unpublished thematic findings shared with the PFCC in confidence (C4).",
         )
+    from inspections.models import Inspection
+
+    if not Inspection.objects.exists():
+        _demo_inspections(users, avon_police, avon_fire, cumbria_police, today)
     # Every standing pair gets its next-meeting deadline, so reminders start with the worker.
     from contacts.deadlines import cadence_deadlines_sync
 
     cadence_deadlines_sync()
     return [(login, passwords[login.username]) for login in LOGINS]
+
+
+PEEL_BODY = """Summary
+
+This report sets out our findings on how well Avon and Somerset Constabulary keeps people safe and reduces crime.
+
+Investigating crime
+
+The constabulary's investigations are mostly thorough, but too many victims are not kept informed of progress.
+
+Protecting vulnerable people
+
+The constabulary identifies vulnerability well at first contact. Officer 4471 disclosed the address of a refuge in a case file.
+
+Managing offenders
+
+The constabulary manages registered sex offenders well, with good use of risk assessment tools."""
+
+
+def _demo_inspections(
+    users: dict[str, User],
+    avon_police: Organisation,
+    avon_fire: Organisation,
+    cumbria_police: Organisation,
+    today: dt.date,
+) -> None:
+    """A PEEL report of Avon and Somerset inside its embargo window, a published thematic report,
+    an FRS draft in its factual-accuracy window, and a Cumbria report the Avon office cannot see."""
+    from inspections.models import FindingKind, InspectionKind, ReportKind
+    from inspections.services import (
+        finding_add,
+        inspection_create,
+        inspection_notify,
+        redaction_add,
+        report_create,
+        report_finalise,
+        report_open_factual_accuracy,
+        report_schedule,
+        reports_due_notices,
+    )
+
+    now = timezone.now()
+    hmi, inspector = users["hmi"], users["inspector"]
+    peel = inspection_create(
+        kind=InspectionKind.PEEL,
+        title="PEEL 2025–27: Avon and Somerset Constabulary",
+        areas=[avon_police],
+        lead=hmi,
+        team=[inspector],
+        by=hmi,
+        now=now - dt.timedelta(days=120),
+    )
+    inspection_notify(
+        inspection=peel,
+        kind="notification",
+        subject="PEEL inspection of Avon and Somerset Constabulary",
+        body="The final evidence-gathering period runs from 2 to 13 March 2026.",
+        by=hmi,
+        now=now - dt.timedelta(days=120),
+    )
+    report = report_create(
+        inspection=peel,
+        kind=ReportKind.FORCE_SPECIFIC,
+        title="PEEL 2025–27: Avon and Somerset Constabulary",
+        summary="How well the constabulary keeps people safe and reduces crime.",
+        body=PEEL_BODY,
+        press_release="Inspectorate publishes its PEEL assessment of Avon and Somerset Constabulary.",
+        by=hmi,
+        now=now - dt.timedelta(days=30),
+    )
+    for kind, text in (
+        (
+            FindingKind.CAUSE_OF_CONCERN,
+            "The constabulary does not keep victims informed of the progress of investigations.",
+        ),
+        (
+            FindingKind.RECOMMENDATION,
+            "Within six months, make sure victims are updated at least every 28 days.",
+        ),
+        (
+            FindingKind.RECOMMENDATION,
+            "Within three months, review how case files record addresses of refuges.",
+        ),
+        (
+            FindingKind.AREA_FOR_IMPROVEMENT,
+            "The constabulary should improve how it supervises investigations.",
+        ),
+    ):
+        finding_add(report=report, kind=kind, text=text, by=hmi)
+    redaction_add(
+        report=report,
+        passage="Officer 4471 disclosed the address of a refuge in a case file.",
+        reason="A person's safety",
+        by=hmi,
+    )
+    report_finalise(report=report, by=hmi, now=now - dt.timedelta(days=5))
+    publication = timezone.localtime(now + dt.timedelta(days=1)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    report_schedule(report=report, publication_at=publication, by=hmi, now=now - dt.timedelta(days=4))
+
+    thematic = inspection_create(
+        kind=InspectionKind.THEMATIC,
+        title="Police response to stalking (thematic)",
+        areas=[avon_police, cumbria_police],
+        lead=hmi,
+        team=[inspector],
+        by=hmi,
+        now=now - dt.timedelta(days=200),
+    )
+    published = report_create(
+        inspection=thematic,
+        kind=ReportKind.OTHER,
+        title="Police response to stalking",
+        summary="A national look at how forces respond to stalking.",
+        body="Summary\n\nForces have improved how they identify stalking.\n\nRecommendations\n\nChief constables should review how stalking protection orders are used.",
+        interested_parties=[avon_police, cumbria_police],
+        by=hmi,
+        now=now - dt.timedelta(days=60),
+    )
+    finding_add(
+        report=published,
+        kind=FindingKind.RECOMMENDATION,
+        text="By March 2027, chief constables should review their use of stalking protection orders.",
+        by=hmi,
+    )
+    report_finalise(report=published, by=hmi, now=now - dt.timedelta(days=30))
+    report_schedule(
+        report=published, publication_at=now - dt.timedelta(days=10), by=hmi, now=now - dt.timedelta(days=20)
+    )
+    reports_due_notices(now=now)
+
+    fire = inspection_create(
+        kind=InspectionKind.FRS,
+        title="FRS inspection 2026: Avon Fire & Rescue Service",
+        areas=[avon_fire],
+        lead=hmi,
+        team=[inspector],
+        by=hmi,
+        now=now - dt.timedelta(days=90),
+    )
+    draft = report_create(
+        inspection=fire,
+        kind=ReportKind.FORCE_SPECIFIC,
+        title="Avon Fire & Rescue Service: effectiveness, efficiency and people",
+        summary="Draft for factual-accuracy check.",
+        body="Summary\n\nThe service responds to emergencies promptly.\n\nPreventing fires\n\nThe service carried out 4,200 home fire safety visits in 2025.",
+        by=hmi,
+        now=now - dt.timedelta(days=10),
+    )
+    report_open_factual_accuracy(
+        report=draft, closes_at=now + dt.timedelta(days=7), by=hmi, now=now - dt.timedelta(hours=1)
+    )
+
+    cumbria = inspection_create(
+        kind=InspectionKind.PEEL,
+        title="PEEL 2025–27: Cumbria Constabulary",
+        areas=[cumbria_police],
+        lead=hmi,
+        by=hmi,
+        now=now - dt.timedelta(days=100),
+    )
+    cumbria_report = report_create(
+        inspection=cumbria,
+        kind=ReportKind.FORCE_SPECIFIC,
+        title="PEEL 2025–27: Cumbria Constabulary",
+        body="Summary\n\nThe constabulary is good at preventing crime.",
+        by=hmi,
+        now=now - dt.timedelta(days=20),
+    )
+    report_finalise(report=cumbria_report, by=hmi, now=now - dt.timedelta(days=5))
+    report_schedule(
+        report=cumbria_report,
+        publication_at=publication + dt.timedelta(days=1),
+        by=hmi,
+        now=now - dt.timedelta(days=4),
+    )

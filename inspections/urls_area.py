@@ -1,3 +1,7 @@
-"""(being written)"""
+from django.urls import path
 
-urlpatterns: list = []
+from inspections.views import area
+
+urlpatterns = [
+    path("my-area/", area.my_area, name="my-area"),
+]

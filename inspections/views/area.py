@@ -1,0 +1,33 @@
+"""'Inspections in my area' for an OPCC or a chief officer's office, with embargoed copies."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from inspections.access import inspections_visible_to, team_inspections
+from inspections.models import Report
+
+
+@login_required
+def my_area(request: HttpRequest) -> HttpResponse:
+    """The inspections of the forces and FRSs the person's office answers for, and every report they may
+    see at this moment: drafts in a factual-accuracy window (chief's office only), embargoed copies from
+    distribution, and published reports."""
+    now = timezone.now()
+    reports = (
+        Report.objects.visible_to(request.user, now)
+        .prefetch_related("areas")
+        .order_by("-publication_at", "-pk")
+    )
+    inspections = (
+        inspections_visible_to(request.user, now)
+        .exclude(pk__in=team_inspections(request.user, now))
+        .select_related("lead")
+        .prefetch_related("areas", Prefetch("reports", queryset=reports, to_attr="visible_reports"))
+        .order_by("-created_at")
+    )
+    return render(request, "inspections/area/my_area.html", {"inspections": inspections, "now": now})
