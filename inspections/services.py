@@ -650,9 +650,14 @@ def report_schedule(
             }
         )
     errors = {}
-    if immediate_release:
+    already_sent = report.distribution_at is not None and report.distribution_at <= now
+    if already_sent:
+        # The embargoed copy is out: a new publication moment cannot take it back.
+        distribution_at = report.distribution_at
+        immediate_release = False
+    elif immediate_release:
         distribution_at = publication_at
-    else:
+    if not already_sent and not immediate_release:
         latest = hours_before(publication_at, report.embargo_hours)
         if distribution_at is None:
             distribution_at = max(latest, now)
