@@ -23,8 +23,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts.access import areas_as_hmi
-from contacts.models import AREA_KINDS, Governance, OrganisationKind
-from hmicfrs_mou.access import moment, not_found, organisations_acted_for
+from contacts.models import AREA_KINDS, Governance, Organisation, OrganisationKind
+from hmicfrs_mou.access import holds, moment, not_found, organisations_acted_for
+from hmicfrs_mou.permissions import Perm
 from inspections.models import (
     Debrief,
     EvidenceRecord,
@@ -141,17 +142,21 @@ def evidence_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return EvidenceRecord.objects.none()
     on = timezone.localdate(at)
-    hmi_inspections = Inspection.areas.through.objects.filter(
-        organisation_id__in=areas_as_hmi(user, on)
-    ).values("inspection_id")
-    return EvidenceRecord.objects.filter(
-        Q(~Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE), inspection__in=team_inspections(user, at))
-        | Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE, inspection_id__in=hmi_inspections)
-        | Q(
-            kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE,
-            pk__in=EvidenceRecord.named_staff.through.objects.filter(user=user).values("evidencerecord_id"),
-        )
+    # The HMI for the force or FRS whose PCC (or office) disclosed it: the source is matched to the
+    # areas, so on a thematic the HMI for another force does not read it.
+    hmi_areas = list(areas_as_hmi(user, on).values_list("subject_id", flat=True))
+    bodies = Governance.objects.in_force(on).filter(area_id__in=hmi_areas).values("body_id")
+    offices = Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=bodies).values("pk")
+    confidential = Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE)
+    visible = Q(~confidential, inspection__in=team_inspections(user, at)) | (
+        confidential & (Q(source_id__in=hmi_areas) | Q(source_id__in=bodies) | Q(source_id__in=offices))
     )
+    if holds(user, Perm.VIEW_ALL_MEETING):
+        # Named HMICFRS staff, for as long as they are HMICFRS staff.
+        visible |= confidential & Q(
+            pk__in=EvidenceRecord.named_staff.through.objects.filter(user=user).values("evidencerecord_id")
+        )
+    return EvidenceRecord.objects.filter(visible)
 
 
 def debriefs_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:

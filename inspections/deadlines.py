@@ -37,7 +37,11 @@ def register_report_deadlines(report: Report, *, now: dt.datetime) -> None:
     responsible = [report.inspection.lead, *report.inspection.team.all()]
     code, _, _ = DISTRIBUTION_KIND[ReportKind(report.kind)]
     url = f"/inspections/reports/{report.pk}/"
-    if not report.immediate_release:
+    # Once the copy has gone there is nothing left to remind anyone to send.
+    already_sent = report.distribution_notified_at is not None or (
+        report.distribution_at is not None and report.distribution_at <= now
+    )
+    if not report.immediate_release and not already_sent:
         deadline_register(
             kind=code,
             subject_type="inspections.report",

@@ -48,12 +48,11 @@ from inspections.models import (
     StrategicPresentation,
 )
 
-# I6: a debrief gives a preliminary view, never a graded judgment.
-GRADE_WORDS = re.compile(
-    r"\b(outstanding|good|adequate|requires improvement|inadequate)\b(?=\s*(grade|rating|judg|$|[.;,]))",
-    re.IGNORECASE,
-)
-GRADED_PHRASE = re.compile(r"\b(grade[ds]?|graded as|rated( as)?)\b", re.IGNORECASE)
+# I6: a debrief gives a preliminary view, never a graded judgment. The PEEL grades that cannot be
+# ordinary prose are refused wherever they stand; any talk of grading or rating is refused too,
+# which catches "good" or "adequate" used as a grade without refusing them as plain words.
+GRADE_WORDS = re.compile(r"\b(outstanding|requires improvement|inadequate)\b", re.IGNORECASE)
+GRADED_PHRASE = re.compile(r"\b(grade[ds]?|grading|ratings?|rated|judg(e)?ments?|judged)\b", re.IGNORECASE)
 
 
 def _office_of_area(area: Organisation, on: dt.date) -> Organisation | None:
@@ -71,6 +70,12 @@ def _people_acting_for(organisations: Iterable[Organisation]) -> list[User]:
         content_object__in=list(organisations), permission__codename=Perm.ACT_FOR_ORGANISATION.codename
     ).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def _acts_for_any(person: User, organisations: Iterable[Organisation]) -> bool:
+    from hmicfrs_mou.access import organisations_acted_for
+
+    return organisations_acted_for(person).filter(pk__in=[o.pk for o in organisations]).exists()
 
 
 def _notify(people: Iterable[User], subject: str, body: str, url: str, now: dt.datetime) -> int:
@@ -141,6 +146,20 @@ def representation_record(
     return representation
 
 
+@transaction.atomic
+def representation_consider(
+    *, representation: Representation, consideration: str, by: User, now: dt.datetime | None = None
+) -> Representation:
+    """P1: HMICFRS records how it considered a representation."""
+    if not consideration.strip():
+        raise ValidationError({"consideration": "Record how the representation was considered."})
+    representation.consideration = consideration
+    representation.considered_at = now or timezone.now()
+    representation.save(update_fields=["consideration", "considered_at"])
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=representation, detail={"considered": True})
+    return representation
+
+
 # --- P2, P3 ----------------------------------------------------------------------------------
 
 
@@ -161,8 +180,10 @@ def commission_request(
         )
     if not areas or any(area.kind != OrganisationKind.POLICE_FORCE for area in areas):
         raise ValidationError("Choose the police force or forces to be inspected.")
-    if not requested_by:
-        raise ValidationError("A commissioned inspection is requested by one or more PCCs.")
+    if not requested_by or any(
+        o.kind not in (OrganisationKind.OPCC, OrganisationKind.GOVERNING_BODY) for o in requested_by
+    ):
+        raise ValidationError("A commissioned inspection is requested by one or more PCCs (P2).")
     if not scope.strip():
         raise ValidationError({"scope": "Describe the scope of the inspection."})
     request = CommissionRequest.objects.create(scope=scope, created_at=now or timezone.now())
@@ -324,15 +345,34 @@ def evidence_record(
     now: dt.datetime | None = None,
 ) -> EvidenceRecord:
     """I5: a PCC's disclosure in confidence is kept apart and never counts as evidence."""
+    now = now or timezone.now()
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary."})
+    named_staff = list(named_staff)
+    from contacts.models import Appointment
+
+    outsiders = (
+        [
+            person
+            for person in named_staff
+            if not Appointment.objects.in_force(timezone.localdate(now))
+            .filter(person=person, organisation__kind=OrganisationKind.HMICFRS)
+            .exists()
+        ]
+        if named_staff
+        else []
+    )
+    if outsiders:
+        raise ValidationError(
+            {"named_staff": "Only HMICFRS staff can be named to read a disclosure in confidence (I5)."}
+        )
     record = EvidenceRecord.objects.create(
         inspection=inspection,
         kind=kind,
         source=source,
         summary=summary,
         recorded_by=by,
-        recorded_at=now or timezone.now(),
+        recorded_at=now,
     )
     record.named_staff.set(list(named_staff))
     audit_record(action=AuditAction.CREATE, actor=by, obj=record)
@@ -533,6 +573,10 @@ def fac_comment_submit(
         raise ValidationError(
             "The factual-accuracy window for this report is closed: comments can no longer be sent."
         )
+    if not _acts_for_any(by, report.areas.all()):
+        raise ValidationError(
+            "Only the inspected force's or FRS's chief officer's office sends factual-accuracy comments (I7)."
+        )
     missing = {
         name: f"Enter the {label}."
         for name, label, value in (
@@ -637,6 +681,8 @@ def report_schedule(
     from inspections.deadlines import register_report_deadlines
 
     now = now or timezone.now()
+    # Lock and re-read: the notice task may have stamped the row since the caller loaded it.
+    report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state not in (ReportState.FINAL, ReportState.SCHEDULED):
         raise ValidationError("Only a final report can be scheduled for publication.")
     if report.state == ReportState.SCHEDULED and report.publication_at and report.publication_at <= now:
@@ -682,7 +728,9 @@ def report_schedule(
     report.embargo_exception = exception_reason.strip()
     report.state = ReportState.SCHEDULED
     report.full_clean()
-    report.save()
+    report.save(
+        update_fields=["publication_at", "distribution_at", "immediate_release", "embargo_exception", "state"]
+    )
     register_report_deadlines(report, now=now)
     if report.embargo_exception:
         _notify_exception(report, now)
