@@ -106,7 +106,10 @@ def reports_visible_to(queryset: QuerySet, user: Any, at: dt.datetime | None = N
 
 
 def is_embargoed_for(report: Report, user: Any, at: dt.datetime | None = None) -> bool:
-    """True when the user sees the report only because of the embargo window (not team, not public)."""
+    """True when a report the user may see is seen only because of the embargo window (not team, not public).
+
+    Ask it only of a report already fetched through `visible_to`: it does not check visibility itself.
+    """
     at = moment(at)
     if report.is_published(at):
         return False

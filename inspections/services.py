@@ -96,6 +96,8 @@ def programme_advance(
 ) -> Programme:
     """P1: move the programme one step on; the steps cannot be skipped or reversed."""
     now = now or timezone.now()
+    if to not in PROGRAMME_ORDER:
+        raise ValidationError(f"Unknown programme stage: {to!r}.")
     current, target = PROGRAMME_ORDER.index(programme.state), PROGRAMME_ORDER.index(to)
     if target != current + 1:
         raise ValidationError(
@@ -838,6 +840,10 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
                 published_at=now, state=ReportState.PUBLISHED
             ):
                 continue
+            # U6: each PCC whose force the report involves now owes a response within 56 days.
+            from responses.services import obligations_create_for_report
+
+            obligations_create_for_report(report=report, now=now)
             organisations = _recipient_organisations(report, timezone.localdate(now))
             _notify(
                 _people_acting_for(organisations),

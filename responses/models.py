@@ -1,0 +1,202 @@
+"""Statutory responses (U6, U7), FRS action plans (U8) and super-complaints (S1–S3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.models import Organisation
+from inspections.models import Finding, Report
+
+User = settings.AUTH_USER_MODEL
+
+
+class ObligationState(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting response"
+    SUBMITTED = "submitted", "Submitted"
+    ANSWERED_ELSEWHERE = "answered_elsewhere", "Answered by another response"
+
+
+class ObligationQuerySet(models.QuerySet):
+    def visible_to(self, user: object, at: dt.datetime | None = None) -> ObligationQuerySet:
+        from responses.access import obligations_visible_to
+
+        return obligations_visible_to(self, user, at)
+
+
+class ResponseObligation(models.Model):
+    """U6: a PCC must respond to a published report involving its force within 56 days (D5)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="obligations")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="response_obligations")
+    office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="obligations_to_answer",
+        help_text="The office of the body governing the force on the day of publication.",
+    )
+    published_on = models.DateField()
+    due_at = models.DateTimeField()
+    working = models.TextField()
+    state = models.CharField(max_length=20, choices=ObligationState.choices, default=ObligationState.AWAITING)
+    # The builder (s55(4)–(5B)).
+    chief_comments_invited_at = models.DateTimeField(null=True, blank=True)
+    chief_comments_due_on = models.DateField(null=True, blank=True)
+    chief_comments = models.TextField(blank=True)
+    pcc_comments = models.TextField(blank=True)
+    reply_to_chief = models.TextField(blank=True, help_text="The PCC's response to the chief officer's comments.")
+    published_url = models.URLField(blank=True, max_length=500)
+    answered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="answers_for",
+        help_text="Answered by the response to another report with the same findings.",
+    )
+    answered_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["due_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["report", "area"], name="one_obligation_per_report_and_force"),
+            models.CheckConstraint(
+                condition=Q(answered_by__isnull=True) | ~Q(answered_reason=""), name="answered_elsewhere_has_reason"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["office", "state"]), models.Index(fields=["state", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"Response to {self.report} for {self.area}"
+
+
+class RecommendationResponse(models.Model):
+    """s55(5B): for each recommendation, the action taken or proposed, or why none."""
+
+    obligation = models.ForeignKey(ResponseObligation, on_delete=models.CASCADE, related_name="recommendation_responses")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="+")
+    action = models.TextField(blank=True)
+    no_action_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["obligation", "finding"], name="one_answer_per_recommendation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding.reference}"
+
+
+class Submission(models.Model):
+    """A submitted version of a response: never overwritten; the upload counts as sending it to
+    HMICFRS and the Home Secretary (U6)."""
+
+    obligation = models.ForeignKey(ResponseObligation, on_delete=models.PROTECT, related_name="submissions")
+    version = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    late = models.BooleanField(default=False)
+    stored_name = models.CharField(max_length=100, unique=True)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.JSONField(help_text="The response's parts as submitted.")
+    published_url = models.URLField(max_length=500)
+    sent_to_home_secretary = models.BooleanField(default=True)
+
+    class Meta:
+        ordering: ClassVar = ["obligation", "-version"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["obligation", "version"], name="submission_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} v{self.version}"
+
+
+# --- U8: FRS action plans -------------------------------------------------------------------
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+
+
+class ActionPlanItem(models.Model):
+    finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="action_plan_item")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="action_plan_items")
+    action = models.TextField()
+    owner = models.CharField(max_length=200)
+    target_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Action for {self.finding.reference}"
+
+
+class ActionPlanUpdate(models.Model):
+    item = models.ForeignKey(ActionPlanItem, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Update to {self.item}"
+
+
+class ActionPlanVersion(models.Model):
+    """A published version of an FRS's action plan for one report (U8)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="action_plan_versions")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    content = models.JSONField()
+
+    class Meta:
+        ordering: ClassVar = ["-published_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["report", "area", "version"], name="action_plan_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action plan v{self.version} for {self.report}"
+
+
+# --- S1–S3: super-complaints ---------------------------------------------------------------
+
+
+class SuperComplaintState(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ELIGIBLE = "eligible", "Eligible for investigation"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    INVESTIGATING = "investigating", "Under investigation"
+    REPORTED = "reported", "Reported"
+
+
+class SuperComplaint(models.Model):
+    title = models.CharField(max_length=300)
+    designated_body = models.CharField(max_length=300, help_text="The designated body that raised it (S1).")
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=20, choices=SuperComplaintState.choices, default=SuperComplaintState.RECEIVED)
+    eligibility_decided_at = models.DateTimeField(null=True, blank=True)
+    eligibility_reason = models.TextField(blank=True)
+    apcc_notified_at = models.DateTimeField(null=True, blank=True)
+    investigators = models.ManyToManyField(Organisation, blank=True, related_name="super_complaints_investigated")
+    apcc_supporters = models.ManyToManyField(User, blank=True, related_name="+")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="super_complaints")
+
+    class Meta:
+        ordering: ClassVar = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.title
