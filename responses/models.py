@@ -35,7 +35,9 @@ class ResponseObligation(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="obligations")
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="response_obligations")
     office = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="obligations_to_answer",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="obligations_to_answer",
         help_text="The office of the body governing the force on the day of publication.",
     )
     published_on = models.DateField()
@@ -47,10 +49,16 @@ class ResponseObligation(models.Model):
     chief_comments_due_on = models.DateField(null=True, blank=True)
     chief_comments = models.TextField(blank=True)
     pcc_comments = models.TextField(blank=True)
-    reply_to_chief = models.TextField(blank=True, help_text="The PCC's response to the chief officer's comments.")
+    reply_to_chief = models.TextField(
+        blank=True, help_text="The PCC's response to the chief officer's comments."
+    )
     published_url = models.URLField(blank=True, max_length=500)
     answered_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="answers_for",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers_for",
         help_text="Answered by the response to another report with the same findings.",
     )
     answered_reason = models.TextField(blank=True)
@@ -63,10 +71,14 @@ class ResponseObligation(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["report", "area"], name="one_obligation_per_report_and_force"),
             models.CheckConstraint(
-                condition=Q(answered_by__isnull=True) | ~Q(answered_reason=""), name="answered_elsewhere_has_reason"
+                condition=Q(answered_by__isnull=True) | ~Q(answered_reason=""),
+                name="answered_elsewhere_has_reason",
             ),
         ]
-        indexes: ClassVar = [models.Index(fields=["office", "state"]), models.Index(fields=["state", "due_at"])]
+        indexes: ClassVar = [
+            models.Index(fields=["office", "state"]),
+            models.Index(fields=["state", "due_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Response to {self.report} for {self.area}"
@@ -75,7 +87,9 @@ class ResponseObligation(models.Model):
 class RecommendationResponse(models.Model):
     """s55(5B): for each recommendation, the action taken or proposed, or why none."""
 
-    obligation = models.ForeignKey(ResponseObligation, on_delete=models.CASCADE, related_name="recommendation_responses")
+    obligation = models.ForeignKey(
+        ResponseObligation, on_delete=models.CASCADE, related_name="recommendation_responses"
+    )
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="+")
     action = models.TextField(blank=True)
     no_action_reason = models.TextField(blank=True)
@@ -187,13 +201,19 @@ class SuperComplaint(models.Model):
     title = models.CharField(max_length=300)
     designated_body = models.CharField(max_length=300, help_text="The designated body that raised it (S1).")
     received_at = models.DateTimeField()
-    state = models.CharField(max_length=20, choices=SuperComplaintState.choices, default=SuperComplaintState.RECEIVED)
+    state = models.CharField(
+        max_length=20, choices=SuperComplaintState.choices, default=SuperComplaintState.RECEIVED
+    )
     eligibility_decided_at = models.DateTimeField(null=True, blank=True)
     eligibility_reason = models.TextField(blank=True)
     apcc_notified_at = models.DateTimeField(null=True, blank=True)
-    investigators = models.ManyToManyField(Organisation, blank=True, related_name="super_complaints_investigated")
+    investigators = models.ManyToManyField(
+        Organisation, blank=True, related_name="super_complaints_investigated"
+    )
     apcc_supporters = models.ManyToManyField(User, blank=True, related_name="+")
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="super_complaints")
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="super_complaints"
+    )
 
     class Meta:
         ordering: ClassVar = ["-received_at"]

@@ -29,10 +29,22 @@ from responses.models import (
 from responses.uploads import check_pdf
 
 register_kind(
-    DeadlineKind(code="pcc_response", rule="D5", label="PCC response (U6)", before_days=(28, 14, 7, 1), escalate_after_days=7)
+    DeadlineKind(
+        code="pcc_response",
+        rule="D5",
+        label="PCC response (U6)",
+        before_days=(28, 14, 7, 1),
+        escalate_after_days=7,
+    )
 )
 register_kind(
-    DeadlineKind(code="chief_comments", rule="U6", label="Chief officer's comments", before_days=(7, 1), escalate_after_days=None)
+    DeadlineKind(
+        code="chief_comments",
+        rule="U6",
+        label="Chief officer's comments",
+        before_days=(7, 1),
+        escalate_after_days=None,
+    )
 )
 
 RESPONSES_DIR = "responses"
@@ -52,7 +64,9 @@ def _office_on(area: Organisation, on: dt.date) -> Organisation | None:
 
 
 @transaction.atomic
-def obligations_create_for_report(*, report: Report, now: dt.datetime | None = None) -> list[ResponseObligation]:
+def obligations_create_for_report(
+    *, report: Report, now: dt.datetime | None = None
+) -> list[ResponseObligation]:
     """U6: on publication, one obligation per police force the report involves, for the PCC governing it
     on the day of publication, due before the end of the 56 days beginning with that day (D5).
     Running it again creates nothing new."""
@@ -70,17 +84,26 @@ def obligations_create_for_report(*, report: Report, now: dt.datetime | None = N
             report=report,
             area=area,
             defaults={
-                "office": office, "published_on": published_on, "due_at": due.value, "working": due.working,
+                "office": office,
+                "published_on": published_on,
+                "due_at": due.value,
+                "working": due.working,
                 "created_at": now,
             },
         )
         if made:
             created.append(obligation)
             deadline_register(
-                kind="pcc_response", subject_type="responses.responseobligation", subject_id=obligation.pk,
-                key=f"response:{obligation.pk}", title=f"Publish and upload the response to “{report.title}” ({area.name})",
-                due=due, subject_created_at=report.publication_at, responsible=_people_acting_for([office]),
-                url=f"/responses/{obligation.pk}/", now=now,
+                kind="pcc_response",
+                subject_type="responses.responseobligation",
+                subject_id=obligation.pk,
+                key=f"response:{obligation.pk}",
+                title=f"Publish and upload the response to “{report.title}” ({area.name})",
+                due=due,
+                subject_created_at=report.publication_at,
+                responsible=_people_acting_for([office]),
+                url=f"/responses/{obligation.pk}/",
+                now=now,
             )
     return created
 
@@ -92,16 +115,21 @@ def response_invite_chief(
     """s55(4): the PCC invites the chief officer's comments by a date the PCC sets."""
     now = now or timezone.now()
     if comments_due_on <= timezone.localdate(now):
-        raise ValidationError({"comments_due_on": "The date for the chief officer's comments must be in the future."})
+        raise ValidationError(
+            {"comments_due_on": "The date for the chief officer's comments must be in the future."}
+        )
     if end_of_day(comments_due_on) > obligation.due_at:
-        raise ValidationError({"comments_due_on": "The chief officer's comments must be due before the response is."})
+        raise ValidationError(
+            {"comments_due_on": "The chief officer's comments must be due before the response is."}
+        )
     obligation.chief_comments_invited_at, obligation.chief_comments_due_on = now, comments_due_on
     obligation.save(update_fields=["chief_comments_invited_at", "chief_comments_due_on"])
     chief_office = _people_acting_for([obligation.area])
     InboxMessage.objects.bulk_create(
         [
             InboxMessage(
-                user=person, subject=f"Comments invited: {obligation.report.title}",
+                user=person,
+                subject=f"Comments invited: {obligation.report.title}",
                 body=f"The PCC invites the chief officer's comments on the report by {comments_due_on:%-d %B %Y}.",
                 created_at=now,
             )
@@ -111,12 +139,21 @@ def response_invite_chief(
     from hmicfrs_mou.deadlines import Computed
 
     deadline_register(
-        kind="chief_comments", subject_type="responses.responseobligation", subject_id=obligation.pk,
-        key=f"chief-comments:{obligation.pk}", title=f"Chief officer's comments on “{obligation.report.title}”",
-        due=Computed(end_of_day(comments_due_on), f"U6: the date set by the PCC, {comments_due_on:%-d %B %Y}"),
-        subject_created_at=obligation.created_at, responsible=chief_office, now=now,
+        kind="chief_comments",
+        subject_type="responses.responseobligation",
+        subject_id=obligation.pk,
+        key=f"chief-comments:{obligation.pk}",
+        title=f"Chief officer's comments on “{obligation.report.title}”",
+        due=Computed(
+            end_of_day(comments_due_on), f"U6: the date set by the PCC, {comments_due_on:%-d %B %Y}"
+        ),
+        subject_created_at=obligation.created_at,
+        responsible=chief_office,
+        now=now,
     )
-    audit_record(action=AuditAction.UPDATE, actor=by, obj=obligation, detail={"chief_invited_by": str(comments_due_on)})
+    audit_record(
+        action=AuditAction.UPDATE, actor=by, obj=obligation, detail={"chief_invited_by": str(comments_due_on)}
+    )
     return obligation
 
 
@@ -148,7 +185,8 @@ def response_save(
     obligation.save(update_fields=["pcc_comments", "chief_comments", "reply_to_chief", "published_url"])
     for finding_id, (action, reason) in answers.items():
         RecommendationResponse.objects.update_or_create(
-            obligation=obligation, finding=recommendations[finding_id],
+            obligation=obligation,
+            finding=recommendations[finding_id],
             defaults={"action": action.strip(), "no_action_reason": reason.strip()},
         )
     audit_record(action=AuditAction.UPDATE, actor=by, obj=obligation, detail={"draft": True})
@@ -175,9 +213,7 @@ def response_missing(obligation: ResponseObligation) -> list[str]:
         missing.append("The PCC's comments on the report")
     if not obligation.reply_to_chief.strip():
         missing.append("The PCC's response to the chief officer's comments")
-    answered = {
-        answer.finding_id: answer for answer in obligation.recommendation_responses.all()
-    }
+    answered = {answer.finding_id: answer for answer in obligation.recommendation_responses.all()}
     for finding in recommendations_of(obligation):
         answer = answered.get(finding.pk)
         if answer is None or not (answer.action or answer.no_action_reason):
@@ -213,9 +249,17 @@ def response_submit(
         },
     }
     submission = Submission.objects.create(
-        obligation=obligation, version=version, submitted_at=now, submitted_by=by, late=now >= obligation.due_at,
-        stored_name=stored_name, original_name=checked.original_name, size=checked.size, sha256=checked.sha256,
-        content=content, published_url=obligation.published_url,
+        obligation=obligation,
+        version=version,
+        submitted_at=now,
+        submitted_by=by,
+        late=now >= obligation.due_at,
+        stored_name=stored_name,
+        original_name=checked.original_name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content=content,
+        published_url=obligation.published_url,
     )
     # Written last, after every check, so a refused upload leaves nothing behind.
     (folder / stored_name).write_bytes(checked.content)
@@ -223,7 +267,12 @@ def response_submit(
     obligation.save(update_fields=["state"])
     for deadline in Deadline.objects.filter(key=f"response:{obligation.pk}", state__in=["open", "missed"]):
         deadline_close(deadline=deadline, state=DeadlineState.MET, now=now)
-    audit_record(action=AuditAction.CREATE, actor=by, obj=submission, detail={"late": submission.late, "sha256": checked.sha256})
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=by,
+        obj=submission,
+        detail={"late": submission.late, "sha256": checked.sha256},
+    )
     return submission
 
 
@@ -238,7 +287,11 @@ def response_mark_answered_elsewhere(
     """A force report answered by the office's response to a national report with the same findings,
     or the reverse; `answered_by=None` undoes it."""
     if answered_by is None:
-        obligation.answered_by, obligation.answered_reason, obligation.state = None, "", ObligationState.AWAITING
+        obligation.answered_by, obligation.answered_reason, obligation.state = (
+            None,
+            "",
+            ObligationState.AWAITING,
+        )
     else:
         if answered_by.office_id != obligation.office_id or answered_by.pk == obligation.pk:
             raise ValidationError("Choose another response of the same office.")
@@ -248,5 +301,10 @@ def response_mark_answered_elsewhere(
         obligation.state = ObligationState.ANSWERED_ELSEWHERE
     obligation.full_clean()
     obligation.save(update_fields=["answered_by", "answered_reason", "state"])
-    audit_record(action=AuditAction.UPDATE, actor=by, obj=obligation, detail={"answered_by": getattr(answered_by, "pk", None)})
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=obligation,
+        detail={"answered_by": getattr(answered_by, "pk", None)},
+    )
     return obligation

@@ -21,7 +21,15 @@ from django.core.files.uploadedfile import UploadedFile
 MAX_UPLOAD_BYTES = getattr(settings, "RESPONSE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 MAX_NAME_LENGTH = 150
 # Names a PDF can carry that run code or carry other files.
-DANGEROUS_NAMES = (b"/JavaScript", b"/JS", b"/EmbeddedFile", b"/EmbeddedFiles", b"/Launch", b"/RichMedia", b"/XFA")
+DANGEROUS_NAMES = (
+    b"/JavaScript",
+    b"/JS",
+    b"/EmbeddedFile",
+    b"/EmbeddedFiles",
+    b"/Launch",
+    b"/RichMedia",
+    b"/XFA",
+)
 _BIDI_AND_CONTROL = {"Cc", "Cf"}
 
 
@@ -61,10 +69,14 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
     """Read and check an upload; raise ValidationError with a message for the person if it is refused."""
     name = check_file_name(upload.name or "")
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(
+            f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        )
     content = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(
+            f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        )
     if not content:
         raise ValidationError("The selected file is empty.")
     # A PDF starts with its header; a file that only calls itself .pdf does not.
@@ -74,7 +86,9 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
         raise ValidationError("The selected file is not a complete PDF.")
     keys = _pdf_keys(content)
     if b"/Encrypt" in keys:
-        raise ValidationError("The selected file is password-protected or encrypted: upload an unprotected PDF.")
+        raise ValidationError(
+            "The selected file is password-protected or encrypted: upload an unprotected PDF."
+        )
     dangerous = [key.decode() for key in DANGEROUS_NAMES if key in keys]
     if dangerous:
         raise ValidationError(
@@ -88,11 +102,15 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
 
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
-            raise ValidationError("The selected file is password-protected or encrypted: upload an unprotected PDF.")
+            raise ValidationError(
+                "The selected file is password-protected or encrypted: upload an unprotected PDF."
+            )
         if len(reader.pages) == 0:
             raise ValidationError("The selected file has no pages.")
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - any parse failure means it is not a usable PDF
         raise ValidationError("The selected file could not be read as a PDF.") from None
-    return CheckedPdf(content=content, original_name=name, size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    return CheckedPdf(
+        content=content, original_name=name, size=len(content), sha256=hashlib.sha256(content).hexdigest()
+    )

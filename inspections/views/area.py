@@ -30,4 +30,13 @@ def my_area(request: HttpRequest) -> HttpResponse:
         .prefetch_related("areas", Prefetch("reports", queryset=reports, to_attr="visible_reports"))
         .order_by("-created_at")
     )
-    return render(request, "inspections/area/my_area.html", {"inspections": inspections, "now": now})
+    # Reports shared with the office under embargo from inspections of other areas (U4's interested
+    # parties); once published they are on the public pages.
+    shared = (
+        reports.filter(publication_at__gt=now)
+        .exclude(inspection__in=inspections)
+        .exclude(inspection__in=team_inspections(request.user, now))
+    )
+    return render(
+        request, "inspections/area/my_area.html", {"inspections": inspections, "shared": shared, "now": now}
+    )

@@ -7,156 +7,386 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0002_user_calendar_token'),
-        ('inspections', '0001_initial'),
+        ("contacts", "0002_user_calendar_token"),
+        ("inspections", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActionPlanItem',
+            name="ActionPlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.TextField()),
-                ('owner', models.CharField(max_length=200)),
-                ('target_on', models.DateField()),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=20)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_plan_items', to='contacts.organisation')),
-                ('finding', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='action_plan_item', to='inspections.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.TextField()),
+                ("owner", models.CharField(max_length=200)),
+                ("target_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="action_plan_items",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="action_plan_item",
+                        to="inspections.finding",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ActionPlanUpdate',
+            name="ActionPlanUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='responses.actionplanitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="responses.actionplanitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='ResponseObligation',
+            name="ResponseObligation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('published_on', models.DateField()),
-                ('due_at', models.DateTimeField()),
-                ('working', models.TextField()),
-                ('state', models.CharField(choices=[('awaiting', 'Awaiting response'), ('submitted', 'Submitted'), ('answered_elsewhere', 'Answered by another response')], default='awaiting', max_length=20)),
-                ('chief_comments_invited_at', models.DateTimeField(blank=True, null=True)),
-                ('chief_comments_due_on', models.DateField(blank=True, null=True)),
-                ('chief_comments', models.TextField(blank=True)),
-                ('pcc_comments', models.TextField(blank=True)),
-                ('reply_to_chief', models.TextField(blank=True, help_text="The PCC's response to the chief officer's comments.")),
-                ('published_url', models.URLField(blank=True, max_length=500)),
-                ('answered_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answered_by', models.ForeignKey(blank=True, help_text='Answered by the response to another report with the same findings.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='answers_for', to='responses.responseobligation')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='response_obligations', to='contacts.organisation')),
-                ('office', models.ForeignKey(help_text='The office of the body governing the force on the day of publication.', on_delete=django.db.models.deletion.PROTECT, related_name='obligations_to_answer', to='contacts.organisation')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='inspections.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("published_on", models.DateField()),
+                ("due_at", models.DateTimeField()),
+                ("working", models.TextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting response"),
+                            ("submitted", "Submitted"),
+                            ("answered_elsewhere", "Answered by another response"),
+                        ],
+                        default="awaiting",
+                        max_length=20,
+                    ),
+                ),
+                ("chief_comments_invited_at", models.DateTimeField(blank=True, null=True)),
+                ("chief_comments_due_on", models.DateField(blank=True, null=True)),
+                ("chief_comments", models.TextField(blank=True)),
+                ("pcc_comments", models.TextField(blank=True)),
+                (
+                    "reply_to_chief",
+                    models.TextField(
+                        blank=True, help_text="The PCC's response to the chief officer's comments."
+                    ),
+                ),
+                ("published_url", models.URLField(blank=True, max_length=500)),
+                ("answered_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Answered by the response to another report with the same findings.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers_for",
+                        to="responses.responseobligation",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="response_obligations",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        help_text="The office of the body governing the force on the day of publication.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations_to_answer",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations",
+                        to="inspections.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'pk'],
+                "ordering": ["due_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationResponse',
+            name="RecommendationResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.TextField(blank=True)),
-                ('no_action_reason', models.TextField(blank=True)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.finding')),
-                ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendation_responses', to='responses.responseobligation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.TextField(blank=True)),
+                ("no_action_reason", models.TextField(blank=True)),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.finding",
+                    ),
+                ),
+                (
+                    "obligation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendation_responses",
+                        to="responses.responseobligation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('submitted_at', models.DateTimeField()),
-                ('late', models.BooleanField(default=False)),
-                ('stored_name', models.CharField(max_length=100, unique=True)),
-                ('original_name', models.CharField(max_length=255)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('content', models.JSONField(help_text="The response's parts as submitted.")),
-                ('published_url', models.URLField(max_length=500)),
-                ('sent_to_home_secretary', models.BooleanField(default=True)),
-                ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='responses.responseobligation')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("submitted_at", models.DateTimeField()),
+                ("late", models.BooleanField(default=False)),
+                ("stored_name", models.CharField(max_length=100, unique=True)),
+                ("original_name", models.CharField(max_length=255)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("content", models.JSONField(help_text="The response's parts as submitted.")),
+                ("published_url", models.URLField(max_length=500)),
+                ("sent_to_home_secretary", models.BooleanField(default=True)),
+                (
+                    "obligation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="responses.responseobligation",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['obligation', '-version'],
+                "ordering": ["obligation", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='SuperComplaint',
+            name="SuperComplaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('designated_body', models.CharField(help_text='The designated body that raised it (S1).', max_length=300)),
-                ('received_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('received', 'Received'), ('eligible', 'Eligible for investigation'), ('not_eligible', 'Not eligible'), ('investigating', 'Under investigation'), ('reported', 'Reported')], default='received', max_length=20)),
-                ('eligibility_decided_at', models.DateTimeField(blank=True, null=True)),
-                ('eligibility_reason', models.TextField(blank=True)),
-                ('apcc_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('apcc_supporters', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('investigators', models.ManyToManyField(blank=True, related_name='super_complaints_investigated', to='contacts.organisation')),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='super_complaints', to='inspections.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "designated_body",
+                    models.CharField(help_text="The designated body that raised it (S1).", max_length=300),
+                ),
+                ("received_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("eligible", "Eligible for investigation"),
+                            ("not_eligible", "Not eligible"),
+                            ("investigating", "Under investigation"),
+                            ("reported", "Reported"),
+                        ],
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                ("eligibility_decided_at", models.DateTimeField(blank=True, null=True)),
+                ("eligibility_reason", models.TextField(blank=True)),
+                ("apcc_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "apcc_supporters",
+                    models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "investigators",
+                    models.ManyToManyField(
+                        blank=True, related_name="super_complaints_investigated", to="contacts.organisation"
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="super_complaints",
+                        to="inspections.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at'],
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='ActionPlanVersion',
+            name="ActionPlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField()),
-                ('content', models.JSONField()),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.organisation')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_plan_versions', to='inspections.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField()),
+                ("content", models.JSONField()),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="action_plan_versions",
+                        to="inspections.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at'],
-                'constraints': [models.UniqueConstraint(fields=('report', 'area', 'version'), name='action_plan_version_unique')],
+                "ordering": ["-published_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "area", "version"), name="action_plan_version_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='responseobligation',
-            index=models.Index(fields=['office', 'state'], name='responses_r_office__22e04f_idx'),
+            model_name="responseobligation",
+            index=models.Index(fields=["office", "state"], name="responses_r_office__22e04f_idx"),
         ),
         migrations.AddIndex(
-            model_name='responseobligation',
-            index=models.Index(fields=['state', 'due_at'], name='responses_r_state_503f10_idx'),
+            model_name="responseobligation",
+            index=models.Index(fields=["state", "due_at"], name="responses_r_state_503f10_idx"),
         ),
         migrations.AddConstraint(
-            model_name='responseobligation',
-            constraint=models.UniqueConstraint(fields=('report', 'area'), name='one_obligation_per_report_and_force'),
+            model_name="responseobligation",
+            constraint=models.UniqueConstraint(
+                fields=("report", "area"), name="one_obligation_per_report_and_force"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responseobligation',
-            constraint=models.CheckConstraint(condition=models.Q(('answered_by__isnull', True), models.Q(('answered_reason', ''), _negated=True), _connector='OR'), name='answered_elsewhere_has_reason'),
+            model_name="responseobligation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("answered_by__isnull", True),
+                    models.Q(("answered_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="answered_elsewhere_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendationresponse',
-            constraint=models.UniqueConstraint(fields=('obligation', 'finding'), name='one_answer_per_recommendation'),
+            model_name="recommendationresponse",
+            constraint=models.UniqueConstraint(
+                fields=("obligation", "finding"), name="one_answer_per_recommendation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('obligation', 'version'), name='submission_version_unique'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("obligation", "version"), name="submission_version_unique"
+            ),
         ),
     ]

@@ -1,0 +1,115 @@
+"""One way to make a PDF (STYLE.md §17): `render_pdf(template, context) -> bytes` around WeasyPrint.
+
+WeasyPrint fetches every stylesheet, image, font and attachment the HTML names,
+with urllib, from anywhere: `file:///etc/passwd`, an internal address, the
+metadata service. The fetcher here serves the project's static files and
+nothing else, from disk, without touching the network:
+
+- `/static/...` (what `{% static %}` writes), resolved against `PDF_BASE_URL`,
+  or an absolute STATIC_URL, is looked up with the staticfiles finders, then in
+  STATIC_ROOT (where hashed names from the manifest storage live);
+- `file://` URLs are served only when the file lies inside STATICFILES_DIRS or
+  STATIC_ROOT;
+- anything else (`http:`, `https:` elsewhere, `data:`, `ftp:`, a `..` step)
+  raises ValueError, which WeasyPrint logs and skips.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# A reserved name (RFC 2606 .invalid) that never resolves: relative and root-relative
+# URLs in a PDF template resolve against it, and the fetcher maps it to files on disk.
+PDF_BASE_URL = "https://pdf.mou-portal.invalid/"
+
+
+def _allowed_roots() -> list[Path]:
+    roots = []
+    for entry in settings.STATICFILES_DIRS:
+        # An entry may be a (prefix, path) pair.
+        roots.append(Path(entry[1] if isinstance(entry, tuple | list) else entry).resolve())
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def _static_prefixes() -> list[str]:
+    prefixes = [urljoin(PDF_BASE_URL, settings.STATIC_URL)]
+    if urlsplit(settings.STATIC_URL).scheme:
+        prefixes.append(settings.STATIC_URL)
+    return prefixes
+
+
+def _static_file(relative: str) -> Path:
+    """The file behind a static path such as `css/pdf.css`, or ValueError."""
+    relative = unquote(relative)
+    parts = relative.split("/")
+    if (
+        not relative
+        or relative.startswith("/")
+        or "\\" in relative
+        or any(p in ("", ".", "..") for p in parts)
+    ):
+        raise ValueError(f"Not a static file path: {relative!r}")
+    found = finders.find(relative)
+    if found:
+        return Path(found).resolve()
+    if settings.STATIC_ROOT:
+        # Hashed names written by collectstatic (manifest storage) exist only here.
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / relative).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root):
+            return candidate
+    raise ValueError(f"No such static file: {relative!r}")
+
+
+def static_path_for(url: str) -> Path:
+    """The local file a PDF may load for `url`; ValueError for every other URL."""
+    split = urlsplit(url)
+    if split.scheme == "file":
+        if split.netloc not in ("", "localhost"):
+            raise ValueError(f"Refused to fetch {url!r}: remote file URL")
+        path = Path(url2pathname(split.path)).resolve()
+        if path.is_file() and _inside(path, _allowed_roots()):
+            return path
+        raise ValueError(f"Refused to fetch {url!r}: only the project's static files are served")
+    plain = url.split("#", 1)[0].split("?", 1)[0]
+    for prefix in _static_prefixes():
+        if plain.startswith(prefix):
+            return _static_file(plain[len(prefix) :])
+    raise ValueError(f"Refused to fetch {url!r}: only the project's static files are served")
+
+
+class StaticFilesFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that reads the project's static files and refuses every other URL."""
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        # Never calls the parent's fetch: no urllib, so no network and no arbitrary files.
+        path = static_path_for(url)
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF (structure for screen readers) from HTML, loading only static files."""
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
+    return document.write_pdf(pdf_tags=True)
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render a template under `templates/pdf/` with its context to PDF bytes."""
+    return html_to_pdf(render_to_string(template, context))

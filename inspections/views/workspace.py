@@ -1,0 +1,652 @@
+"""The HMICFRS inspection workspace: inspections, their timeline, and a report from draft to publication.
+
+Thin views: every record is fetched through inspections.access (404 when not
+visible, 403 when visible but the action is the team's), every change goes
+through inspections.services, and a service's ValidationError is shown on the
+form with nothing changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hmicfrs_mou.access import holds, not_found, organisations_acted_for
+from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
+from hmicfrs_mou.permissions import Perm
+from inspections import services
+from inspections.access import (
+    debriefs_visible_to,
+    evidence_visible_to,
+    get_report_for_user,
+    inspections_visible_to,
+    is_embargoed_for,
+    is_team_member,
+    team_inspections,
+)
+from inspections.deadlines import distribution_due
+from inspections.forms import (
+    DecisionForm,
+    DiaryNoteForm,
+    FindingForm,
+    InspectionForm,
+    NoticeForm,
+    OpenFactualAccuracyForm,
+    RedactionForm,
+    ReportForm,
+    ScheduleForm,
+    SearchForm,
+)
+from inspections.models import (
+    EvidenceRecord,
+    FactualAccuracyComment,
+    Finding,
+    Inspection,
+    Report,
+    ReportKind,
+    ReportState,
+)
+
+PAGE_SIZE = 25
+SEARCH_FINDINGS_SHOWN = 50
+REPORT_SUBJECT = "inspections.report"
+OPEN_STATES = (ReportState.DRAFT, ReportState.FACTUAL_ACCURACY)
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def may_start_inspections(user: Any) -> bool:
+    """HMICFRS staff may start an inspection.
+
+    They are recognised today by holding VIEW_ALL_MEETING (only the HMICFRS group
+    does); a dedicated permission for starting inspections is to replace this check.
+    """
+    return holds(user, Perm.VIEW_ALL_MEETING)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The report's paragraphs (separated by blank lines), numbered from 1 in templates."""
+    return [part.strip() for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (even an empty one, so the form is bound and checked), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def show_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for name, field_messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: Form,
+    template: str,
+    context: dict[str, Any],
+    perform: Callable[[dict[str, Any]], object],
+    done: str,
+    then: str,
+    instance: Model | None = None,
+) -> HttpResponse:
+    """GET shows the form; a valid POST calls the service, then redirects to `then` with `done` as a message.
+
+    On a refusal the service has changed nothing in the database; `instance` is
+    reloaded so the page does not show values the service set before refusing.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as error:
+            if instance is not None:
+                instance.refresh_from_db()
+            show_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    return render(request, template, {"form": form, **context})
+
+
+def _inspection_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:
+    inspection = inspections_visible_to(request.user, at).select_related("lead").filter(pk=pk).first()
+    if inspection is None:
+        raise not_found(request, object_type="inspections.inspection", object_id=pk)
+    return inspection
+
+
+def _team_inspection(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:
+    inspection = _inspection_for_user(request, pk, at)
+    if not is_team_member(request.user, inspection, at):
+        raise PermissionDenied
+    return inspection
+
+
+def _team_report(request: HttpRequest, pk: int, at: dt.datetime) -> Report:
+    """A report the user may see (404 otherwise) and works on (403 otherwise)."""
+    report = get_report_for_user(request, pk, at)
+    if not is_team_member(request.user, report.inspection, at):
+        raise PermissionDenied
+    return report
+
+
+def _next_deadlines(report_ids: list[int]) -> dict[str, Deadline]:
+    """The earliest live deadline of each report (D1–D4), one query for them all."""
+    due: dict[str, Deadline] = {}
+    for deadline in Deadline.objects.filter(
+        subject_type=REPORT_SUBJECT, subject_id__in=[str(pk) for pk in report_ids], state__in=LIVE_STATES
+    ).order_by("due_at", "pk"):
+        due.setdefault(deadline.subject_id, deadline)
+    return due
+
+
+# --- Inspections --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    inspections = (
+        inspections_visible_to(request.user, now)
+        .select_related("lead")
+        .prefetch_related(
+            "areas",
+            # Only the reports this user may see: a draft's title is not the PCC's to read.
+            Prefetch(
+                "reports", queryset=Report.objects.visible_to(request.user, now).order_by("created_at", "pk")
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/workspace/list.html",
+        {"page_obj": page, "can_start": may_start_inspections(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    if not may_start_inspections(request.user):
+        raise PermissionDenied
+    form = InspectionForm(posted(request), initial={"team": [request.user.pk]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.inspection_create(
+                kind=data["kind"],
+                title=data["title"],
+                areas=list(data["areas"]),
+                lead=data["lead"],
+                team=list(data["team"]),
+                commission=data["commission"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            if is_team_member(request.user, inspection):
+                messages.success(request, "Inspection started.")
+                return redirect("inspections:detail", pk=inspection.pk)
+            messages.success(
+                request,
+                f"Inspection “{inspection.title}” started. You are not on its team, so it is not listed here.",
+            )
+            return redirect("inspections:list")
+    return render(request, "inspections/workspace/inspection_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    now = timezone.now()
+    user = request.user
+    inspection = _inspection_for_user(request, pk, now)
+    team = is_team_member(user, inspection, now)
+    notices = inspection.notices.select_related("sent_by").prefetch_related("recipients")
+    if not team:
+        # Outside the team, the notices this person's organisation received.
+        notices = notices.filter(recipients__in=organisations_acted_for(user)).distinct()
+    reports = list(
+        Report.objects.visible_to(user, now)
+        .filter(inspection=inspection)
+        .prefetch_related("areas")
+        .order_by("created_at", "pk")
+    )
+    due = _next_deadlines([report.pk for report in reports]) if team else {}
+    rows = [{"report": report, "due": due.get(str(report.pk))} for report in reports]
+    evidence = list(
+        evidence_visible_to(user, now).filter(inspection=inspection).select_related("source", "recorded_by")
+    )
+    for record in evidence:
+        if record.kind == EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE:
+            audit_record(action=AuditAction.VIEW, obj=record, request=request)
+    return render(
+        request,
+        "inspections/workspace/detail.html",
+        {
+            "inspection": inspection,
+            "team": team,
+            "areas": inspection.areas.order_by("name"),
+            "members": inspection.team.order_by("last_name", "first_name"),
+            "notices": notices,
+            "milestones": inspection.milestones.all(),
+            "presentations": inspection.presentations.select_related("area").order_by("held_on"),
+            "debriefs": debriefs_visible_to(user, now)
+            .filter(inspection=inspection)
+            .select_related("area")
+            .order_by("held_on"),
+            "evidence": evidence,
+            "confidential": EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE,
+            "rows": rows,
+            "now": now,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    """I1/I2: one notice, the same text at the same moment, to each force/FRS and its PCC."""
+    inspection = _team_inspection(request, pk, timezone.now())
+    form = NoticeForm(posted(request))
+    return _form_page(
+        request,
+        form=form,
+        template="inspections/workspace/notice_form.html",
+        context={"inspection": inspection},
+        perform=lambda data: services.inspection_notify(
+            inspection=inspection,
+            kind=data["kind"],
+            subject=data["subject"],
+            body=data["body"],
+            by=request.user,
+        ),
+        done="Notice sent to each force or FRS and its PCC at the same moment.",
+        then=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _team_inspection(request, pk, timezone.now())
+    form = ReportForm(posted(request), inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_create(
+                inspection=inspection,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                summary=data["summary"],
+                press_release=data["press_release"],
+                areas=list(data["areas"]) or None,
+                interested_parties=list(data["interested_parties"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Draft report added.")
+            return redirect("inspections:report", pk=report.pk)
+    return render(request, "inspections/workspace/report_form.html", {"form": form, "inspection": inspection})
+
+
+# --- A report --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    now = timezone.now()
+    user = request.user
+    report = get_report_for_user(request, pk, now)
+    team = is_team_member(user, report.inspection, now)
+    published = report.is_published(now)
+    embargoed = not team and is_embargoed_for(report, user, now)
+    if embargoed:
+        audit_record(action=AuditAction.VIEW, obj=report, request=request)
+    context: dict[str, Any] = {
+        "report": report,
+        "team": team,
+        "published": published,
+        "embargoed": embargoed,
+        # Outside the team, before publication, the report is seen either as a draft in the
+        # factual-accuracy check (I7) or as an embargoed copy (U3–U5).
+        "in_fac_check": embargoed and report.state == ReportState.FACTUAL_ACCURACY,
+        "areas": report.areas.order_by("name"),
+        "findings": report.findings.select_related("area"),
+        "now": now,
+    }
+    if team:
+        comments = list(report.fac_comments.select_related("submitted_by", "decided_by"))
+        context.update(
+            {
+                "paragraphs": paragraphs(report.body),
+                "published_text": paragraphs(services.published_text(report)),
+                "comments": comments,
+                "pending": sum(c.decision == FactualAccuracyComment.Decision.PENDING for c in comments),
+                "redactions": report.redactions.select_related("by"),
+                "interested_parties": report.interested_parties.order_by("name"),
+                "deadlines": Deadline.objects.filter(
+                    subject_type=REPORT_SUBJECT, subject_id=str(report.pk), state__in=LIVE_STATES
+                ).order_by("due_at"),
+                "diary_note": getattr(report, "diary_note", None),
+                "distribution": distribution_due(report) if report.publication_at else None,
+                "can": _actions(report, now),
+            }
+        )
+    return render(request, "inspections/workspace/report.html", context)
+
+
+def _actions(report: Report, now: dt.datetime) -> dict[str, bool]:
+    """Which team actions make sense in the report's state; the services refuse the rest anyway."""
+    published = report.is_published(now)
+    open_draft = report.state in OPEN_STATES
+    return {
+        "open_fac": report.state == ReportState.DRAFT,
+        "decide": open_draft,
+        "finalise": open_draft,
+        "redact": not published,
+        "finding": not published,
+        "schedule": report.state in (ReportState.FINAL, ReportState.SCHEDULED) and not published,
+        "diary_note": report.state == ReportState.SCHEDULED
+        and not published
+        and report.kind != ReportKind.ACCELERATED_CAUSE_OF_CONCERN
+        and not hasattr(report, "diary_note"),
+    }
+
+
+def _report_url(report: Report) -> str:
+    return reverse("inspections:report", kwargs={"pk": report.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_open_fac(request: HttpRequest, pk: int) -> HttpResponse:
+    """I7: send the draft to the force or FRS, and only to it, until the chosen moment."""
+    report = _team_report(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=OpenFactualAccuracyForm(posted(request)),
+        template="inspections/workspace/open_fac.html",
+        context={"report": report},
+        perform=lambda data: services.report_open_factual_accuracy(
+            report=report, closes_at=data["closes_at"], by=request.user
+        ),
+        done="The draft has gone to the force or FRS for its factual-accuracy check.",
+        then=_report_url(report),
+        instance=report,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    """I7: HMICFRS accepts or rejects each comment, with its reason."""
+    report = _team_report(request, pk, timezone.now())
+    # The comment is looked for on this report only: an id from another report is "not found".
+    comment = report.fac_comments.select_related("submitted_by").filter(pk=comment_pk).first()
+    if comment is None:
+        raise not_found(request, object_type="inspections.factualaccuracycomment", object_id=comment_pk)
+    form = DecisionForm(posted(request))
+
+    def decide(data: dict[str, Any]) -> object:
+        if report.state not in OPEN_STATES:
+            raise ValidationError("The report is final: its factual-accuracy decisions can no longer change.")
+        return services.fac_comment_decide(
+            comment=comment,
+            accept=data["decision"] == DecisionForm.ACCEPT,
+            reason=data["reason"],
+            by=request.user,
+        )
+
+    return _form_page(
+        request,
+        form=form,
+        template="inspections/workspace/decide.html",
+        context={"report": report, "comment": comment},
+        perform=decide,
+        done=f"Decision recorded for the comment on {comment.paragraph}.",
+        then=_report_url(report),
+        instance=comment,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _team_report(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=Form(posted(request)),
+        template="inspections/workspace/finalise.html",
+        context={
+            "report": report,
+            "pending": report.fac_comments.filter(decision=FactualAccuracyComment.Decision.PENDING).count(),
+        },
+        perform=lambda data: services.report_finalise(report=report, by=request.user),
+        done="The report is final.",
+        then=_report_url(report),
+        instance=report,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    """U1: take a passage out before publication."""
+    report = _team_report(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=RedactionForm(posted(request)),
+        template="inspections/workspace/redact.html",
+        context={"report": report, "paragraphs": paragraphs(report.body)},
+        perform=lambda data: services.redaction_add(
+            report=report, passage=data["passage"], reason=data["reason"], by=request.user
+        ),
+        done="Passage redacted from the published text.",
+        then=_report_url(report),
+        instance=report,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """M1: a finding with a reference that never changes."""
+    report = _team_report(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=FindingForm(posted(request), report=report),
+        template="inspections/workspace/finding_form.html",
+        context={"report": report},
+        perform=lambda data: services.finding_add(
+            report=report, kind=data["kind"], text=data["text"], area=data["area"], by=request.user
+        ),
+        done="Finding added.",
+        then=_report_url(report),
+        instance=report,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """U3/U4/U5: the publication moment and when the embargoed copies go out, with the working shown."""
+    report = _team_report(request, pk, timezone.now())
+    form = ScheduleForm(posted(request), initial=_schedule_initial(report))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_schedule(
+                report=report,
+                publication_at=data["publication_at"],
+                distribution_at=data["distribution_at"],
+                immediate_release=data["immediate_release"],
+                exception_reason=data["exception_reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            # report_schedule refuses before changing anything, but the instance in hand
+            # must not show the values it was refused.
+            report.refresh_from_db()
+            show_errors(form, error)
+        else:
+            messages.success(request, "Publication scheduled.")
+            return redirect("inspections:report", pk=report.pk)
+    # The latest distribution moment for the publication moment asked for, else the one stored.
+    asked = (
+        form.cleaned_data.get("publication_at") if form.is_bound and hasattr(form, "cleaned_data") else None
+    )
+    preview = Report(kind=report.kind, publication_at=asked) if isinstance(asked, dt.datetime) else report
+    distribution = distribution_due(preview) if preview.publication_at else None
+    return render(
+        request,
+        "inspections/workspace/schedule.html",
+        {"form": form, "report": report, "distribution": distribution, "asked": preview is not report},
+    )
+
+
+def _schedule_initial(report: Report) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for name in ("publication_at", "distribution_at"):
+        value = getattr(report, name)
+        if value is not None and not report.immediate_release:
+            local = timezone.localtime(value)
+            initial[name], initial[f"{name}_time"] = local.date(), local.time()
+    initial["immediate_release"] = report.immediate_release
+    initial["exception_reason"] = report.embargo_exception
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def diary_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """U2/D3: a note to the interested parties in the week before publication."""
+    report = _team_report(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=DiaryNoteForm(posted(request)),
+        template="inspections/workspace/diary_note.html",
+        context={"report": report},
+        perform=lambda data: services.diary_note_send(report=report, text=data["text"], by=request.user),
+        done="Diary note sent.",
+        then=_report_url(report),
+        instance=report,
+    )
+
+
+# --- Export and search ------------------------------------------------------------------------------
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
+
+
+@login_required
+@require_GET
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    """The reports the user may see now, and only those (visible_to), as CSV. Audited as an export."""
+    now = timezone.now()
+    user = request.user
+    visible = Report.objects.visible_to(user, now)
+    # Rows seen only because of an embargo window: named on the trail, as every embargoed read is.
+    embargoed = list(
+        visible.exclude(inspection__in=team_inspections(user, now))
+        .exclude(pk__in=Report.objects.published(now).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    rows = (
+        visible.annotate(findings_count=Count("findings"))
+        .prefetch_related(Prefetch("areas", to_attr="area_list"))
+        .order_by("-publication_at", "-pk")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reports-{timezone.localdate(now):%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(["Title", "Kind", "State", "Forces and FRSs", "Publication moment", "Findings"])
+    count = 0
+    for report in rows.iterator(chunk_size=1000):
+        publication = timezone.localtime(report.publication_at).isoformat() if report.publication_at else ""
+        writer.writerow(
+            [
+                _cell(report.title),
+                report.get_kind_display(),
+                report.get_state_display(),
+                _cell("; ".join(area.name for area in report.area_list)),
+                publication,
+                report.findings_count,
+            ]
+        )
+        count += 1
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type=REPORT_SUBJECT,
+        detail={"rows": count, "embargoed": embargoed},
+    )
+    return response
+
+
+def _search(user: Any, q: str, at: dt.datetime) -> tuple[QuerySet, QuerySet]:
+    """Reports the user may see whose title or findings contain q, and those findings."""
+    visible = Report.objects.visible_to(user, at)
+    findings = Finding.objects.filter(report__in=visible.values("pk"), text__icontains=q)
+    reports = visible.filter(
+        Q(title__icontains=q) | Q(pk__in=Finding.objects.filter(text__icontains=q).values("report_id"))
+    )
+    return reports, findings
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    context: dict[str, Any] = {"form": form, "q": q}
+    if q:
+        reports, findings = _search(request.user, q, timezone.now())
+        page = Paginator(
+            reports.prefetch_related("areas").order_by("-publication_at", "-pk"), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        findings = findings.select_related("report", "area").order_by("report_id", "reference")
+        context.update(
+            {
+                "page_obj": page,
+                "findings": findings[:SEARCH_FINDINGS_SHOWN],
+                "findings_count": findings.count(),
+                "querystring": urlencode({"q": q}),
+            }
+        )
+    return render(request, "inspections/workspace/search.html", context)
