@@ -17,6 +17,7 @@ from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
 from contacts.services import meeting_record
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.permissions import Perm
 
@@ -104,8 +105,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            for field_name, errors in error.message_dict.items():
-                form.add_error(field_name if field_name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Meeting recorded.")
             return redirect("contacts:meeting", pk=meeting.pk)

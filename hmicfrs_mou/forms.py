@@ -70,6 +70,15 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError("The date must be a real date, for example 27 3 2026.") from None
 
 
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
 class GovukFormMixin:
     """Adds the GOV.UK class for each widget type, and the error modifier on invalid fields."""
 

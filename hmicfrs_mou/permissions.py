@@ -17,6 +17,7 @@ class Perm(StrEnum):
     VIEW_ASSOCIATED_MEETING = "contacts.view_associated_meeting"
     ADD_MEETING = "contacts.add_meeting"
     VIEW_AUDIT_TRAIL = "hmicfrs_mou.view_auditevent"
+    ADD_INSPECTION = "inspections.add_inspection"
 
     @property
     def codename(self) -> str:

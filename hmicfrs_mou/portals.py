@@ -92,13 +92,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
     unread = 0
     if user is None or not user.is_authenticated:
-        items = [(reverse("public:index"), "Forces and fire and rescue services")]
+        items = [
+            (reverse("public:index"), "Forces and fire and rescue services"),
+            (reverse("public_reports:index"), "Reports"),
+        ]
     else:
         portal = portal_for(user)
         if portal:
             items.append((reverse(PORTAL_HOME[portal]), "Home"))
         if holds(user, Perm.VIEW_DIRECTORY):
             items.append((reverse("contacts:directory"), "Directory"))
+        if portal == Portal.HMICFRS:
+            items.append((reverse("inspections:list"), "Inspections"))
+        elif portal in (Portal.OPCC, Portal.FORCE):
+            items.append((reverse("inspections:my-area"), "Inspections"))
         if holds(user, Perm.VIEW_ALL_MEETING) or holds(user, Perm.VIEW_ASSOCIATED_MEETING):
             items.append((reverse("contacts:meetings"), "Meetings"))
         items.append((reverse("my-deadlines"), "My deadlines"))

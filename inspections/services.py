@@ -491,6 +491,17 @@ def report_create(
         raise ValidationError({"areas": "A force- or FRS-specific report is about exactly one force or FRS."})
     if not body.strip():
         raise ValidationError({"body": "Enter the report's text."})
+    interested_parties = list(interested_parties)
+    if kind == ReportKind.OTHER and not interested_parties:
+        raise ValidationError(
+            {"interested_parties": "Name the interested parties who get the embargoed copy (U4)."}
+        )
+    if kind != ReportKind.OTHER and interested_parties:
+        raise ValidationError(
+            {
+                "interested_parties": "A force- or FRS-specific report goes to its chief officer and PCC (U3, U5)."
+            }
+        )
     report = Report.objects.create(
         inspection=inspection,
         kind=kind,
@@ -501,7 +512,7 @@ def report_create(
         created_at=now or timezone.now(),
     )
     report.areas.set(areas)
-    report.interested_parties.set(list(interested_parties))
+    report.interested_parties.set(interested_parties)
     audit_record(action=AuditAction.CREATE, actor=by, obj=report)
     return report
 
@@ -608,7 +619,9 @@ def fac_comment_submit(
 def fac_comment_decide(
     *, comment: FactualAccuracyComment, accept: bool, reason: str, by: User, now: dt.datetime | None = None
 ) -> FactualAccuracyComment:
-    """I7: HMICFRS accepts or rejects each comment, with its reason."""
+    """I7: HMICFRS accepts or rejects each comment, with its reason, until the report is final."""
+    if comment.report.state != ReportState.FACTUAL_ACCURACY:
+        raise ValidationError("The report is final: its factual-accuracy comments can no longer be decided.")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the decision."})
     comment.decision = (

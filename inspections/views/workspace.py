@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.access import holds, not_found, organisations_acted_for
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
 from hmicfrs_mou.permissions import Perm
 from inspections import services
@@ -72,12 +73,8 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def may_start_inspections(user: Any) -> bool:
-    """HMICFRS staff may start an inspection.
-
-    They are recognised today by holding VIEW_ALL_MEETING (only the HMICFRS group
-    does); a dedicated permission for starting inspections is to replace this check.
-    """
-    return holds(user, Perm.VIEW_ALL_MEETING)
+    """HMICFRS staff may start an inspection."""
+    return holds(user, Perm.ADD_INSPECTION)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -90,13 +87,7 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def show_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for name, field_messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
+show_errors = add_service_errors
 
 
 def _form_page(

@@ -914,8 +914,8 @@ def test_u4_distribution_defaults_to_24_hours_before(other_report):
     assert not other_report.immediate_release
 
 
-def test_u4_a_later_distribution_without_reasons_is_refused(thematic):
-    report = final(thematic, ReportKind.OTHER)
+def test_u4_a_later_distribution_without_reasons_is_refused(thematic, apcc):
+    report = final(thematic, ReportKind.OTHER, interested_parties=[apcc])
     with pytest.raises(ValidationError, match=r"at least 24 hours before publication \(U4\)"):
         schedule(report, distribution_at=D24_AT + SECOND)
 
@@ -1232,3 +1232,13 @@ def test_u3_bad_input_a_force_specific_report_about_two_forces_is_refused(themat
             inspection=thematic, kind=ReportKind.FORCE_SPECIFIC, title="Two", body="Text.", by=lead_hmi
         )
     assert counts(Report) == before
+
+
+def test_u4_another_report_must_name_its_interested_parties(thematic):
+    with pytest.raises(ValidationError, match=r"Name the interested parties"):
+        final(thematic, ReportKind.OTHER)
+
+
+def test_u3_a_force_specific_report_names_no_interested_parties(peel_a, apcc):
+    with pytest.raises(ValidationError, match=r"goes to its chief officer and PCC"):
+        final(peel_a, ReportKind.FORCE_SPECIFIC, interested_parties=[apcc])
