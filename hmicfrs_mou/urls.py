@@ -27,6 +27,8 @@ urlpatterns = [
     path("health/", deadline_views.health, name="health"),
     path("inspections/", include("inspections.urls")),
     path("public/reports/", include("inspections.urls_public")),
+    path("responses/", include("responses.urls")),
+    path("public/responses/", include("responses.urls_public")),
     path("public/", include("contacts.public_urls")),
     path(
         "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"

@@ -1,0 +1,1 @@
+"""Response pages, one module per audience."""
