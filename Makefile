@@ -48,6 +48,9 @@ bench: setup ## Benchmark every portal page at 1x and 10x the real data size
 bench-sweep: setup ## Benchmark the reminder sweep at 2,000 and 200,000 deadlines with 2,000 due
 	$(PY) benchmarks/sweep.py $(BENCH_ARGS)
 
+bench-pdf: setup ## Render a 50-page watermarked embargoed copy and print time and peak memory
+	$(PY) benchmarks/pdf.py $(BENCH_ARGS)
+
 browser-deps: ## Install Debian's Chromium and the font library WeasyPrint wants (needs root)
 	command -v chromium >/dev/null && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium libharfbuzz-subset0)
@@ -62,4 +65,4 @@ lock: ## Re-pin requirements.lock from pyproject.toml in a scratch virtualenv
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles test-artifacts
 
-.PHONY: help setup db run test lint check-deploy bench bench-sweep browser-deps refresh-govuk lock clean
+.PHONY: help setup db run test lint check-deploy bench bench-sweep bench-pdf browser-deps refresh-govuk lock clean
