@@ -118,7 +118,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path if request else ""
     nav_items = []
     for href, text in items:
-        active = path == href if href == "/" else path.startswith(href)
+        # "Inspections" is the section for every page under /inspections/, wherever its link points.
+        prefix = "/inspections/" if text == "Inspections" else href
+        active = path == href if href == "/" else path.startswith(prefix)
         item = {"href": href, "text": text, "active": active}
         if text == "Inbox" and unread:
             item["count"] = unread

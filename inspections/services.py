@@ -91,6 +91,36 @@ def _notify(people: Iterable[User], subject: str, body: str, url: str, now: dt.d
 
 
 @transaction.atomic
+def programme_create(
+    *,
+    title: str,
+    year: str,
+    framework: str,
+    representations_due_on: dt.date | None,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Programme:
+    """P1: a draft inspection programme and framework."""
+    now = now or timezone.now()
+    if not title.strip() or not year.strip():
+        raise ValidationError("Give the programme a title and a year.")
+    if representations_due_on is not None and representations_due_on <= timezone.localdate(now):
+        raise ValidationError(
+            {"representations_due_on": "The date for representations must be in the future."}
+        )
+    programme = Programme.objects.create(
+        title=title,
+        year=year,
+        framework=framework,
+        representations_due_on=representations_due_on,
+        created_at=now,
+    )
+    ProgrammeEvent.objects.create(programme=programme, state=ProgrammeState.DRAFT, at=now, by=by)
+    audit_record(action=AuditAction.CREATE, actor=by, obj=programme)
+    return programme
+
+
+@transaction.atomic
 def programme_advance(
     *, programme: Programme, to: str, by: User, note: str = "", now: dt.datetime | None = None
 ) -> Programme:
@@ -152,7 +182,12 @@ def representation_record(
 def representation_consider(
     *, representation: Representation, consideration: str, by: User, now: dt.datetime | None = None
 ) -> Representation:
-    """P1: HMICFRS records how it considered a representation."""
+    """P1: HMICFRS records how it considered a representation, before the programme is submitted."""
+    if representation.programme.state not in (
+        ProgrammeState.REPRESENTATIONS_REQUESTED,
+        ProgrammeState.UNDER_CONSIDERATION,
+    ):
+        raise ValidationError("Representations are considered before the programme is submitted (P1).")
     if not consideration.strip():
         raise ValidationError({"consideration": "Record how the representation was considered."})
     representation.consideration = consideration
@@ -199,8 +234,10 @@ def commission_request(
 def commission_agree_estimate(
     *, request: CommissionRequest, days: int, cost_pounds: Any, by: User, now: dt.datetime | None = None
 ) -> CommissionRequest:
-    if days <= 0 or cost_pounds is None or cost_pounds <= 0:
+    if not days or days <= 0 or cost_pounds is None or cost_pounds <= 0:
         raise ValidationError("Agree an estimated duration in days and a cost, met by the OPCC (P2).")
+    if request.state in (CommissionState.ACCEPTED, CommissionState.DECLINED):
+        raise ValidationError("This request has been decided; its estimate cannot change.")
     request.estimated_days, request.estimated_cost_pounds = days, cost_pounds
     request.estimate_agreed_at = now or timezone.now()
     request.state = CommissionState.ESTIMATE_AGREED
@@ -227,10 +264,13 @@ def commission_accept(
     return request
 
 
+@transaction.atomic
 def reference_group_set(
     *, inspection: Inspection, members: list[Organisation], by: User
 ) -> tuple[ReferenceGroup, list[str]]:
     """P3: set the external reference group; returns warnings (no APCC and no PCC among members)."""
+    if any(m.kind == OrganisationKind.HMICFRS for m in members):
+        raise ValidationError("An external reference group is made of organisations outside HMICFRS (P3).")
     group, _ = ReferenceGroup.objects.get_or_create(inspection=inspection)
     group.members.set(members)
     warnings = []
@@ -730,8 +770,8 @@ def report_schedule(
             )
             errors["distribution_at"] = (
                 f"The embargoed copy must go out at least {report.embargo_hours} hours before publication ({rule}), "
-                f"by {timezone.localtime(latest):%-d %B %Y %H:%M}. Choose a later publication moment, or record "
-                "the exceptional circumstances."
+                f"by {timezone.localtime(latest):%-d %B %Y, %H:%M}. Send it earlier (or leave its moment blank), "
+                "choose a later publication moment, or record the exceptional circumstances."
             )
         elif distribution_at < now and report.distribution_at is None:
             distribution_at = now

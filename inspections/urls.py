@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("inspections.urls_force")),
     path("", include("inspections.urls_area")),
     path("", include("inspections.urls_documents")),
+    path("", include("inspections.urls_preparing")),
 ]

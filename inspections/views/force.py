@@ -86,7 +86,9 @@ def factual_accuracy(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"Your comment on {comment.paragraph} has been sent to HMICFRS.")
+            messages.success(
+                request, f"Your comment on paragraph {comment.paragraph} has been sent to HMICFRS."
+            )
             return redirect("inspections:fac", pk=report.pk)
     if request.method == "GET":
         # The draft is not for the PCC or the public: every reading is on the trail.

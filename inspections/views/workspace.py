@@ -423,7 +423,7 @@ def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
         template="inspections/workspace/decide.html",
         context={"report": report, "comment": comment},
         perform=decide,
-        done=f"Decision recorded for the comment on {comment.paragraph}.",
+        done=f"Decision recorded for the comment on paragraph {comment.paragraph}.",
         then=_report_url(report),
         instance=comment,
     )

@@ -388,10 +388,16 @@ def test_p2_a_commissioned_inspection_needs_an_accepted_request(commission, hmic
 # --- P3: external reference group -----------------------------------------------------------
 
 
-def test_p3_a_reference_group_without_the_apcc_or_a_pcc_is_warned(peel_a, force_b, hmicfrs, lead_hmi):
-    group, warnings = reference_group_set(inspection=peel_a, members=[force_b, hmicfrs], by=lead_hmi)
+def test_p3_a_reference_group_without_the_apcc_or_a_pcc_is_warned(peel_a, force_b, lead_hmi):
+    college = org("college_of_policing", "college-of-policing")
+    group, warnings = reference_group_set(inspection=peel_a, members=[force_b, college], by=lead_hmi)
     assert warnings == ["The external reference group should include the APCC or at least one PCC (P3)."]
-    assert set(group.members.all()) == {force_b, hmicfrs}
+    assert set(group.members.all()) == {force_b, college}
+
+
+def test_p3_hmicfrs_is_not_an_external_member(peel_a, hmicfrs, apcc, lead_hmi):
+    with pytest.raises(ValidationError, match="outside HMICFRS"):
+        reference_group_set(inspection=peel_a, members=[apcc, hmicfrs], by=lead_hmi)
 
 
 @pytest.mark.parametrize("member", ["apcc", "opcc", "governing_body"])
@@ -852,7 +858,7 @@ def test_u3_a_later_distribution_without_reasons_is_refused_and_nothing_changes(
     before = counts(Report)
     with pytest.raises(ValidationError, match=r"at least 48 hours before publication \(U3\)") as error:
         schedule(final_report, distribution_at=D1_AT + SECOND)
-    assert "19 April 2026 10:00" in str(error.value)
+    assert "19 April 2026, 10:00" in str(error.value)
     final_report.refresh_from_db()
     assert final_report.state == ReportState.FINAL
     assert final_report.publication_at is None
