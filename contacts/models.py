@@ -252,6 +252,7 @@ class Role(models.TextChoices):
     POLICING_BODY = "policing_body", "PCC, PFCC or deputy mayor"
     OPCC_CHIEF_EXECUTIVE = "opcc_chief_executive", "OPCC chief executive"
     OPCC_STAFF = "opcc_staff", "OPCC staff"
+    FIRE_AUTHORITY_STAFF = "fire_authority_staff", "Fire and rescue authority staff"
     CHIEF_OFFICER = "chief_officer", "Chief constable or chief fire officer"
     CHIEF_OFFICER_STAFF = "chief_officer_staff", "Chief officer's office staff"
     APCC_CHAIR = "apcc_chair", "APCC chair"
@@ -272,6 +273,8 @@ HMICFRS_ROLES = (
     Role.COMMS_STAFF,
 )
 OPCC_ROLES = (Role.POLICING_BODY, Role.OPCC_CHIEF_EXECUTIVE, Role.OPCC_STAFF)
+# Staff of a fire authority, county council or mayor acting as fire and rescue authority (U8 action plans).
+GOVERNING_BODY_ROLES = (Role.FIRE_AUTHORITY_STAFF,)
 CHIEF_OFFICE_ROLES = (Role.CHIEF_OFFICER, Role.CHIEF_OFFICER_STAFF)
 APCC_ROLES = (
     Role.APCC_CHAIR,
@@ -286,6 +289,7 @@ APCC_ROLES = (
 ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
     **{role: (OrganisationKind.HMICFRS,) for role in HMICFRS_ROLES},
     **{role: (OrganisationKind.OPCC,) for role in OPCC_ROLES},
+    **{role: (OrganisationKind.GOVERNING_BODY,) for role in GOVERNING_BODY_ROLES},
     **{role: AREA_KINDS for role in CHIEF_OFFICE_ROLES},
     **{role: (OrganisationKind.APCC,) for role in APCC_ROLES},
 }

@@ -18,6 +18,7 @@ class Perm(StrEnum):
     ADD_MEETING = "contacts.add_meeting"
     VIEW_AUDIT_TRAIL = "hmicfrs_mou.view_auditevent"
     ADD_INSPECTION = "inspections.add_inspection"
+    VIEW_ALL_RESPONSES = "responses.view_all_responseobligation"
 
     @property
     def codename(self) -> str:

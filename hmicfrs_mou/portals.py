@@ -30,6 +30,7 @@ class Portal(models.TextChoices):
 PORTAL_OF_KIND = {
     OrganisationKind.HMICFRS: Portal.HMICFRS,
     OrganisationKind.OPCC: Portal.OPCC,
+    OrganisationKind.GOVERNING_BODY: Portal.OPCC,
     OrganisationKind.POLICE_FORCE: Portal.FORCE,
     OrganisationKind.FIRE_RESCUE_SERVICE: Portal.FORCE,
     OrganisationKind.APCC: Portal.APCC,
@@ -106,6 +107,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("inspections:list"), "Inspections"))
         elif portal in (Portal.OPCC, Portal.FORCE):
             items.append((reverse("inspections:my-area"), "Inspections"))
+        if portal in (Portal.OPCC, Portal.HMICFRS):
+            items.append((reverse("responses:awaiting"), "Responses"))
+        if portal in (Portal.OPCC, Portal.FORCE, Portal.HMICFRS):
+            items.append((reverse("responses:plans"), "Action plans"))
+        if portal in (Portal.HMICFRS, Portal.APCC):
+            items.append((reverse("responses:complaints"), "Super-complaints"))
+        if portal in (Portal.HMICFRS, Portal.APCC):
+            items.append((reverse("responses:dashboard"), "Timeliness"))
         if holds(user, Perm.VIEW_ALL_MEETING) or holds(user, Perm.VIEW_ASSOCIATED_MEETING):
             items.append((reverse("contacts:meetings"), "Meetings"))
         items.append((reverse("my-deadlines"), "My deadlines"))

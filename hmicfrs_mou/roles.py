@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from contacts.models import APCC_ROLES, CHIEF_OFFICE_ROLES, HMICFRS_ROLES, OPCC_ROLES
+from contacts.models import APCC_ROLES, CHIEF_OFFICE_ROLES, GOVERNING_BODY_ROLES, HMICFRS_ROLES, OPCC_ROLES
 from hmicfrs_mou.permissions import Perm
 
 HMICFRS_GROUP = "HMICFRS staff"
@@ -24,6 +24,7 @@ GROUP_PERMISSIONS: dict[str, tuple[Perm, ...]] = {
         Perm.ADD_MEETING,
         Perm.VIEW_AUDIT_TRAIL,
         Perm.ADD_INSPECTION,
+        Perm.VIEW_ALL_RESPONSES,
     ),
     OPCC_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ASSOCIATED_MEETING),
     CHIEF_OFFICE_GROUP: (Perm.VIEW_DIRECTORY,),
@@ -33,6 +34,8 @@ GROUP_PERMISSIONS: dict[str, tuple[Perm, ...]] = {
 ROLE_GROUPS: dict[str, str] = {
     **{role: HMICFRS_GROUP for role in HMICFRS_ROLES},
     **{role: OPCC_GROUP for role in OPCC_ROLES},
+    # Fire authority staff work in the governance portal alongside OPCCs.
+    **{role: OPCC_GROUP for role in GOVERNING_BODY_ROLES},
     **{role: CHIEF_OFFICE_GROUP for role in CHIEF_OFFICE_ROLES},
     **{role: APCC_GROUP for role in APCC_ROLES},
 }

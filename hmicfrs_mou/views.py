@@ -98,7 +98,10 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
 def opcc_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     offices = _organisations(request, OrganisationKind.OPCC)
-    bodies = [office.parent for office in offices if office.parent_id]
+    fire_bodies = _organisations(request, OrganisationKind.GOVERNING_BODY)
+    bodies = [office.parent for office in offices if office.parent_id] + fire_bodies
+    # A fire authority's staff have no OPCC; their portal is headed by the authority itself.
+    offices = offices or fire_bodies
     governed = Organisation.objects.filter(
         pk__in=Governance.objects.in_force(today).filter(body__in=bodies).values("area_id")
     ).order_by(*selectors.AREA_ORDER)

@@ -31,9 +31,14 @@ def obligations_visible_to(queryset: QuerySet, user: Any, at: dt.datetime | None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     queryset = queryset.filter(created_at__lte=at)
-    if holds(user, Perm.VIEW_ALL_MEETING):
+    if holds(user, Perm.VIEW_ALL_RESPONSES):
         return queryset
     return queryset.filter(office_id__in=_offices(user))
+
+
+def can_see_draft(user: Any, obligation: ResponseObligation) -> bool:
+    """The draft parts (before submission) are the office's alone; HMICFRS sees what was submitted."""
+    return can_work_on(user, obligation)
 
 
 def can_work_on(user: Any, obligation: ResponseObligation) -> bool:
@@ -56,7 +61,7 @@ def get_obligation_for_user(request: HttpRequest, pk: int) -> ResponseObligation
 def submissions_visible_to(user: Any) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Submission.objects.none()
-    if holds(user, Perm.VIEW_ALL_MEETING):
+    if holds(user, Perm.VIEW_ALL_RESPONSES):
         return Submission.objects.all()
     return Submission.objects.filter(Q(obligation__office_id__in=_offices(user)))
 

@@ -79,6 +79,12 @@ class ResponseObligation(models.Model):
             models.Index(fields=["office", "state"]),
             models.Index(fields=["state", "due_at"]),
         ]
+        permissions: ClassVar = [
+            (
+                "view_all_responseobligation",
+                "See every office's statutory responses once submitted (HMICFRS)",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Response to {self.report} for {self.area}"

@@ -159,7 +159,8 @@ def response_invite_chief(
 
 def recommendations_of(obligation: ResponseObligation):
     """The report's recommendations that this force's response must answer."""
-    return obligation.report.findings.filter(kind=FindingKind.RECOMMENDATION).order_by("reference")
+    # In the order they were made (R2 before R10), which is the report's order.
+    return obligation.report.findings.filter(kind=FindingKind.RECOMMENDATION).order_by("pk")
 
 
 @transaction.atomic
@@ -183,6 +184,11 @@ def response_save(
     obligation.pcc_comments, obligation.chief_comments = pcc_comments, chief_comments
     obligation.reply_to_chief, obligation.published_url = reply_to_chief, published_url
     obligation.save(update_fields=["pcc_comments", "chief_comments", "reply_to_chief", "published_url"])
+    if chief_comments.strip():
+        for deadline in Deadline.objects.filter(
+            key=f"chief-comments:{obligation.pk}", state__in=["open", "missed"]
+        ):
+            deadline_close(deadline=deadline, state=DeadlineState.MET)
     for finding_id, (action, reason) in answers.items():
         RecommendationResponse.objects.update_or_create(
             obligation=obligation,
@@ -264,7 +270,8 @@ def response_submit(
     # Written last, after every check, so a refused upload leaves nothing behind.
     (folder / stored_name).write_bytes(checked.content)
     obligation.state = ObligationState.SUBMITTED
-    obligation.save(update_fields=["state"])
+    obligation.answered_by, obligation.answered_reason = None, ""
+    obligation.save(update_fields=["state", "answered_by", "answered_reason"])
     for deadline in Deadline.objects.filter(key=f"response:{obligation.pk}", state__in=["open", "missed"]):
         deadline_close(deadline=deadline, state=DeadlineState.MET, now=now)
     audit_record(
@@ -287,10 +294,11 @@ def response_mark_answered_elsewhere(
     """A force report answered by the office's response to a national report with the same findings,
     or the reverse; `answered_by=None` undoes it."""
     if answered_by is None:
-        obligation.answered_by, obligation.answered_reason, obligation.state = (
-            None,
-            "",
-            ObligationState.AWAITING,
+        if obligation.answered_by_id is None:
+            raise ValidationError("This response is not marked as answered by another.")
+        obligation.answered_by, obligation.answered_reason = None, ""
+        obligation.state = (
+            ObligationState.SUBMITTED if obligation.submissions.exists() else ObligationState.AWAITING
         )
     else:
         if answered_by.office_id != obligation.office_id or answered_by.pk == obligation.pk:
@@ -299,6 +307,15 @@ def response_mark_answered_elsewhere(
             raise ValidationError({"reason": "Explain why the other response answers this report."})
         obligation.answered_by, obligation.answered_reason = answered_by, reason
         obligation.state = ObligationState.ANSWERED_ELSEWHERE
+        # The other response answers this one: its reminders stop.
+        for deadline in Deadline.objects.filter(
+            key=f"response:{obligation.pk}", state__in=["open", "missed"]
+        ):
+            deadline_close(
+                deadline=deadline,
+                state=DeadlineState.WAIVED,
+                reason=f"Answered by the response to {answered_by.report}",
+            )
     obligation.full_clean()
     obligation.save(update_fields=["answered_by", "answered_reason", "state"])
     audit_record(

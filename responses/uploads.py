@@ -47,7 +47,7 @@ def check_file_name(name: str) -> str:
         raise ValidationError("The file has no name.")
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(f"The file name must be {MAX_NAME_LENGTH} characters or fewer.")
-    if "/" in name or "\\" in name or ".." in name:
+    if "/" in name or "\\" in name or name.strip(".") == "":
         raise ValidationError("The file name must not contain a folder path.")
     if any(unicodedata.category(ch) in _BIDI_AND_CONTROL for ch in name):
         raise ValidationError("The file name contains hidden control or direction characters.")
@@ -65,18 +65,53 @@ def _pdf_keys(content: bytes) -> set[bytes]:
     return names
 
 
+def _parsed_names(reader: object, limit: int = 50_000) -> set[bytes]:
+    """Every dictionary key and name value reachable from the document, object streams included."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    found: set[bytes] = set()
+    seen: set[tuple[int, int]] = set()
+    stack: list[object] = [reader.trailer]  # type: ignore[attr-defined]
+    visited = 0
+    while stack and visited < limit:
+        item = stack.pop()
+        visited += 1
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                item = item.get_object()
+            except Exception:  # noqa: BLE001, S112 - a broken reference is not followed
+                continue
+        if isinstance(item, DictionaryObject):
+            for name, value in item.items():
+                found.add(str(name).encode())
+                stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, NameObject):
+            found.add(str(item).encode())
+    if stack:
+        raise ValidationError("The selected file is too complex to check: save it as a plain PDF.")
+    return found
+
+
+def _limit_words() -> str:
+    if MAX_UPLOAD_BYTES >= 1024 * 1024:
+        return f"{MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
+    return f"{MAX_UPLOAD_BYTES / 1024:g} KB"
+
+
 def check_pdf(upload: UploadedFile) -> CheckedPdf:
     """Read and check an upload; raise ValidationError with a message for the person if it is refused."""
     name = check_file_name(upload.name or "")
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-        )
+        raise ValidationError(f"The selected file must be {_limit_words()} or smaller.")
     content = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-        )
+        raise ValidationError(f"The selected file must be {_limit_words()} or smaller.")
     if not content:
         raise ValidationError("The selected file is empty.")
     # A PDF starts with its header; a file that only calls itself .pdf does not.
@@ -94,8 +129,8 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
         raise ValidationError(
             "The selected file contains scripts or attached files, which are not allowed: save it as a plain PDF."
         )
-    head = content[:1024].lower()
-    if b"<html" in head or b"<script" in head or b"<!doctype" in head:
+    lowered = content.lower()
+    if any(marker in lowered for marker in (b"<html", b"<script", b"<!doctype", b"<svg", b"<iframe")):
         raise ValidationError("The selected file is not a plain PDF (it also contains a web page).")
     try:
         from pypdf import PdfReader
@@ -107,6 +142,11 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
             )
         if len(reader.pages) == 0:
             raise ValidationError("The selected file has no pages.")
+        # Names hidden in compressed object streams are only visible once pypdf has parsed them.
+        if _parsed_names(reader) & set(DANGEROUS_NAMES):
+            raise ValidationError(
+                "The selected file contains scripts or attached files, which are not allowed: save it as a plain PDF."
+            )
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - any parse failure means it is not a usable PDF

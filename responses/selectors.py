@@ -1,0 +1,403 @@
+"""Reads for statutory responses (U6) and the response data HMICFRS shares with the APCC (U7).
+
+A response's status at a moment `at` is decided by its first submission made by then:
+
+| status               | when                                                                   |
+|----------------------|------------------------------------------------------------------------|
+| on time              | the first submission came before the end of day 56 (D5: `due_at`)       |
+| late                 | the first submission came at or after it                                |
+| answered elsewhere   | no submission of its own; the office's response to another report answers it |
+| awaiting             | none of these, and day 56 has not ended                                 |
+| overdue              | none of these, and day 56 has ended                                     |
+
+Every function here costs the same number of queries whatever the number of obligations:
+counts are aggregated in the database (grouped, never one query per obligation), and the
+median days to respond comes from a histogram of days per group, whose size is bounded by
+the number of groups times the number of distinct day counts, not by the number of responses.
+
+The first submission is version 1: responses.services.response_submit numbers versions from 1
+under a row lock with the moment of upload, so version 1 is the earliest. The aggregates join it
+directly (one LEFT JOIN, no subquery per obligation), which keeps PostgreSQL's cost estimate, and
+so its time, low: correlated subqueries in a grouped query pushed the estimate past
+`jit_above_cost` and JIT compilation alone cost 100 ms at the real data size.
+Only aggregates leave this module for the APCC: no draft content, no names of people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear, TruncDate
+from django.utils import timezone
+
+from contacts.models import Organisation
+from hmicfrs_mou.deadlines import LONDON
+from inspections.models import Report, ReportKind, ReportState
+from responses.models import ResponseObligation, Submission
+
+
+class ResponseStatus(StrEnum):
+    ON_TIME = "on time"
+    LATE = "late"
+    AWAITING = "awaiting"
+    OVERDUE = "overdue"
+    ANSWERED_ELSEWHERE = "answered elsewhere"
+
+
+# Short names for the dashboard; ReportKind's own labels describe the embargo rules.
+REPORT_KIND_LABELS = {
+    ReportKind.FORCE_SPECIFIC: "Force-specific (PEEL)",
+    ReportKind.OTHER: "Other (thematic, joint and national)",
+    ReportKind.ACCELERATED_CAUSE_OF_CONCERN: "Accelerated cause of concern",
+}
+RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
+# A report's texts can run to many pages: lists that only name the report leave them in the database.
+REPORT_TEXT = ("report__body", "report__summary", "report__press_release")
+_UNSET = object()
+
+
+# --- One response ------------------------------------------------------------------------------
+
+
+def status_of(
+    *, first_submitted_at: dt.datetime | None, due_at: dt.datetime, answered_elsewhere: bool, at: dt.datetime
+) -> ResponseStatus:
+    """The status from the facts alone (no database): see the table in the module docstring (U6, D5).
+
+    `due_at` is the first instant after day 56, so a submission at exactly `due_at` is late,
+    as responses.services.response_submit marks it.
+    """
+    if first_submitted_at is not None and first_submitted_at <= at:
+        return ResponseStatus.ON_TIME if first_submitted_at < due_at else ResponseStatus.LATE
+    if answered_elsewhere:
+        return ResponseStatus.ANSWERED_ELSEWHERE
+    return ResponseStatus.AWAITING if at < due_at else ResponseStatus.OVERDUE
+
+
+def _submitted_by(at: dt.datetime) -> QuerySet:
+    return Submission.objects.filter(obligation=OuterRef("pk"), submitted_at__lte=at)
+
+
+def with_first_submission(queryset: QuerySet, at: dt.datetime) -> QuerySet:
+    """Annotate each obligation with its first submission made by `at`: `first_submitted_at` and
+    `first_published_url` (the address where the PCC published it). No extra query per row."""
+    first = _submitted_by(at).order_by("submitted_at", "version")
+    return queryset.annotate(
+        first_submitted_at=Subquery(first.values("submitted_at")[:1]),
+        first_published_url=Subquery(first.values("published_url")[:1]),
+    )
+
+
+def obligation_status(obligation: ResponseObligation, at: dt.datetime) -> ResponseStatus:
+    """U6: "on time", "late", "awaiting", "overdue" or "answered elsewhere" at the moment `at`.
+
+    Uses the `first_submitted_at` annotation when the obligation was fetched through
+    `with_first_submission` (no query); otherwise asks the database once.
+    """
+    first = getattr(obligation, "first_submitted_at", _UNSET)
+    if first is _UNSET:
+        first = (
+            obligation.submissions.filter(submitted_at__lte=at)
+            .order_by("submitted_at")
+            .values_list("submitted_at", flat=True)
+            .first()
+        )
+    return status_of(
+        first_submitted_at=first,
+        due_at=obligation.due_at,
+        answered_elsewhere=obligation.answered_by_id is not None,
+        at=at,
+    )
+
+
+def last_day(obligation: ResponseObligation) -> dt.date:
+    """D5: day 56, the last day for the response (`due_at` is the first instant after it)."""
+    return timezone.localtime(obligation.due_at, LONDON).date() - dt.timedelta(days=1)
+
+
+def _with_first_version(queryset: QuerySet, at: dt.datetime) -> QuerySet:
+    """Annotate `first_submitted_at`: when version 1 was uploaded, if by `at` (one LEFT JOIN)."""
+    return queryset.annotate(
+        first_version=FilteredRelation(
+            "submissions", condition=Q(submissions__version=1, submissions__submitted_at__lte=at)
+        )
+    ).annotate(first_submitted_at=F("first_version__submitted_at"))
+
+
+def _status_expression(at: dt.datetime) -> Case:
+    """The status of each obligation at `at`, computed by the database (the same rules as `status_of`).
+    Needs `_with_first_version`."""
+    return Case(
+        When(first_submitted_at__lt=F("due_at"), then=Value(ResponseStatus.ON_TIME)),
+        When(first_submitted_at__isnull=False, then=Value(ResponseStatus.LATE)),
+        When(answered_by__isnull=False, then=Value(ResponseStatus.ANSWERED_ELSEWHERE)),
+        When(due_at__gt=at, then=Value(ResponseStatus.AWAITING)),
+        default=Value(ResponseStatus.OVERDUE),
+        output_field=CharField(),
+    )
+
+
+def _of_published_reports(at: dt.datetime) -> QuerySet:
+    """Obligations that exist at `at`, of reports published by then (the only ones that make them)."""
+    return ResponseObligation.objects.filter(
+        created_at__lte=at, report__state__in=RELEASED_STATES, report__publication_at__lte=at
+    )
+
+
+# --- U7: timeliness for the APCC -----------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Responses due in one group (an office, a report type, a year, or all), by status."""
+
+    key: Any
+    label: str
+    on_time: int = 0
+    late: int = 0
+    awaiting: int = 0
+    overdue: int = 0
+    answered_elsewhere: int = 0
+    median_days: float | None = None
+    _days: Counter = field(default_factory=Counter, repr=False)
+
+    @property
+    def outstanding(self) -> int:
+        return self.awaiting + self.overdue
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.awaiting + self.overdue + self.answered_elsewhere
+
+    def add(self, status: str, count: int) -> None:
+        attribute = _TALLY_ATTRIBUTES[status]
+        setattr(self, attribute, getattr(self, attribute) + count)
+
+
+_TALLY_ATTRIBUTES = {
+    ResponseStatus.ON_TIME: "on_time",
+    ResponseStatus.LATE: "late",
+    ResponseStatus.AWAITING: "awaiting",
+    ResponseStatus.OVERDUE: "overdue",
+    ResponseStatus.ANSWERED_ELSEWHERE: "answered_elsewhere",
+}
+
+
+@dataclass
+class Timeliness:
+    """U7: the response figures, per PCC office, per report type and per year, and in all."""
+
+    at: dt.datetime
+    offices: list[Tally]
+    total: Tally
+    by_kind: list[Tally]
+    by_year: list[Tally]
+
+
+def median_of(histogram: Counter) -> float | None:
+    """The median of values given as {value: how many}; None when there are none."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    wanted = {(n - 1) // 2, n // 2}
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        for position in sorted(wanted):
+            if seen <= position < seen + count:
+                found.append(value)
+        seen += count
+    return sum(found) / len(found) if len(found) == 2 else float(found[0])
+
+
+def _filtered(
+    *, year: int | None, report_kind: str | None, office: Organisation | int | None, at: dt.datetime
+) -> QuerySet:
+    obligations = _of_published_reports(at)
+    if year is not None:
+        obligations = obligations.filter(published_on__year=year)
+    if report_kind:
+        obligations = obligations.filter(report__kind=report_kind)
+    if office is not None:
+        obligations = obligations.filter(office=office)
+    return obligations
+
+
+def _days_histograms(obligations: QuerySet, *groups: str) -> Iterable[dict[str, Any]]:
+    """(group values, days, how many) for the submitted responses: days from publication (day 0)
+    to the London date of the first submission. Needs `_with_first_version`."""
+    return (
+        obligations.filter(first_submitted_at__isnull=False)
+        .annotate(
+            year=ExtractYear("published_on"),
+            days=ExpressionWrapper(
+                TruncDate("first_submitted_at", tzinfo=LONDON) - F("published_on"),
+                output_field=DurationField(),
+            ),
+        )
+        .values(*groups, "days")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _as_days(value: dt.timedelta | int) -> int:
+    return value.days if isinstance(value, dt.timedelta) else int(value)
+
+
+def timeliness(
+    *,
+    year: int | None = None,
+    report_kind: str | None = None,
+    office: Organisation | int | None = None,
+    at: dt.datetime,
+) -> Timeliness:
+    """U7: for the published reports (filtered by publication year, report type, office), how many
+    responses came on time, late, are outstanding (awaiting or overdue) or were answered by another
+    response, and the median days from publication to the first submission.
+
+    Four queries, whatever the data size: the counts grouped by office, type, year and status,
+    and one histogram of days for each of offices, types and years.
+    """
+    obligations = _with_first_version(_filtered(year=year, report_kind=report_kind, office=office, at=at), at)
+    offices: dict[int, Tally] = {}
+    kinds: dict[str, Tally] = {}
+    years: dict[int, Tally] = {}
+    total = Tally(key=None, label="All PCC offices")
+    counted = (
+        obligations.annotate(status=_status_expression(at), year=ExtractYear("published_on"))
+        .values("office_id", "office__name", "report__kind", "year", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in counted:
+        office_id, kind, year_of = row["office_id"], row["report__kind"], row["year"]
+        if office_id not in offices:
+            offices[office_id] = Tally(key=office_id, label=row["office__name"])
+        if kind not in kinds:
+            kinds[kind] = Tally(key=kind, label=REPORT_KIND_LABELS.get(kind, kind))
+        if year_of not in years:
+            years[year_of] = Tally(key=year_of, label=str(year_of))
+        for tally in (offices[office_id], kinds[kind], years[year_of], total):
+            tally.add(row["status"], row["n"])
+
+    for group, tallies in (("office_id", offices), ("report__kind", kinds), ("year", years)):
+        for row in _days_histograms(obligations, group):
+            days = _as_days(row["days"])
+            tally = tallies.get(row[group])
+            if tally is not None:
+                tally._days[days] += row["n"]
+            if group == "office_id":
+                total._days[days] += row["n"]
+    for tally in (*offices.values(), *kinds.values(), *years.values(), total):
+        tally.median_days = median_of(tally._days)
+
+    kind_order = list(REPORT_KIND_LABELS)
+    return Timeliness(
+        at=at,
+        offices=sorted(offices.values(), key=lambda t: (t.label, t.key)),
+        total=total,
+        by_kind=sorted(kinds.values(), key=lambda t: kind_order.index(t.key) if t.key in kind_order else 99),
+        by_year=sorted(years.values(), key=lambda t: t.key),
+    )
+
+
+def timeliness_years(at: dt.datetime) -> list[int]:
+    """Years in which reports needing a response were published (for the year filter); one query."""
+    return [day.year for day in _of_published_reports(at).dates("published_on", "year")]
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicResponse:
+    """What the public report page shows about one force's response (U6)."""
+
+    area: Organisation
+    office: Organisation
+    status: ResponseStatus
+    last_day: dt.date
+    published_url: str
+    answered_by_report: Report | None
+
+    @property
+    def label(self) -> str:
+        return {
+            ResponseStatus.ON_TIME: "Published on time",
+            ResponseStatus.LATE: "Published late",
+            ResponseStatus.AWAITING: "Awaiting",
+            ResponseStatus.OVERDUE: "Overdue",
+            ResponseStatus.ANSWERED_ELSEWHERE: "Answered by another response",
+        }[self.status]
+
+
+def public_responses_for(report: Report, at: dt.datetime) -> list[PublicResponse]:
+    """U6: for each police force the report involves, its PCC's response as the public sees it at `at`.
+
+    Nothing before the report is published. One query, whatever the number of forces.
+    """
+    if not report.is_published(at):
+        return []
+    obligations = with_first_submission(
+        ResponseObligation.objects.filter(report=report, created_at__lte=at)
+        .select_related("area", "office", "answered_by__report")
+        .defer(*(f"answered_by__{name}" for name in REPORT_TEXT))
+        .order_by("area__name", "pk"),
+        at,
+    )
+    return [
+        PublicResponse(
+            area=obligation.area,
+            office=obligation.office,
+            status=obligation_status(obligation, at),
+            last_day=last_day(obligation),
+            published_url=obligation.first_published_url or "",
+            answered_by_report=obligation.answered_by.report if obligation.answered_by_id else None,
+        )
+        for obligation in obligations
+    ]
+
+
+def overdue_responses(at: dt.datetime) -> QuerySet:
+    """Responses overdue at `at` (day 56 ended, no submission, not answered by another response),
+    of published reports, the longest overdue first."""
+    return (
+        _of_published_reports(at)
+        .filter(due_at__lte=at, answered_by__isnull=True)
+        .exclude(Exists(_submitted_by(at)))
+        .select_related("report", "area", "office")
+        .defer(*REPORT_TEXT)
+        .order_by("due_at", "report__title", "area__name", "pk")
+    )
+
+
+def days_overdue(obligation: ResponseObligation, at: dt.datetime) -> int:
+    """Whole days since day 56 ended: 1 on the day after it."""
+    return (timezone.localtime(at, LONDON).date() - last_day(obligation)).days

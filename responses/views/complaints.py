@@ -1,0 +1,185 @@
+"""Police super-complaints (S1–S3): the list, a super-complaint with its 43-PCC tracker, HMICFRS's forms.
+
+Thin views: every record is fetched through responses.complaints (404, audited, when not visible;
+403 when visible but the action is HMICFRS's), every change goes through its services, and a
+service's ValidationError is shown on the form with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hmicfrs_mou.forms import add_service_errors
+from responses import complaints
+from responses.forms_plans import EligibilityForm, InvestigationForm, LinkReportForm, SuperComplaintForm
+from responses.models import SuperComplaint, SuperComplaintState
+
+PAGE_SIZE = 25
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _managed(request: HttpRequest, pk: int, now: dt.datetime) -> SuperComplaint:
+    """A super-complaint the user may see (404 otherwise) and manage (403 otherwise)."""
+    complaint = complaints.get_super_complaint_for_user(request, pk, now)
+    if not complaints.manages_super_complaints(request.user):
+        raise PermissionDenied("HMICFRS manages the super-complaints system (S1).")
+    return complaint
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: Form,
+    template: str,
+    context: dict[str, Any],
+    perform: Callable[[dict[str, Any]], SuperComplaint],
+    done: str,
+) -> HttpResponse:
+    """GET shows the form; a valid POST calls the service and goes to the super-complaint; a refusal
+    is shown on the form, with nothing changed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = perform(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("responses:complaint", pk=complaint.pk)
+    return render(request, template, {"form": form, **context})
+
+
+@login_required
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    if not complaints.may_open_super_complaints(request.user):
+        raise PermissionDenied("Super-complaints are for HMICFRS, the APCC and PCCs' offices.")
+    rows = complaints.super_complaints_visible_to(request.user, now).select_related("report")
+    page = Paginator(rows.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "responses/complaints/list.html",
+        {"page_obj": page, "can_manage": complaints.manages_super_complaints(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """S1: record a super-complaint raised by a designated body."""
+    if not complaints.manages_super_complaints(request.user):
+        raise PermissionDenied("HMICFRS manages the super-complaints system (S1).")
+    return _form_page(
+        request,
+        form=SuperComplaintForm(_posted(request)),
+        template="responses/complaints/new.html",
+        context={},
+        perform=lambda data: complaints.super_complaint_receive(
+            title=data["title"],
+            designated_body=data["designated_body"],
+            received_at=data["received_at"],
+            by=request.user,
+        ),
+        done="Super-complaint recorded.",
+    )
+
+
+@login_required
+@require_GET
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    now = timezone.now()
+    complaint = complaints.get_super_complaint_for_user(request, pk, now)
+    manage = complaints.manages_super_complaints(request.user)
+    state = complaint.state
+    return render(
+        request,
+        "responses/complaints/detail.html",
+        {
+            "complaint": complaint,
+            "investigators": complaint.investigators.order_by("name"),
+            "supporters": complaint.apcc_supporters.order_by("last_name", "first_name"),
+            "tracker": complaints.pcc_response_tracker(report=complaint.report, at=now)
+            if complaint.report
+            else None,
+            "published": complaint.report.is_published(now) if complaint.report else False,
+            "can": {
+                "decide": manage and state == SuperComplaintState.RECEIVED,
+                "investigate": manage and state == SuperComplaintState.ELIGIBLE,
+                "report": manage
+                and (
+                    state == SuperComplaintState.INVESTIGATING
+                    or (state == SuperComplaintState.REPORTED and not complaint.report.is_published(now))
+                ),
+            },
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """S1: decide eligibility once; if eligible, the APCC is notified at once."""
+    complaint = _managed(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=EligibilityForm(_posted(request)),
+        template="responses/complaints/decide.html",
+        context={"complaint": complaint},
+        perform=lambda data: complaints.super_complaint_decide_eligibility(
+            complaint=complaint,
+            eligible=data["decision"] == EligibilityForm.ELIGIBLE,
+            reason=data["reason"],
+            by=request.user,
+        ),
+        done="Eligibility decided.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
+    """S2: start the investigation by HMICFRS, the IOPC and the College of Policing, with APCC support."""
+    complaint = _managed(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=InvestigationForm(_posted(request)),
+        template="responses/complaints/investigate.html",
+        context={"complaint": complaint},
+        perform=lambda data: complaints.super_complaint_start_investigation(
+            complaint=complaint, supporters=list(data["supporters"]), by=request.user
+        ),
+        done="Investigation started; the APCC portfolio leads supporting it have been told.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """S3: link the report with recommendations for PCCs; the tracker follows their responses."""
+    complaint = _managed(request, pk, timezone.now())
+    return _form_page(
+        request,
+        form=LinkReportForm(_posted(request), user=request.user),
+        template="responses/complaints/report.html",
+        context={"complaint": complaint, "back": reverse("responses:complaint", kwargs={"pk": complaint.pk})},
+        perform=lambda data: complaints.super_complaint_link_report(
+            complaint=complaint, report=data["report"], by=request.user
+        ),
+        done="Report linked.",
+    )

@@ -1,0 +1,453 @@
+"""The OPCC's statutory responses (U6, D5): what awaits a response, the builder, the upload.
+
+Thin views: every obligation and submission is fetched through responses.access (404 and a
+DENIED audit event when it is not visible; 403 when it is visible but the user does not work
+for the office that must answer, as HMICFRS does not), every change goes through
+responses.services, and a service's refusal is shown on the form with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.forms import add_service_errors
+from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.portals import Portal, portal_for
+from responses import services
+from responses.access import (
+    can_work_on,
+    get_obligation_for_user,
+    get_submission_for_user,
+    submissions_visible_to,
+)
+from responses.forms import AnsweredElsewhereForm, InviteChiefForm, ResponseForm, SubmitForm
+from responses.models import ObligationState, ResponseObligation, Submission
+
+PAGE_SIZE = 25
+OBLIGATION_TYPE = "responses.responseobligation"
+SHOW_CHOICES = {
+    "awaiting": "Awaiting a response",
+    "submitted": "Submitted",
+    "answered_elsewhere": "Answered by another response",
+    "all": "All",
+}
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (even an empty one, so the form is bound and checked), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _obligation_to_work_on(request: HttpRequest, pk: int) -> ResponseObligation:
+    """An obligation the user may see (404 otherwise) and works on for its office (403 otherwise)."""
+    obligation = get_obligation_for_user(request, pk)
+    if not can_work_on(request.user, obligation):
+        raise PermissionDenied
+    return obligation
+
+
+# --- Timing (D5) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How an obligation stands against its D5 deadline, in words for the page."""
+
+    last_day: dt.date
+    text: str
+    tag: str
+    tag_class: str
+
+
+def last_day_of(obligation: ResponseObligation) -> dt.date:
+    """Day 56: `due_at` is the first instant after it (an exclusive bound), in London."""
+    return (timezone.localtime(obligation.due_at) - dt.timedelta(microseconds=1)).date()
+
+
+def timing(obligation: ResponseObligation, now: dt.datetime, *, first_late: bool | None = None) -> Timing:
+    last_day = last_day_of(obligation)
+    if obligation.state == ObligationState.ANSWERED_ELSEWHERE:
+        return Timing(last_day, "Answered by another response", "Answered elsewhere", "govuk-tag--grey")
+    if obligation.state == ObligationState.SUBMITTED:
+        if first_late:
+            return Timing(last_day, "Submitted after the deadline", "Submitted late", "govuk-tag--orange")
+        return Timing(last_day, "Submitted by the deadline", "Submitted on time", "govuk-tag--green")
+    today = timezone.localdate(now)
+    if now >= obligation.due_at:
+        days = max((today - last_day).days, 1)
+        return Timing(
+            last_day, f"Overdue by {days} day{'s' if days != 1 else ''}", "Overdue", "govuk-tag--red"
+        )
+    # Today counts: on day 56 one day is left.
+    days = (last_day - today).days + 1
+    text = "1 day left (today is the last day)" if days == 1 else f"{days} days left"
+    return Timing(last_day, text, "Awaiting response", "govuk-tag--blue")
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def awaiting(request: HttpRequest) -> HttpResponse:
+    """U6: the reports awaiting the office's response; HMICFRS sees every office's, read-only."""
+    now = timezone.now()
+    show = request.GET.get("show", "awaiting")
+    if show not in SHOW_CHOICES:
+        show = "awaiting"
+    visible = ResponseObligation.objects.visible_to(request.user, now)
+    counts = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
+    counts["all"] = sum(counts.values())
+    first = Submission.objects.filter(obligation=OuterRef("pk")).order_by("version")
+    obligations = (
+        visible.select_related("report", "area", "office")
+        .annotate(
+            versions=Count("submissions"),
+            last_submitted_at=Max("submissions__submitted_at"),
+            first_late=Subquery(first.values("late")[:1]),
+        )
+        .order_by("due_at", "pk")
+    )
+    if show != "all":
+        obligations = obligations.filter(state=show)
+    page = Paginator(obligations, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"obligation": obligation, "timing": timing(obligation, now, first_late=obligation.first_late)}
+        for obligation in page
+    ]
+    filters = [
+        {"value": value, "label": label, "count": counts.get(value, 0), "current": value == show}
+        for value, label in SHOW_CHOICES.items()
+    ]
+    return render(
+        request,
+        "responses/opcc/awaiting.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "filters": filters,
+            "show": show,
+            "querystring": f"show={show}",
+            "oversight": portal_for(request.user) == Portal.HMICFRS,
+        },
+    )
+
+
+# --- The builder overview -----------------------------------------------------------------------
+
+
+def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendations: list) -> list[dict]:
+    """The builder as a GOV.UK task list: each part of s55(4)–(5B), then the upload."""
+    answered = sum(
+        1
+        for finding in recommendations
+        if (answer := answers.get(finding.pk)) is not None and (answer.action or answer.no_action_reason)
+    )
+    invited_hint = (
+        f"Comments due by {obligation.chief_comments_due_on:%-d %B %Y}"
+        if obligation.chief_comments_due_on
+        else "Set a date for the chief officer's comments"
+    )
+    return [
+        {
+            "id": "invite",
+            "name": "Invite the chief officer's comments",
+            "hint": invited_hint,
+            "url_name": "responses:invite-chief",
+            "anchor": "",
+            "done": obligation.chief_comments_invited_at is not None,
+        },
+        {
+            "id": "chief",
+            "name": "Add the chief officer's comments",
+            "url_name": "responses:edit",
+            "anchor": "#id_chief_comments",
+            "done": bool(obligation.chief_comments.strip()),
+        },
+        {
+            "id": "pcc",
+            "name": "Write the PCC's comments on the report",
+            "url_name": "responses:edit",
+            "anchor": "#id_pcc_comments",
+            "done": bool(obligation.pcc_comments.strip()),
+        },
+        {
+            "id": "reply",
+            "name": "Respond to the chief officer's comments",
+            "url_name": "responses:edit",
+            "anchor": "#id_reply_to_chief",
+            "done": bool(obligation.reply_to_chief.strip()),
+        },
+        {
+            "id": "recommendations",
+            "name": "Answer each recommendation",
+            "hint": f"{answered} of {len(recommendations)} answered",
+            "url_name": "responses:edit",
+            "anchor": "#recommendations",
+            "done": answered == len(recommendations),
+        },
+        {
+            "id": "url",
+            "name": "Give the web address where the response is published",
+            "url_name": "responses:edit",
+            "anchor": "#id_published_url",
+            "done": bool(obligation.published_url),
+        },
+    ]
+
+
+@login_required
+@require_GET
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    now = timezone.now()
+    obligation = get_obligation_for_user(request, pk)
+    can_work = can_work_on(request.user, obligation)
+    submissions = list(
+        submissions_visible_to(request.user)
+        .filter(obligation=obligation)
+        .select_related("submitted_by")
+        .order_by("-version")
+    )
+    first_late = submissions[-1].late if submissions else None
+    context: dict[str, Any] = {
+        "obligation": obligation,
+        "can_work": can_work,
+        "timing": timing(obligation, now, first_late=first_late),
+        "submissions": submissions,
+        "answered_by": (
+            ResponseObligation.objects.visible_to(request.user, now)
+            .select_related("report", "area")
+            .filter(pk=obligation.answered_by_id)
+            .first()
+            if obligation.answered_by_id
+            else None
+        ),
+        "answers_for": ResponseObligation.objects.visible_to(request.user, now)
+        .filter(answered_by=obligation)
+        .select_related("report", "area"),
+    }
+    if can_work:
+        # The draft is the office's alone until it is submitted (Who sees what: PCC response).
+        recommendations = list(services.recommendations_of(obligation))
+        answers = {answer.finding_id: answer for answer in obligation.recommendation_responses.all()}
+        missing = services.response_missing(obligation)
+        context.update(
+            {
+                "missing": missing,
+                "tasks": _tasks(obligation, answers, recommendations),
+                "recommendations": [(finding, answers.get(finding.pk)) for finding in recommendations],
+            }
+        )
+    return render(request, "responses/opcc/obligation.html", context)
+
+
+# --- Actions ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_chief(request: HttpRequest, pk: int) -> HttpResponse:
+    """s55(4): invite the chief officer's comments by a date the PCC sets."""
+    obligation = _obligation_to_work_on(request, pk)
+    form = InviteChiefForm(posted(request), initial={"comments_due_on": obligation.chief_comments_due_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_invite_chief(
+                obligation=obligation, comments_due_on=form.cleaned_data["comments_due_on"], by=request.user
+            )
+        except ValidationError as error:
+            obligation.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The chief officer's comments are invited by {obligation.chief_comments_due_on:%-d %B %Y}.",
+            )
+            return redirect("responses:obligation", pk=obligation.pk)
+    return render(
+        request,
+        "responses/opcc/invite_chief.html",
+        {"form": form, "obligation": obligation, "last_day": last_day_of(obligation)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parts of the response, and for every recommendation the action or why none (s55(5B))."""
+    obligation = _obligation_to_work_on(request, pk)
+    recommendations = list(services.recommendations_of(obligation))
+    answers = {answer.finding_id: answer for answer in obligation.recommendation_responses.all()}
+    initial: dict[str, Any] = {
+        "chief_comments": obligation.chief_comments,
+        "pcc_comments": obligation.pcc_comments,
+        "reply_to_chief": obligation.reply_to_chief,
+        "published_url": obligation.published_url,
+    }
+    for finding_id, answer in answers.items():
+        initial[f"action_{finding_id}"] = answer.action
+        initial[f"reason_{finding_id}"] = answer.no_action_reason
+    form = ResponseForm(posted(request), initial=initial, recommendations=recommendations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.response_save(
+                obligation=obligation,
+                by=request.user,
+                chief_comments=data["chief_comments"],
+                pcc_comments=data["pcc_comments"],
+                reply_to_chief=data["reply_to_chief"],
+                published_url=data["published_url"].strip(),
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            obligation.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The response has been saved.")
+            return redirect("responses:obligation", pk=obligation.pk)
+    return render(request, "responses/opcc/edit.html", {"form": form, "obligation": obligation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """U6: upload the published response; the upload is the copy to HMICFRS and the Home Secretary."""
+    obligation = _obligation_to_work_on(request, pk)
+    form = SubmitForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.response_submit(
+                obligation=obligation, upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            obligation.refresh_from_db()
+            if services.response_missing(obligation):
+                add_service_errors(form, error)
+            else:
+                # Everything else the service refuses is about the file itself.
+                add_service_errors(form, ValidationError({"file": error.messages}))
+        else:
+            due = f"the end of {last_day_of(obligation):%A %-d %B %Y}"
+            timeliness = (
+                f"It was submitted late: it was due by {due}."
+                if submission.late
+                else f"It was submitted on time, before {due}."
+            )
+            messages.success(
+                request,
+                f"Version {submission.version} of the response has been sent to HMICFRS and the Home Secretary. "
+                + timeliness,
+            )
+            return redirect("responses:obligation", pk=obligation.pk)
+    return render(
+        request,
+        "responses/opcc/submit.html",
+        {
+            "form": form,
+            "obligation": obligation,
+            "missing": services.response_missing(obligation),
+            "versions": obligation.submissions.count(),
+            "timing": timing(obligation, timezone.now()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answered_elsewhere(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link this report to another response of the same office that answers it, or undo the link."""
+    obligation = _obligation_to_work_on(request, pk)
+    choices = (
+        ResponseObligation.objects.visible_to(request.user)
+        .filter(office_id=obligation.office_id)
+        .exclude(pk=obligation.pk)
+        .select_related("report", "area")
+        .order_by("-published_on", "pk")
+    )
+    if request.method == "POST" and "undo" in request.POST:
+        # Only a link can be undone: the service would otherwise reset a submitted response to awaiting.
+        if obligation.answered_by_id is not None:
+            services.response_mark_answered_elsewhere(
+                obligation=obligation, answered_by=None, reason="", by=request.user
+            )
+            messages.success(request, "This report awaits its own response again.")
+        return redirect("responses:obligation", pk=obligation.pk)
+    form = AnsweredElsewhereForm(
+        posted(request),
+        choices=choices,
+        initial={"answered_by": obligation.answered_by_id, "reason": obligation.answered_reason},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.response_mark_answered_elsewhere(
+                    obligation=obligation,
+                    answered_by=form.cleaned_data["answered_by"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                obligation.refresh_from_db()
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "This report is marked as answered by the other response.")
+                return redirect("responses:obligation", pk=obligation.pk)
+        elif any(error.code == "invalid_choice" for error in form.errors.as_data().get("answered_by", [])):
+            # An id that is not one of the office's responses: a reach for another record goes on the trail.
+            audit_record(
+                action=AuditAction.DENIED,
+                request=request,
+                object_type=OBLIGATION_TYPE,
+                object_id=str(request.POST.get("answered_by", ""))[:64],
+            )
+    return render(
+        request,
+        "responses/opcc/answered_elsewhere.html",
+        {"form": form, "obligation": obligation, "has_choices": choices.exists()},
+    )
+
+
+# --- Download ----------------------------------------------------------------------------------------
+
+
+def download_name(submission: Submission) -> str:
+    """The name the person gave, reduced to plain ASCII letters, digits, dots, dashes and underscores."""
+    name = unicodedata.normalize("NFKD", submission.original_name).encode("ascii", "ignore").decode()
+    stem = name[:-4] if name.lower().endswith(".pdf") else name
+    stem = _UNSAFE_IN_NAME.sub("-", stem).strip(".-_")[:80]
+    return f"{stem or 'response'}-v{submission.version}.pdf"
+
+
+@login_required
+@require_GET
+def submission_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A submitted version's PDF: always a download, never shown inline or cached."""
+    submission = get_submission_for_user(request, pk)
+    try:
+        handle = services.submission_path(submission).open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this version is missing.") from None
+    audit_record(action=AuditAction.DOWNLOAD, obj=submission, request=request)
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(submission), content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

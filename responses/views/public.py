@@ -1,0 +1,33 @@
+"""Public pages about PCC responses (U6), for everyone, no sign-in.
+
+Only the fact of a response is public (on time, late, awaiting, overdue) and the
+address where the PCC published it; never the drafts, never people's names.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from responses.selectors import days_overdue, last_day, overdue_responses
+
+PAGE_SIZE = 50
+
+
+@require_safe
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Responses to published reports whose 56 days (D5) have ended with nothing uploaded, longest overdue first."""
+    now = timezone.now()
+    page = Paginator(overdue_responses(now), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "obligation": obligation,
+            "last_day": last_day(obligation),
+            "days_overdue": days_overdue(obligation, now),
+        }
+        for obligation in page
+    ]
+    return render(request, "responses/public/overdue.html", {"page_obj": page, "rows": rows, "now": now})
