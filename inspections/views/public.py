@@ -53,8 +53,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    context = public_report_context(_published_report(request, pk))
-    return render(request, "inspections/public/report.html", {"report": context})
+    published = _published_report(request, pk)
+    # U6: each PCC's response to the report, as on time, late, awaiting or overdue.
+    from responses.selectors import public_responses_for
+
+    responses = public_responses_for(published, timezone.now())
+    return render(
+        request,
+        "inspections/public/report.html",
+        {"report": public_report_context(published), "responses": responses},
+    )
 
 
 @require_safe
