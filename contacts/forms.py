@@ -28,7 +28,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of meeting", choices=MeetingKind.choices)
     held_on = GovukDateField(
         label="Date held",
-        help_text="For example, 27 3 2026",
+        help_text="For example, 27 3 2027",
         error_messages={"required": "Enter the date the meeting was held."},
     )
     subject = forms.ModelChoiceField(

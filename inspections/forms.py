@@ -249,7 +249,7 @@ class OpenFactualAccuracyForm(MomentFormMixin, GovukFormMixin, forms.Form):
     moments = ("closes_at",)
     closes_at = GovukDateField(
         label="Date the check closes",
-        help_text="For example, 27 3 2026",
+        help_text="For example, 27 3 2027",
         error_messages={"required": "Enter the date the factual-accuracy check closes."},
     )
     closes_at_time = time_field("Time the check closes")
@@ -310,7 +310,7 @@ class ScheduleForm(MomentFormMixin, GovukFormMixin, forms.Form):
     moments = ("publication_at", "distribution_at")
     publication_at = GovukDateField(
         label="Publication date",
-        help_text="For example, 27 3 2026",
+        help_text="For example, 27 3 2027",
         error_messages={"required": "Enter the publication date."},
     )
     publication_at_time = time_field("Publication time")

@@ -65,7 +65,7 @@ class ProgrammeForm(GovukFormMixin, forms.Form):
     )
     representations_due_on = GovukDateField(
         label="Date by which representations are asked",
-        help_text="HMCI asks the APCC chair for representations by this date. For example, 27 3 2026",
+        help_text="HMCI asks the APCC chair for representations by this date. For example, 27 3 2027",
         error_messages={"required": "Enter the date by which representations are asked."},
     )
 

@@ -41,7 +41,7 @@ class InviteChiefForm(GovukFormMixin, forms.Form):
 
     comments_due_on = GovukDateField(
         label="Date the chief officer's comments are due",
-        help_text="For example, 27 3 2026. It must be in the future and before the response is due.",
+        help_text="For example, 27 3 2027. It must be in the future and before the response is due.",
         error_messages={"required": "Enter the date the chief officer's comments are due."},
     )
 

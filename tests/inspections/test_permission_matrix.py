@@ -457,6 +457,7 @@ def test_permission_matrix_has_no_mismatches(directory):
                             expected = _expected(path, role, name, moment)
                             if expected is not None and seen != expected:
                                 mismatches.append((label, role, name, path, expected, seen))
+    print(f"permission matrix: {cells} cells, {len(mismatches)} mismatches")
     assert cells >= 5000, cells
     assert mismatches == [], (
         "\n".join(map(str, mismatches[:60])) + f"\n({len(mismatches)} mismatches of {cells})"
