@@ -12,11 +12,19 @@ Real size (1x), from DESIGN.md "Scale" and the MOU:
   * the deadline engine's history: for each meeting the next-meeting deadline it met
     (parties, the reminders 14, 7 and 1 days before to each responsible person, and
     their inbox messages, 0.5% failed), the live deadlines of every standing pair
-    registered by contacts.deadlines.cadence_deadlines_sync, and a day of sweep runs.
+    registered by contacts.deadlines.cadence_deadlines_sync, and a day of sweep runs;
+  * about 120 reports a year over ten years (1,200), published: PEEL and accelerated
+    causes of concern about one force, FRS reports about one FRS, thematic and joint
+    reports about several forces (now and then all 43), a few findings each, and 1% still
+    scheduled (in their embargo window); for each police force in a published report its
+    PCC's response obligation (U6, D5), most with a first submission (about one in six
+    late, one in twenty with a second version), 2% answered by another response, the
+    rest awaiting or overdue.
 
 At scale k, people, appointments, assignments, past governance periods, meetings,
-audit events, deadlines, reminders, inbox messages and sweep runs are k times as many. The 87 forces and FRSs, their governing
-bodies and OPCCs stay as they are: they are fixed by law.
+audit events, deadlines, reminders, inbox messages, sweep runs, inspections, reports,
+findings, response obligations and submissions are k times as many. The 87 forces and
+FRSs, their governing bodies and OPCCs stay as they are: they are fixed by law.
 
 Bulk rows go in with bulk_create. Their groups and guardian grants are bulk
 inserts into the tables contacts.services.access_sync writes (group membership,
@@ -29,12 +37,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from contacts.cadences import CADENCES
@@ -54,6 +64,7 @@ from contacts.models import (
     User,
 )
 from contacts.services import appointment_start, assignment_start, meeting_record
+from hmicfrs_mou.deadlines import LONDON, explain_response_deadline
 from hmicfrs_mou.models import (
     AuditAction,
     AuditEvent,
@@ -68,6 +79,16 @@ from hmicfrs_mou.models import (
 )
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.roles import ROLE_GROUPS, ensure_groups
+from inspections.models import (
+    Finding,
+    FindingKind,
+    Inspection,
+    InspectionKind,
+    Report,
+    ReportKind,
+    ReportState,
+)
+from responses.models import ObligationState, ResponseObligation, Submission
 
 # People at 1x. Single-holder roles stay single at every scale; the rest scale.
 HMICFRS_STAFF = 250
@@ -104,6 +125,37 @@ SWEEPS_PER_DAY = 24 * 60  # one a minute; a day of them at 1x
 AUDIT_EVENTS = 50_000
 AUDIT_YEARS = 10
 BATCH = 5_000
+
+# Reports at 1x: DESIGN.md "Scale", 80–150 a year over ten years.
+REPORT_YEARS = 10
+REPORTS_PER_YEAR = 120
+# (inspection kind, report kind, what it is about, share)
+REPORT_MIX = [
+    (InspectionKind.PEEL, ReportKind.FORCE_SPECIFIC, "force", 40),
+    (InspectionKind.FRS, ReportKind.FORCE_SPECIFIC, "frs", 33),
+    (InspectionKind.THEMATIC, ReportKind.OTHER, "forces", 18),
+    (InspectionKind.JOINT, ReportKind.OTHER, "mixed", 4),
+    (InspectionKind.PEEL, ReportKind.ACCELERATED_CAUSE_OF_CONCERN, "force", 5),
+]
+NATIONAL_THEMATIC_SHARE = 0.15  # of thematic reports: about all 43 forces
+SCHEDULED_SHARE = 0.01
+FINDINGS_PER_REPORT = (1, 8)
+THEMES = [
+    "police response to stalking",
+    "custody",
+    "vetting and misconduct",
+    "violence against women and girls",
+    "digital forensics",
+    "neighbourhood policing",
+    "serious and organised crime",
+    "child protection",
+    "fraud",
+    "roads policing",
+]
+SUBMITTED_SHARE = 0.88  # of responses whose 56 days have ended
+LATE_SHARE = 0.16  # of those submitted
+SECOND_VERSION_SHARE = 0.05
+ANSWERED_ELSEWHERE_SHARE = 0.02
 
 # The first PCC elections: the police authorities' governance ended here.
 PCC_ELECTIONS = dt.date(2012, 11, 22)
@@ -757,6 +809,238 @@ class Generator:
             .values_list("pk", flat=True)[0]
         )
 
+    # Inspections, reports, findings and PCC responses (U6, U7) ---------------------
+
+    def _report_plan(
+        self, forces: list[Organisation], services: list[Organisation]
+    ) -> list[tuple[str, str, list[Organisation], dt.datetime, str]]:
+        """(inspection kind, report kind, areas, publication moment, title) for each report."""
+        rng = self.rng
+        kinds = [(i, r, about) for i, r, about, _ in REPORT_MIX]
+        weights = [w for *_, w in REPORT_MIX]
+        span = REPORT_YEARS * 365
+        plan = []
+        for _ in range(REPORTS_PER_YEAR * REPORT_YEARS * self.k):
+            inspection_kind, report_kind, about = rng.choices(kinds, weights)[0]
+            if rng.random() < SCHEDULED_SHARE:
+                day = self.today + dt.timedelta(days=rng.randrange(1, 14))
+            else:
+                day = self.today - dt.timedelta(days=rng.randrange(0, span))
+            publication = dt.datetime.combine(day, dt.time(10, 0), tzinfo=LONDON)
+            theme = rng.choice(THEMES)
+            if about == "force":
+                areas = [rng.choice(forces)]
+                label = "PEEL" if report_kind == ReportKind.FORCE_SPECIFIC else "Accelerated cause of concern"
+                title = f"{label} {day.year}: {areas[0].name}"
+            elif about == "frs":
+                areas = [rng.choice(services)]
+                title = f"Fire and rescue service inspection {day.year}: {areas[0].name}"
+            elif about == "forces":
+                count = 43 if rng.random() < NATIONAL_THEMATIC_SHARE else rng.randrange(3, 12)
+                areas = rng.sample(forces, min(count, len(forces)))
+                title = f"Thematic {day.year}: {theme}"
+            else:
+                areas = rng.sample(forces, rng.randrange(2, 6)) + rng.sample(services, rng.randrange(1, 4))
+                title = f"Joint inspection {day.year}: {theme}"
+            plan.append((inspection_kind, report_kind, areas, publication, title))
+        return sorted(plan, key=lambda row: row[3])
+
+    def _offices_on(self) -> Any:
+        """A function giving the OPCC answering for an area on a day, from governance held in memory."""
+        periods: dict[int, list[tuple[dt.date | None, dt.date | None, int]]] = {}
+        for area_id, body_id, starts_on, ends_on in Governance.objects.values_list(
+            "area_id", "body_id", "starts_on", "ends_on"
+        ):
+            periods.setdefault(area_id, []).append((starts_on, ends_on, body_id))
+        office_of_body = dict(
+            Organisation.objects.filter(kind=OrganisationKind.OPCC).values_list("parent_id", "pk")
+        )
+
+        def office_on(area_id: int, day: dt.date) -> int | None:
+            for starts_on, ends_on, body_id in periods.get(area_id, []):
+                if (starts_on is None or starts_on <= day) and (ends_on is None or day < ends_on):
+                    return office_of_body.get(body_id)
+            return None
+
+        return office_on
+
+    def reports_and_responses(self) -> None:
+        rng = self.rng
+        forces = list(Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).order_by("name"))
+        services = list(
+            Organisation.objects.filter(kind=OrganisationKind.FIRE_RESCUE_SERVICE).order_by("name")
+        )
+        apcc = _org(OrganisationKind.APCC, "apcc")
+        hmis = self.by_role[Role.HMI]
+        plan = self._report_plan(forces, services)
+
+        inspections = []
+        reports = []
+        for inspection_kind, report_kind, _, publication, title in plan:
+            created = publication - dt.timedelta(days=rng.randrange(90, 400))
+            inspection = Inspection(
+                kind=inspection_kind, title=title, lead=rng.choice(hmis), created_at=created
+            )
+            inspections.append(inspection)
+            scheduled = publication > self.now
+            distribution = publication - dt.timedelta(hours=48 if report_kind != ReportKind.OTHER else 24)
+            fac_opens = publication - dt.timedelta(days=40)
+            reports.append(
+                Report(
+                    inspection=inspection,
+                    kind=report_kind,
+                    title=title,
+                    summary="What the inspection found, in brief.",
+                    body="The report's text.\n\nIts findings and recommendations follow.",
+                    state=ReportState.SCHEDULED if scheduled else ReportState.PUBLISHED,
+                    fac_opens_at=fac_opens,
+                    fac_closes_at=fac_opens + dt.timedelta(days=10),
+                    finalised_at=fac_opens + dt.timedelta(days=14),
+                    publication_at=publication,
+                    distribution_at=distribution,
+                    distribution_notified_at=distribution if distribution <= self.now else None,
+                    published_at=None if scheduled else publication,
+                    created_at=created,
+                )
+            )
+        for chunk in _chunks(iter(inspections)):
+            Inspection.objects.bulk_create(chunk)
+        for report in reports:
+            report.inspection_id = report.inspection.pk
+        for chunk in _chunks(iter(reports)):
+            Report.objects.bulk_create(chunk)
+
+        inspection_areas = []
+        report_areas = []
+        interested = []
+        findings = []
+        letters = {
+            FindingKind.CAUSE_OF_CONCERN: "C",
+            FindingKind.RECOMMENDATION: "R",
+            FindingKind.AREA_FOR_IMPROVEMENT: "A",
+        }
+        finding_kinds = list(letters)
+        for (_, report_kind, areas, _, _), inspection, report in zip(plan, inspections, reports, strict=True):
+            inspection_areas += [
+                Inspection.areas.through(inspection_id=inspection.pk, organisation_id=a.pk) for a in areas
+            ]
+            report_areas += [Report.areas.through(report_id=report.pk, organisation_id=a.pk) for a in areas]
+            if report_kind == ReportKind.OTHER:
+                interested.append(
+                    Report.interested_parties.through(report_id=report.pk, organisation_id=apcc.pk)
+                )
+            numbers: dict[str, int] = {}
+            for _ in range(rng.randint(*FINDINGS_PER_REPORT)):
+                kind = rng.choice(finding_kinds)
+                numbers[kind] = numbers.get(kind, 0) + 1
+                findings.append(
+                    Finding(
+                        report=report,
+                        area=areas[0],
+                        kind=kind,
+                        reference=f"R{report.pk:05d}-{letters[kind]}{numbers[kind]}",
+                        text=f"{FindingKind(kind).label} on {rng.choice(THEMES)}: the force should act by the next inspection.",
+                    )
+                )
+        for through, rows in (
+            (Inspection.areas.through, inspection_areas),
+            (Report.areas.through, report_areas),
+            (Report.interested_parties.through, interested),
+            (Finding, findings),
+        ):
+            for chunk in _chunks(iter(rows)):
+                through.objects.bulk_create(chunk)
+        self._responses(plan, reports)
+
+    def _responses(self, plan: list[Any], reports: list[Report]) -> None:
+        """U6: an obligation per police force of each published report, as obligations_create_for_report
+        makes them, and the submissions (bulk rows; no files: pages never open them)."""
+        rng = self.rng
+        office_on = self._offices_on()
+        authors: dict[int, list[int]] = {}
+        for person in self.people:
+            if person.active and person.organisation.kind == OrganisationKind.OPCC:
+                authors.setdefault(person.organisation.pk, []).append(person.user.pk)
+        obligations = []
+        for (_, _, areas, publication, _), report in zip(plan, reports, strict=True):
+            if report.state != ReportState.PUBLISHED:
+                continue
+            published_on = timezone.localdate(publication)
+            due = explain_response_deadline(published_on)
+            for area in areas:
+                office = (
+                    office_on(area.pk, published_on) if area.kind == OrganisationKind.POLICE_FORCE else None
+                )
+                if office is None:
+                    continue
+                obligations.append(
+                    ResponseObligation(
+                        report=report,
+                        area=area,
+                        office_id=office,
+                        published_on=published_on,
+                        due_at=due.value,
+                        working=due.working,
+                        created_at=publication,
+                    )
+                )
+        submissions = []
+        answered_elsewhere = []
+        for item in obligations:
+            due_at = item.due_at
+            if rng.random() < LATE_SHARE:
+                first = due_at + dt.timedelta(days=rng.randrange(1, 60), hours=rng.randrange(0, 24))
+            else:
+                first = item.created_at + dt.timedelta(days=rng.randrange(7, 55), hours=rng.randrange(0, 12))
+            people = authors.get(item.office_id)
+            if first > self.now or not people or (due_at <= self.now and rng.random() > SUBMITTED_SHARE):
+                if due_at <= self.now and rng.random() < ANSWERED_ELSEWHERE_SHARE / (1 - SUBMITTED_SHARE):
+                    answered_elsewhere.append(item)
+                continue
+            item.state = ObligationState.SUBMITTED
+            item.published_url = f"https://www.example-pcc.invalid/responses/{item.report.pk}"
+            versions = 2 if rng.random() < SECOND_VERSION_SHARE else 1
+            for version in range(1, versions + 1):
+                moment = first + dt.timedelta(days=30 * (version - 1))
+                if moment > self.now:
+                    break
+                submissions.append(
+                    Submission(
+                        obligation=item,
+                        version=version,
+                        submitted_at=moment,
+                        submitted_by_id=rng.choice(people),
+                        late=moment >= due_at,
+                        stored_name=f"{uuid.uuid4().hex}.pdf",
+                        original_name="response.pdf",
+                        size=48_000 + rng.randrange(0, 200_000),
+                        sha256=secrets.token_hex(32),
+                        content={"pcc_comments": "The PCC's comments on the report."},
+                        published_url=item.published_url,
+                    )
+                )
+        for chunk in _chunks(iter(obligations)):
+            ResponseObligation.objects.bulk_create(chunk)
+        for submission in submissions:
+            submission.obligation_id = submission.obligation.pk
+        for chunk in _chunks(iter(submissions)):
+            Submission.objects.bulk_create(chunk)
+        # Answered by the same office's response to an earlier report (the office's first obligation).
+        first_of_office: dict[int, ResponseObligation] = {}
+        for item in obligations:
+            first_of_office.setdefault(item.office_id, item)
+        updated = []
+        for item in answered_elsewhere:
+            other = first_of_office[item.office_id]
+            if other.pk != item.pk:
+                item.answered_by = other
+                item.answered_reason = "The response to the other report answers the same recommendations."
+                item.state = ObligationState.ANSWERED_ELSEWHERE
+                updated.append(item)
+        ResponseObligation.objects.bulk_update(
+            updated, ["answered_by", "answered_reason", "state"], batch_size=BATCH
+        )
+
     # The benchmark's own people, through the services -------------------------
 
     def personas(self) -> Personas:
@@ -821,7 +1105,20 @@ class Generator:
         cadence_deadlines_sync()
         result.refs["inbox"] = self.persona_deadlines(hmi, hmi_areas)
         result.refs["token"] = User.objects.get(pk=hmi.pk).calendar_token
+        result.refs.update(self.report_refs(avon_police))
         return result
+
+    def report_refs(self, area: Organisation) -> dict[str, object]:
+        """The newest published report about the most forces (public page), one about `area` (the HMI's
+        pages) and its inspection, and last year (the dashboard's year filter)."""
+        published = Report.objects.filter(state=ReportState.PUBLISHED)
+        widest = (
+            published.annotate(forces=Count("areas"))
+            .order_by("-forces", "-publication_at")
+            .values_list("pk", flat=True)
+        )[0]
+        mine = published.filter(areas=area).order_by("-publication_at").values_list("pk", "inspection_id")[0]
+        return {"report": widest, "area_report": mine[0], "inspection": mine[1], "year": self.today.year - 1}
 
 
 def generate(scale: int) -> Personas:
@@ -838,6 +1135,7 @@ def generate(scale: int) -> Personas:
         generator.governance_history(areas)
         generator.meetings(offices)
         generator.deadline_history(offices)
+        generator.reports_and_responses()
         generator.sweep_runs()
         generator.audit_events()
     with transaction.atomic():
@@ -867,4 +1165,14 @@ def sizes() -> dict[str, int]:
         "group memberships": User.groups.through.objects.count(),
         "organisation grants": OrganisationUserObjectPermission.objects.count(),
         "groups": Group.objects.count(),
+        "inspections": Inspection.objects.count(),
+        "reports": Report.objects.count(),
+        "published reports": Report.objects.filter(state=ReportState.PUBLISHED).count(),
+        "findings": Finding.objects.count(),
+        "response obligations": ResponseObligation.objects.count(),
+        "submissions": Submission.objects.count(),
+        "responses answered elsewhere": ResponseObligation.objects.filter(answered_by__isnull=False).count(),
+        "responses overdue now": ResponseObligation.objects.filter(
+            state=ObligationState.AWAITING, due_at__lte=timezone.now()
+        ).count(),
     }

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/pages.py [--scales 1,10] [--repeat 15]
 
 For each scale a fresh database is made (a temporary SQLite file, or a scratch
-database mou_bench_<k> on the PostgreSQL server DATABASE_URL points at), migrated,
+database mou_bench_<k>_<pid> on the PostgreSQL server DATABASE_URL points at, named
+for this run so two runs at once do not drop each other's), migrated,
 loaded with the reference data and filled by benchmarks/generate.py; then each
 page is requested as its persona: one warm-up request, one request whose SQL is
 captured, and --repeat timed requests. Each scale runs in its own process (this
@@ -53,7 +54,7 @@ class Page:
     key: str
     label: str
     persona: str | None  # None: anonymous
-    path: str  # may name {visible}, {confidential}, {inbox}, {token}: generate.Personas.refs
+    path: str  # may name {visible}, {confidential}, {inbox}, {token}, {report}...: generate.Personas.refs
     status: int = 200
 
 
@@ -89,6 +90,35 @@ PAGES = [
     Page("health", "health page (HMI)", "hmi", "/health/"),
     Page("public_index", "public index (anonymous)", None, "/public/"),
     Page("public_area", "public area: Kent (anonymous)", None, "/public/forces/kent/"),
+    Page("inspections_list", "inspections list (HMI)", "hmi", "/inspections/"),
+    Page(
+        "inspection_detail",
+        "inspection detail, one of the HMI's areas (HMI)",
+        "hmi",
+        "/inspections/{inspection}/",
+    ),
+    Page("inspection_report", "report detail, published (HMI)", "hmi", "/inspections/reports/{area_report}/"),
+    Page("inspections_search", "search reports ?q=custody (HMI)", "hmi", "/inspections/search/?q=custody"),
+    Page("inspections_csv", "reports CSV, every visible report (HMI)", "hmi", "/inspections/reports.csv"),
+    Page("my_area_opcc", "inspections in my area (OPCC staff)", "opcc", "/inspections/my-area/"),
+    Page(
+        "my_area_force", "inspections in my area (chief officer's office)", "force", "/inspections/my-area/"
+    ),
+    Page("public_reports", "public reports index (anonymous)", None, "/public/reports/"),
+    Page(
+        "public_report", "public report, the widest thematic (anonymous)", None, "/public/reports/{report}/"
+    ),
+    Page("timeliness", "response timeliness dashboard (APCC lead)", "apcc", "/responses/timeliness/"),
+    Page(
+        "timeliness_year",
+        "response timeliness ?year=last year (APCC lead)",
+        "apcc",
+        "/responses/timeliness/?year={year}",
+    ),
+    Page("timeliness_hmi", "response timeliness dashboard (HMI)", "hmi", "/responses/timeliness/"),
+    Page("timeliness_csv", "response timeliness CSV (APCC lead)", "apcc", "/responses/timeliness.csv"),
+    Page("timeliness_403", "response timeliness: 403 (OPCC staff)", "opcc", "/responses/timeliness/", 403),
+    Page("public_overdue", "public overdue responses (anonymous)", None, "/public/responses/"),
     Page(
         "meeting_404",
         "meeting not visible: 404 (outsider OPCC)",
@@ -282,7 +312,7 @@ def _postgres(url: str, statement: str, name: str) -> None:
 def _run_scale(scale: int, repeat: int, base_url: str, workdir: Path) -> dict[str, Any]:
     out = workdir / f"results-{scale}.json"
     if _is_postgres(base_url):
-        name = f"mou_bench_{scale}"
+        name = f"mou_bench_{scale}_{os.getpid()}"
         _postgres(base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
         _postgres(base_url, "CREATE DATABASE {}", name)
         url = _scratch_url(base_url, name)
@@ -365,7 +395,8 @@ def report(results: list[dict[str, Any]], started_at: dt.datetime) -> tuple[list
         f"{os.cpu_count()} CPUs; {len(PAGES)} pages",
         "Forces and FRSs stay at 87 at every scale (43 + 44, fixed by law), with their governing bodies and",
         "OPCCs; people, appointments, assignments, past governance periods, meetings, audit events,",
-        "deadlines, reminders, inbox messages and sweep runs scale with k.",
+        "deadlines, reminders, inbox messages, sweep runs, inspections, reports, findings, PCC response",
+        "obligations and submissions scale with k.",
         "",
         "Data generated:",
     ]

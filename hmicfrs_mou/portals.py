@@ -96,6 +96,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items = [
             (reverse("public:index"), "Forces and fire and rescue services"),
             (reverse("public_reports:index"), "Reports"),
+            (reverse("public_responses:overdue"), "Overdue responses"),
         ]
     else:
         portal = portal_for(user)

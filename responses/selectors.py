@@ -11,9 +11,8 @@ A response's status at a moment `at` is decided by its first submission made by 
 | overdue              | none of these, and day 56 has ended                                     |
 
 Every function here costs the same number of queries whatever the number of obligations:
-counts are aggregated in the database (grouped, never one query per obligation), and the
-median days to respond comes from a histogram of days per group, whose size is bounded by
-the number of groups times the number of distinct day counts, not by the number of responses.
+the figures come from one grouped query (by office, report type, year, status and days to
+respond; never a query per obligation), and each median from the histogram of days it gives.
 
 The first submission is version 1: responses.services.response_submit numbers versions from 1
 under a row lock with the moment of upload, so version 1 is the earliest. The aggregates join it
@@ -27,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -41,6 +39,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -180,7 +180,7 @@ class Tally:
     overdue: int = 0
     answered_elsewhere: int = 0
     median_days: float | None = None
-    _days: Counter = field(default_factory=Counter, repr=False)
+    days_to_respond: Counter = field(default_factory=Counter, repr=False)  # days → how many
 
     @property
     def outstanding(self) -> int:
@@ -194,11 +194,8 @@ class Tally:
     def total(self) -> int:
         return self.on_time + self.late + self.awaiting + self.overdue + self.answered_elsewhere
 
-    def add(self, status: str, count: int) -> None:
-        attribute = _TALLY_ATTRIBUTES[status]
-        setattr(self, attribute, getattr(self, attribute) + count)
 
-
+# The Tally attribute counting each status.
 _TALLY_ATTRIBUTES = {
     ResponseStatus.ON_TIME: "on_time",
     ResponseStatus.LATE: "late",
@@ -249,26 +246,25 @@ def _filtered(
     return obligations
 
 
-def _days_histograms(obligations: QuerySet, *groups: str) -> Iterable[dict[str, Any]]:
-    """(group values, days, how many) for the submitted responses: days from publication (day 0)
-    to the London date of the first submission. Needs `_with_first_version`."""
+def _grouped(obligations: QuerySet, at: dt.datetime) -> QuerySet:
+    """(office, report type, year, status, days, how many): one grouped pass over the obligations.
+
+    `days` runs from publication (day 0) to the London date of the first submission, and is None
+    for a response not yet submitted. Needs `_with_first_version`.
+    """
     return (
-        obligations.filter(first_submitted_at__isnull=False)
-        .annotate(
+        obligations.annotate(
+            status=_status_expression(at),
             year=ExtractYear("published_on"),
             days=ExpressionWrapper(
                 TruncDate("first_submitted_at", tzinfo=LONDON) - F("published_on"),
                 output_field=DurationField(),
             ),
         )
-        .values(*groups, "days")
+        .values_list("office_id", "report__kind", "year", "status", "days")
         .annotate(n=Count("pk"))
         .order_by()
     )
-
-
-def _as_days(value: dt.timedelta | int) -> int:
-    return value.days if isinstance(value, dt.timedelta) else int(value)
 
 
 def timeliness(
@@ -282,41 +278,33 @@ def timeliness(
     responses came on time, late, are outstanding (awaiting or overdue) or were answered by another
     response, and the median days from publication to the first submission.
 
-    Four queries, whatever the data size: the counts grouped by office, type, year and status,
-    and one histogram of days for each of offices, types and years.
+    Two queries, whatever the data size: the obligations grouped by office, type, year, status and
+    days (one pass, so London dates are worked out once per response), and the offices' names.
     """
     obligations = _with_first_version(_filtered(year=year, report_kind=report_kind, office=office, at=at), at)
     offices: dict[int, Tally] = {}
     kinds: dict[str, Tally] = {}
     years: dict[int, Tally] = {}
     total = Tally(key=None, label="All PCC offices")
-    counted = (
-        obligations.annotate(status=_status_expression(at), year=ExtractYear("published_on"))
-        .values("office_id", "office__name", "report__kind", "year", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in counted:
-        office_id, kind, year_of = row["office_id"], row["report__kind"], row["year"]
+    for office_id, kind, year_of, status, days, n in _grouped(obligations, at):
         if office_id not in offices:
-            offices[office_id] = Tally(key=office_id, label=row["office__name"])
+            offices[office_id] = Tally(key=office_id, label="")
         if kind not in kinds:
             kinds[kind] = Tally(key=kind, label=REPORT_KIND_LABELS.get(kind, kind))
         if year_of not in years:
             years[year_of] = Tally(key=year_of, label=str(year_of))
-        for tally in (offices[office_id], kinds[kind], years[year_of], total):
-            tally.add(row["status"], row["n"])
-
-    for group, tallies in (("office_id", offices), ("report__kind", kinds), ("year", years)):
-        for row in _days_histograms(obligations, group):
-            days = _as_days(row["days"])
-            tally = tallies.get(row[group])
-            if tally is not None:
-                tally._days[days] += row["n"]
-            if group == "office_id":
-                total._days[days] += row["n"]
+        tallies = (offices[office_id], kinds[kind], years[year_of], total)
+        attribute = _TALLY_ATTRIBUTES[status]
+        for tally in tallies:
+            setattr(tally, attribute, getattr(tally, attribute) + n)
+        if days is not None:
+            day_count = days.days if isinstance(days, dt.timedelta) else int(days)
+            for tally in tallies:
+                tally.days_to_respond[day_count] += n
+    for pk, name in Organisation.objects.filter(pk__in=list(offices)).values_list("pk", "name"):
+        offices[pk].label = name
     for tally in (*offices.values(), *kinds.values(), *years.values(), total):
-        tally.median_days = median_of(tally._days)
+        tally.median_days = median_of(tally.days_to_respond)
 
     kind_order = list(REPORT_KIND_LABELS)
     return Timeliness(
@@ -329,8 +317,14 @@ def timeliness(
 
 
 def timeliness_years(at: dt.datetime) -> list[int]:
-    """Years in which reports needing a response were published (for the year filter); one query."""
-    return [day.year for day in _of_published_reports(at).dates("published_on", "year")]
+    """The years from the first to the last publication that made a response due (for the year
+    filter). One aggregate query: no sort of every obligation for a DISTINCT."""
+    span = ResponseObligation.objects.filter(created_at__lte=at).aggregate(
+        first=Min("published_on"), last=Max("published_on")
+    )
+    if span["first"] is None:
+        return []
+    return list(range(span["first"].year, span["last"].year + 1))
 
 
 # --- Public pages ---------------------------------------------------------------------------------

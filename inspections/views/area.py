@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,6 +38,10 @@ def my_area(request: HttpRequest) -> HttpResponse:
         .exclude(inspection__in=inspections)
         .exclude(inspection__in=team_inspections(request.user, now))
     )
+    # Ten years of thematic inspections reach every office: a page at a time.
+    page = Paginator(inspections, 20).get_page(request.GET.get("page"))
     return render(
-        request, "inspections/area/my_area.html", {"inspections": inspections, "shared": shared, "now": now}
+        request,
+        "inspections/area/my_area.html",
+        {"inspections": page, "page_obj": page, "shared": shared[:50], "now": now},
     )

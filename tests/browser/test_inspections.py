@@ -171,7 +171,7 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
 
     # Before distribution: nothing of it for the PCC's office.
     switch_user(page, live_server, "opcc", demo)
-    page.get_by_role("link", name="Inspections").click()
+    page.get_by_role("link", name="Inspections", exact=True).click()
     expect(page.locator("main h1")).to_have_text("Inspections in your area")
     expect(page.locator("main").get_by_text(PEEL_INSPECTION).first).to_be_visible()  # the demo report
     expect(page.get_by_text(NEW_REPORT)).to_have_count(0)
@@ -186,8 +186,8 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
     # Inside the window (publication − 47 h): the embargoed copy is the PCC's.
     with time_machine.travel(publication - dt.timedelta(hours=47), tick=True):
         switch_user(page, live_server, "opcc", demo)
-        page.get_by_role("link", name="Inspections").click()
-        entry = page.locator("main p", has=page.get_by_role("link", name=NEW_REPORT))
+        page.get_by_role("link", name="Inspections", exact=True).click()
+        entry = page.locator(".app-report-row", has=page.get_by_role("link", name=NEW_REPORT, exact=True))
         expect(entry).to_contain_text(f"Embargoed until {shown(publication)}")
         expect(active_nav(page)).to_have_text("Inspections")
         shot(page, "insp-opcc-my-area-embargoed")
@@ -198,7 +198,7 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
         assert download.suggested_filename.endswith("-embargoed.pdf")
         assert download.failure() is None
 
-        entry.get_by_role("link", name=NEW_REPORT).click()
+        entry.get_by_role("link", name=NEW_REPORT, exact=True).click()
         expect(page.locator("main h1")).to_have_text(NEW_REPORT)
         expect(page.locator("main .govuk-warning-text")).to_contain_text(
             f"Embargoed until {shown(publication)}"
@@ -252,10 +252,10 @@ def test_force_comments_on_a_draft_the_pcc_cannot_open(
 
     # The FRS: from "Inspections in your area" to the factual-accuracy page.
     sign_in(page, live_server, "frs", demo["frs"])
-    page.get_by_role("link", name="Inspections").click()
+    page.get_by_role("link", name="Inspections", exact=True).click()
     expect(page.locator("main h1")).to_have_text("Inspections in your area")
     expect(active_nav(page)).to_have_text("Inspections")
-    entry = page.locator("main p", has=page.get_by_role("link", name=FRS_DRAFT))
+    entry = page.locator(".app-report-row", has=page.get_by_role("link", name=FRS_DRAFT, exact=True))
     expect(entry).to_contain_text("Draft for factual-accuracy check")
     shot(page, "insp-frs-my-area")
     entry.get_by_role("link", name="Send corrections of fact").click()
@@ -296,7 +296,7 @@ def test_force_comments_on_a_draft_the_pcc_cannot_open(
     )
     page.get_by_role("button", name="Send the correction").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Your comment on 4 has been sent to HMICFRS."
+        "Your comment on paragraph 4 has been sent to HMICFRS."
     )
     sent = page.get_by_role(
         "table", name="Corrections your force or service has sent, with HMICFRS's decisions"
@@ -324,11 +324,11 @@ def test_force_comments_on_a_draft_the_pcc_cannot_open(
     fac_url = f"{report_url}factual-accuracy/"
 
     switch_user(page, live_server, "force", demo)
-    page.get_by_role("link", name="Inspections").click()
-    entry = page.locator("main p", has=page.get_by_role("link", name=POLICE_DRAFT))
+    page.get_by_role("link", name="Inspections", exact=True).click()
+    entry = page.locator(".app-report-row", has=page.get_by_role("link", name=POLICE_DRAFT, exact=True))
     expect(entry).to_contain_text("Draft for factual-accuracy check")
     shot(page, "insp-force-my-area")
-    entry.get_by_role("link", name=POLICE_DRAFT).click()
+    entry.get_by_role("link", name=POLICE_DRAFT, exact=True).click()
     expect(page).to_have_url(report_url)
     expect(page.locator("main .govuk-inset-text")).to_contain_text(
         "It is not to be shared, including with the PCC"
@@ -342,7 +342,7 @@ def test_force_comments_on_a_draft_the_pcc_cannot_open(
     page.get_by_label("Evidence for the correction").fill("The workforce return of 31 March 2026.")
     page.get_by_role("button", name="Send the correction").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Your comment on 4 has been sent to HMICFRS."
+        "Your comment on paragraph 4 has been sent to HMICFRS."
     )
     # Only the force's own comments are listed: not the FRS's on another report.
     expect(page.locator("main tbody tr")).to_have_count(1)
@@ -351,7 +351,7 @@ def test_force_comments_on_a_draft_the_pcc_cannot_open(
 
     # ... and the PCC's office finds neither the draft nor its check, nor the FRS's draft.
     switch_user(page, live_server, "opcc", demo)
-    page.get_by_role("link", name="Inspections").click()
+    page.get_by_role("link", name="Inspections", exact=True).click()
     expect(page.locator("main h1")).to_have_text("Inspections in your area")
     expect(page.get_by_text(POLICE_DRAFT)).to_have_count(0)
     expect(page.get_by_text("Send corrections of fact")).to_have_count(0)
@@ -379,7 +379,7 @@ def test_hmi_workspace_list_timeline_and_csv(page: Page, live_server: Any, demo:
     office = Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
 
     sign_in(page, live_server, "hmi", demo["hmi"])
-    page.get_by_role("link", name="Inspections").click()
+    page.get_by_role("link", name="Inspections", exact=True).click()
     expect(page).to_have_url(f"{base}/inspections/")
     expect(page.locator("main h1")).to_have_text("Inspections")
     expect(active_nav(page)).to_have_text("Inspections")
