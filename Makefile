@@ -19,7 +19,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Make the virtualenv at .venv and install the pinned dependencies
+.env:
+	@printf '# Development settings for this checkout (see .env.example). Never deploy this file.\nDEBUG=true\n' > .env
+
+setup: $(STAMP) .env ## Make the virtualenv at .venv, install the pinned dependencies, write a development .env
 
 db: setup ## Migrate, load the reference data and the demo scenario (keeps existing data)
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -39,7 +42,7 @@ lint: setup ## ruff (lint and format) and a check that migrations match the mode
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup ## Django's deployment checks with production-like settings
-	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=mou.example.invalid \
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=mou.example.invalid \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup ## Benchmark every portal page at 1x and 10x the real data size

@@ -15,6 +15,31 @@ _FALSE = {"0", "false", "no", "off", ""}
 _MISSING = object()
 
 
+def load_env_file(path: str | os.PathLike[str]) -> None:
+    """Read KEY=value lines from a local file into the environment, never overriding what is set.
+
+    For a development checkout only (`make setup` writes `.env` with DEBUG=true); deployments set
+    real environment variables and ship no such file.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        return
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        if not sep or not key.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=value.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+
+
 def env_str(name: str, default: str | object = _MISSING) -> str:
     """Return the variable, or the default; with no default the variable is required."""
     value = os.environ.get(name)

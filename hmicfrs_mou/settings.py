@@ -6,15 +6,21 @@ ALLOWED_HOSTS have no defaults: a production deployment must set them.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, SELF
 
-from hmicfrs_mou.env import env_bool, env_int, env_list, env_str
+from hmicfrs_mou.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A development checkout keeps DEBUG=true in .env (made by `make setup`); ENV_FILE="" reads none.
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_env_file(_env_file)
 
 DEBUG = env_bool("DEBUG", False)
 # The test suite runs under pytest; it needs no secrets and uses plain static storage.

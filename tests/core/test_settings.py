@@ -19,6 +19,7 @@ def _import_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "TESTING"}
     }
+    clean["ENV_FILE"] = ""  # a developer's .env must not stand in for production settings here
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import hmicfrs_mou.settings as s; print(s.DATABASES['default']['ENGINE'])"],
@@ -79,3 +80,32 @@ def test_env_helpers_read_good_values(monkeypatch):
     assert env_bool("X_FLAG", False) is True
     assert env_int("X_NUMBER", 1) == 42
     assert env_list("X_LIST", []) == ["a.example", "b.example"]
+
+
+def test_env_file_fills_only_what_the_environment_does_not_set(tmp_path, monkeypatch):
+    from hmicfrs_mou.env import load_env_file
+
+    path = tmp_path / ".env"
+    path.write_text('# comment\n\nX_FROM_FILE="quoted value"\nexport X_ALREADY=file\n', encoding="utf-8")
+    monkeypatch.delenv("X_FROM_FILE", raising=False)
+    monkeypatch.setenv("X_ALREADY", "environment")
+    load_env_file(path)
+    assert os.environ["X_FROM_FILE"] == "quoted value"
+    assert os.environ["X_ALREADY"] == "environment"
+    monkeypatch.delenv("X_FROM_FILE")
+
+
+def test_a_malformed_env_file_names_its_line(tmp_path):
+    from hmicfrs_mou.env import load_env_file
+
+    path = tmp_path / ".env"
+    path.write_text("DEBUG=true\nnot a setting\n", encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match=r"\.env, line 2: expected KEY=value"):
+        load_env_file(path)
+
+
+def test_a_development_checkout_runs_manage_py_without_exported_variables(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=true\n", encoding="utf-8")
+    result = _import_settings(ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
