@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -16,8 +17,10 @@ from contacts.models import (
     Governance,
     Organisation,
     OrganisationKind,
+    OrganisationUserObjectPermission,
     User,
 )
+from hmicfrs_mou.permissions import Perm
 
 
 @dataclass
@@ -112,3 +115,60 @@ def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
         .order_by("organisation__kind", "role", "person__last_name")
     )
     return AreaDetail(row, history, hmi_history, panel, contacts)
+
+
+# --- Who speaks for an area, and who acts for an organisation: one home for each question ------
+
+
+def office_of_area(area: Organisation, on: dt.date) -> Organisation | None:
+    """The office (OPCC or equivalent) of whoever governs the force or FRS on a day, or None."""
+    governance = Governance.objects.in_force(on).filter(area=area).only("body_id").first()
+    if governance is None:
+        return None
+    return Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id=governance.body_id).first()
+
+
+def governing_body_of_area(area: Organisation, on: dt.date) -> Organisation | None:
+    """The governing body (PCC, PFCC, mayor, fire authority) of a force or FRS on a day, or None."""
+    governance = Governance.objects.in_force(on).filter(area=area).select_related("body").first()
+    return governance.body if governance else None
+
+
+def people_acting_for(organisations: Iterable[Organisation]) -> list[User]:
+    """Active people holding the direct grant to act for any of the organisations (from their appointments)."""
+    ids = OrganisationUserObjectPermission.objects.filter(
+        content_object__in=list(organisations), permission__codename=Perm.ACT_FOR_ORGANISATION.codename
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def holders_of(
+    roles: Iterable[str], on: dt.date, organisations: Iterable[Organisation] | None = None
+) -> list[User]:
+    """Active people appointed to any of the roles on a day (in the organisations, if given)."""
+    appointments = Appointment.objects.in_force(on).filter(role__in=list(roles), person__is_active=True)
+    if organisations is not None:
+        appointments = appointments.filter(organisation__in=list(organisations))
+    seen: dict[int, User] = {}
+    for appointment in appointments.select_related("person").order_by("person_id"):
+        seen.setdefault(appointment.person_id, appointment.person)
+    return list(seen.values())
+
+
+def hmis_for_area(area: Organisation, on: dt.date) -> list[User]:
+    """The HMI(s) assigned to a force or FRS on a day."""
+    return [
+        a.person
+        for a in Assignment.objects.in_force(on)
+        .filter(kind=AssignmentKind.HMI, subject=area, person__is_active=True)
+        .select_related("person")
+    ]
+
+
+def roles_held(user: object, on: dt.date) -> frozenset[str]:
+    """The roles a person holds on a day (from their appointments in force), for actor checks."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return frozenset()
+    return frozenset(
+        Appointment.objects.in_force(on).filter(person=user).values_list("role", flat=True).distinct()
+    )

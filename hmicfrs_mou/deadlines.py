@@ -187,3 +187,35 @@ def cadence_next_due(last: dt.date, months: int, *, rule: str) -> Computed:
         f"{rule}: last meeting {_fmt_day(last)} + {months} month{'s' if months != 1 else ''} = {_fmt_day(due)}"
         + (" (the month is shorter, so its last day)" if due.day != last.day else ""),
     )
+
+
+# --- D6, D7 for Engage: follow-ups of offers of assistance and the oversight groups' cadence -------
+
+# M9: "followed up in writing within five working days of the meeting".
+FOLLOW_UP_WORKING_DAYS = 5
+# M4: PPOG and FPOG meetings are "usually held three times a year".
+OVERSIGHT_GROUP_MONTHS = 4
+
+
+def followup_last_day(meeting_on: dt.date) -> dt.date:
+    """D6: the last day for the written follow-up of an offer of assistance made at a PPOG/FPOG (M9)."""
+    return add_working_days(meeting_on, FOLLOW_UP_WORKING_DAYS)
+
+
+def explain_followup_deadline(meeting_on: dt.date) -> Computed:
+    """D6: meeting date + 5 England-and-Wales working days, due by the end of that day."""
+    working = explain_add_working_days(meeting_on, FOLLOW_UP_WORKING_DAYS, rule="D6").working
+    return Computed(
+        end_of_day(followup_last_day(meeting_on)), f"{working}; the follow-up is due by the end of that day"
+    )
+
+
+def explain_oversight_next_due(last: dt.date) -> Computed:
+    """D7 (M4): the next PPOG/FPOG meeting is due four months after the last (three a year)."""
+    return cadence_next_due(last, OVERSIGHT_GROUP_MONTHS, rule="D7")
+
+
+def explain_working_days_task(start: dt.date, days: int, *, rule: str) -> Computed:
+    """A task due by the end of the day `days` working days after `start` (the APCC's M8 letter)."""
+    working = explain_add_working_days(start, days, rule=rule).working
+    return Computed(end_of_day(add_working_days(start, days)), f"{working}; due by the end of that day")

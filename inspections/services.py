@@ -18,6 +18,7 @@ from contacts.models import (
     OrganisationKind,
     User,
 )
+from contacts.selectors import office_of_area, people_acting_for
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.deadlines import diary_note_window, hours_before
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState, InboxMessage
@@ -56,20 +57,11 @@ GRADED_PHRASE = re.compile(r"\b(grade[ds]?|grading|ratings?|rated|judg(e)?ments?
 
 
 def _office_of_area(area: Organisation, on: dt.date) -> Organisation | None:
-    governance = Governance.objects.in_force(on).filter(area=area).first()
-    if governance is None:
-        return None
-    return Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id=governance.body_id).first()
+    return office_of_area(area, on)
 
 
 def _people_acting_for(organisations: Iterable[Organisation]) -> list[User]:
-    from contacts.models import OrganisationUserObjectPermission
-    from hmicfrs_mou.permissions import Perm
-
-    ids = OrganisationUserObjectPermission.objects.filter(
-        content_object__in=list(organisations), permission__codename=Perm.ACT_FOR_ORGANISATION.codename
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return people_acting_for(organisations)
 
 
 def _acts_for_any(person: User, organisations: Iterable[Organisation]) -> bool:
@@ -317,34 +309,59 @@ def inspection_create(
     return inspection
 
 
-@transaction.atomic
-def inspection_notify(
-    *, inspection: Inspection, kind: str, subject: str, body: str, by: User, now: dt.datetime | None = None
+def notice_send(
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    areas: Iterable[Organisation],
+    by: User,
+    url: str,
+    now: dt.datetime,
+    inspection: Inspection | None = None,
 ) -> InspectionNotice:
-    """I1/I2: one notice to each force/FRS and its PCC at the same moment with the same text.
+    """I1/I2/M3: one notice to each force/FRS and the office of whoever governs it, at one moment.
 
-    The recipients are the inspected bodies and the offices of whoever governs them
-    now; every person acting for them gets the identical message, stamped alike.
+    The single mechanism for parity: the recipients share one row, so the PCC's
+    office and the chief's office cannot be told at different times or in
+    different detail; every person acting for them gets the identical message,
+    stamped alike. Callers check who is acting; this function only sends.
     """
-    now = now or timezone.now()
     if not subject.strip() or not body.strip():
         raise ValidationError("A notice needs a subject and a text.")
     today = timezone.localdate(now)
     recipients: list[Organisation] = []
-    for area in inspection.areas.all():
+    for area in areas:
         recipients.append(area)
-        office = _office_of_area(area, today)
+        office = office_of_area(area, today)
         if office is not None:
             recipients.append(office)
     notice = InspectionNotice.objects.create(
         inspection=inspection, kind=kind, subject=subject, body=body, sent_at=now, sent_by=by
     )
     notice.recipients.set(recipients)
-    _notify(_people_acting_for(recipients), subject, body, f"/inspections/{inspection.pk}/", now)
+    _notify(people_acting_for(recipients), subject, body, url, now)
     audit_record(
         action=AuditAction.CREATE, actor=by, obj=notice, detail={"recipients": [o.pk for o in recipients]}
     )
     return notice
+
+
+@transaction.atomic
+def inspection_notify(
+    *, inspection: Inspection, kind: str, subject: str, body: str, by: User, now: dt.datetime | None = None
+) -> InspectionNotice:
+    """I1/I2: one notice to each force/FRS and its PCC at the same moment with the same text."""
+    return notice_send(
+        kind=kind,
+        subject=subject,
+        body=body,
+        areas=list(inspection.areas.all()),
+        by=by,
+        url=f"/inspections/{inspection.pk}/",
+        now=now or timezone.now(),
+        inspection=inspection,
+    )
 
 
 @transaction.atomic

@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
+
+    def ready(self) -> None:
+        # Registers D6, D7 (PPOG/FPOG) and the M8 task with the deadline engine.
+        from monitoring import deadlines  # noqa: F401

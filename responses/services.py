@@ -26,7 +26,7 @@ from responses.models import (
     ResponseObligation,
     Submission,
 )
-from responses.uploads import check_pdf
+from hmicfrs_mou.uploads import check_pdf
 
 register_kind(
     DeadlineKind(

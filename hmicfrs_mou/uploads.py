@@ -1,4 +1,4 @@
-"""Checking an uploaded response PDF by its content, not its name (U6).
+"""Checking an uploaded PDF by its content, not its name (U6 responses, M4 plans, M8 toolkit).
 
 A file is accepted only if it is a real, unencrypted PDF within the size limit
 with no JavaScript, embedded files or launch actions. The name the person gave
