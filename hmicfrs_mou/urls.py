@@ -29,6 +29,8 @@ urlpatterns = [
     path("public/reports/", include("inspections.urls_public")),
     path("responses/", include("responses.urls")),
     path("public/responses/", include("responses.urls_public")),
+    path("monitoring/", include("monitoring.urls")),
+    path("public/engage/", include("monitoring.urls_public")),
     path("public/", include("contacts.public_urls")),
     path(
         "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"

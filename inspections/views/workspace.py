@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,9 +18,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.access import holds, not_found, organisations_acted_for
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
 from hmicfrs_mou.permissions import Perm
@@ -82,41 +82,10 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
 
 
-def posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST (even an empty one, so the form is bound and checked), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 show_errors = add_service_errors
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: Form,
-    template: str,
-    context: dict[str, Any],
-    perform: Callable[[dict[str, Any]], object],
-    done: str,
-    then: str,
-    instance: Model | None = None,
-) -> HttpResponse:
-    """GET shows the form; a valid POST calls the service, then redirects to `then` with `done` as a message.
-
-    On a refusal the service has changed nothing in the database; `instance` is
-    reloaded so the page does not show values the service set before refusing.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as error:
-            if instance is not None:
-                instance.refresh_from_db()
-            show_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(then)
-    return render(request, template, {"form": form, **context})
+_form_page = form_page
 
 
 def _inspection_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:

@@ -202,6 +202,8 @@ ALLOWED_PREFIXES = (
     "admin:",  # report querysets in the admin are the "admin" path of this table
     "public_responses:",  # obligations exist only once their report is published (U6)
     "responses:",  # as above; action plans (U8) and super-complaints (S1–S3) are tested in tests/responses/
+    "monitoring:",  # Scan/Engage: its own table and URL check in tests/monitoring/test_permission_matrix.py
+    "public_monitoring:",  # as above
 )
 # P1–P3 pages: programmes, commissions and reference groups hold no report.
 PREPARING = {
