@@ -60,8 +60,12 @@ class RoutineConcern(models.Model):
     notice = models.OneToOneField(InspectionNotice, on_delete=models.PROTECT, related_name="routine_concern")
     raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField()
-    passed_to_apcc = models.BooleanField(null=True, blank=True, help_text="The PCC passed the concern to the APCC.")
-    support_requested = models.BooleanField(null=True, blank=True, help_text="The PCC asked for additional support.")
+    passed_to_apcc = models.BooleanField(
+        null=True, blank=True, help_text="The PCC passed the concern to the APCC."
+    )
+    support_requested = models.BooleanField(
+        null=True, blank=True, help_text="The PCC asked for additional support."
+    )
     pcc_note = models.TextField(blank=True)
     pcc_marked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pcc_marked_at = models.DateTimeField(null=True, blank=True)

@@ -19,6 +19,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.deadlines import end_of_day, explain_response_deadline
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState, InboxMessage
 from hmicfrs_mou.reminders import DeadlineKind, deadline_close, deadline_register, register_kind
+from hmicfrs_mou.uploads import check_pdf
 from inspections.models import FindingKind, Report
 from responses.models import (
     ObligationState,
@@ -26,7 +27,6 @@ from responses.models import (
     ResponseObligation,
     Submission,
 )
-from hmicfrs_mou.uploads import check_pdf
 
 register_kind(
     DeadlineKind(

@@ -7,338 +7,886 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0003_fire_authority_staff_role'),
-        ('inspections', '0001_initial'),
+        ("contacts", "0003_fire_authority_staff_role"),
+        ("inspections", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EngageCase',
+            name="EngageCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('advice', models.TextField()),
-                ('evidence', models.TextField()),
-                ('advised_at', models.DateTimeField()),
-                ('decision_engage', models.BooleanField(blank=True, null=True)),
-                ('decision_reasons', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('pcc_informed_person', models.CharField(blank=True, max_length=200)),
-                ('pcc_informed_at', models.DateTimeField(blank=True, null=True)),
-                ('pcc_informed_how', models.CharField(blank=True, max_length=30)),
-                ('pcc_informed_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('announcement', models.TextField(blank=True, help_text='The public statement of the decision.')),
-                ('announced_at', models.DateTimeField(blank=True, null=True)),
-                ('exit_reasons', models.TextField(blank=True)),
-                ('exit_improvements', models.TextField(blank=True, help_text='The improvements made (public).')),
-                ('exited_at', models.DateTimeField(blank=True, null=True)),
-                ('historical', models.BooleanField(default=False)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('advised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('announced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('area', models.ForeignKey(limit_choices_to={'kind__in': ('police_force', 'fire_rescue_service')}, on_delete=django.db.models.deletion.PROTECT, related_name='engage_cases', to='contacts.organisation')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pcc_informed_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("advice", models.TextField()),
+                ("evidence", models.TextField()),
+                ("advised_at", models.DateTimeField()),
+                ("decision_engage", models.BooleanField(blank=True, null=True)),
+                ("decision_reasons", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("pcc_informed_person", models.CharField(blank=True, max_length=200)),
+                ("pcc_informed_at", models.DateTimeField(blank=True, null=True)),
+                ("pcc_informed_how", models.CharField(blank=True, max_length=30)),
+                ("pcc_informed_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "announcement",
+                    models.TextField(blank=True, help_text="The public statement of the decision."),
+                ),
+                ("announced_at", models.DateTimeField(blank=True, null=True)),
+                ("exit_reasons", models.TextField(blank=True)),
+                (
+                    "exit_improvements",
+                    models.TextField(blank=True, help_text="The improvements made (public)."),
+                ),
+                ("exited_at", models.DateTimeField(blank=True, null=True)),
+                ("historical", models.BooleanField(default=False)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "advised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "announced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        limit_choices_to={"kind__in": ("police_force", "fire_rescue_service")},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="engage_cases",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pcc_informed_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-advised_at', '-pk'],
+                "ordering": ["-advised_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EngageCause',
+            name="EngageCause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='causes', to='monitoring.engagecase')),
-                ('finding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='engage_causes', to='inspections.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="causes",
+                        to="monitoring.engagecase",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="engage_causes",
+                        to="inspections.finding",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'position', 'pk'],
+                "ordering": ["case", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EngageLetter',
+            name="EngageLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('addressed_to', models.TextField(help_text='The chief officer and the PCC/PFCC, as addressed.')),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('sent_at', models.DateTimeField()),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='letter', to='monitoring.engagecase')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "addressed_to",
+                    models.TextField(help_text="The chief officer and the PCC/PFCC, as addressed."),
+                ),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letter",
+                        to="monitoring.engagecase",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EngagePeriod',
+            name="EngagePeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(blank=True, help_text='Leave blank if from before records began.', null=True)),
-                ('ends_on', models.DateField(blank=True, help_text='The first day it no longer applies. Leave blank if current.', null=True)),
-                ('starts_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
-                ('ends_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engage_periods', to='contacts.organisation')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='period', to='monitoring.engagecase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(
+                        blank=True, help_text="Leave blank if from before records began.", null=True
+                    ),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The first day it no longer applies. Leave blank if current.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "starts_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "ends_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="engage_periods",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="period",
+                        to="monitoring.engagecase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area__name', '-starts_on'],
+                "ordering": ["area__name", "-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='FindingEntry',
+            name="FindingEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('status', 'Status change'), ('update', 'Update from the force or FRS'), ('pcc_note', "PCC's holding-to-account note"), ('hmicfrs_note', 'HMICFRS note')], max_length=15)),
-                ('status', models.CharField(blank=True, choices=[('awaiting_review', 'Awaiting review'), ('being_progressed', 'Being progressed'), ('complete', 'Complete (force or FRS)'), ('closure_authorised', 'Closure authorised by HMICFRS')], max_length=20)),
-                ('text', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='register_entries', to='inspections.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("status", "Status change"),
+                            ("update", "Update from the force or FRS"),
+                            ("pcc_note", "PCC's holding-to-account note"),
+                            ("hmicfrs_note", "HMICFRS note"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("awaiting_review", "Awaiting review"),
+                            ("being_progressed", "Being progressed"),
+                            ("complete", "Complete (force or FRS)"),
+                            ("closure_authorised", "Closure authorised by HMICFRS"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="register_entries",
+                        to="inspections.finding",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['finding', 'at', 'pk'],
+                "ordering": ["finding", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FindingState',
+            name="FindingState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('awaiting_review', 'Awaiting review'), ('being_progressed', 'Being progressed'), ('complete', 'Complete (force or FRS)'), ('closure_authorised', 'Closure authorised by HMICFRS')], default='awaiting_review', max_length=20)),
-                ('changed_at', models.DateTimeField()),
-                ('updates', models.PositiveIntegerField(default=0)),
-                ('area', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.organisation')),
-                ('finding', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='register_state', to='inspections.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_review", "Awaiting review"),
+                            ("being_progressed", "Being progressed"),
+                            ("complete", "Complete (force or FRS)"),
+                            ("closure_authorised", "Closure authorised by HMICFRS"),
+                        ],
+                        default="awaiting_review",
+                        max_length=20,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                ("updates", models.PositiveIntegerField(default=0)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="register_state",
+                        to="inspections.finding",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImprovementPlanVersion',
+            name="ImprovementPlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('file_name', models.CharField(blank=True, max_length=200)),
-                ('content', models.BinaryField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='monitoring.engagecase')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("file_name", models.CharField(blank=True, max_length=200)),
+                ("content", models.BinaryField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="monitoring.engagecase",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', '-version'],
+                "ordering": ["case", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingAction',
+            name="MeetingAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('offer_of_assistance', models.BooleanField(default=False)),
-                ('follow_up_due_at', models.DateTimeField(blank=True, null=True)),
-                ('follow_up_working', models.TextField(blank=True)),
-                ('followed_up', models.BooleanField(default=False)),
-                ('recorded_at', models.DateTimeField()),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("offer_of_assistance", models.BooleanField(default=False)),
+                ("follow_up_due_at", models.DateTimeField(blank=True, null=True)),
+                ("follow_up_working", models.TextField(blank=True)),
+                ("followed_up", models.BooleanField(default=False)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'pk'],
+                "ordering": ["meeting", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('hmci_copied_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField()),
-                ('late', models.BooleanField(default=False)),
-                ('hmci_copy_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.organisation')),
-                ('action', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='follow_up', to='monitoring.meetingaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("hmci_copied_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField()),
+                ("late", models.BooleanField(default=False)),
+                (
+                    "hmci_copy_to",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_to",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "action",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_up",
+                        to="monitoring.meetingaction",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OversightMeeting',
+            name="OversightMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheduled_for', models.DateField()),
-                ('held_on', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True, help_text="Confidential to the attendees' organisations and HMICFRS.")),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='monitoring.engagecase')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheduled_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scheduled_for", models.DateField()),
+                ("held_on", models.DateField(blank=True, null=True)),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Confidential to the attendees' organisations and HMICFRS."
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="monitoring.engagecase",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-scheduled_for', '-pk'],
+                "ordering": ["-scheduled_for", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='meetingaction',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='monitoring.oversightmeeting'),
+            model_name="meetingaction",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="monitoring.oversightmeeting",
+            ),
         ),
         migrations.CreateModel(
-            name='DeputyNomination',
+            name="DeputyNomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nominated_at', models.DateTimeField()),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deputy_nominations', to=settings.AUTH_USER_MODEL)),
-                ('nominated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='monitoring.oversightmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nominated_at", models.DateTimeField()),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deputy_nominations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nominated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nominations",
+                        to="monitoring.oversightmeeting",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As recorded (people without a login too).', max_length=200)),
-                ('capacity', models.CharField(blank=True, max_length=200)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='monitoring.oversightmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="As recorded (people without a login too).", max_length=200),
+                ),
+                ("capacity", models.CharField(blank=True, max_length=200)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="monitoring.oversightmeeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'name'],
+                "ordering": ["organisation__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PlanNote',
+            name="PlanNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pcc', "PCC's holding-to-account note"), ('hmicfrs', 'HMICFRS comment')], max_length=10)),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='monitoring.improvementplanversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pcc", "PCC's holding-to-account note"), ("hmicfrs", "HMICFRS comment")],
+                        max_length=10,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="monitoring.improvementplanversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RoutineConcern',
+            name="RoutineConcern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.CharField(max_length=300)),
-                ('text', models.TextField()),
-                ('raised_at', models.DateTimeField()),
-                ('passed_to_apcc', models.BooleanField(blank=True, help_text='The PCC passed the concern to the APCC.', null=True)),
-                ('support_requested', models.BooleanField(blank=True, help_text='The PCC asked for additional support.', null=True)),
-                ('pcc_note', models.TextField(blank=True)),
-                ('pcc_marked_at', models.DateTimeField(blank=True, null=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routine_concerns', to='contacts.organisation')),
-                ('notice', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='routine_concern', to='inspections.inspectionnotice')),
-                ('pcc_marked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300)),
+                ("text", models.TextField()),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "passed_to_apcc",
+                    models.BooleanField(
+                        blank=True, help_text="The PCC passed the concern to the APCC.", null=True
+                    ),
+                ),
+                (
+                    "support_requested",
+                    models.BooleanField(
+                        blank=True, help_text="The PCC asked for additional support.", null=True
+                    ),
+                ),
+                ("pcc_note", models.TextField(blank=True)),
+                ("pcc_marked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routine_concerns",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routine_concern",
+                        to="inspections.inspectionnotice",
+                    ),
+                ),
+                (
+                    "pcc_marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
+                "ordering": ["-raised_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ToolkitVersion',
+            name="ToolkitVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('file_name', models.CharField(max_length=200)),
-                ('content', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('uploaded_at', models.DateTimeField()),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("file_name", models.CharField(max_length=200)),
+                ("content", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='ToolkitSending',
+            name="ToolkitSending",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letter', models.TextField()),
-                ('sent_at', models.DateTimeField()),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='toolkit_sending', to='monitoring.engagecase')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('toolkit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sendings', to='monitoring.toolkitversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("letter", models.TextField()),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="toolkit_sending",
+                        to="monitoring.engagecase",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "toolkit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sendings",
+                        to="monitoring.toolkitversion",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='engagecase',
-            index=models.Index(fields=['area', 'advised_at'], name='monitoring__area_id_62ab51_idx'),
+            model_name="engagecase",
+            index=models.Index(fields=["area", "advised_at"], name="monitoring__area_id_62ab51_idx"),
         ),
         migrations.AddIndex(
-            model_name='engagecase',
-            index=models.Index(fields=['announced_at'], name='monitoring__announc_f6d1f6_idx'),
+            model_name="engagecase",
+            index=models.Index(fields=["announced_at"], name="monitoring__announc_f6d1f6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='engagecase',
-            constraint=models.UniqueConstraint(condition=models.Q(('exited_at__isnull', True), models.Q(('decision_engage', False), _negated=True)), fields=('area',), name='engage_one_live_case_per_area'),
+            model_name="engagecase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("exited_at__isnull", True), models.Q(("decision_engage", False), _negated=True)
+                ),
+                fields=("area",),
+                name="engage_one_live_case_per_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engagecase',
-            constraint=models.CheckConstraint(condition=models.Q(('announced_at__isnull', True), ('pcc_informed_at__isnull', False), ('historical', True), _connector='OR'), name='engage_announced_after_pcc_informed'),
+            model_name="engagecase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("announced_at__isnull", True),
+                    ("pcc_informed_at__isnull", False),
+                    ("historical", True),
+                    _connector="OR",
+                ),
+                name="engage_announced_after_pcc_informed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engagecase',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_at__isnull', True), models.Q(('decision_reasons', ''), _negated=True), _connector='OR'), name='engage_decision_has_reasons'),
+            model_name="engagecase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_at__isnull", True),
+                    models.Q(("decision_reasons", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="engage_decision_has_reasons",
+            ),
         ),
         migrations.AddIndex(
-            model_name='engageperiod',
-            index=models.Index(fields=['starts_on', 'ends_on'], name='monitoring__starts__68e723_idx'),
+            model_name="engageperiod",
+            index=models.Index(fields=["starts_on", "ends_on"], name="monitoring__starts__68e723_idx"),
         ),
         migrations.AddConstraint(
-            model_name='engageperiod',
-            constraint=models.UniqueConstraint(condition=models.Q(('ends_on__isnull', True)), fields=('area',), name='engage_one_open_period_per_area'),
+            model_name="engageperiod",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ends_on__isnull", True)),
+                fields=("area",),
+                name="engage_one_open_period_per_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engageperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__isnull', False)), name='engage_period_has_start'),
+            model_name="engageperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("starts_on__isnull", False)), name="engage_period_has_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engageperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gt', models.F('starts_on')), _connector='OR'), name='engage_period_ends_after_start'),
+            model_name="engageperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True), ("ends_on__gt", models.F("starts_on")), _connector="OR"
+                ),
+                name="engage_period_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='findingentry',
-            index=models.Index(fields=['finding', 'kind', 'at'], name='monitoring__finding_91c379_idx'),
+            model_name="findingentry",
+            index=models.Index(fields=["finding", "kind", "at"], name="monitoring__finding_91c379_idx"),
         ),
         migrations.AddConstraint(
-            model_name='findingentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'status'), _negated=True), models.Q(('status', ''), _negated=True), _connector='OR'), name='finding_status_entry_has_status'),
+            model_name="findingentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "status"), _negated=True),
+                    models.Q(("status", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="finding_status_entry_has_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='findingstate',
-            index=models.Index(fields=['area', 'status'], name='monitoring__area_id_d9ee9e_idx'),
+            model_name="findingstate",
+            index=models.Index(fields=["area", "status"], name="monitoring__area_id_d9ee9e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='improvementplanversion',
-            constraint=models.UniqueConstraint(fields=('case', 'version'), name='improvement_plan_unique_version'),
+            model_name="improvementplanversion",
+            constraint=models.UniqueConstraint(
+                fields=("case", "version"), name="improvement_plan_unique_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='oversightmeeting',
-            index=models.Index(fields=['case', 'held_on'], name='monitoring__case_id_602f18_idx'),
+            model_name="oversightmeeting",
+            index=models.Index(fields=["case", "held_on"], name="monitoring__case_id_602f18_idx"),
         ),
         migrations.AddIndex(
-            model_name='meetingaction',
-            index=models.Index(condition=models.Q(('followed_up', False), ('offer_of_assistance', True)), fields=['follow_up_due_at'], name='open_offers_by_due'),
+            model_name="meetingaction",
+            index=models.Index(
+                condition=models.Q(("followed_up", False), ("offer_of_assistance", True)),
+                fields=["follow_up_due_at"],
+                name="open_offers_by_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetingaction',
-            constraint=models.CheckConstraint(condition=models.Q(('offer_of_assistance', False), ('follow_up_due_at__isnull', False), _connector='OR'), name='offer_has_follow_up_deadline'),
+            model_name="meetingaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("offer_of_assistance", False), ("follow_up_due_at__isnull", False), _connector="OR"
+                ),
+                name="offer_has_follow_up_deadline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deputynomination',
-            constraint=models.UniqueConstraint(fields=('meeting', 'deputy'), name='one_nomination_per_deputy_meeting'),
+            model_name="deputynomination",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "deputy"), name="one_nomination_per_deputy_meeting"
+            ),
         ),
         migrations.AddIndex(
-            model_name='routineconcern',
-            index=models.Index(fields=['area', 'raised_at'], name='monitoring__area_id_cd8a97_idx'),
+            model_name="routineconcern",
+            index=models.Index(fields=["area", "raised_at"], name="monitoring__area_id_cd8a97_idx"),
         ),
     ]

@@ -53,4 +53,3 @@ def case_letter_pdf(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 def case_exit(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise NotImplementedError
-

@@ -29,4 +29,3 @@ def action(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 def action_follow_up(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise NotImplementedError
-

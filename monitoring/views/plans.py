@@ -29,4 +29,3 @@ def toolkit_file(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 def toolkit_send(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise NotImplementedError
-

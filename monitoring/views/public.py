@@ -17,4 +17,3 @@ def previously(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 def case(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise NotImplementedError
-

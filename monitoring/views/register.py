@@ -17,4 +17,3 @@ def finding_status(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 def finding_note(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise NotImplementedError
-

@@ -9,4 +9,3 @@ def tracker(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 def tracker_csv(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise NotImplementedError
-

@@ -21,8 +21,8 @@ from django.urls import reverse
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from hmicfrs_mou.models import Deadline, DeadlineState
 from hmicfrs_mou import uploads
+from hmicfrs_mou.models import Deadline, DeadlineState
 from responses.models import ObligationState, Submission
 from responses.services import response_submit
 from tests.responses.conftest import IN_PERIOD, complete, pdf_bytes, pdf_upload, stored_files
