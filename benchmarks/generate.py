@@ -47,6 +47,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from benchmarks.generate_monitoring import MonitoringGenerator
 from contacts.cadences import CADENCES
 from contacts.deadlines import KIND_OF_MEETING, cadence_deadlines_sync
 from contacts.models import (
@@ -88,6 +89,7 @@ from inspections.models import (
     ReportKind,
     ReportState,
 )
+from monitoring.models import EngageCase, EngagePeriod, FindingEntry, MeetingAction, OversightMeeting
 from responses.models import ObligationState, ResponseObligation, Submission
 
 # People at 1x. Single-holder roles stay single at every scale; the rest scale.
@@ -1138,8 +1140,11 @@ def generate(scale: int) -> Personas:
         generator.reports_and_responses()
         generator.sweep_runs()
         generator.audit_events()
+        monitoring_refs = MonitoringGenerator(scale, today).run()
     with transaction.atomic():
-        return generator.personas()
+        personas = generator.personas()
+    personas.refs.update(monitoring_refs)
+    return personas
 
 
 def sizes() -> dict[str, int]:
@@ -1172,6 +1177,11 @@ def sizes() -> dict[str, int]:
         "response obligations": ResponseObligation.objects.count(),
         "submissions": Submission.objects.count(),
         "responses answered elsewhere": ResponseObligation.objects.filter(answered_by__isnull=False).count(),
+        "Engage cases": EngageCase.objects.count(),
+        "areas in Engage today": EngagePeriod.objects.in_force().count(),
+        "PPOG/FPOG meetings": OversightMeeting.objects.count(),
+        "meeting actions": MeetingAction.objects.count(),
+        "findings register entries": FindingEntry.objects.count(),
         "responses overdue now": ResponseObligation.objects.filter(
             state=ObligationState.AWAITING, due_at__lte=timezone.now()
         ).count(),

@@ -119,6 +119,46 @@ PAGES = [
     Page("timeliness_csv", "response timeliness CSV (APCC lead)", "apcc", "/responses/timeliness.csv"),
     Page("timeliness_403", "response timeliness: 403 (OPCC staff)", "opcc", "/responses/timeliness/", 403),
     Page("public_overdue", "public overdue responses (anonymous)", None, "/public/responses/"),
+    Page("engage_tracker", "Engage tracker, 87 areas (APCC lead)", "apcc", "/monitoring/tracker/"),
+    Page(
+        "engage_tracker_police",
+        "Engage tracker ?kind=police_force (APCC lead)",
+        "apcc",
+        "/monitoring/tracker/?kind=police_force",
+    ),
+    Page("engage_tracker_csv", "Engage tracker CSV (APCC lead)", "apcc", "/monitoring/tracker.csv"),
+    Page("monitoring_workspace", "monitoring workspace, 87 areas (HMI)", "hmi", "/monitoring/"),
+    Page(
+        "monitoring_area", "monitoring of one area in Engage (HMI)", "hmi", "/monitoring/areas/{engage_area}/"
+    ),
+    Page("engage_case_hmi", "Engage case (HMI)", "hmi", "/monitoring/cases/{engage_case}/"),
+    Page("engage_case_opcc", "Engage case (OPCC staff)", "opcc", "/monitoring/cases/{engage_case}/"),
+    Page("oversight_meeting", "PPOG meeting (APCC lead)", "apcc", "/monitoring/meetings/{engage_meeting}/"),
+    Page("meeting_action", "offer of assistance (APCC lead)", "apcc", "/monitoring/actions/{engage_action}/"),
+    Page(
+        "findings_register",
+        "findings register of one force (OPCC staff)",
+        "opcc",
+        "/monitoring/areas/{engage_area}/register/",
+    ),
+    Page("public_engage_police", "police forces in Engage (anonymous)", None, "/public/engage/police/"),
+    Page(
+        "public_engage_fire", "fire and rescue services in Engage (anonymous)", None, "/public/engage/fire/"
+    ),
+    Page("public_engage_previously", "previously in Engage (anonymous)", None, "/public/engage/previously/"),
+    Page(
+        "public_engage_case",
+        "public Engage case, left (anonymous)",
+        None,
+        "/public/engage/{engage_public_case}/",
+    ),
+    Page(
+        "engage_case_404",
+        "Engage case not visible: 404 (outsider OPCC)",
+        "opcc_outsider",
+        "/monitoring/cases/{engage_case}/",
+        404,
+    ),
     Page(
         "meeting_404",
         "meeting not visible: 404 (outsider OPCC)",

@@ -29,6 +29,7 @@ from contacts.models import (
     User,
 )
 from contacts.services import access_sync, appointment_start, assignment_start, meeting_record
+from hmicfrs_mou.demo_monitoring import load_demo_monitoring
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
 
     if not Inspection.objects.exists():
         _demo_inspections(users, avon_police, avon_fire, cumbria_police, today)
+    load_demo_monitoring(users, today)
     # Every standing pair gets its next-meeting deadline, so reminders start with the worker.
     from contacts.deadlines import cadence_deadlines_sync
 

@@ -694,6 +694,8 @@ def action_add(
     """An action recorded at a held meeting; an offer of assistance gets its D6 follow-up deadline (M9)."""
     now = _now(now)
     access.require_meeting_recorder(by, meeting, now, f"record actions of the {meeting.case.oversight_group}")
+    # Read again: the caller's copy may predate the meeting being recorded as held.
+    meeting = OversightMeeting.objects.select_related("case", "case__area").get(pk=meeting.pk)
     if meeting.held_on is None:
         raise ValidationError("Record the meeting as held before adding its actions.")
     text = _require_text(text, "text", "Describe the action.")
