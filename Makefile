@@ -36,9 +36,10 @@ run: db ## Set everything up and run the portal (web server and task worker) at 
 test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: setup ## ruff (lint and format) and a check that migrations match the models
+lint: setup ## ruff (lint and format), the layers between the apps (import-linter), migrations match the models
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup ## Django's deployment checks with production-like settings

@@ -23,6 +23,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.deadlines import diary_note_window, hours_before
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState, InboxMessage
 from hmicfrs_mou.reminders import deadline_close
+from inspections.events import report_published
 from inspections.models import (
     PROGRAMME_ORDER,
     ChiefUpdate,
@@ -910,10 +911,8 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
                 published_at=now, state=ReportState.PUBLISHED
             ):
                 continue
-            # U6: each PCC whose force the report involves now owes a response within 56 days.
-            from responses.services import obligations_create_for_report
-
-            obligations_create_for_report(report=report, now=now)
+            # U6 and whatever else publication starts is done by the apps above, listening.
+            report_published.send(sender=Report, report=report, now=now)
             organisations = _recipient_organisations(report, timezone.localdate(now))
             _notify(
                 _people_acting_for(organisations),

@@ -5,5 +5,8 @@ class ResponsesConfig(AppConfig):
     name = "responses"
 
     def ready(self) -> None:
-        # Registers D5 and the chief's comments date with the deadline engine.
-        from responses import services  # noqa: F401
+        # Registers D5 and the chief's comments date with the deadline engine, and listens to
+        # inspections for publication (obligations) and the public report page (each PCC's response).
+        from responses import receivers, services  # noqa: F401
+
+        receivers.connect()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from hmicfrs_mou.access import not_found
 from hmicfrs_mou.pdf import render_pdf
+from inspections.events import report_sections
 from inspections.models import Report
 from inspections.pdf import public_report_context
 from inspections.views.documents import pdf_response, report_filename
@@ -54,14 +55,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     published = _published_report(request, pk)
-    # U6: each PCC's response to the report, as on time, late, awaiting or overdue.
-    from responses.selectors import public_responses_for
-
-    responses = public_responses_for(published, timezone.now())
+    # Sections the apps above add (responses: each PCC's response, on time, late, awaiting or overdue).
     return render(
         request,
         "inspections/public/report.html",
-        {"report": public_report_context(published), "responses": responses},
+        {"report": public_report_context(published), "sections": report_sections(published, timezone.now())},
     )
 
 

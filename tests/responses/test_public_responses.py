@@ -93,7 +93,7 @@ def shown(report: Report, at: dt.datetime) -> dict[str, str]:
 
 def fragment(report: Report, at: dt.datetime) -> str:
     return render_to_string(
-        "inspections/public/_responses.html", {"responses": public_responses_for(report, at)}
+        "responses/public/_report_responses.html", {"data": {"responses": public_responses_for(report, at)}}
     )
 
 

@@ -1,0 +1,26 @@
+"""responses listens to inspections: a published report creates the PCCs' response obligations (U6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inspections.events import ReportSection, register_report_section, report_published
+from inspections.models import Report
+from responses.selectors import public_responses_for
+from responses.services import obligations_create_for_report
+
+
+def create_obligations(sender: Any, *, report: Report, now: dt.datetime, **kwargs: Any) -> None:
+    """U6: each PCC whose force the report involves now owes a response within 56 days (idempotent)."""
+    obligations_create_for_report(report=report, now=now)
+
+
+def connect() -> None:
+    report_published.connect(create_obligations, sender=Report, dispatch_uid="responses.create_obligations")
+    register_report_section(
+        ReportSection(
+            template="responses/public/_report_responses.html",
+            context=lambda report, now: {"responses": public_responses_for(report, now)},
+        )
+    )
