@@ -151,6 +151,9 @@ MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "media")
 # Sessions end with the browser and after an hour idle: the portal holds
 # embargoed and confidential material.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
+# M8 gives no period for the APCC's letter and toolkit "on entry": the portal tracks it as due this many
+# working days after the announcement.
+ENGAGE_TOOLKIT_WORKING_DAYS = env_int("ENGAGE_TOOLKIT_WORKING_DAYS", 10)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
