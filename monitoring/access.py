@@ -11,7 +11,7 @@ all ask here. Nothing is granted by a task: the moments stored on the case decid
 | causes of concern, dates, decision   | as the case                      |                                  | + the public                      |
 | formal letter, improvement plans     | –                                | HMICFRS (as above), PCC's and chief's office | (APCC: no)             |
 | PPOG/FPOG meetings, actions, follow-ups | HMICFRS (as above)            | + PCC's and chief's office       | + every APCC role                 |
-| PCC's holding-to-account notes       | the PCC's office and HMICFRS (as above) only | | |
+| PCC's holding-to-account notes       | the PCC's office, HMICFRS senior staff and those for the area only | | |
 | routine concern (M3)                 | HMICFRS senior staff, HMI for the area; the PCC's and chief's office from the notice; the APCC once the PCC passed it on | | |
 
 HMICFRS senior staff are HMCI, the chief operating officer and chiefs of staff.
@@ -158,7 +158,9 @@ def _case_q(v: Viewer, prefix: str = "") -> Q:
     if v.hmicfrs_area_ids:
         visible |= q(area_id__in=v.hmicfrs_area_ids)
     if v.office_area_ids:
-        visible |= q(area_id__in=v.office_area_ids, pcc_informed_at__lte=v.at)
+        # From when the HMI recorded telling the PCC (at or after telling): a moment before the record
+        # existed must not be shown as one at which the office could read the case.
+        visible |= q(area_id__in=v.office_area_ids, pcc_informed_recorded_at__lte=v.at)
     if v.apcc or v.hmicfrs:
         visible |= q(announced_at__lte=v.at)
     return exists & visible
@@ -191,8 +193,8 @@ def can_see_letter_and_plans(user: Any, case: EngageCase, at: dt.datetime | None
         return True
     return (
         case.area_id in v.office_area_ids
-        and case.pcc_informed_at is not None
-        and case.pcc_informed_at <= v.at
+        and case.pcc_informed_recorded_at is not None
+        and case.pcc_informed_recorded_at <= v.at
     )
 
 
@@ -217,7 +219,7 @@ def plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
     if not v.signed_in:
         return ImprovementPlanVersion.objects.none()
     visible = Q(case__area_id__in=v.hmicfrs_area_ids) | Q(
-        case__area_id__in=v.office_area_ids, case__pcc_informed_at__lte=v.at
+        case__area_id__in=v.office_area_ids, case__pcc_informed_recorded_at__lte=v.at
     )
     if v.senior:
         visible = Q()
@@ -228,7 +230,8 @@ def plan_notes_visible_to(user: Any, plan: ImprovementPlanVersion, at: dt.dateti
     """HMICFRS comments go to everyone who sees the plan; the PCC's notes to the PCC's office and HMICFRS."""
     v = viewer(user, at)
     notes = PlanNote.objects.filter(plan=plan, at__lte=v.at)
-    if v.hmicfrs or plan.case.area_id in v.governed_area_ids:
+    area_id = plan.case.area_id
+    if v.senior or area_id in v.hmicfrs_area_ids or area_id in v.governed_area_ids:
         return notes
     return notes.filter(kind=PlanNoteKind.HMICFRS)
 
@@ -274,7 +277,8 @@ def concerns_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
     if v.senior:
         visible = Q()
     elif v.apcc:
-        visible |= Q(passed_to_apcc=True)
+        # M3: from the moment the PCC's office passed it on, not before (time is part of every rule).
+        visible |= Q(passed_to_apcc_at__lte=v.at)
     return RoutineConcern.objects.filter(visible, raised_at__lte=v.at)
 
 
@@ -318,7 +322,8 @@ def finding_entries_visible_to(user: Any, finding: Finding, at: dt.datetime | No
     """The PCC's notes are for the PCC's office and HMICFRS; everything else for all who see the finding."""
     v = viewer(user, at)
     entries = FindingEntry.objects.filter(finding=finding, at__lte=v.at)
-    if v.hmicfrs or finding.area_id in v.governed_area_ids:
+    area_id = finding.area_id
+    if v.senior or area_id in v.hmicfrs_area_ids or area_id in v.governed_area_ids:
         return entries
     return entries.exclude(kind=FindingEntryKind.PCC_NOTE)
 

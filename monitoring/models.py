@@ -63,6 +63,8 @@ class RoutineConcern(models.Model):
     passed_to_apcc = models.BooleanField(
         null=True, blank=True, help_text="The PCC passed the concern to the APCC."
     )
+    # When it was first passed on: the APCC sees it from then (passing on is never taken back).
+    passed_to_apcc_at = models.DateTimeField(null=True, blank=True)
     support_requested = models.BooleanField(
         null=True, blank=True, help_text="The PCC asked for additional support."
     )

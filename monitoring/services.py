@@ -146,15 +146,29 @@ def concern_mark(
     now = _now(now)
     access.require_pcc_office_of(by, concern.area, now, "record what it did with this concern")
     concern = RoutineConcern.objects.select_for_update().get(pk=concern.pk)
+    already_passed = concern.passed_to_apcc_at is not None
+    if already_passed and not passed_to_apcc:
+        raise ValidationError(
+            {"passed_to_apcc": "The concern has been passed to the APCC; that cannot be taken back."}
+        )
     concern.passed_to_apcc = passed_to_apcc
     concern.support_requested = support_requested
     concern.pcc_note = note.strip()
     concern.pcc_marked_by = by
     concern.pcc_marked_at = now
+    if passed_to_apcc and not already_passed:
+        concern.passed_to_apcc_at = now
     concern.save(
-        update_fields=["passed_to_apcc", "support_requested", "pcc_note", "pcc_marked_by", "pcc_marked_at"]
+        update_fields=[
+            "passed_to_apcc",
+            "passed_to_apcc_at",
+            "support_requested",
+            "pcc_note",
+            "pcc_marked_by",
+            "pcc_marked_at",
+        ]
     )
-    if passed_to_apcc:
+    if passed_to_apcc and not already_passed:
         _inbox(
             holders_of(APCC_ROLES, timezone.localdate(now)),
             f"Concern passed on by the PCC's office: {concern.area} – {concern.summary}",
@@ -511,7 +525,12 @@ def plan_submit(
     now = _now(now)
     access.require_chief_office_of(by, case.area, now, "submit its improvement plan")
     case = _lock(case)
-    if case.decision_engage is not True or case.pcc_informed_at is None or case.exited_at is not None:
+    if (
+        case.decision_engage is not True
+        or case.pcc_informed_recorded_at is None
+        or case.pcc_informed_recorded_at > now
+        or case.exited_at is not None
+    ):
         raise ValidationError("An improvement plan is submitted while the force or FRS is in Engage.")
     text = _require_text(text, "text", "Write the plan, or summarise the attached plan.")
     checked = check_pdf(upload) if upload is not None else None
