@@ -302,13 +302,15 @@ def register_areas_for(user: Any, at: dt.datetime | None = None) -> QuerySet:
 
 
 def findings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
-    """Findings in the register: those of reports the person may see (inspections.access), in their areas."""
+    """Findings in the register: HMICFRS those of reports it may see; an office its areas' published findings."""
     v = viewer(user, at)
-    reports = Report.objects.visible_to(user, v.at).values("pk")
-    findings = Finding.objects.filter(report_id__in=reports)
     if v.hmicfrs:
-        return findings
-    return findings.filter(area_id__in=v.office_area_ids)
+        return Finding.objects.filter(report_id__in=Report.objects.visible_to(user, v.at).values("pk"))
+    # The offices hold the chief to account for published findings; an embargoed copy's findings are
+    # read in the copy itself (inspections.access), not in the register.
+    return Finding.objects.filter(
+        report_id__in=Report.objects.published(v.at).values("pk"), area_id__in=v.office_area_ids
+    )
 
 
 def get_finding_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> Finding:

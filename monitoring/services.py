@@ -863,7 +863,10 @@ def finding_note_add(
     text = _require_text(text, "text", "Write the update or note.")
     state = _register_state(finding, now)
     entry = FindingEntry.objects.create(finding=finding, kind=kind, text=text, by=by, at=now)
-    state.updates += 1
-    state.save(update_fields=["updates"])
+    # The count shown to everyone who reads the register: the force's updates only, so the number of
+    # the PCC's (or HMICFRS's) notes is not told to those who may not read them.
+    if kind == FindingEntryKind.UPDATE:
+        state.updates += 1
+        state.save(update_fields=["updates"])
     audit_record(action=AuditAction.CREATE, actor=by, obj=entry)
     return entry
