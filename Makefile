@@ -24,9 +24,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) .env ## Make the virtualenv at .venv, install the pinned dependencies, write a development .env
 
-db: setup ## Migrate, load the reference data and the demo scenario (keeps existing data)
+db: setup ## Migrate, load the reference data, the Engage history and the demo scenario (keeps existing data)
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py load_reference_data
+	DEBUG=true $(PY) manage.py load_engage_history
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py setup_schedules
 

@@ -87,6 +87,13 @@ def portal_required(portal: Portal) -> Callable:
     return decorator
 
 
+SECTION_PREFIXES = {
+    "Inspections": "/inspections/",
+    "Monitoring": "/monitoring/",
+    "Engage tracker": "/monitoring/",
+}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Service navigation items for base.html, by portal."""
     user = getattr(request, "user", None)
@@ -97,6 +104,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("public:index"), "Forces and fire and rescue services"),
             (reverse("public_reports:index"), "Reports"),
             (reverse("public_responses:overdue"), "Overdue responses"),
+            (reverse("public_monitoring:police"), "In Engage"),
         ]
     else:
         portal = portal_for(user)
@@ -112,6 +120,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("responses:awaiting"), "Responses"))
         if portal in (Portal.OPCC, Portal.FORCE, Portal.HMICFRS):
             items.append((reverse("responses:plans"), "Action plans"))
+            items.append((reverse("monitoring:workspace"), "Monitoring"))
+        elif portal == Portal.APCC:
+            items.append((reverse("monitoring:tracker"), "Engage tracker"))
         if portal in (Portal.HMICFRS, Portal.APCC):
             items.append((reverse("responses:complaints"), "Super-complaints"))
         if portal in (Portal.HMICFRS, Portal.APCC):
@@ -128,8 +139,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path if request else ""
     nav_items = []
     for href, text in items:
-        # "Inspections" is the section for every page under /inspections/, wherever its link points.
-        prefix = "/inspections/" if text == "Inspections" else href
+        # "Inspections" is the section for every page under /inspections/, wherever its link points;
+        # likewise the monitoring entry (Monitoring, or the APCC's Engage tracker) for /monitoring/.
+        prefix = SECTION_PREFIXES.get(text, href)
         active = path == href if href == "/" else path.startswith(prefix)
         item = {"href": href, "text": text, "active": active}
         if text == "Inbox" and unread:

@@ -161,6 +161,8 @@ def _case_q(v: Viewer, prefix: str = "") -> Q:
         # From when the HMI recorded telling the PCC (at or after telling): a moment before the record
         # existed must not be shown as one at which the office could read the case.
         visible |= q(area_id__in=v.office_area_ids, pcc_informed_recorded_at__lte=v.at)
+        # Cases from the public history (no telling recorded here) are the offices' own once announced.
+        visible |= q(area_id__in=v.office_area_ids, announced_at__lte=v.at)
     if v.apcc or v.hmicfrs:
         visible |= q(announced_at__lte=v.at)
     return exists & visible

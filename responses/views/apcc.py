@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.csv_export import cell
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
@@ -33,7 +34,6 @@ from responses.selectors import REPORT_KIND_LABELS, Tally, Timeliness, timelines
 TIMELINESS_PORTALS = (Portal.APCC, Portal.HMICFRS)
 OBLIGATION_SUBJECT = "responses.responseobligation"
 CHART_TOP_OFFICES = 10
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_see_timeliness(user: Any) -> bool:
@@ -189,11 +189,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
 def _median(value: float | None) -> str:
     if value is None:
         return ""
@@ -236,7 +231,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 breakdown,
-                _cell(tally.label),
+                cell(tally.label),
                 tally.total,
                 tally.on_time,
                 tally.late,

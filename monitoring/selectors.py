@@ -1,0 +1,347 @@
+"""Reads for Scan and Engage: the APCC's tracker across all areas, its chart, and the public Engage lists.
+
+Every selector costs a fixed number of queries whatever the size of the data
+(87 areas; at ten times the real size some 1,500 cases, 5,000 meetings and
+20,000 actions): the per-case figures are correlated subqueries on one query of
+the periods in force, never a query per row and never every action loaded.
+Who may see which case is decided in monitoring.access and only there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from contacts.models import Organisation, OrganisationKind
+from hmicfrs_mou.deadlines import Computed
+from hmicfrs_mou.reminders import due_day
+from monitoring.access import public_cases
+from monitoring.deadlines import oversight_due
+from monitoring.models import (
+    EngageCase,
+    EngageCause,
+    EngagePeriod,
+    MeetingAction,
+    OversightMeeting,
+    ToolkitSending,
+)
+
+KIND_FILTERS = {"police": OrganisationKind.POLICE_FORCE, "fire": OrganisationKind.FIRE_RESCUE_SERVICE}
+STATUS_FILTERS = ("scan", "engage")
+# Forces first, then fire and rescue services.
+KIND_ORDER = {OrganisationKind.POLICE_FORCE: 0, OrganisationKind.FIRE_RESCUE_SERVICE: 1}
+CHART_FROM_YEAR = 2019
+
+_RULE_PREFIX = re.compile(r"^[A-Z]\d+: ")
+
+
+def plain_working(working: str) -> str:
+    """A deadline's working for a page or an export: the rule id it starts with is for the code, not people."""
+    return _RULE_PREFIX.sub("", working, count=1)
+
+
+# --- The tracker --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    """One force or FRS as the person sees it at one moment.
+
+    `period` is set only when the area is in Engage today under a case the person
+    may see (monitoring.access); otherwise the area reads as Scan. `case` is the
+    area's latest case the person may see: the one in force, or one awaiting
+    HMCI's decision, declined, or left (M10: the history is kept).
+    """
+
+    area: Organisation
+    period: EngagePeriod | None
+    case: EngageCase | None
+    days_in_engage: int | None
+    oversight_due: Computed | None
+    oversight_overdue: bool
+    next_meeting: dt.date | None
+    open_offers: int
+    offer_due_at: dt.datetime | None
+    offer_working: str
+    offer_overdue: bool
+    toolkit_sent: bool
+
+    @property
+    def in_engage(self) -> bool:
+        return self.period is not None
+
+    @property
+    def case_label(self) -> str:
+        """Where the latest case the person may see stands, for an area in Scan."""
+        case = self.case
+        if case is None or self.in_engage:
+            return ""
+        if case.exited_at is not None:
+            period = getattr(case, "period", None)
+            return f"Left Engage {period.left_label}" if period else "Left Engage"
+        if case.decision_engage is False:
+            return "HM Chief Inspector decided not to place it in Engage"
+        if case.decided_at is None:
+            return "HMI's advice on Engage with HM Chief Inspector"
+        return ""
+
+    @property
+    def status(self) -> str:
+        return "Engage" if self.in_engage else "Scan"
+
+    @property
+    def kind_label(self) -> str:
+        return (
+            "Police force" if self.area.kind == OrganisationKind.POLICE_FORCE else "Fire and rescue service"
+        )
+
+    @property
+    def oversight_group(self) -> str:
+        return "PPOG" if self.area.kind == OrganisationKind.POLICE_FORCE else "FPOG"
+
+    @property
+    def entered_label(self) -> str:
+        return self.period.entered_label if self.period else ""
+
+    @property
+    def oversight_due_day(self) -> dt.date | None:
+        """The last day for the next PPOG/FPOG (the deadline is the end of that London day)."""
+        return due_day(self.oversight_due.value) if self.oversight_due else None
+
+    @property
+    def offer_due_day(self) -> dt.date | None:
+        """The last day for the earliest outstanding written follow-up."""
+        return due_day(self.offer_due_at) if self.offer_due_at else None
+
+    @property
+    def historical(self) -> bool:
+        """Loaded from public history: the portal holds no meetings or toolkit record from before."""
+        return bool(self.case and self.case.historical)
+
+
+def _kinds(kind: str) -> list[str]:
+    return [KIND_FILTERS[kind]] if kind in KIND_FILTERS else list(KIND_FILTERS.values())
+
+
+def _areas(kind: str) -> list[Organisation]:
+    areas = list(Organisation.objects.filter(kind__in=_kinds(kind)).only("pk", "kind", "name", "slug"))
+    return sorted(areas, key=lambda area: (KIND_ORDER[area.kind], area.name))
+
+
+def _latest_cases(kind: str, user: Any, at: dt.datetime) -> dict[int, EngageCase]:
+    """Each area's latest case the person may see, with its period, in one query."""
+    visible = EngageCase.objects.visible_to(user, at)
+    latest = visible.filter(area=OuterRef("pk")).order_by("-advised_at", "-pk").values("pk")[:1]
+    latest_ids = (
+        Organisation.objects.filter(kind__in=_kinds(kind)).annotate(latest=Subquery(latest)).values("latest")
+    )
+    cases = (
+        EngageCase.objects.filter(pk__in=latest_ids)
+        .select_related("period")
+        .only(
+            "pk",
+            "area_id",
+            "historical",
+            "decision_engage",
+            "decided_at",
+            "exited_at",
+            "period__starts_on",
+            "period__ends_on",
+            "period__starts_precision",
+            "period__ends_precision",
+        )
+    )
+    return {case.area_id: case for case in cases}
+
+
+def _periods_in_force(user: Any, at: dt.datetime) -> dict[int, EngagePeriod]:
+    """The periods in force today whose case the person may see, with the case's figures, in one query."""
+    today = timezone.localdate(at)
+    meetings = OversightMeeting.objects.filter(case=OuterRef("case_id"), created_at__lte=at).order_by()
+    held = meetings.filter(held_on__isnull=False, recorded_at__lte=at)
+    unheld = meetings.filter(Q(held_on__isnull=True) | Q(recorded_at__gt=at))
+    # Uses the partial index open_offers_by_due.
+    offers = MeetingAction.objects.filter(
+        meeting__case=OuterRef("case_id"), offer_of_assistance=True, followed_up=False, recorded_at__lte=at
+    ).order_by()
+    periods = (
+        EngagePeriod.objects.in_force(today)
+        .filter(case__in=EngageCase.objects.visible_to(user, at).values("pk"))
+        .select_related("case", "case__area", "area")
+        .defer("case__advice", "case__evidence", "case__decision_reasons", "case__exit_reasons")
+        .annotate(
+            last_held=Subquery(held.order_by("-held_on").values("held_on")[:1]),
+            next_meeting=Subquery(unheld.order_by("scheduled_for", "pk").values("scheduled_for")[:1]),
+            open_offers=Coalesce(
+                Subquery(
+                    offers.values("meeting__case").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            offer_due_at=Subquery(offers.order_by("follow_up_due_at", "pk").values("follow_up_due_at")[:1]),
+            offer_working=Subquery(offers.order_by("follow_up_due_at", "pk").values("follow_up_working")[:1]),
+            toolkit_sent=Exists(ToolkitSending.objects.filter(case=OuterRef("case_id"), sent_at__lte=at)),
+        )
+    )
+    found: dict[int, EngagePeriod] = {}
+    for period in periods:
+        # One period per area is in force on a day (the open period is unique, history does not overlap).
+        found.setdefault(period.area_id, period)
+    return found
+
+
+def _row(
+    area: Organisation, period: EngagePeriod | None, latest: EngageCase | None, at: dt.datetime
+) -> TrackerRow:
+    if period is None:
+        return TrackerRow(area, None, latest, None, None, False, None, 0, None, "", False, False)
+    case = period.case
+    case.period = period
+    today = timezone.localdate(at)
+    due: Computed | None = None
+    # D7: four months from the last PPOG/FPOG, or from entry. A case loaded from public history has no
+    # meetings recorded before the portal, so its cadence starts only with a meeting held here.
+    if not case.historical or period.last_held is not None:
+        computed = oversight_due(case, period.last_held)
+        due = Computed(computed.value, plain_working(computed.working))
+    return TrackerRow(
+        area=area,
+        period=period,
+        case=case,
+        days_in_engage=(today - period.starts_on).days,
+        oversight_due=due,
+        oversight_overdue=due is not None and at >= due.value,
+        next_meeting=period.next_meeting,
+        open_offers=period.open_offers,
+        offer_due_at=period.offer_due_at,
+        offer_working=plain_working(period.offer_working or ""),
+        offer_overdue=period.offer_due_at is not None and at >= period.offer_due_at,
+        toolkit_sent=period.toolkit_sent,
+    )
+
+
+def tracker_rows(*, user: Any, at: dt.datetime, kind: str = "", status: str = "") -> list[TrackerRow]:
+    """One row per force and FRS (forces first), as `user` may see them at `at`.
+
+    kind: "police" or "fire" (anything else: both); status: "engage" or "scan" (anything else: both).
+    The status is Engage only where the person may see the case (no early word of a decision).
+    Three queries (areas, periods in force with their figures, each area's latest case) besides
+    building the person's view in monitoring.access, whatever the number of cases, meetings and actions.
+    """
+    areas = _areas(kind)
+    periods = _periods_in_force(user, at)
+    latest = _latest_cases(kind, user, at)
+    rows = [_row(area, periods.get(area.pk), latest.get(area.pk), at) for area in areas]
+    if status == "engage":
+        return [row for row in rows if row.in_engage]
+    if status == "scan":
+        return [row for row in rows if not row.in_engage]
+    return rows
+
+
+# --- Areas in Engage over time --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterCount:
+    ends_on: dt.date
+    police: int
+    fire: int
+
+    @property
+    def total(self) -> int:
+        return self.police + self.fire
+
+    @property
+    def label(self) -> str:
+        return f"{self.ends_on.day} {self.ends_on:%B %Y}"
+
+
+def quarter_ends(first_year: int, today: dt.date) -> list[dt.date]:
+    """The last day of each calendar quarter from the first of `first_year` up to `today`."""
+    ends = []
+    year = first_year
+    while True:
+        for month, day in ((3, 31), (6, 30), (9, 30), (12, 31)):
+            end = dt.date(year, month, day)
+            if end > today:
+                return ends
+            ends.append(end)
+        year += 1
+
+
+def engage_over_time(*, at: dt.datetime) -> list[QuarterCount]:
+    """Police forces and FRSs in Engage at the end of each quarter since 2019, from public periods only."""
+    periods = list(
+        EngagePeriod.objects.public(at).order_by().values_list("area__kind", "starts_on", "ends_on")
+    )
+    counts = []
+    for end in quarter_ends(CHART_FROM_YEAR, timezone.localdate(at)):
+        police = fire = 0
+        for kind, starts_on, ends_on in periods:
+            if starts_on <= end and (ends_on is None or ends_on > end):
+                if kind == OrganisationKind.POLICE_FORCE:
+                    police += 1
+                else:
+                    fire += 1
+        counts.append(QuarterCount(end, police, fire))
+    return counts
+
+
+# --- The public Engage pages --------------------------------------------------------------------
+
+
+def _public_periods(at: dt.datetime) -> Any:
+    """Periods of announced Engage decisions (M5), with what the public pages show and nothing more."""
+    return (
+        EngagePeriod.objects.filter(case__in=public_cases(at).values("pk"))
+        .select_related("area", "case")
+        .only(
+            "case",
+            "area",
+            "starts_on",
+            "ends_on",
+            "starts_precision",
+            "ends_precision",
+            "area__name",
+            "area__kind",
+            "area__slug",
+            "case__historical",
+            "case__announced_at",
+            "case__exited_at",
+        )
+        .prefetch_related(Prefetch("case__causes", queryset=EngageCause.objects.only("case_id", "text")))
+    )
+
+
+def public_current_periods(kind: str, *, at: dt.datetime) -> list[EngagePeriod]:
+    """M5: forces (kind "police") or FRSs ("fire") in Engage at `at` under an announced decision, by name."""
+    return list(
+        _public_periods(at)
+        .filter(starts_on__lte=timezone.localdate(at), area__kind=KIND_FILTERS[kind])
+        .filter(Q(case__exited_at__isnull=True) | Q(case__exited_at__gt=at))
+        .order_by("area__name", "-starts_on")
+    )
+
+
+def public_previous_periods(kind: str, *, at: dt.datetime) -> list[EngagePeriod]:
+    """M10: periods that have ended by `at` (the area went back to Scan), most recently left first."""
+    return list(
+        _public_periods(at)
+        .filter(case__exited_at__lte=at, ends_on__isnull=False, area__kind=KIND_FILTERS[kind])
+        .order_by("-ends_on", "area__name")
+    )
+
+
+def public_causes(case: EngageCase) -> list[str]:
+    """The causes of concern of a public case, in their order (the only text of the case shown besides)."""
+    return list(
+        EngageCause.objects.filter(case=case).order_by("position", "pk").values_list("text", flat=True)
+    )
