@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
@@ -34,8 +36,8 @@ db: setup ## Migrate, load the reference data, the Engage history and the demo s
 run: db ## Set everything up and run the portal (web server and task worker) at http://127.0.0.1:8000
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run_portal.sh
 
-test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set), on every core
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup ## ruff (lint and format), the layers between the apps (import-linter), migrations match the models
 	$(PY) -m ruff check .
