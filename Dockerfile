@@ -11,7 +11,9 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 COPY . .
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+# collectstatic reads the settings but opens no database: any DATABASE_URL satisfies them here.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    python manage.py collectstatic --no-input \
     && useradd --create-home --uid 1000 portal
 USER portal
 EXPOSE 8000

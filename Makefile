@@ -39,15 +39,16 @@ run: db ## Set everything up and run the portal (web server and task worker) at 
 test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set), on every core
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-lint: setup ## ruff (lint and format), the layers between the apps (import-linter), migrations match the models
+lint: setup ## ruff (lint and format), the layers between the apps (import-linter), types (mypy), migrations match the models
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	DEBUG=true $(VENV)/bin/mypy
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup ## Django's deployment checks with production-like settings
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=mou.example.invalid \
-		$(PY) manage.py check --deploy --fail-level WARNING
+		DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup ## Benchmark every portal page at 1x and 10x the real data size
 	$(PY) benchmarks/pages.py $(BENCH_ARGS)

@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts.models import Assignment, AssignmentKind, Meeting
-from hmicfrs_mou.access import holds, moment, not_found, organisations_acted_for
+from contacts.selectors import organisations_acted_for
+from hmicfrs_mou.access import holds, moment, not_found
 from hmicfrs_mou.permissions import Perm
 
 
@@ -54,6 +55,11 @@ def get_meeting_for_user(request: HttpRequest, pk: int) -> Meeting:
     if meeting is None:
         raise not_found(request, object_type="contacts.meeting", object_id=pk)
     return meeting
+
+
+def may_see_meetings(user: Any) -> bool:
+    """Whether the user has meetings to see at all: HMICFRS every one, others their organisations'."""
+    return holds(user, Perm.VIEW_ALL_MEETING) or holds(user, Perm.VIEW_ASSOCIATED_MEETING)
 
 
 def can_record_meeting(user: Any) -> bool:

@@ -142,3 +142,11 @@ class OrganisationGroupObjectPermissionAdmin(admin.ModelAdmin):
     list_display = ("group", "permission", "content_object")
     list_filter = ("permission", "group")
     search_fields = ("group__name", "content_object__name")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Acting for an organisation comes from appointments as a direct grant; a group grant counts
+        # for nothing in the portal (contacts.selectors), so none may be made here to look as if it did.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,4 +7,5 @@ class ContactsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the standing-meeting deadline kinds with the engine.
+        # In ready(), as Django asks: the app's own module, once every app is loaded; not a loop.
         from contacts import deadlines  # noqa: F401

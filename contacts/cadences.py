@@ -16,7 +16,8 @@ from contacts.models import (
     Organisation,
     OrganisationKind,
 )
-from hmicfrs_mou.access import holds, organisations_acted_for
+from contacts.selectors import areas_governed_by, organisations_acted_for
+from hmicfrs_mou.access import holds
 from hmicfrs_mou.deadlines import Computed, cadence_next_due
 from hmicfrs_mou.permissions import Perm
 
@@ -87,7 +88,7 @@ def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
     return pairs
 
 
-def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: Any) -> list:
+def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: Any, on: dt.date) -> list:
     if holds(user, Perm.VIEW_ALL_MEETING):
         return pairs
     if not holds(user, Perm.VIEW_ASSOCIATED_MEETING):
@@ -95,7 +96,7 @@ def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: 
     acted_for = set(organisations_acted_for(user).values_list("pk", "kind"))
     ids = {pk for pk, _ in acted_for}
     national = any(kind == OrganisationKind.APCC for _, kind in acted_for)
-    governed = set(Governance.objects.in_force().filter(body_id__in=ids).values_list("area_id", flat=True))
+    governed = set(areas_governed_by(ids, on).values_list("area_id", flat=True))
     visible = []
     for cadence, subject, label in pairs:
         if subject is None:
@@ -112,7 +113,7 @@ def cadence_rows(*, user: Any, on: dt.date) -> list[CadenceRow]:
     A fixed number of queries whatever the number of meetings: the governance in
     force, the offices, and one grouped query for every pair's last meeting.
     """
-    return _rows(_visible_pairs(_pairs(on), user), on)
+    return _rows(_visible_pairs(_pairs(on), user, on), on)
 
 
 def cadence_rows_for_all(*, on: dt.date) -> list[CadenceRow]:

@@ -7,17 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from contacts.cadences import CADENCES, cadence_rows_for_all
-from contacts.models import (
-    Appointment,
-    Assignment,
-    AssignmentKind,
-    Governance,
-    MeetingKind,
-    Organisation,
-    OrganisationKind,
-    Role,
-    User,
-)
+from contacts.models import AssignmentKind, MeetingKind, Organisation, Role, User
+from contacts.selectors import assigned_to, holders_of, office_of_area
 from hmicfrs_mou.deadlines import Computed, end_of_day
 from hmicfrs_mou.reminders import DeadlineKind, deadline_register, register_kind
 
@@ -39,43 +30,18 @@ for meeting_kind, code in KIND_OF_MEETING.items():
     )
 
 
-def _holders(
-    roles: tuple[str, ...], on: dt.date, organisations: list[Organisation] | None = None
-) -> list[User]:
-    appointments = Appointment.objects.in_force(on).filter(role__in=roles, person__is_active=True)
-    if organisations is not None:
-        appointments = appointments.filter(organisation__in=organisations)
-    return [a.person for a in appointments.select_related("person")]
-
-
-def _assigned(kind: str, subject: Organisation, on: dt.date) -> list[User]:
-    return [
-        a.person
-        for a in Assignment.objects.in_force(on)
-        .filter(kind=kind, subject=subject, person__is_active=True)
-        .select_related("person")
-    ]
-
-
-def _office_for_area(area: Organisation, on: dt.date) -> Organisation | None:
-    governance = Governance.objects.in_force(on).filter(area=area).first()
-    if governance is None:
-        return None
-    return Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id=governance.body_id).first()
-
-
 def _parties(kind: str, subject: Organisation | None, on: dt.date) -> tuple[list[User], list[User]]:
     """(HMICFRS side, the other side): both are responsible for holding the meeting."""
     if kind == MeetingKind.HMCI_APCC_CHAIR:
-        return _holders((Role.HMCI,), on), _holders((Role.APCC_CHAIR,), on)
+        return holders_of((Role.HMCI,), on), holders_of((Role.APCC_CHAIR,), on)
     if kind == MeetingKind.COO_APCC_CHIEF_EXECUTIVE:
-        return _holders((Role.CHIEF_OPERATING_OFFICER,), on), _holders((Role.APCC_CHIEF_EXECUTIVE,), on)
+        return holders_of((Role.CHIEF_OPERATING_OFFICER,), on), holders_of((Role.APCC_CHIEF_EXECUTIVE,), on)
     if kind == MeetingKind.HMI_PCC_FORMAL and subject is not None:
-        office = _office_for_area(subject, on)
-        side = _holders((Role.POLICING_BODY, Role.OPCC_CHIEF_EXECUTIVE), on, [office]) if office else []
-        return _assigned(AssignmentKind.HMI, subject, on), side
+        office = office_of_area(subject, on)
+        side = holders_of((Role.POLICING_BODY, Role.OPCC_CHIEF_EXECUTIVE), on, [office]) if office else []
+        return assigned_to(AssignmentKind.HMI, subject, on), side
     if kind == MeetingKind.OPCC_LIAISON and subject is not None:
-        return _assigned(AssignmentKind.LIAISON_LEAD, subject, on), _holders(
+        return assigned_to(AssignmentKind.LIAISON_LEAD, subject, on), holders_of(
             (Role.OPCC_CHIEF_EXECUTIVE,), on, [subject]
         )
     return [], []
@@ -91,7 +57,7 @@ def cadence_deadlines_sync(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    escalation = _holders((Role.CHIEF_OF_STAFF,), today) or _holders((Role.HMCI,), today)
+    escalation = holders_of((Role.CHIEF_OF_STAFF,), today) or holders_of((Role.HMCI,), today)
     count = 0
     for row in cadence_rows_for_all(on=today):
         kind = row.cadence.kind

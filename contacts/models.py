@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -125,14 +126,10 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         """The directory page of a force or FRS (other organisations have none)."""
-        from django.urls import reverse
-
         return reverse("contacts:area", kwargs={"kind_slug": AREA_URL_SLUGS[self.kind], "slug": self.slug})
 
     @property
     def public_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("public:area", kwargs={"kind_slug": AREA_URL_SLUGS[self.kind], "slug": self.slug})
 
     @property
@@ -389,6 +386,8 @@ class MeetingKind(models.TextChoices):
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user: object, at: dt.datetime | None = None) -> MeetingQuerySet:
         """Chainable visibility; the rules live in contacts.access."""
+        # At call time: contacts.access states its rules with these models, so the models reach it
+        # only once loaded. A loop inside one app, kept so the rules live in access.py; not across apps.
         from contacts.access import meetings_visible_to
 
         return meetings_visible_to(self, user, at)

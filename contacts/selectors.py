@@ -6,8 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from contacts.models import (
     AREA_KINDS,
@@ -36,7 +38,7 @@ class AreaRow:
 AREA_ORDER = ("-kind", "name")
 
 
-def areas(*, kind: str = "", q: str = "") -> QuerySet:
+def areas(*, kind: str = "", q: str = "") -> QuerySet[Any]:
     queryset = Organisation.objects.filter(kind__in=AREA_KINDS)
     if kind in AREA_KINDS:
         queryset = queryset.filter(kind=kind)
@@ -45,7 +47,7 @@ def areas(*, kind: str = "", q: str = "") -> QuerySet:
     return queryset.order_by(*AREA_ORDER)
 
 
-def area_rows(area_queryset: QuerySet, *, on: dt.date, with_people: bool = True) -> list[AreaRow]:
+def area_rows(area_queryset: QuerySet[Any], *, on: dt.date, with_people: bool = True) -> list[AreaRow]:
     """Each area with its governance, HMI(s), OPCC and liaison lead(s) in force on a day."""
     area_list = list(
         area_queryset.prefetch_related(
@@ -117,28 +119,128 @@ def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
     return AreaDetail(row, history, hmi_history, panel, contacts)
 
 
-# --- Who speaks for an area, and who acts for an organisation: one home for each question ------
+# --- One home for each question the apps ask of the directory -------------------------------------
+#
+# Who governs an area, which office speaks for it and who acts for an organisation are always asked
+# for a day: governance changes (mayors took on PCC functions in 2024; PCCs are to be abolished in
+# 2028), and so do appointments. Every app asks here; none queries Governance or the grants itself.
+
+
+def governance_of_area(area: Organisation, on: dt.date) -> Governance | None:
+    """The period of governance of a force or FRS in force on a day (body and model), or None."""
+    return Governance.objects.in_force(on).filter(area=area).select_related("body").first()
+
+
+def governing_body_of_area(area: Organisation, on: dt.date) -> Organisation | None:
+    """The governing body (PCC, PFCC, mayor, fire authority) of a force or FRS on a day, or None."""
+    governance = governance_of_area(area, on)
+    return governance.body if governance else None
 
 
 def office_of_area(area: Organisation, on: dt.date) -> Organisation | None:
-    """The office (OPCC or equivalent) of whoever governs the force or FRS on a day, or None."""
+    """The office (OPCC or equivalent) of whoever governs the force or FRS on a day, or None.
+
+    A fire authority or county council has no office in the directory: None for its FRSs.
+    """
     governance = Governance.objects.in_force(on).filter(area=area).only("body_id").first()
     if governance is None:
         return None
     return Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id=governance.body_id).first()
 
 
-def governing_body_of_area(area: Organisation, on: dt.date) -> Organisation | None:
-    """The governing body (PCC, PFCC, mayor, fire authority) of a force or FRS on a day, or None."""
-    governance = Governance.objects.in_force(on).filter(area=area).select_related("body").first()
-    return governance.body if governance else None
+def _bodies_governing(areas: Iterable[Organisation | int] | QuerySet[Any], on: dt.date) -> QuerySet[Any]:
+    return Governance.objects.in_force(on).filter(area_id__in=_ids(areas)).values("body_id")
 
 
-def people_acting_for(organisations: Iterable[Organisation]) -> list[User]:
-    """Active people holding the direct grant to act for any of the organisations (from their appointments)."""
-    ids = OrganisationUserObjectPermission.objects.filter(
-        content_object__in=list(organisations), permission__codename=Perm.ACT_FOR_ORGANISATION.codename
-    ).values("user_id")
+def governing_bodies_of_areas(
+    areas: Iterable[Organisation | int] | QuerySet[Any], on: dt.date
+) -> QuerySet[Any]:
+    """The bodies governing any of the areas on a day: `governing_body_of_area` for many areas at once,
+    as one query that can also stand inside another (`areas` may be ids, or a queryset of them)."""
+    return Organisation.objects.filter(pk__in=_bodies_governing(areas, on))
+
+
+def offices_of_areas(areas: Iterable[Organisation | int] | QuerySet[Any], on: dt.date) -> QuerySet[Any]:
+    """The offices of whoever governs any of the areas on a day: `office_of_area` for many areas at
+    once, as one query that can also stand inside another (`areas` may be ids, or a queryset of them)."""
+    return Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=_bodies_governing(areas, on))
+
+
+def offices_by_area(areas: Iterable[Organisation], on: dt.date) -> dict[int, Organisation]:
+    """{area id: its office on the day} for the areas that have one; two queries however many areas."""
+    governing = dict(
+        Governance.objects.in_force(on)
+        .filter(area_id__in=[area.pk for area in areas])
+        .values_list("area_id", "body_id")
+    )
+    offices = {
+        office.parent_id: office
+        for office in Organisation.objects.filter(
+            kind=OrganisationKind.OPCC, parent_id__in=governing.values()
+        )
+    }
+    return {area_id: offices[body_id] for area_id, body_id in governing.items() if body_id in offices}
+
+
+def areas_governed_by(
+    bodies: Iterable[Organisation | int] | QuerySet[Any], on: dt.date, *, kind: str = ""
+) -> QuerySet[Any]:
+    """Ids (`area_id`) of the forces and FRSs (of one kind, if given) governed on a day by any of the
+    bodies: the question turned round, as a subquery."""
+    governance = Governance.objects.in_force(on).filter(body_id__in=_ids(bodies))
+    if kind:
+        governance = governance.filter(area__kind=kind)
+    return governance.values("area_id")
+
+
+def _ids(organisations: Iterable[Organisation | int] | QuerySet[Any]) -> Any:
+    """Organisations (or their ids) as something `__in` takes: a queryset as it is, a subquery."""
+    if isinstance(organisations, QuerySet):
+        return organisations
+    return [getattr(organisation, "pk", organisation) for organisation in organisations]
+
+
+def _act_grants() -> QuerySet[Any]:
+    return OrganisationUserObjectPermission.objects.filter(
+        permission__codename=Perm.ACT_FOR_ORGANISATION.codename,
+        permission__content_type__app_label=Perm.ACT_FOR_ORGANISATION.app_label,
+    )
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def organisations_acted_for(user: Any) -> QuerySet[Any]:
+    """The organisations the user acts for: those on which they hold the direct grant (none for a
+    visitor or an inactive account; never from superuser status).
+
+    Only direct grants count, here and in `acts_for_any` and `people_acting_for`. The grant is made
+    and taken away by contacts.services.access_sync from the person's appointments in force, as a
+    direct user grant; that is the only way the portal grants it. A group object permission on an
+    organisation is never made by the portal (its admin is read-only): it would carry no dates and
+    no appointment in the directory to explain it, so counting it would let someone act for an
+    organisation the directory says they do not work for. The three functions read the same table,
+    so "who acts for it" and "what does this person act for" cannot disagree (they once did: the
+    factual-accuracy page counted group grants, the notices did not).
+    """
+    if not _signed_in(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=_act_grants().filter(user=user).values("content_object_id"))
+
+
+def acts_for_any(user: Any, organisations: Iterable[Organisation] | QuerySet[Any]) -> bool:
+    """Whether the user acts for at least one of the organisations (direct grants only, as
+    `organisations_acted_for` explains)."""
+    if not _signed_in(user):
+        return False
+    return _act_grants().filter(user=user, content_object_id__in=_ids(organisations)).exists()
+
+
+def people_acting_for(organisations: Iterable[Organisation] | QuerySet[Any]) -> list[User]:
+    """Active people acting for any of the organisations (direct grants only, as
+    `organisations_acted_for` explains)."""
+    ids = _act_grants().filter(content_object_id__in=_ids(organisations)).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
@@ -155,20 +257,43 @@ def holders_of(
     return list(seen.values())
 
 
-def hmis_for_area(area: Organisation, on: dt.date) -> list[User]:
-    """The HMI(s) assigned to a force or FRS on a day."""
+def assigned_to(kind: str, subject: Organisation, on: dt.date) -> list[User]:
+    """The active people assigned to a subject on a day: its HMI(s), or an OPCC's liaison lead(s)."""
     return [
-        a.person
-        for a in Assignment.objects.in_force(on)
-        .filter(kind=AssignmentKind.HMI, subject=area, person__is_active=True)
+        assignment.person
+        for assignment in Assignment.objects.in_force(on)
+        .filter(kind=kind, subject=subject, person__is_active=True)
         .select_related("person")
     ]
 
 
+def hmis_for_area(area: Organisation, on: dt.date) -> list[User]:
+    """The HMI(s) assigned to a force or FRS on a day."""
+    return assigned_to(AssignmentKind.HMI, area, on)
+
+
 def roles_held(user: object, on: dt.date) -> frozenset[str]:
     """The roles a person holds on a day (from their appointments in force), for actor checks."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if not _signed_in(user):
         return frozenset()
     return frozenset(
         Appointment.objects.in_force(on).filter(person=user).values_list("role", flat=True).distinct()
+    )
+
+
+def is_hmicfrs_staff(user: Any, on: dt.date | None = None) -> bool:
+    """Whether the person holds an appointment in HMICFRS (any role) on a day, today by default.
+
+    The role is named here rather than borrowed from a permission (it was `view_all_meeting`, which
+    means "sees every meeting"), and it is read from the dated appointments rather than from the
+    HMICFRS group: the group is the signed-in person's permissions as the last access_sync left them,
+    while this is also asked of other people (the staff named to read a disclosure in confidence, I5)
+    and for the moment a visibility question is asked about, which only the appointments answer.
+    """
+    if not _signed_in(user):
+        return False
+    return (
+        Appointment.objects.in_force(on or timezone.localdate())
+        .filter(person=user, organisation__kind=OrganisationKind.HMICFRS)
+        .exists()
     )

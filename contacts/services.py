@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from contacts.deadlines import cadence_deadlines_sync
 from contacts.models import (
     Appointment,
     Assignment,
@@ -24,6 +25,7 @@ from contacts.models import (
     OrganisationUserObjectPermission,
     User,
 )
+from contacts.selectors import governing_body_of_area
 from hmicfrs_mou.access import forget_cached_perms
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
@@ -173,22 +175,17 @@ def governance_change(
     return governance
 
 
-def governing_body_on(area: Organisation, on: dt.date) -> Governance | None:
-    """The governance of an area in force on a day, or None if none is recorded."""
-    return Governance.objects.in_force(on).filter(area=area).select_related("body").first()
-
-
 def _meeting_parties(kind: str, subject: Organisation | None, held_on: dt.date) -> list[Organisation]:
     hmicfrs = Organisation.objects.get(kind=OrganisationKind.HMICFRS)
     if kind in (MeetingKind.HMCI_APCC_CHAIR, MeetingKind.COO_APCC_CHIEF_EXECUTIVE):
         return [hmicfrs, Organisation.objects.get(kind=OrganisationKind.APCC)]
     if kind == MeetingKind.HMI_PCC_FORMAL and subject is not None:
-        governance = governing_body_on(subject, held_on)
-        if governance is None:
+        body = governing_body_of_area(subject, held_on)
+        if body is None:
             raise ValidationError(
                 {"subject": f"No governing body is recorded for {subject} on {held_on:%-d %B %Y}."}
             )
-        return [hmicfrs, governance.body]
+        return [hmicfrs, body]
     return [hmicfrs, subject] if subject is not None else [hmicfrs]
 
 
@@ -245,7 +242,5 @@ def meeting_record(
     meeting.attendees.set(list(attendees))
     audit_record(action=AuditAction.CREATE, actor=by, obj=meeting, request=request)
     # The pair's next meeting is due from this one: move its deadline in the same transaction.
-    from contacts.deadlines import cadence_deadlines_sync
-
     cadence_deadlines_sync(now=now, only=(kind, subject.pk if subject else None))
     return meeting

@@ -1,23 +1,23 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from contacts import selectors
-from contacts.access import can_record_meeting, get_meeting_for_user
+from contacts.access import can_record_meeting, get_meeting_for_user, may_see_meetings
 from contacts.cadences import cadence_rows
 from contacts.forms import DirectoryFilterForm, MeetingForm
 from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
 from contacts.services import meeting_record
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.forms import add_service_errors
+from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.permissions import Perm
 
@@ -37,6 +37,7 @@ def _area(kind_slug: str, slug: str) -> Organisation:
 
 
 @login_required
+@require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     _require(request, Perm.VIEW_DIRECTORY)
     form = DirectoryFilterForm(request.GET or None)
@@ -53,6 +54,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse:
     _require(request, Perm.VIEW_DIRECTORY)
     area = _area(kind_slug, slug)
@@ -65,8 +67,9 @@ def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
 
 
 @login_required
+@require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    if not (holds(request.user, Perm.VIEW_ALL_MEETING) or holds(request.user, Perm.VIEW_ASSOCIATED_MEETING)):
+    if not may_see_meetings(request.user):
         raise PermissionDenied
     meetings = Meeting.objects.visible_to(request.user).select_related("subject")
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
@@ -78,6 +81,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     if meeting.confidential:
@@ -90,31 +94,30 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_new(request: HttpRequest) -> HttpResponse:
     if not can_record_meeting(request.user):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = meeting_record(
-                kind=data["kind"],
-                held_on=data["held_on"],
-                subject=data["subject"],
-                attendees=data["attendees"],
-                notes=data["notes"],
-                confidential=data["confidential"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Meeting recorded.")
-            return redirect("contacts:meeting", pk=meeting.pk)
-    return render(request, "contacts/meeting_form.html", {"form": form})
+    return form_page(
+        request,
+        form=MeetingForm(posted(request)),
+        template="contacts/meeting_form.html",
+        context={},
+        perform=lambda data: meeting_record(
+            kind=data["kind"],
+            held_on=data["held_on"],
+            subject=data["subject"],
+            attendees=data["attendees"],
+            notes=data["notes"],
+            confidential=data["confidential"],
+            by=request.user,
+            request=request,
+        ),
+        done="Meeting recorded.",
+        then=lambda meeting: reverse("contacts:meeting", kwargs={"pk": meeting.pk}),
+    )
 
 
 @login_required
+@require_GET
 def cadences(request: HttpRequest) -> HttpResponse:
-    if not (holds(request.user, Perm.VIEW_ALL_MEETING) or holds(request.user, Perm.VIEW_ASSOCIATED_MEETING)):
+    if not may_see_meetings(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     rows = cadence_rows(user=request.user, on=today)
@@ -128,6 +131,7 @@ def cadences(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def public_index(request: HttpRequest) -> HttpResponse:
     """Forces and FRSs with who governs them: public facts, no personal data."""
     today = timezone.localdate()
@@ -141,6 +145,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def public_area(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse:
     area = _area(kind_slug, slug)
     today = timezone.localdate()

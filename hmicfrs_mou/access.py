@@ -12,10 +12,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
@@ -54,22 +52,6 @@ def forget_cached_perms(user: Any) -> None:
     for attr in (_CACHE_ATTR, "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_mou_orgs"):
         if hasattr(user, attr):
             delattr(user, attr)
-
-
-def organisations_acted_for(user: Any) -> QuerySet:
-    """Organisations on which the user holds the guardian object permission to act."""
-    from contacts.models import Organisation
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Organisation.objects.none()
-    return get_objects_for_user(
-        user,
-        Perm.ACT_FOR_ORGANISATION.value,
-        klass=Organisation,
-        use_groups=True,
-        with_superuser=False,
-        accept_global_perms=False,
-    )
 
 
 def moment(at: dt.datetime | None) -> dt.datetime:

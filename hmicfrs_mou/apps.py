@@ -7,4 +7,5 @@ class HmicfrsMouConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-in and sign-out events are written to the audit trail.
+        # In ready(), as Django asks: the app's own module, once every app is loaded; not a loop.
         from hmicfrs_mou import audit  # noqa: F401

@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.deadlines import cadence_deadlines_sync
 from contacts.models import (
     Appointment,
     Assignment,
     AssignmentKind,
-    Governance,
     Meeting,
     MeetingKind,
     Organisation,
@@ -28,8 +28,21 @@ from contacts.models import (
     Role,
     User,
 )
+from contacts.selectors import office_of_area
 from contacts.services import access_sync, appointment_start, assignment_start, meeting_record
 from hmicfrs_mou.demo_monitoring import load_demo_monitoring
+from inspections.models import FindingKind, Inspection, InspectionKind, ReportKind
+from inspections.services import (
+    finding_add,
+    inspection_create,
+    inspection_notify,
+    redaction_add,
+    report_create,
+    report_finalise,
+    report_open_factual_accuracy,
+    report_schedule,
+    reports_due_notices,
+)
 
 
 @dataclass(frozen=True)
@@ -77,11 +90,6 @@ def _org(kind: str, slug: str) -> Organisation:
     return Organisation.objects.get(kind=kind, slug=slug)
 
 
-def _office_of(area: Organisation, on: dt.date) -> Organisation:
-    body = Governance.objects.in_force(on).get(area=area).body
-    return Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
-
-
 @transaction.atomic
 def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
     """Create the demo people and records if missing; return each login with its password."""
@@ -93,8 +101,8 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
     avon_fire = _org(OrganisationKind.FIRE_RESCUE_SERVICE, "avon")
     cumbria_police = _org(OrganisationKind.POLICE_FORCE, "cumbria")
     cumbria_fire = _org(OrganisationKind.FIRE_RESCUE_SERVICE, "cumbria")
-    avon_office = _office_of(avon_police, today)
-    cumbria_office = _office_of(cumbria_police, today)
+    avon_office = office_of_area(avon_police, today)
+    cumbria_office = office_of_area(cumbria_police, today)
     start = dt.date(2025, 7, 3)
 
     appointments = {
@@ -181,14 +189,10 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
             confidential=True,
             notes="Unpublished thematic findings shared with the PFCC in confidence (C4).",
         )
-    from inspections.models import Inspection
-
     if not Inspection.objects.exists():
         _demo_inspections(users, avon_police, avon_fire, cumbria_police, today)
     load_demo_monitoring(users, today)
     # Every standing pair gets its next-meeting deadline, so reminders start with the worker.
-    from contacts.deadlines import cadence_deadlines_sync
-
     cadence_deadlines_sync()
     return [(login, passwords[login.username]) for login in LOGINS]
 
@@ -219,19 +223,6 @@ def _demo_inspections(
 ) -> None:
     """A PEEL report of Avon and Somerset inside its embargo window, a published thematic report,
     an FRS draft in its factual-accuracy window, and a Cumbria report the Avon office cannot see."""
-    from inspections.models import FindingKind, InspectionKind, ReportKind
-    from inspections.services import (
-        finding_add,
-        inspection_create,
-        inspection_notify,
-        redaction_add,
-        report_create,
-        report_finalise,
-        report_open_factual_accuracy,
-        report_schedule,
-        reports_due_notices,
-    )
-
     now = timezone.now()
     hmi, inspector = users["hmi"], users["inspector"]
     peel = inspection_create(

@@ -31,13 +31,13 @@ def form_page(
     template: str,
     context: dict[str, Any],
     perform: Callable[[dict[str, Any]], object],
-    done: str,
-    then: str | Callable[[object], str],
+    done: str | Callable[[Any], str],
+    then: str | Callable[[Any], str],
     instance: Model | None = None,
 ) -> HttpResponse:
     """GET shows the form; a valid POST calls the service, then redirects to `then` with `done` as a message.
 
-    `then` may be a function of what the service returned (the new record's page).
+    `done` and `then` may be functions of what the service returned (its words; the new record's page).
     On a refusal the service has changed nothing in the database; `instance` is
     reloaded so the page does not show values the service set before refusing.
     """
@@ -49,6 +49,6 @@ def form_page(
                 instance.refresh_from_db()
             add_service_errors(form, error)
         else:
-            messages.success(request, done)
+            messages.success(request, done(result) if callable(done) else done)
             return redirect(then(result) if callable(then) else then)
     return render(request, template, {"form": form, **context})

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.access import may_see_meetings
 from contacts.models import Appointment, OrganisationKind
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.models import InboxMessage
@@ -127,7 +128,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("responses:complaints"), "Super-complaints"))
         if portal in (Portal.HMICFRS, Portal.APCC):
             items.append((reverse("responses:dashboard"), "Timeliness"))
-        if holds(user, Perm.VIEW_ALL_MEETING) or holds(user, Perm.VIEW_ASSOCIATED_MEETING):
+        if may_see_meetings(user):
             items.append((reverse("contacts:meetings"), "Meetings"))
         items.append((reverse("my-deadlines"), "My deadlines"))
         items.append((reverse("inbox"), "Inbox"))
@@ -135,6 +136,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if holds(user, Perm.VIEW_AUDIT_TRAIL):
             items.append((reverse("audit-trail"), "Audit trail"))
         if user.is_staff:
+            # A link to the admin, which checks its own permissions; no portal page is opened by is_staff.
             items.append((reverse("admin:index"), "Admin"))
     path = request.path if request else ""
     nav_items = []

@@ -9,6 +9,11 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+# This module is wiring, not the core's floor: it maps the directory's roles (contacts) to the groups
+# whose permissions the core declares, so it imports contacts.models, and contacts.services imports it
+# to keep each person's groups in step with their appointments. contacts.models imports nothing from
+# the core, so this is no loop; the floor (access, audit, forms, permissions…) never imports contacts
+# (import-linter, pyproject.toml).
 from contacts.models import APCC_ROLES, CHIEF_OFFICE_ROLES, GOVERNING_BODY_ROLES, HMICFRS_ROLES, OPCC_ROLES
 from hmicfrs_mou.permissions import Perm
 

@@ -1,7 +1,7 @@
 """Settings for the HMICFRS–APCC MOU portal, all read from the environment.
 
-Every variable is listed in .env.example. With DEBUG off, SECRET_KEY and
-ALLOWED_HOSTS have no defaults: a production deployment must set them.
+Every variable is listed in .env.example. With DEBUG off, SECRET_KEY,
+ALLOWED_HOSTS and DATABASE_URL have no defaults: a production deployment must set them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from hmicfrs_mou.env import env_bool, env_int, env_list, env_str, load_env_file
 
@@ -85,13 +86,17 @@ TEMPLATES = [
     },
 ]
 
-# SQLite by default so a fresh machine needs no services; PostgreSQL through
-# DATABASE_URL (postgres://user@host:port/name), driven by psycopg 3.
+# PostgreSQL through DATABASE_URL (postgres://user@host:port/name), driven by psycopg 3. A development
+# machine and the tests fall back to SQLite, so a fresh checkout needs no services; with DEBUG off the
+# deployment names its database, rather than writing quietly to a SQLite file inside the container.
+if DEBUG or TESTING:
+    _database_url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+else:
+    _database_url = env_str("DATABASE_URL")
+if not _database_url.strip():
+    raise ImproperlyConfigured("Set the DATABASE_URL environment variable: it is empty (see .env.example).")
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-    )
+    "default": dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles costly plans first: ~100 ms on a grouped query of the dashboard for no gain.

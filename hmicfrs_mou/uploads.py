@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 MAX_UPLOAD_BYTES = getattr(settings, "RESPONSE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 MAX_NAME_LENGTH = 150
@@ -67,8 +69,6 @@ def _pdf_keys(content: bytes) -> set[bytes]:
 
 def _parsed_names(reader: object, limit: int = 50_000) -> set[bytes]:
     """Every dictionary key and name value reachable from the document, object streams included."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-
     found: set[bytes] = set()
     seen: set[tuple[int, int]] = set()
     stack: list[object] = [reader.trailer]  # type: ignore[attr-defined]
@@ -133,8 +133,6 @@ def check_pdf(upload: UploadedFile) -> CheckedPdf:
     if any(marker in lowered for marker in (b"<html", b"<script", b"<!doctype", b"<svg", b"<iframe")):
         raise ValidationError("The selected file is not a plain PDF (it also contains a web page).")
     try:
-        from pypdf import PdfReader
-
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
             raise ValidationError(

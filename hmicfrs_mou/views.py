@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_safe
 
 from contacts import selectors
 from contacts.cadences import cadence_rows
@@ -18,10 +19,12 @@ from hmicfrs_mou.audit_forms import AuditSearchForm
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.portals import PORTAL_HOME, Portal, current_appointments, portal_for, portal_required
+from monitoring.home import monitoring_work
 
 HOME_LIST_LENGTH = 10
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors see the public pages; people who sign in land on their own portal."""
     if not request.user.is_authenticated:
@@ -29,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     portal = portal_for(request.user)
     if portal is None:
         if request.user.is_staff:
+            # Only a way in to the admin, which checks its own permissions: no page of the portal is
+            # open to anyone for being staff or a superuser (portals come from appointments).
             return redirect("admin:index")
         return render(request, "portals/no_role.html", status=403)
     return redirect(PORTAL_HOME[portal])
@@ -56,6 +61,7 @@ def _cadence_summary(
 
 
 @portal_required(Portal.HMICFRS)
+@require_GET
 def hmicfrs_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
@@ -89,12 +95,15 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
             "cadences": urgent[:HOME_LIST_LENGTH],
             "more_cadences": max(len(urgent) - HOME_LIST_LENGTH, 0),
             "overdue_count": sum(row.overdue for row in cadences),
+            "work": monitoring_work(user),
+            "now": timezone.now(),
             "today": today,
         },
     )
 
 
 @portal_required(Portal.OPCC)
+@require_GET
 def opcc_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     offices = _organisations(request, OrganisationKind.OPCC)
@@ -102,9 +111,9 @@ def opcc_home(request: HttpRequest) -> HttpResponse:
     bodies = [office.parent for office in offices if office.parent_id] + fire_bodies
     # A fire authority's staff have no OPCC; their portal is headed by the authority itself.
     offices = offices or fire_bodies
-    governed = Organisation.objects.filter(
-        pk__in=Governance.objects.in_force(today).filter(body__in=bodies).values("area_id")
-    ).order_by(*selectors.AREA_ORDER)
+    governed = Organisation.objects.filter(pk__in=selectors.areas_governed_by(bodies, today)).order_by(
+        *selectors.AREA_ORDER
+    )
     area_rows = selectors.area_rows(governed, on=today)
     subject_ids = {row.area.pk for row in area_rows} | {office.pk for office in offices}
     return render(
@@ -116,12 +125,15 @@ def opcc_home(request: HttpRequest) -> HttpResponse:
             "bodies": bodies,
             "area_rows": area_rows,
             "cadences": _cadence_summary(request, today, subject_ids),
+            "work": monitoring_work(request.user),
+            "now": timezone.now(),
             "today": today,
         },
     )
 
 
 @portal_required(Portal.FORCE)
+@require_GET
 def force_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     areas = [a.organisation for a in current_appointments(request.user) if a.organisation.is_area]
@@ -129,11 +141,18 @@ def force_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portals/force_home.html",
-        {"appointments": current_appointments(request.user), "area_rows": area_rows, "today": today},
+        {
+            "appointments": current_appointments(request.user),
+            "area_rows": area_rows,
+            "work": monitoring_work(request.user),
+            "now": timezone.now(),
+            "today": today,
+        },
     )
 
 
 @portal_required(Portal.APCC)
+@require_GET
 def apcc_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     counts: dict[str, int] = {}
@@ -150,15 +169,21 @@ def apcc_home(request: HttpRequest) -> HttpResponse:
             "appointments": current_appointments(request.user),
             "cadences": _cadence_summary(request, today),
             "governance_counts": governance_counts,
+            "work": monitoring_work(request.user),
+            "now": timezone.now(),
             "today": today,
         },
     )
 
 
 @login_required
+@require_GET
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    """Search the audit trail (HMICFRS and administrators). Read-only by construction."""
-    if not (holds(request.user, Perm.VIEW_AUDIT_TRAIL) or request.user.is_superuser):
+    """Search the audit trail (HMICFRS, by the permission of its group). Read-only by construction.
+
+    Superuser status opens nothing here: a system administrator reads the trail in the admin.
+    """
+    if not holds(request.user, Perm.VIEW_AUDIT_TRAIL):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.select_related("actor")

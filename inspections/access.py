@@ -23,19 +23,25 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts.access import areas_as_hmi
-from contacts.models import AREA_KINDS, Governance, Organisation, OrganisationKind
-from hmicfrs_mou.access import holds, moment, not_found, organisations_acted_for
-from hmicfrs_mou.permissions import Perm
+from contacts.models import AREA_KINDS, OrganisationKind
+from contacts.selectors import (
+    areas_governed_by,
+    governing_bodies_of_areas,
+    is_hmicfrs_staff,
+    offices_of_areas,
+    organisations_acted_for,
+)
+from hmicfrs_mou.access import moment, not_found
 from inspections.models import (
+    RELEASED_STATES,
     Debrief,
     EvidenceRecord,
     Inspection,
     Report,
     ReportKind,
     ReportState,
+    published_condition,
 )
-
-RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
 
 
 def team_inspections(user: Any, at: dt.datetime) -> QuerySet:
@@ -58,10 +64,8 @@ def _areas_of(user: Any, at: dt.datetime) -> tuple[QuerySet, QuerySet]:
     """(forces/FRSs whose chief's office the user works in, forces/FRSs the user's PCC governs at `at`)."""
     acted_for = organisations_acted_for(user)
     chief_areas = acted_for.filter(kind__in=AREA_KINDS).values("pk")
-    governed = (
-        Governance.objects.in_force(timezone.localdate(at))
-        .filter(body__in=acted_for.filter(kind=OrganisationKind.GOVERNING_BODY))
-        .values("area_id")
+    governed = areas_governed_by(
+        acted_for.filter(kind=OrganisationKind.GOVERNING_BODY), timezone.localdate(at)
     )
     return chief_areas, governed
 
@@ -72,7 +76,7 @@ def _report_ids_for_areas(areas: QuerySet) -> QuerySet:
 
 def reports_visible_to(queryset: QuerySet, user: Any, at: dt.datetime | None = None) -> QuerySet:
     at = moment(at)
-    published = Q(state__in=RELEASED_STATES, publication_at__lte=at)
+    published = published_condition(at)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.filter(published)
     visible = published | Q(inspection__in=team_inspections(user, at))
@@ -148,13 +152,13 @@ def evidence_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
     # The HMI for the force or FRS whose PCC (or office) disclosed it: the source is matched to the
     # areas, so on a thematic the HMI for another force does not read it.
     hmi_areas = list(areas_as_hmi(user, on).values_list("subject_id", flat=True))
-    bodies = Governance.objects.in_force(on).filter(area_id__in=hmi_areas).values("body_id")
-    offices = Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=bodies).values("pk")
+    bodies = governing_bodies_of_areas(hmi_areas, on).values("pk")
+    offices = offices_of_areas(hmi_areas, on).values("pk")
     confidential = Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE)
     visible = Q(~confidential, inspection__in=team_inspections(user, at)) | (
         confidential & (Q(source_id__in=hmi_areas) | Q(source_id__in=bodies) | Q(source_id__in=offices))
     )
-    if holds(user, Perm.VIEW_ALL_MEETING):
+    if is_hmicfrs_staff(user, on):
         # Named HMICFRS staff, for as long as they are HMICFRS staff.
         visible |= confidential & Q(
             pk__in=EvidenceRecord.named_staff.through.objects.filter(user=user).values("evidencerecord_id")

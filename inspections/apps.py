@@ -6,4 +6,5 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers D1–D4 with the deadline engine.
+        # In ready(), as Django asks: the app's own module, once every app is loaded; not a loop.
         from inspections import deadlines  # noqa: F401

@@ -319,16 +319,32 @@ EMBARGO_HOURS = {
 }
 
 
+# "Published at this moment", defined once. A report is released when it is scheduled: its
+# publication moment is fixed (and it stays released once the notices have gone out). It is published
+# at a moment once it is released and that moment has come, to the second. The queryset
+# (`Report.objects.published(at)`), the condition for another model's query
+# (`published_condition(at, via="report")`) and the instance (`report.is_published(at)`) all say so here.
+RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
+
+
+def published_condition(at: dt.datetime, *, via: str = "") -> Q:
+    """The condition "published at `at`" on reports, or on another model through `via` ("report")."""
+    prefix = f"{via}__" if via else ""
+    return Q(**{f"{prefix}state__in": RELEASED_STATES, f"{prefix}publication_at__lte": at})
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user: object, at: dt.datetime | None = None) -> ReportQuerySet:
         """Chainable visibility; the rules live in inspections.access."""
+        # At call time: inspections.access states its rules with these models, so the models reach it
+        # only once loaded. A loop inside one app, kept so the rules live in access.py; not across apps.
         from inspections.access import reports_visible_to
 
         return reports_visible_to(self, user, at)
 
     def published(self, at: dt.datetime | None = None) -> ReportQuerySet:
-        at = at or timezone.now()
-        return self.filter(publication_at__lte=at, state__in=[ReportState.SCHEDULED, ReportState.PUBLISHED])
+        """The reports published at `at` (now by default): public to everyone."""
+        return self.filter(published_condition(at or timezone.now()))
 
 
 class Report(models.Model):
@@ -392,12 +408,14 @@ class Report(models.Model):
     def embargo_hours(self) -> int:
         return EMBARGO_HOURS[ReportKind(self.kind)]
 
+    @property
+    def is_released(self) -> bool:
+        """Scheduled or published: the publication moment is fixed, so a copy before it is embargoed."""
+        return self.state in RELEASED_STATES and self.publication_at is not None
+
     def is_published(self, at: dt.datetime) -> bool:
-        return (
-            self.state in (ReportState.SCHEDULED, ReportState.PUBLISHED)
-            and self.publication_at is not None
-            and at >= self.publication_at
-        )
+        """Whether the report is public at `at` (the same rule as `published_condition`)."""
+        return self.is_released and self.publication_at is not None and at >= self.publication_at
 
 
 class FindingKind(models.TextChoices):

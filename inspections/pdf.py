@@ -15,7 +15,6 @@ from typing import Any
 from django.utils import timezone
 
 from contacts.models import Appointment, User
-from inspections.access import RELEASED_STATES
 from inspections.models import Finding, FindingKind, Report, ReportState
 from inspections.services import REDACTED, published_text
 
@@ -106,7 +105,7 @@ def recipient_organisations(recipient: User, on: dt.date) -> list[str]:
 
 def restriction_label(report: Report) -> str:
     """The line at the top of every page of a copy made before publication."""
-    if report.state in RELEASED_STATES and report.publication_at is not None:
+    if report.is_released:
         return f"Embargoed until {moment_label(report.publication_at)}"
     if report.state == ReportState.FACTUAL_ACCURACY:
         return "Draft for factual-accuracy check: not for publication or sharing"
@@ -126,7 +125,7 @@ def embargoed_copy_context(report: Report, recipient: User, *, at: dt.datetime) 
     passages = [redaction.passage for redaction in report.redactions.all()]
     name = recipient.get_full_name() or recipient.get_username()
     organisations = _and_join(recipient_organisations(recipient, timezone.localdate(at)))
-    scheduled = report.state in RELEASED_STATES and report.publication_at is not None
+    scheduled = report.is_released
     context.update(
         {
             "embargo_label": restriction_label(report),

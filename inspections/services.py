@@ -11,18 +11,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import (
-    AREA_KINDS,
-    Governance,
-    Organisation,
-    OrganisationKind,
-    User,
+from contacts.models import AREA_KINDS, Organisation, OrganisationKind, User
+from contacts.selectors import (
+    acts_for_any,
+    governance_of_area,
+    is_hmicfrs_staff,
+    office_of_area,
+    offices_of_areas,
+    people_acting_for,
 )
-from contacts.selectors import office_of_area, people_acting_for
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.deadlines import diary_note_window, hours_before
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState, InboxMessage
 from hmicfrs_mou.reminders import deadline_close
+from inspections.deadlines import register_report_deadlines
 from inspections.events import report_published
 from inspections.models import (
     PROGRAMME_ORDER,
@@ -55,20 +57,6 @@ from inspections.models import (
 # which catches "good" or "adequate" used as a grade without refusing them as plain words.
 GRADE_WORDS = re.compile(r"\b(outstanding|requires improvement|inadequate)\b", re.IGNORECASE)
 GRADED_PHRASE = re.compile(r"\b(grade[ds]?|grading|ratings?|rated|judg(e)?ments?|judged)\b", re.IGNORECASE)
-
-
-def _office_of_area(area: Organisation, on: dt.date) -> Organisation | None:
-    return office_of_area(area, on)
-
-
-def _people_acting_for(organisations: Iterable[Organisation]) -> list[User]:
-    return people_acting_for(organisations)
-
-
-def _acts_for_any(person: User, organisations: Iterable[Organisation]) -> bool:
-    from hmicfrs_mou.access import organisations_acted_for
-
-    return organisations_acted_for(person).filter(pk__in=[o.pk for o in organisations]).exists()
 
 
 def _notify(people: Iterable[User], subject: str, body: str, url: str, now: dt.datetime) -> int:
@@ -373,11 +361,8 @@ def methodology_change_notify(
     now = now or timezone.now()
     if by != inspection.lead:
         raise ValidationError("The senior responsible owner HMI sends notice of a methodology change (I3).")
-    today = timezone.localdate(now)
-    bodies = (
-        Governance.objects.in_force(today).filter(area__kind=OrganisationKind.POLICE_FORCE).values("body_id")
-    )
-    offices = list(Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=bodies))
+    forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).values("pk")
+    offices = list(offices_of_areas(forces, timezone.localdate(now)))
     recipients = [Organisation.objects.get(kind=OrganisationKind.APCC), *offices]
     notice = InspectionNotice.objects.create(
         inspection=inspection,
@@ -388,7 +373,7 @@ def methodology_change_notify(
         sent_by=by,
     )
     notice.recipients.set(recipients)
-    _notify(_people_acting_for(recipients), notice.subject, body, "", now)
+    _notify(people_acting_for(recipients), notice.subject, body, "", now)
     audit_record(action=AuditAction.CREATE, actor=by, obj=notice)
     return notice
 
@@ -409,19 +394,7 @@ def evidence_record(
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary."})
     named_staff = list(named_staff)
-    from contacts.models import Appointment
-
-    outsiders = (
-        [
-            person
-            for person in named_staff
-            if not Appointment.objects.in_force(timezone.localdate(now))
-            .filter(person=person, organisation__kind=OrganisationKind.HMICFRS)
-            .exists()
-        ]
-        if named_staff
-        else []
-    )
+    outsiders = [person for person in named_staff if not is_hmicfrs_staff(person, timezone.localdate(now))]
     if outsiders:
         raise ValidationError(
             {"named_staff": "Only HMICFRS staff can be named to read a disclosure in confidence (I5)."}
@@ -440,7 +413,7 @@ def evidence_record(
 
 
 def _pfcc_governs(area: Organisation, on: dt.date) -> bool:
-    governance = Governance.objects.in_force(on).filter(area=area).first()
+    governance = governance_of_area(area, on)
     return bool(governance and governance.model in ("pfcc", "mayor_fire"))
 
 
@@ -518,10 +491,10 @@ def chief_update_record(
     if not text.strip():
         raise ValidationError({"text": "Enter the update."})
     update = ChiefUpdate.objects.create(inspection=inspection, area=area, text=text, by=by, at=now)
-    office = _office_of_area(area, timezone.localdate(now))
+    office = office_of_area(area, timezone.localdate(now))
     if office:
         _notify(
-            _people_acting_for([office]), f"Update from the chief officer: {inspection.title}", text, "", now
+            people_acting_for([office]), f"Update from the chief officer: {inspection.title}", text, "", now
         )
     audit_record(action=AuditAction.CREATE, actor=by, obj=update)
     return update
@@ -615,7 +588,7 @@ def report_open_factual_accuracy(
     report.save()
     areas = list(report.areas.all())
     _notify(
-        _people_acting_for(areas),
+        people_acting_for(areas),
         f"Draft for factual-accuracy check: {report.title}",
         f"Please send corrections of fact by {timezone.localtime(closes_at):%-d %B %Y %H:%M}.",
         f"/inspections/reports/{report.pk}/factual-accuracy/",
@@ -644,7 +617,7 @@ def fac_comment_submit(
         raise ValidationError(
             "The factual-accuracy window for this report is closed: comments can no longer be sent."
         )
-    if not _acts_for_any(by, report.areas.all()):
+    if not acts_for_any(by, report.areas.all()):
         raise ValidationError(
             "Only the inspected force's or FRS's chief officer's office sends factual-accuracy comments (I7)."
         )
@@ -751,8 +724,6 @@ def report_schedule(
     hours before publication). Later than that, or already past, is refused
     unless recorded as an exception with its reasons, which go to the PCC.
     """
-    from inspections.deadlines import register_report_deadlines
-
     now = now or timezone.now()
     # Lock and re-read: the notice task may have stamped the row since the caller loaded it.
     report = Report.objects.select_for_update().get(pk=report.pk)
@@ -822,7 +793,7 @@ def _recipient_organisations(report: Report, on: dt.date) -> list[Organisation]:
     organisations = []
     for area in report.areas.all():
         organisations.append(area)
-        office = _office_of_area(area, on)
+        office = office_of_area(area, on)
         if office:
             organisations.append(office)
     return organisations
@@ -836,7 +807,7 @@ def _notify_exception(report: Report, now: dt.datetime) -> None:
         if o.kind == OrganisationKind.OPCC
     ]
     _notify(
-        _people_acting_for(offices),
+        people_acting_for(offices),
         f"Embargoed copy later than usual: {report.title}",
         f"HMICFRS cannot send the embargoed copy as early as the MOU asks. Reasons: {report.embargo_exception}",
         "",
@@ -861,7 +832,7 @@ def diary_note_send(*, report: Report, text: str, by: User, now: dt.datetime | N
     recipients = _recipient_organisations(report, timezone.localdate(now)) + list(
         report.interested_parties.all()
     )
-    _notify(_people_acting_for(set(recipients)), f"Diary note: {report.title}", text, "", now)
+    _notify(people_acting_for(set(recipients)), f"Diary note: {report.title}", text, "", now)
     Deadline.objects.filter(kind="diary_note", key=f"diary:{report.pk}", state__in=["open", "missed"]).update(
         state=DeadlineState.MET, state_changed_at=now, next_fire_at=None
     )
@@ -888,7 +859,7 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
             if report.publication_at and report.publication_at > now:
                 organisations = _recipient_organisations(report, timezone.localdate(now))
                 _notify(
-                    _people_acting_for(organisations),
+                    people_acting_for(organisations),
                     f"Embargoed copy ready: {report.title}",
                     f"Embargoed until {timezone.localtime(report.publication_at):%-d %B %Y %H:%M}. "
                     "Do not share it before then.",
@@ -915,7 +886,7 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
             report_published.send(sender=Report, report=report, now=now)
             organisations = _recipient_organisations(report, timezone.localdate(now))
             _notify(
-                _people_acting_for(organisations),
+                people_acting_for(organisations),
                 f"Published: {report.title}",
                 "The report is now public.",
                 f"/public/reports/{report.pk}/",

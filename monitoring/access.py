@@ -41,8 +41,8 @@ from contacts.models import (
     OrganisationKind,
     Role,
 )
-from contacts.selectors import roles_held
-from hmicfrs_mou.access import moment, not_found, organisations_acted_for
+from contacts.selectors import organisations_acted_for, roles_held
+from hmicfrs_mou.access import moment, not_found
 from inspections.models import Finding, Report
 from monitoring.models import (
     EngageCase,
@@ -106,7 +106,7 @@ class Viewer:
 def viewer(user: Any, at: dt.datetime | None = None) -> Viewer:
     """The person's monitoring view at `at` (now by default); cached on the user for that moment."""
     at = moment(at)
-    cache = getattr(user, "_monitoring_viewer", None)
+    cache: Viewer | None = getattr(user, "_monitoring_viewer", None)
     if cache is not None and cache.at == at:
         return cache
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -123,9 +123,11 @@ def viewer(user: Any, at: dt.datetime | None = None) -> Viewer:
         hmicfrs_areas = {subject for kind, subject in assignments if kind == AssignmentKind.HMI}
         offices = [subject for kind, subject in assignments if kind == AssignmentKind.LIAISON_LEAD]
         if offices:
-            bodies = Organisation.objects.filter(pk__in=offices).values("parent_id")
+            office_bodies = Organisation.objects.filter(pk__in=offices).values("parent_id")
             hmicfrs_areas |= set(
-                Governance.objects.in_force(on).filter(body_id__in=bodies).values_list("area_id", flat=True)
+                Governance.objects.in_force(on)
+                .filter(body_id__in=office_bodies)
+                .values_list("area_id", flat=True)
             )
     acted_for = list(organisations_acted_for(user).values_list("pk", "kind"))
     chief_areas = {pk for pk, kind in acted_for if kind in AREA_KINDS}
@@ -168,11 +170,11 @@ def _case_q(v: Viewer, prefix: str = "") -> Q:
     return exists & visible
 
 
-def cases_visible_to(queryset: QuerySet, user: Any, at: dt.datetime | None = None) -> QuerySet:
+def cases_visible_to(queryset: QuerySet[Any], user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     return queryset.filter(_case_q(viewer(user, at)))
 
 
-def public_cases(at: dt.datetime | None = None) -> QuerySet:
+def public_cases(at: dt.datetime | None = None) -> QuerySet[Any]:
     """M5: what anyone may see: announced decisions to place an area in Engage."""
     return EngageCase.objects.filter(announced_at__lte=moment(at), decision_engage=True)
 
@@ -201,7 +203,7 @@ def can_see_letter_and_plans(user: Any, case: EngageCase, at: dt.datetime | None
 
 
 def get_case_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> EngageCase:
-    case = (
+    case: EngageCase | None = (
         EngageCase.objects.visible_to(request.user, at).select_related("area", "period").filter(pk=pk).first()
     )
     if case is None:
@@ -210,13 +212,13 @@ def get_case_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = No
 
 
 def get_public_case(request: HttpRequest, pk: int) -> EngageCase:
-    case = public_cases().select_related("area", "period").filter(pk=pk).first()
+    case: EngageCase | None = public_cases().select_related("area", "period").filter(pk=pk).first()
     if case is None:
         raise not_found(request, object_type="monitoring.engagecase", object_id=pk)
     return case
 
 
-def plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     v = viewer(user, at)
     if not v.signed_in:
         return ImprovementPlanVersion.objects.none()
@@ -228,7 +230,9 @@ def plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
     return ImprovementPlanVersion.objects.filter(visible, submitted_at__lte=v.at)
 
 
-def plan_notes_visible_to(user: Any, plan: ImprovementPlanVersion, at: dt.datetime | None = None) -> QuerySet:
+def plan_notes_visible_to(
+    user: Any, plan: ImprovementPlanVersion, at: dt.datetime | None = None
+) -> QuerySet[Any]:
     """HMICFRS comments go to everyone who sees the plan; the PCC's notes to the PCC's office and HMICFRS."""
     v = viewer(user, at)
     notes = PlanNote.objects.filter(plan=plan, at__lte=v.at)
@@ -238,26 +242,28 @@ def plan_notes_visible_to(user: Any, plan: ImprovementPlanVersion, at: dt.dateti
     return notes.filter(kind=PlanNoteKind.HMICFRS)
 
 
-def meetings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def meetings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     """PPOG/FPOG meetings: whoever sees the case, except the public."""
     v = viewer(user, at)
     return OversightMeeting.objects.filter(_case_q(v, "case__"), created_at__lte=v.at)
 
 
 def get_meeting_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> OversightMeeting:
-    meeting = meetings_visible_to(request.user, at).select_related("case", "case__area").filter(pk=pk).first()
+    meeting: OversightMeeting | None = (
+        meetings_visible_to(request.user, at).select_related("case", "case__area").filter(pk=pk).first()
+    )
     if meeting is None:
         raise not_found(request, object_type="monitoring.oversightmeeting", object_id=pk)
     return meeting
 
 
-def actions_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def actions_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     v = viewer(user, at)
     return MeetingAction.objects.filter(_case_q(v, "meeting__case__"), recorded_at__lte=v.at)
 
 
 def get_action_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> MeetingAction:
-    action = (
+    action: MeetingAction | None = (
         actions_visible_to(request.user, at)
         .select_related("meeting", "meeting__case", "meeting__case__area", "owner")
         .filter(pk=pk)
@@ -271,7 +277,7 @@ def get_action_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = 
 # --- Routine concerns (M3) -------------------------------------------------------------------------
 
 
-def concerns_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def concerns_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     v = viewer(user, at)
     if not v.signed_in:
         return RoutineConcern.objects.none()
@@ -285,7 +291,9 @@ def concerns_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
 
 
 def get_concern_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> RoutineConcern:
-    concern = concerns_visible_to(request.user, at).select_related("area", "raised_by").filter(pk=pk).first()
+    concern: RoutineConcern | None = (
+        concerns_visible_to(request.user, at).select_related("area", "raised_by").filter(pk=pk).first()
+    )
     if concern is None:
         raise not_found(request, object_type="monitoring.routineconcern", object_id=pk)
     return concern
@@ -294,7 +302,7 @@ def get_concern_for_user(request: HttpRequest, pk: int, at: dt.datetime | None =
 # --- The findings register (M1) ----------------------------------------------------------------------
 
 
-def register_areas_for(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def register_areas_for(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     """Areas whose register the person may read: HMICFRS staff all; an office its own areas."""
     v = viewer(user, at)
     areas = Organisation.objects.filter(kind__in=AREA_KINDS)
@@ -303,7 +311,7 @@ def register_areas_for(user: Any, at: dt.datetime | None = None) -> QuerySet:
     return areas.filter(pk__in=v.office_area_ids)
 
 
-def findings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def findings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
     """Findings in the register: HMICFRS those of reports it may see; an office its areas' published findings."""
     v = viewer(user, at)
     if v.hmicfrs:
@@ -316,13 +324,15 @@ def findings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
 
 
 def get_finding_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> Finding:
-    finding = findings_visible_to(request.user, at).select_related("report", "area").filter(pk=pk).first()
+    finding: Finding | None = (
+        findings_visible_to(request.user, at).select_related("report", "area").filter(pk=pk).first()
+    )
     if finding is None:
         raise not_found(request, object_type="inspections.finding", object_id=pk)
     return finding
 
 
-def finding_entries_visible_to(user: Any, finding: Finding, at: dt.datetime | None = None) -> QuerySet:
+def finding_entries_visible_to(user: Any, finding: Finding, at: dt.datetime | None = None) -> QuerySet[Any]:
     """The PCC's notes are for the PCC's office and HMICFRS; everything else for all who see the finding."""
     v = viewer(user, at)
     entries = FindingEntry.objects.filter(finding=finding, at__lte=v.at)

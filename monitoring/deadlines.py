@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from contacts.models import Role
+from contacts.models import Role, User
 from contacts.selectors import hmis_for_area, holders_of
 from hmicfrs_mou.deadlines import (
     Computed,
@@ -71,17 +71,19 @@ register_kind(
 TOOLKIT_WORKING_DAYS = getattr(settings, "ENGAGE_TOOLKIT_WORKING_DAYS", 10)
 
 
-def _apcc_leads(on: dt.date) -> list:
+def _apcc_leads(on: dt.date) -> list[User]:
     return holders_of((Role.APCC_JOINT_PERFORMANCE_LEAD,), on)
 
 
-def _hmci(on: dt.date) -> list:
+def _hmci(on: dt.date) -> list[User]:
     return holders_of((Role.HMCI,), on)
 
 
 def register_follow_up_deadline(action: MeetingAction, *, now: dt.datetime) -> Deadline:
     """D6: the written follow-up of an offer of assistance is due 5 working days after the meeting."""
     meeting = action.meeting
+    if meeting.held_on is None:
+        raise ValueError("An offer of assistance is recorded at a meeting that was held.")
     on = timezone.localdate(now)
     deputies = [n.deputy for n in meeting.nominations.select_related("deputy")]
     return deadline_register(
@@ -104,6 +106,8 @@ def register_follow_up_deadline(action: MeetingAction, *, now: dt.datetime) -> D
 def oversight_due(case: EngageCase, last_held: dt.date | None) -> Computed:
     """D7: four months after the last PPOG/FPOG, or after entry if none has been held yet."""
     start = last_held or case.period.starts_on
+    if start is None:
+        raise ValueError("An Engage period always has its start date.")
     computed = explain_oversight_next_due(start)
     working = computed.working if last_held else computed.working.replace("last meeting", "entered Engage")
     return Computed(end_of_day(computed.value), working + "; due by the end of that day")

@@ -252,7 +252,12 @@ class EngagePeriod(EffectiveDated):
 
     class Meta:
         ordering: ClassVar = ["area__name", "-starts_on"]
-        indexes: ClassVar = [models.Index(fields=["starts_on", "ends_on"])]
+        indexes: ClassVar = [
+            models.Index(fields=["starts_on", "ends_on"]),
+            # "Previously in Engage" reads the most recent exits a page at a time, and the periods in force
+            # today are the few open or ending later: both without reading every period (M10).
+            models.Index(fields=["ends_on"]),
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["area"], condition=Q(ends_on__isnull=True), name="engage_one_open_period_per_area"
@@ -458,6 +463,13 @@ class MeetingAction(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def follow_up_last_day(self) -> dt.date | None:
+        """The London day the follow-up is due by the end of (the stored moment is that day's end)."""
+        if self.follow_up_due_at is None:
+            return None
+        return timezone.localtime(self.follow_up_due_at - dt.timedelta(microseconds=1)).date()
 
 
 class FollowUp(models.Model):

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -97,7 +98,8 @@ def _require_text(value: str, field: str, message: str) -> str:
 
 def _lock(case: EngageCase) -> EngageCase:
     """Re-read the case under a row lock: two people acting on one case at once see each other's step."""
-    return EngageCase.objects.select_for_update().select_related("area").get(pk=case.pk)
+    locked: EngageCase = EngageCase.objects.select_for_update().select_related("area").get(pk=case.pk)
+    return locked
 
 
 # --- M3: routine-monitoring concerns ---------------------------------------------------------------
@@ -457,7 +459,7 @@ def case_exit(
 
 @transaction.atomic
 def toolkit_upload(
-    *, upload: UploadedFile, note: str = "", by: User, now: dt.datetime | None = None
+    *, upload: UploadedFile[Any], note: str = "", by: User, now: dt.datetime | None = None
 ) -> ToolkitVersion:
     """M8: the APCC uploads a new version of its Engage toolkit; earlier versions are kept."""
     now = _now(now)
@@ -517,7 +519,7 @@ def plan_submit(
     *,
     case: EngageCase,
     text: str,
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[Any] | None = None,
     by: User,
     now: dt.datetime | None = None,
 ) -> ImprovementPlanVersion:
@@ -804,11 +806,13 @@ def _register_state(finding: Finding, now: dt.datetime) -> FindingState:
     return state
 
 
-def _require_published(finding: Finding, now: dt.datetime) -> None:
+def _area_of_published(finding: Finding, now: dt.datetime) -> Organisation:
+    """The force or FRS of a published finding; refused for unpublished reports or findings of no one area."""
     if not finding.report.is_published(now):
         raise ValidationError("The register tracks findings of published reports.")
-    if finding.area_id is None:
+    if finding.area is None:
         raise ValidationError("This finding is not about one force or FRS.")
+    return finding.area
 
 
 @transaction.atomic
@@ -817,13 +821,13 @@ def finding_status_set(
 ) -> FindingEntry:
     """M1: the force or FRS moves a finding on; only HMICFRS authorises closure, after it is complete."""
     now = _now(now)
-    _require_published(finding, now)
+    area = _area_of_published(finding, now)
     if status not in STATUS_ORDER:
         raise ValidationError({"status": "Choose a status."})
     if status == FindingStatus.CLOSURE_AUTHORISED:
-        access.require_hmicfrs_for(by, finding.area, now, "authorise closure of this finding")
+        access.require_hmicfrs_for(by, area, now, "authorise closure of this finding")
     else:
-        access.require_chief_office_of(by, finding.area, now, "update the status of this finding")
+        access.require_chief_office_of(by, area, now, "update the status of this finding")
     state = _register_state(finding, now)
     if state.status == FindingStatus.CLOSURE_AUTHORISED:
         raise ValidationError("Closure of this finding has been authorised; it cannot change.")
@@ -851,13 +855,13 @@ def finding_note_add(
 ) -> FindingEntry:
     """M1: updates from the force or FRS; holding-to-account notes from the PCC; notes from HMICFRS."""
     now = _now(now)
-    _require_published(finding, now)
+    area = _area_of_published(finding, now)
     if kind == FindingEntryKind.UPDATE:
-        access.require_chief_office_of(by, finding.area, now, "add an update to this finding")
+        access.require_chief_office_of(by, area, now, "add an update to this finding")
     elif kind == FindingEntryKind.PCC_NOTE:
-        access.require_pcc_office_of(by, finding.area, now, "add a holding-to-account note")
+        access.require_pcc_office_of(by, area, now, "add a holding-to-account note")
     elif kind == FindingEntryKind.HMICFRS_NOTE:
-        access.require_hmicfrs_for(by, finding.area, now, "add a note to this finding")
+        access.require_hmicfrs_for(by, area, now, "add a note to this finding")
     else:
         raise ValidationError({"kind": "Choose the kind of entry."})
     text = _require_text(text, "text", "Write the update or note.")

@@ -15,14 +15,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from hmicfrs_mou.access import holds, moment, not_found, organisations_acted_for
+from contacts.models import OrganisationKind
+from contacts.selectors import organisations_acted_for
+from hmicfrs_mou.access import holds, moment, not_found
 from hmicfrs_mou.permissions import Perm
 from responses.models import ResponseObligation, Submission
 
 
 def _offices(user: Any) -> QuerySet:
-    acted_for = organisations_acted_for(user)
-    return acted_for.filter(kind="opcc").values("pk")
+    return organisations_acted_for(user).filter(kind=OrganisationKind.OPCC).values("pk")
 
 
 def obligations_visible_to(queryset: QuerySet, user: Any, at: dt.datetime | None = None) -> QuerySet:

@@ -28,17 +28,22 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import APCC_ROLES, Appointment, Governance, Organisation, OrganisationKind, User
-from hmicfrs_mou.access import holds, moment, not_found, organisations_acted_for
+from contacts.models import APCC_ROLES, Appointment, Organisation, OrganisationKind, User
+from contacts.selectors import (
+    areas_governed_by,
+    is_hmicfrs_staff,
+    offices_by_area,
+    organisations_acted_for,
+    people_acting_for,
+)
+from hmicfrs_mou.access import moment, not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
-from hmicfrs_mou.permissions import Perm
-from inspections.models import FindingKind, Report, ReportState
-from inspections.services import _notify, _people_acting_for
+from inspections.models import FindingKind, Report, published_condition
+from inspections.services import _notify
 from responses.models import ResponseObligation, SuperComplaint, SuperComplaintState
 from responses.selectors import ResponseStatus, obligation_status, with_first_submission
 
-RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
 # S2: the police super-complaint decision-making bodies.
 INVESTIGATOR_KINDS = (
     OrganisationKind.HMICFRS,
@@ -56,7 +61,7 @@ def _signed_in(user: Any) -> bool:
 
 def manages_super_complaints(user: Any) -> bool:
     """HMICFRS is responsible for managing the system: its staff record and decide (S1)."""
-    return _signed_in(user) and holds(user, Perm.VIEW_ALL_MEETING)
+    return is_hmicfrs_staff(user)
 
 
 def _acts_for_apcc(user: Any) -> bool:
@@ -77,11 +82,7 @@ def may_open_super_complaints(user: Any) -> bool:
 
 def _governed_forces(user: Any, on: dt.date) -> QuerySet:
     bodies = organisations_acted_for(user).filter(kind=OrganisationKind.GOVERNING_BODY)
-    return (
-        Governance.objects.in_force(on)
-        .filter(body__in=bodies, area__kind=OrganisationKind.POLICE_FORCE)
-        .values("area_id")
-    )
+    return areas_governed_by(bodies, on, kind=OrganisationKind.POLICE_FORCE)
 
 
 def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
@@ -95,9 +96,7 @@ def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> Que
     involved = Report.areas.through.objects.filter(
         organisation_id__in=_governed_forces(user, timezone.localdate(at))
     ).values("report_id")
-    return SuperComplaint.objects.filter(
-        report__state__in=RELEASED_STATES, report__publication_at__lte=at, report_id__in=involved
-    )
+    return SuperComplaint.objects.filter(published_condition(at, via="report"), report_id__in=involved)
 
 
 def get_super_complaint_for_user(
@@ -199,7 +198,7 @@ def super_complaint_decide_eligibility(
             raise ValidationError("The APCC is not in the directory, so it cannot be notified (S1).")
         complaint.apcc_notified_at = now
         notified = _notify(
-            _people_acting_for([apcc]),
+            people_acting_for([apcc]),
             f"Super-complaint eligible for investigation: {complaint.title}",
             f"HMICFRS has decided that the super-complaint from {complaint.designated_body} is eligible for "
             "investigation. APCC portfolio leads are asked to support the investigation with HMICFRS, the IOPC "
@@ -372,17 +371,7 @@ def pcc_response_tracker(*, report: Report, at: dt.datetime | None = None) -> Tr
         )
     }
     # The office answering is the one fixed at publication; for a force without an obligation, today's.
-    governing = dict(
-        Governance.objects.in_force(timezone.localdate(at))
-        .filter(area__in=[area.pk for area in areas])
-        .values_list("area_id", "body_id")
-    )
-    offices = {
-        office.parent_id: office
-        for office in Organisation.objects.filter(
-            kind=OrganisationKind.OPCC, parent_id__in=governing.values()
-        )
-    }
+    offices = offices_by_area(areas, timezone.localdate(at))
     published = report.is_published(at)
     rows = []
     for area in areas:
@@ -395,7 +384,7 @@ def pcc_response_tracker(*, report: Report, at: dt.datetime | None = None) -> Tr
         rows.append(
             TrackerRow(
                 area=area,
-                office=obligation.office if obligation else offices.get(governing.get(area.pk)),
+                office=obligation.office if obligation else offices.get(area.pk),
                 status=str(status),
                 due_at=obligation.due_at if obligation else None,
                 first_submitted_at=getattr(obligation, "first_submitted_at", None),

@@ -24,6 +24,8 @@ class ObligationState(models.TextChoices):
 
 class ObligationQuerySet(models.QuerySet):
     def visible_to(self, user: object, at: dt.datetime | None = None) -> ObligationQuerySet:
+        # At call time: responses.access states its rules with these models, so the models reach it
+        # only once loaded. A loop inside one app, kept so the rules live in access.py; not across apps.
         from responses.access import obligations_visible_to
 
         return obligations_visible_to(self, user, at)

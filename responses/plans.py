@@ -28,15 +28,19 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from contacts.models import Governance, Organisation, OrganisationKind, User
-from hmicfrs_mou.access import holds, moment, not_found, organisations_acted_for
+from contacts.models import Organisation, OrganisationKind, User
+from contacts.selectors import (
+    areas_governed_by,
+    governing_body_of_area,
+    is_hmicfrs_staff,
+    organisations_acted_for,
+)
+from hmicfrs_mou.access import moment, not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
-from hmicfrs_mou.permissions import Perm
-from inspections.models import Finding, FindingKind, Report, ReportState
+from inspections.models import Finding, FindingKind, Report, published_condition
 from responses.models import ActionPlanItem, ActionPlanUpdate, ActionPlanVersion, ActionStatus
 
-RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
 PLAN_OBJECT_TYPE = "responses.actionplan"
 
 # A plan is identified by a report and one of its areas: the report–area link row.
@@ -50,25 +54,15 @@ def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def reads_every_plan(user: Any) -> bool:
+def reads_every_plan(user: Any, at: dt.datetime | None = None) -> bool:
     """HMICFRS staff read every FRS's plan (they see when it was last updated)."""
-    return holds(user, Perm.VIEW_ALL_MEETING)
-
-
-def governing_body_of(area: Organisation, on: dt.date) -> Organisation | None:
-    """The body governing the FRS on the day (fire authority, PFCC, mayor or county council)."""
-    governance = Governance.objects.in_force(on).filter(area=area).select_related("body").first()
-    return governance.body if governance else None
+    return is_hmicfrs_staff(user, timezone.localdate(moment(at)))
 
 
 def _governed_areas(user: Any, on: dt.date) -> QuerySet:
-    """Ids of the FRSs governed on the day by a body the user acts for."""
+    """Ids (`area_id`) of the FRSs governed on the day by a body the user acts for."""
     bodies = organisations_acted_for(user).filter(kind=OrganisationKind.GOVERNING_BODY)
-    return (
-        Governance.objects.in_force(on)
-        .filter(body__in=bodies, area__kind=OrganisationKind.FIRE_RESCUE_SERVICE)
-        .values("area_id")
-    )
+    return areas_governed_by(bodies, on, kind=OrganisationKind.FIRE_RESCUE_SERVICE)
 
 
 def _chief_office_areas(user: Any) -> QuerySet:
@@ -108,9 +102,7 @@ def _plans_at(at: dt.datetime) -> QuerySet:
         kind=FindingKind.RECOMMENDATION,
     )
     return PlanKey.objects.filter(
-        organisation__kind=OrganisationKind.FIRE_RESCUE_SERVICE,
-        report__state__in=RELEASED_STATES,
-        report__publication_at__lte=at,
+        published_condition(at, via="report"), organisation__kind=OrganisationKind.FIRE_RESCUE_SERVICE
     ).filter(Exists(recommendations))
 
 
@@ -121,7 +113,7 @@ def action_plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySe
     if not _signed_in(user):
         return PlanKey.objects.none()
     plans = _plans_at(at)
-    if reads_every_plan(user):
+    if reads_every_plan(user, at):
         return plans
     return plans.filter(
         Q(organisation_id__in=_governed_areas(user, timezone.localdate(at)))
@@ -194,11 +186,7 @@ def latest_published_version(
     at = moment(at)
     return (
         ActionPlanVersion.objects.filter(
-            report_id=report_pk,
-            area_id=area_pk,
-            published_at__lte=at,
-            report__state__in=RELEASED_STATES,
-            report__publication_at__lte=at,
+            published_condition(at, via="report"), report_id=report_pk, area_id=area_pk, published_at__lte=at
         )
         .select_related("report", "area")
         .order_by("-version")
@@ -407,7 +395,7 @@ def action_plan_publish(
         published_at=now,
         published_by=by,
         content=plan_snapshot(
-            report=report, area=area, body=governing_body_of(area, timezone.localdate(now))
+            report=report, area=area, body=governing_body_of_area(area, timezone.localdate(now))
         ),
     )
     version.full_clean()

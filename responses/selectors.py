@@ -53,7 +53,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation
 from hmicfrs_mou.deadlines import LONDON
-from inspections.models import Report, ReportKind, ReportState
+from inspections.models import Report, ReportKind, published_condition
 from responses.models import ResponseObligation, Submission
 
 
@@ -71,7 +71,6 @@ REPORT_KIND_LABELS = {
     ReportKind.OTHER: "Other (thematic, joint and national)",
     ReportKind.ACCELERATED_CAUSE_OF_CONCERN: "Accelerated cause of concern",
 }
-RELEASED_STATES = (ReportState.SCHEDULED, ReportState.PUBLISHED)
 # A report's texts can run to many pages: lists that only name the report leave them in the database.
 REPORT_TEXT = ("report__body", "report__summary", "report__press_release")
 _UNSET = object()
@@ -160,9 +159,7 @@ def _status_expression(at: dt.datetime) -> Case:
 
 def _of_published_reports(at: dt.datetime) -> QuerySet:
     """Obligations that exist at `at`, of reports published by then (the only ones that make them)."""
-    return ResponseObligation.objects.filter(
-        created_at__lte=at, report__state__in=RELEASED_STATES, report__publication_at__lte=at
-    )
+    return ResponseObligation.objects.filter(published_condition(at, via="report"), created_at__lte=at)
 
 
 # --- U7: timeliness for the APCC -----------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,9 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import Governance, Organisation, OrganisationKind, User
+from contacts.models import OrganisationKind, User
+from contacts.selectors import office_of_area, people_acting_for
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.deadlines import end_of_day, explain_response_deadline
+from hmicfrs_mou.deadlines import Computed, end_of_day, explain_response_deadline
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState, InboxMessage
 from hmicfrs_mou.reminders import DeadlineKind, deadline_close, deadline_register, register_kind
 from hmicfrs_mou.uploads import check_pdf
@@ -50,19 +50,6 @@ register_kind(
 RESPONSES_DIR = "responses"
 
 
-def _people_acting_for(organisations: Iterable[Organisation]) -> list[User]:
-    from inspections.services import _people_acting_for as people
-
-    return people(organisations)
-
-
-def _office_on(area: Organisation, on: dt.date) -> Organisation | None:
-    governance = Governance.objects.in_force(on).filter(area=area).first()
-    if governance is None:
-        return None
-    return Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id=governance.body_id).first()
-
-
 @transaction.atomic
 def obligations_create_for_report(
     *, report: Report, now: dt.datetime | None = None
@@ -77,7 +64,7 @@ def obligations_create_for_report(
     due = explain_response_deadline(published_on)
     created = []
     for area in report.areas.filter(kind=OrganisationKind.POLICE_FORCE):
-        office = _office_on(area, published_on)
+        office = office_of_area(area, published_on)
         if office is None:
             continue
         obligation, made = ResponseObligation.objects.get_or_create(
@@ -101,7 +88,7 @@ def obligations_create_for_report(
                 title=f"Publish and upload the response to “{report.title}” ({area.name})",
                 due=due,
                 subject_created_at=report.publication_at,
-                responsible=_people_acting_for([office]),
+                responsible=people_acting_for([office]),
                 url=f"/responses/{obligation.pk}/",
                 now=now,
             )
@@ -124,7 +111,7 @@ def response_invite_chief(
         )
     obligation.chief_comments_invited_at, obligation.chief_comments_due_on = now, comments_due_on
     obligation.save(update_fields=["chief_comments_invited_at", "chief_comments_due_on"])
-    chief_office = _people_acting_for([obligation.area])
+    chief_office = people_acting_for([obligation.area])
     InboxMessage.objects.bulk_create(
         [
             InboxMessage(
@@ -136,8 +123,6 @@ def response_invite_chief(
             for person in chief_office
         ]
     )
-    from hmicfrs_mou.deadlines import Computed
-
     deadline_register(
         kind="chief_comments",
         subject_type="responses.responseobligation",

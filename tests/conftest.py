@@ -19,9 +19,11 @@ import os
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
-from contacts.models import AssignmentKind, Governance, Organisation, OrganisationKind, Role, User
+from contacts.models import AssignmentKind, Organisation, OrganisationKind, Role, User
 from contacts.reference import load_reference_data
+from contacts.selectors import office_of_area
 from contacts.services import appointment_start, assignment_start
 from hmicfrs_mou.roles import ensure_groups
 
@@ -79,8 +81,10 @@ def force(slug: str) -> Organisation:
 
 
 def office_of(area: Organisation, on: dt.date | None = None) -> Organisation:
-    body = Governance.objects.in_force(on or dt.date.today()).get(area=area).body  # noqa: DTZ011
-    return Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
+    """The office of whoever governs the area (today by default); every test area has one."""
+    office = office_of_area(area, on or timezone.localdate())
+    assert office is not None, f"{area} has no office on {on}"
+    return office
 
 
 def make_person(

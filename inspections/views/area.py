@@ -8,12 +8,14 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from inspections.access import inspections_visible_to, team_inspections
 from inspections.models import Report
 
 
 @login_required
+@require_GET
 def my_area(request: HttpRequest) -> HttpResponse:
     """The inspections of the forces and FRSs the person's office answers for, and every report they may
     see at this moment: drafts in a factual-accuracy window (chief's office only), embargoed copies from

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.pdf import render_pdf
-from inspections.access import RELEASED_STATES, get_report_for_user, is_embargoed_for
+from inspections.access import get_report_for_user, is_embargoed_for
 from inspections.models import EmbargoedCopyOpen, Report
 from inspections.pdf import embargoed_copy_context, public_report_context
 
@@ -51,8 +51,7 @@ def copy(request: HttpRequest, pk: int) -> HttpResponse:
     embargoed = not report.is_published(now)
     if embargoed:
         pdf = render_pdf("pdf/embargoed_copy.html", embargoed_copy_context(report, request.user, at=now))
-        scheduled = report.state in RELEASED_STATES and report.publication_at is not None
-        filename = report_filename(report, "-embargoed" if scheduled else "-draft")
+        filename = report_filename(report, "-embargoed" if report.is_released else "-draft")
     else:
         pdf = render_pdf("pdf/report.html", public_report_context(report))
         filename = report_filename(report)

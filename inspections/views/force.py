@@ -11,29 +11,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contacts.models import (
-    AREA_KINDS,
-    OrganisationGroupObjectPermission,
-    OrganisationUserObjectPermission,
-)
-from hmicfrs_mou.access import not_found, organisations_acted_for
+from contacts.models import AREA_KINDS
+from contacts.selectors import organisations_acted_for, people_acting_for
+from hmicfrs_mou.access import not_found
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
-from hmicfrs_mou.permissions import Perm
 from inspections.access import get_report_for_user
 from inspections.forms import FactualAccuracyCommentForm
 from inspections.models import Report, ReportState
 from inspections.services import fac_comment_submit
-from inspections.views.workspace import paragraphs, posted, show_errors
+from inspections.views.workspace import paragraphs
 
 
 def _window_open(report: Report, at: dt.datetime) -> bool:
@@ -51,17 +47,13 @@ def _own_areas(user: Any, report: Report) -> QuerySet:
 
 
 def _comments_of(report: Report, areas: QuerySet) -> QuerySet:
-    """Comments sent by people acting for these forces/FRSs (not another force's, on a joint report)."""
-    perm = Q(permission__codename=Perm.ACT_FOR_ORGANISATION.codename) & Q(
-        permission__content_type__app_label=Perm.ACT_FOR_ORGANISATION.app_label
-    )
-    direct = OrganisationUserObjectPermission.objects.filter(perm, content_object__in=areas).values("user_id")
-    groups = OrganisationGroupObjectPermission.objects.filter(perm, content_object__in=areas).values(
-        "group_id"
-    )
+    """Comments sent by people acting for these forces/FRSs (not another force's, on a joint report).
+
+    "Acting for" is the same question fac_comment_submit asks of the sender (contacts.selectors:
+    direct grants from appointments only), so a comment the service accepted is listed here.
+    """
     return (
-        report.fac_comments.filter(Q(submitted_by__in=direct) | Q(submitted_by__groups__in=groups))
-        .distinct()
+        report.fac_comments.filter(submitted_by__in=people_acting_for(areas))
         .select_related("submitted_by")
         .order_by("submitted_at", "pk")
     )
@@ -79,28 +71,20 @@ def factual_accuracy(request: HttpRequest, pk: int) -> HttpResponse:
     if not areas.exists():
         # The inspection team sees the draft too, but the comments are the force's or FRS's.
         raise PermissionDenied
-    form = FactualAccuracyCommentForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment = fac_comment_submit(report=report, by=request.user, now=now, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(
-                request, f"Your comment on paragraph {comment.paragraph} has been sent to HMICFRS."
-            )
-            return redirect("inspections:fac", pk=report.pk)
     if request.method == "GET":
         # The draft is not for the PCC or the public: every reading is on the trail.
         audit_record(action=AuditAction.VIEW, obj=report, request=request)
-    return render(
+    return form_page(
         request,
-        "inspections/force/fac.html",
-        {
+        form=FactualAccuracyCommentForm(posted(request)),
+        template="inspections/force/fac.html",
+        context={
             "report": report,
-            "form": form,
             "paragraphs": paragraphs(report.body),
             "comments": _comments_of(report, areas),
             "areas": areas.order_by("name"),
         },
+        perform=lambda data: fac_comment_submit(report=report, by=request.user, now=now, **data),
+        done=lambda comment: f"Your comment on paragraph {comment.paragraph} has been sent to HMICFRS.",
+        then=reverse("inspections:fac", kwargs={"pk": report.pk}),
     )

@@ -33,7 +33,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Organisation, OrganisationKind
-from hmicfrs_mou.access import holds, not_found, organisations_acted_for
+from contacts.selectors import is_hmicfrs_staff, organisations_acted_for
+from hmicfrs_mou.access import holds, not_found
+from hmicfrs_mou.form_pages import form_page, posted
+from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.permissions import Perm
 from inspections import services
 from inspections.access import inspections_visible_to, is_team_member
@@ -57,7 +60,6 @@ from inspections.models import (
     Representation,
     RepresentationKind,
 )
-from inspections.views.workspace import _form_page, posted, show_errors
 
 PAGE_SIZE = 25
 # Representations are taken, and considered, from the moment the APCC chair is asked until submission (P1).
@@ -73,11 +75,6 @@ ADVANCE_ACTIONS = {
 
 
 # --- who is asking ----------------------------------------------------------------------------------
-
-
-def is_hmicfrs(user: Any) -> bool:
-    """Every member of HMICFRS staff holds VIEW_ALL_MEETING."""
-    return holds(user, Perm.VIEW_ALL_MEETING)
 
 
 def runs_inspections(user: Any) -> bool:
@@ -96,13 +93,13 @@ def offices_of(user: Any) -> QuerySet:
 
 
 def _may_see_programmes(user: Any) -> bool:
-    return is_hmicfrs(user) or representing(user).exists()
+    return is_hmicfrs_staff(user) or representing(user).exists()
 
 
 def representations_visible_to(user: Any) -> QuerySet:
     """P1: HMICFRS and the APCC see every representation; a PCC's office its own and the APCC's collated one."""
     acted_for = organisations_acted_for(user)
-    if is_hmicfrs(user) or acted_for.filter(kind=OrganisationKind.APCC).exists():
+    if is_hmicfrs_staff(user) or acted_for.filter(kind=OrganisationKind.APCC).exists():
         return Representation.objects.all()
     if not acted_for.filter(kind=OrganisationKind.OPCC).exists():
         return Representation.objects.none()
@@ -114,7 +111,7 @@ def representations_visible_to(user: Any) -> QuerySet:
 
 def commissions_visible_to(user: Any) -> QuerySet:
     """P2: HMICFRS staff see every request; a PCC's office sees the requests it made or joined."""
-    if is_hmicfrs(user):
+    if is_hmicfrs_staff(user):
         return CommissionRequest.objects.all()
     requested = CommissionRequest.requested_by.through.objects.filter(
         organisation__in=organisations_acted_for(user)
@@ -171,23 +168,21 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_new(request: HttpRequest) -> HttpResponse:
     if not runs_inspections(request.user):
         raise PermissionDenied
-    form = ProgrammeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            programme = services.programme_create(
-                title=data["title"],
-                year=data["year"],
-                framework=data["framework"],
-                representations_due_on=data["representations_due_on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-            return render(request, "inspections/preparing/programme_form.html", {"form": form})
-        messages.success(request, "Programme created as a draft.")
-        return redirect(_programme_url(programme))
-    return render(request, "inspections/preparing/programme_form.html", {"form": form})
+    return form_page(
+        request,
+        form=ProgrammeForm(posted(request)),
+        template="inspections/preparing/programme_form.html",
+        context={},
+        perform=lambda data: services.programme_create(
+            title=data["title"],
+            year=data["year"],
+            framework=data["framework"],
+            representations_due_on=data["representations_due_on"],
+            by=request.user,
+        ),
+        done="Programme created as a draft.",
+        then=_programme_url,
+    )
 
 
 def _programme_page(
@@ -221,7 +216,7 @@ def _programme_page(
             "acts": acts,
             "next_state": next_state,
             "advance_action": ADVANCE_ACTIONS.get(next_state, ""),
-            "hmicfrs": is_hmicfrs(user),
+            "hmicfrs": is_hmicfrs_staff(user),
             "form": advance_form,
             "open": open_,
             "may_represent": open_ and representing(user).exists(),
@@ -254,7 +249,7 @@ def programme_advance(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             programme.refresh_from_db()
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The programme is now at “{programme.get_state_display()}”.")
             return redirect(_programme_url(programme))
@@ -270,7 +265,7 @@ def representation_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied
     form = RepresentationForm(posted(request), organisations=organisations)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="inspections/preparing/representation_form.html",
@@ -311,7 +306,7 @@ def representation_consider(request: HttpRequest, pk: int, representation_pk: in
             representation=representation, consideration=data["consideration"], by=request.user
         )
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="inspections/preparing/consider.html",
@@ -327,7 +322,7 @@ def representation_consider(request: HttpRequest, pk: int, representation_pk: in
 
 
 def _may_see_commissions(user: Any) -> bool:
-    return is_hmicfrs(user) or offices_of(user).exists()
+    return is_hmicfrs_staff(user) or offices_of(user).exists()
 
 
 @login_required
@@ -348,7 +343,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/preparing/commission_list.html",
-        {"page_obj": page, "can_request": offices_of(user).exists(), "hmicfrs": is_hmicfrs(user)},
+        {"page_obj": page, "can_request": offices_of(user).exists(), "hmicfrs": is_hmicfrs_staff(user)},
     )
 
 
@@ -360,21 +355,20 @@ def commission_new(request: HttpRequest) -> HttpResponse:
     if not offices.exists():
         raise PermissionDenied
     form = CommissionForm(posted(request), offices=offices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            commission = services.commission_request(
-                requested_by=[form.chosen_office()],
-                areas=list(data["areas"]),
-                scope=data["scope"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Request sent to HMICFRS.")
-            return redirect(_commission_url(commission))
-    return render(request, "inspections/preparing/commission_form.html", {"form": form})
+    return form_page(
+        request,
+        form=form,
+        template="inspections/preparing/commission_form.html",
+        context={},
+        perform=lambda data: services.commission_request(
+            requested_by=[form.chosen_office()],
+            areas=list(data["areas"]),
+            scope=data["scope"],
+            by=request.user,
+        ),
+        done="Request sent to HMICFRS.",
+        then=_commission_url,
+    )
 
 
 def _commission_page(
@@ -422,7 +416,7 @@ def commission_estimate(request: HttpRequest, pk: int) -> HttpResponse:
             request=commission, days=data["days"], cost_pounds=data["cost_pounds"], by=request.user
         )
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="inspections/preparing/estimate.html",
@@ -448,7 +442,7 @@ def commission_accept(request: HttpRequest, pk: int) -> HttpResponse:
         services.commission_accept(request=commission, by=request.user)
     except ValidationError as error:
         commission.refresh_from_db()
-        show_errors(form, error)
+        add_service_errors(form, error)
         return _commission_page(request, commission, form)
     messages.success(request, "Request accepted.")
     return redirect(_commission_url(commission))

@@ -26,8 +26,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hmicfrs_mou.access import holds, not_found, organisations_acted_for
+from contacts.selectors import organisations_acted_for
+from hmicfrs_mou.access import holds, not_found
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.csv_export import cell
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
@@ -80,12 +82,6 @@ def may_start_inspections(user: Any) -> bool:
 def paragraphs(text: str) -> list[str]:
     """The report's paragraphs (separated by blank lines), numbered from 1 in templates."""
     return [part.strip() for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
-
-
-show_errors = add_service_errors
-
-
-_form_page = form_page
 
 
 def _inspection_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:
@@ -152,31 +148,36 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_new(request: HttpRequest) -> HttpResponse:
     if not may_start_inspections(request.user):
         raise PermissionDenied
-    form = InspectionForm(posted(request), initial={"team": [request.user.pk]})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            inspection = services.inspection_create(
-                kind=data["kind"],
-                title=data["title"],
-                areas=list(data["areas"]),
-                lead=data["lead"],
-                team=list(data["team"]),
-                commission=data["commission"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            if is_team_member(request.user, inspection):
-                messages.success(request, "Inspection started.")
-                return redirect("inspections:detail", pk=inspection.pk)
-            messages.success(
-                request,
-                f"Inspection “{inspection.title}” started. You are not on its team, so it is not listed here.",
-            )
-            return redirect("inspections:list")
-    return render(request, "inspections/workspace/inspection_form.html", {"form": form})
+    user = request.user
+
+    def done(inspection: Inspection) -> str:
+        if is_team_member(user, inspection):
+            return "Inspection started."
+        return f"Inspection “{inspection.title}” started. You are not on its team, so it is not listed here."
+
+    def then(inspection: Inspection) -> str:
+        # Someone who starts an inspection for others' team does not see it afterwards: back to the list.
+        if is_team_member(user, inspection):
+            return reverse("inspections:detail", kwargs={"pk": inspection.pk})
+        return reverse("inspections:list")
+
+    return form_page(
+        request,
+        form=InspectionForm(posted(request), initial={"team": [user.pk]}),
+        template="inspections/workspace/inspection_form.html",
+        context={},
+        perform=lambda data: services.inspection_create(
+            kind=data["kind"],
+            title=data["title"],
+            areas=list(data["areas"]),
+            lead=data["lead"],
+            team=list(data["team"]),
+            commission=data["commission"],
+            by=user,
+        ),
+        done=done,
+        then=then,
+    )
 
 
 @login_required
@@ -233,7 +234,7 @@ def inspection_notify(request: HttpRequest, pk: int) -> HttpResponse:
     """I1/I2: one notice, the same text at the same moment, to each force/FRS and its PCC."""
     inspection = _team_inspection(request, pk, timezone.now())
     form = NoticeForm(posted(request))
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="inspections/workspace/notice_form.html",
@@ -254,27 +255,25 @@ def inspection_notify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _team_inspection(request, pk, timezone.now())
-    form = ReportForm(posted(request), inspection=inspection)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            report = services.report_create(
-                inspection=inspection,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                summary=data["summary"],
-                press_release=data["press_release"],
-                areas=list(data["areas"]) or None,
-                interested_parties=list(data["interested_parties"]),
-                by=request.user,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Draft report added.")
-            return redirect("inspections:report", pk=report.pk)
-    return render(request, "inspections/workspace/report_form.html", {"form": form, "inspection": inspection})
+    return form_page(
+        request,
+        form=ReportForm(posted(request), inspection=inspection),
+        template="inspections/workspace/report_form.html",
+        context={"inspection": inspection},
+        perform=lambda data: services.report_create(
+            inspection=inspection,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            summary=data["summary"],
+            press_release=data["press_release"],
+            areas=list(data["areas"]) or None,
+            interested_parties=list(data["interested_parties"]),
+            by=request.user,
+        ),
+        done="Draft report added.",
+        then=_report_url,
+    )
 
 
 # --- A report --------------------------------------------------------------------------------------
@@ -351,7 +350,7 @@ def _report_url(report: Report) -> str:
 def report_open_fac(request: HttpRequest, pk: int) -> HttpResponse:
     """I7: send the draft to the force or FRS, and only to it, until the chosen moment."""
     report = _team_report(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
         form=OpenFactualAccuracyForm(posted(request)),
         template="inspections/workspace/open_fac.html",
@@ -386,7 +385,7 @@ def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
             by=request.user,
         )
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="inspections/workspace/decide.html",
@@ -402,7 +401,7 @@ def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     report = _team_report(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
         form=Form(posted(request)),
         template="inspections/workspace/finalise.html",
@@ -422,7 +421,7 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def report_redact(request: HttpRequest, pk: int) -> HttpResponse:
     """U1: take a passage out before publication."""
     report = _team_report(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
         form=RedactionForm(posted(request)),
         template="inspections/workspace/redact.html",
@@ -441,7 +440,7 @@ def report_redact(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     """M1: a finding with a reference that never changes."""
     report = _team_report(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
         form=FindingForm(posted(request), report=report),
         template="inspections/workspace/finding_form.html",
@@ -476,7 +475,7 @@ def report_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             # report_schedule refuses before changing anything, but the instance in hand
             # must not show the values it was refused.
             report.refresh_from_db()
-            show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Publication scheduled.")
             return redirect("inspections:report", pk=report.pk)
@@ -510,7 +509,7 @@ def _schedule_initial(report: Report) -> dict[str, Any]:
 def diary_note(request: HttpRequest, pk: int) -> HttpResponse:
     """U2/D3: a note to the interested parties in the week before publication."""
     report = _team_report(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
         form=DiaryNoteForm(posted(request)),
         template="inspections/workspace/diary_note.html",
@@ -523,14 +522,6 @@ def diary_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Export and search ------------------------------------------------------------------------------
-
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
 @login_required
@@ -569,10 +560,10 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
         publication = timezone.localtime(report.publication_at).isoformat() if report.publication_at else ""
         writer.writerow(
             [
-                _cell(report.title),
+                cell(report.title),
                 report.get_kind_display(),
                 report.get_state_display(),
-                _cell("; ".join(area_names.get(report.pk, []))),
+                cell("; ".join(area_names.get(report.pk, []))),
                 publication,
                 report.findings_count,
             ]

@@ -8,30 +8,22 @@ service's ValidationError is shown on the form with nothing changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hmicfrs_mou.forms import add_service_errors
+from hmicfrs_mou.form_pages import form_page, posted
 from responses import complaints
 from responses.forms_plans import EligibilityForm, InvestigationForm, LinkReportForm, SuperComplaintForm
 from responses.models import SuperComplaint, SuperComplaintState
 
 PAGE_SIZE = 25
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _managed(request: HttpRequest, pk: int, now: dt.datetime) -> SuperComplaint:
@@ -42,26 +34,8 @@ def _managed(request: HttpRequest, pk: int, now: dt.datetime) -> SuperComplaint:
     return complaint
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: Form,
-    template: str,
-    context: dict[str, Any],
-    perform: Callable[[dict[str, Any]], SuperComplaint],
-    done: str,
-) -> HttpResponse:
-    """GET shows the form; a valid POST calls the service and goes to the super-complaint; a refusal
-    is shown on the form, with nothing changed."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = perform(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("responses:complaint", pk=complaint.pk)
-    return render(request, template, {"form": form, **context})
+def _complaint_url(complaint: SuperComplaint) -> str:
+    return reverse("responses:complaint", kwargs={"pk": complaint.pk})
 
 
 @login_required
@@ -85,9 +59,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     """S1: record a super-complaint raised by a designated body."""
     if not complaints.manages_super_complaints(request.user):
         raise PermissionDenied("HMICFRS manages the super-complaints system (S1).")
-    return _form_page(
+    return form_page(
         request,
-        form=SuperComplaintForm(_posted(request)),
+        form=SuperComplaintForm(posted(request)),
         template="responses/complaints/new.html",
         context={},
         perform=lambda data: complaints.super_complaint_receive(
@@ -97,6 +71,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
         ),
         done="Super-complaint recorded.",
+        then=_complaint_url,
     )
 
 
@@ -136,9 +111,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """S1: decide eligibility once; if eligible, the APCC is notified at once."""
     complaint = _managed(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
-        form=EligibilityForm(_posted(request)),
+        form=EligibilityForm(posted(request)),
         template="responses/complaints/decide.html",
         context={"complaint": complaint},
         perform=lambda data: complaints.super_complaint_decide_eligibility(
@@ -148,6 +123,7 @@ def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         ),
         done="Eligibility decided.",
+        then=_complaint_url,
     )
 
 
@@ -156,15 +132,16 @@ def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
     """S2: start the investigation by HMICFRS, the IOPC and the College of Policing, with APCC support."""
     complaint = _managed(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
-        form=InvestigationForm(_posted(request)),
+        form=InvestigationForm(posted(request)),
         template="responses/complaints/investigate.html",
         context={"complaint": complaint},
         perform=lambda data: complaints.super_complaint_start_investigation(
             complaint=complaint, supporters=list(data["supporters"]), by=request.user
         ),
         done="Investigation started; the APCC portfolio leads supporting it have been told.",
+        then=_complaint_url,
     )
 
 
@@ -173,13 +150,14 @@ def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_report(request: HttpRequest, pk: int) -> HttpResponse:
     """S3: link the report with recommendations for PCCs; the tracker follows their responses."""
     complaint = _managed(request, pk, timezone.now())
-    return _form_page(
+    return form_page(
         request,
-        form=LinkReportForm(_posted(request), user=request.user),
+        form=LinkReportForm(posted(request), user=request.user),
         template="responses/complaints/report.html",
         context={"complaint": complaint, "back": reverse("responses:complaint", kwargs={"pk": complaint.pk})},
         perform=lambda data: complaints.super_complaint_link_report(
             complaint=complaint, report=data["report"], by=request.user
         ),
         done="Report linked.",
+        then=_complaint_url,
     )

@@ -19,12 +19,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
@@ -49,9 +51,8 @@ SHOW_CHOICES = {
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST (even an empty one, so the form is bound and checked), else None."""
-    return request.POST if request.method == "POST" else None
+def _obligation_url(obligation: ResponseObligation) -> str:
+    return reverse("responses:obligation", kwargs={"pk": obligation.pk})
 
 
 def _obligation_to_work_on(request: HttpRequest, pk: int) -> ResponseObligation:
@@ -265,25 +266,19 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def invite_chief(request: HttpRequest, pk: int) -> HttpResponse:
     """s55(4): invite the chief officer's comments by a date the PCC sets."""
     obligation = _obligation_to_work_on(request, pk)
-    form = InviteChiefForm(posted(request), initial={"comments_due_on": obligation.chief_comments_due_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_invite_chief(
-                obligation=obligation, comments_due_on=form.cleaned_data["comments_due_on"], by=request.user
-            )
-        except ValidationError as error:
-            obligation.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"The chief officer's comments are invited by {obligation.chief_comments_due_on:%-d %B %Y}.",
-            )
-            return redirect("responses:obligation", pk=obligation.pk)
-    return render(
+    return form_page(
         request,
-        "responses/opcc/invite_chief.html",
-        {"form": form, "obligation": obligation, "last_day": last_day_of(obligation)},
+        form=InviteChiefForm(posted(request), initial={"comments_due_on": obligation.chief_comments_due_on}),
+        template="responses/opcc/invite_chief.html",
+        context={"obligation": obligation, "last_day": last_day_of(obligation)},
+        perform=lambda data: services.response_invite_chief(
+            obligation=obligation, comments_due_on=data["comments_due_on"], by=request.user
+        ),
+        done=lambda invited: (
+            f"The chief officer's comments are invited by {invited.chief_comments_due_on:%-d %B %Y}."
+        ),
+        then=_obligation_url(obligation),
+        instance=obligation,
     )
 
 
@@ -304,25 +299,24 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial[f"action_{finding_id}"] = answer.action
         initial[f"reason_{finding_id}"] = answer.no_action_reason
     form = ResponseForm(posted(request), initial=initial, recommendations=recommendations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.response_save(
-                obligation=obligation,
-                by=request.user,
-                chief_comments=data["chief_comments"],
-                pcc_comments=data["pcc_comments"],
-                reply_to_chief=data["reply_to_chief"],
-                published_url=data["published_url"].strip(),
-                answers=form.answers(),
-            )
-        except ValidationError as error:
-            obligation.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The response has been saved.")
-            return redirect("responses:obligation", pk=obligation.pk)
-    return render(request, "responses/opcc/edit.html", {"form": form, "obligation": obligation})
+    return form_page(
+        request,
+        form=form,
+        template="responses/opcc/edit.html",
+        context={"obligation": obligation},
+        perform=lambda data: services.response_save(
+            obligation=obligation,
+            by=request.user,
+            chief_comments=data["chief_comments"],
+            pcc_comments=data["pcc_comments"],
+            reply_to_chief=data["reply_to_chief"],
+            published_url=data["published_url"].strip(),
+            answers=form.answers(),
+        ),
+        done="The response has been saved.",
+        then=_obligation_url(obligation),
+        instance=obligation,
+    )
 
 
 @login_required

@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from contacts.selectors import governing_body_of_area
 from hmicfrs_mou.access import not_found
+from hmicfrs_mou.form_pages import posted
 from hmicfrs_mou.forms import add_service_errors
 from inspections.models import Finding
 from responses import plans
@@ -61,7 +63,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "responses/plans/list.html",
-        {"page_obj": page, "editable": editable, "reads_all": plans.reads_every_plan(request.user)},
+        {"page_obj": page, "editable": editable, "reads_all": plans.reads_every_plan(request.user, now)},
     )
 
 
@@ -94,7 +96,7 @@ def _plan_page(
             "missing": [row["finding"].reference for row in recommendations if row["item"] is None],
             "last_updated_at": max((item.updated_at for item in items.values()), default=None),
             "versions": versions,
-            "body": plans.governing_body_of(plan.area, timezone.localdate(now)),
+            "body": governing_body_of_area(plan.area, timezone.localdate(now)),
             "form": publish_form or PublishForm(),
         },
     )
@@ -145,7 +147,7 @@ def plan_item(request: HttpRequest, report_pk: int, area_pk: int, finding_pk: in
         if item
         else {}
     )
-    form = ActionPlanItemForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ActionPlanItemForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

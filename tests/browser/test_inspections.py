@@ -22,7 +22,8 @@ import time_machine
 from django.utils import dateformat, timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from contacts.models import Governance, Organisation, OrganisationKind, User
+from contacts.models import Organisation, OrganisationKind, User
+from contacts.selectors import office_of_area
 from hmicfrs_mou.deadlines import explain_hours_before
 from hmicfrs_mou.models import AuditAction, AuditEvent, InboxMessage
 from inspections.models import FactualAccuracyComment, Inspection, Report, ReportKind, ReportState
@@ -375,8 +376,7 @@ def test_hmi_workspace_list_timeline_and_csv(page: Page, live_server: Any, demo:
     base = live_server.url
     inspection = Inspection.objects.get(title=PEEL_INSPECTION)
     force = Organisation.objects.get(kind=OrganisationKind.POLICE_FORCE, slug="avon-and-somerset")
-    body = Governance.objects.in_force(timezone.localdate()).get(area=force).body
-    office = Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
+    office = office_of_area(force, timezone.localdate())
 
     sign_in(page, live_server, "hmi", demo["hmi"])
     page.get_by_role("link", name="Inspections", exact=True).click()

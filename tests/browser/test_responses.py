@@ -25,7 +25,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from contacts.models import Governance, Organisation, OrganisationKind, User
+from contacts.models import Organisation, OrganisationKind, User
+from contacts.selectors import office_of_area
 from inspections.models import FindingKind, InspectionKind, Report, ReportKind, ReportState
 from inspections.services import (
     finding_add,
@@ -62,8 +63,9 @@ def active_nav(page: Page) -> Locator:
 
 def avon_office() -> Organisation:
     force = Organisation.objects.get(kind=OrganisationKind.POLICE_FORCE, slug="avon-and-somerset")
-    body = Governance.objects.in_force(timezone.localdate()).get(area=force).body
-    return Organisation.objects.get(kind=OrganisationKind.OPCC, parent=body)
+    office = office_of_area(force, timezone.localdate())
+    assert office is not None
+    return office
 
 
 def publish_peel_report() -> tuple[Report, ResponseObligation]:

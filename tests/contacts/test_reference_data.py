@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 
 from contacts.models import Governance, GovernanceModel, Organisation, OrganisationKind
 from contacts.reference import load_reference_data
-from contacts.services import governance_change, governing_body_on
+from contacts.selectors import governance_of_area
+from contacts.services import governance_change
 from tests.conftest import force, org
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +61,8 @@ def test_every_area_has_exactly_one_governing_body_on_any_day(directory):
 
 
 def test_a_pfcc_governs_its_force_and_its_frs_as_one_body(directory):
-    essex_police = governing_body_on(force("essex"), dt.date(2026, 1, 1))
-    essex_fire = governing_body_on(org(OrganisationKind.FIRE_RESCUE_SERVICE, "essex"), dt.date(2026, 1, 1))
+    essex_police = governance_of_area(force("essex"), dt.date(2026, 1, 1))
+    essex_fire = governance_of_area(org(OrganisationKind.FIRE_RESCUE_SERVICE, "essex"), dt.date(2026, 1, 1))
     assert essex_police.body == essex_fire.body
     assert essex_fire.model == GovernanceModel.PFCC
     assert essex_fire.pfcc_provisions_apply
@@ -115,7 +116,7 @@ def test_every_force_governing_body_has_an_office(directory):
     ],
 )
 def test_governance_answers_for_the_day_asked(directory, slug, day, expected_body, expected_model):
-    governance = governing_body_on(force(slug), day)
+    governance = governance_of_area(force(slug), day)
     assert governance is not None
     assert governance.body.name == expected_body
     assert governance.model == expected_model
@@ -123,8 +124,8 @@ def test_governance_answers_for_the_day_asked(directory, slug, day, expected_bod
 
 def test_frs_governance_history_cumbria_county_council_then_pfcc(directory):
     cumbria_fire = org(OrganisationKind.FIRE_RESCUE_SERVICE, "cumbria")
-    assert governing_body_on(cumbria_fire, dt.date(2023, 3, 31)).body.name == "Cumbria County Council"
-    assert governing_body_on(cumbria_fire, dt.date(2023, 4, 1)).model == GovernanceModel.PFCC
+    assert governance_of_area(cumbria_fire, dt.date(2023, 3, 31)).body.name == "Cumbria County Council"
+    assert governance_of_area(cumbria_fire, dt.date(2023, 4, 1)).model == GovernanceModel.PFCC
 
 
 def test_loading_twice_creates_nothing_new(directory):
@@ -142,19 +143,19 @@ def test_load_reference_data_command_reports_and_is_idempotent(directory):
 
 def test_governance_change_closes_the_current_period_and_keeps_history(directory):
     kent = force("kent")
-    old = governing_body_on(kent, dt.date(2026, 1, 1))
+    old = governance_of_area(kent, dt.date(2026, 1, 1))
     mayor = Organisation.objects.create(
         kind=OrganisationKind.GOVERNING_BODY, slug="mayor-of-kent", name="Mayor of Kent"
     )
     governance_change(area=kent, body=mayor, model=GovernanceModel.MAYOR, starts_on=dt.date(2028, 5, 11))
-    assert governing_body_on(kent, dt.date(2028, 5, 10)).body == old.body
-    assert governing_body_on(kent, dt.date(2028, 5, 11)).body == mayor
+    assert governance_of_area(kent, dt.date(2028, 5, 10)).body == old.body
+    assert governance_of_area(kent, dt.date(2028, 5, 11)).body == mayor
     assert Governance.objects.filter(area=kent).count() == 2
 
 
 def test_governance_change_refuses_a_start_before_the_current_period(directory):
     south_yorkshire = force("south-yorkshire")
-    body = governing_body_on(south_yorkshire, dt.date(2026, 1, 1)).body
+    body = governance_of_area(south_yorkshire, dt.date(2026, 1, 1)).body
     before = _counts()
     with pytest.raises(ValidationError, match="must start after the current one"):
         governance_change(

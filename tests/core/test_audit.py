@@ -1,4 +1,4 @@
-"""The audit trail: append-only, searchable by HMICFRS and admins, written for sign-ins, refusals and changes."""
+"""The audit trail: append-only, searchable by HMICFRS (and by admins in the admin), written for sign-ins, refusals and changes."""
 
 from __future__ import annotations
 
@@ -103,6 +103,12 @@ def test_trail_search_refuses_a_backwards_date_range(client_for, hmi_a):
 
 def test_opcc_staff_cannot_see_the_trail(client_for, pcc_office_a):
     assert client_for(pcc_office_a).get(reverse("audit-trail")).status_code == 403
+
+
+def test_a_superuser_without_a_portal_role_reads_the_trail_in_the_admin_not_the_portal(admin_client, event):
+    """No portal permission comes from superuser status: the trail page is HMICFRS's (its group)."""
+    assert admin_client.get(reverse("audit-trail")).status_code == 403
+    assert admin_client.get(reverse("admin:hmicfrs_mou_auditevent_changelist")).status_code == 200
 
 
 def test_admin_can_search_but_not_add_change_or_delete(admin_client, event):

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _import_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "TESTING"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG", "TESTING"}
     }
     clean["ENV_FILE"] = ""  # a developer's .env must not stand in for production settings here
     clean.update(env)
@@ -43,11 +45,42 @@ def test_production_without_allowed_hosts_refuses_to_start():
     assert "Set the ALLOWED_HOSTS environment variable" in result.stderr
 
 
-def test_sqlite_is_the_default_and_database_url_chooses_postgresql():
-    default = _import_settings(DEBUG="true", **{"DATABASE_URL": f"sqlite:///{ROOT / 'x.sqlite3'}"})
-    assert default.stdout.strip() == "django.db.backends.sqlite3"
+def test_sqlite_is_the_development_default_and_database_url_chooses_postgresql():
+    default = _import_settings(DEBUG="true")
+    assert default.stdout.strip() == "django.db.backends.sqlite3", default.stderr
     postgres = _import_settings(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/mou")
     assert postgres.stdout.strip() == "django.db.backends.postgresql"
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "mou.example.invalid"}
+
+
+def test_production_without_database_url_refuses_to_start_rather_than_use_sqlite():
+    result = _import_settings(**PRODUCTION)
+    assert result.returncode != 0
+    assert "Set the DATABASE_URL environment variable" in result.stderr
+    assert "sqlite3" not in result.stdout
+
+
+def test_production_with_an_empty_database_url_refuses_to_start():
+    result = _import_settings(**PRODUCTION, DATABASE_URL=" ")
+    assert result.returncode != 0
+    assert "Set the DATABASE_URL environment variable: it is empty" in result.stderr
+
+
+def test_production_uses_the_database_it_names():
+    postgres = _import_settings(**PRODUCTION, DATABASE_URL="postgres://mou@db:5432/mou")
+    assert postgres.returncode == 0, postgres.stderr
+    assert postgres.stdout.strip() == "django.db.backends.postgresql"
+    # SQLite too, when named (make check-deploy checks the settings without a database server).
+    sqlite = _import_settings(**PRODUCTION, DATABASE_URL="sqlite:///check-deploy.sqlite3")
+    assert sqlite.stdout.strip() == "django.db.backends.sqlite3", sqlite.stderr
+
+
+def test_the_tests_need_no_database_url():
+    result = _import_settings(DEBUG="false", TESTING="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
 
 
 def test_time_zone_is_london_and_aware(settings):

@@ -21,7 +21,14 @@ from inspections.access import (
     inspections_visible_to,
     is_embargoed_for,
 )
-from inspections.models import EvidenceRecord, InspectionKind, Report, ReportKind, ReportState
+from inspections.models import (
+    EvidenceRecord,
+    InspectionKind,
+    Report,
+    ReportKind,
+    ReportState,
+    published_condition,
+)
 from inspections.services import (
     debrief_record,
     evidence_record,
@@ -474,6 +481,31 @@ def test_u3_publication_is_public_at_t_without_the_task_having_run(peel_report):
     assert sees(ANONYMOUS, peel_report, PUBLICATION)
     assert Report.objects.published(PUBLICATION).filter(pk=peel_report.pk).exists()
     assert not Report.objects.published(PUBLICATION - SECOND).filter(pk=peel_report.pk).exists()
+
+
+@pytest.mark.parametrize("task_ran", [False, True], ids=["before the task", "after the task"])
+@pytest.mark.parametrize(
+    "at", [PUBLICATION - SECOND, PUBLICATION, PUBLICATION + SECOND], ids=["just before", "at", "just after"]
+)
+def test_published_at_a_moment_is_one_rule_for_the_queryset_the_condition_and_the_instance(
+    peel_a, fac_report, peel_report, other_report, at, task_ran
+):
+    """Published at this moment is defined once (inspections.models): its three forms agree for a
+    draft, a draft in its check, and scheduled reports, whether or not the publication task has run."""
+    plain_draft = draft(peel_a, title="Another draft")
+    if task_ran:
+        reports_due_notices(now=PUBLICATION)
+    expected = {peel_report.pk: at >= PUBLICATION, other_report.pk: at >= PUBLICATION}
+    for report in Report.objects.filter(
+        pk__in=[plain_draft.pk, fac_report.pk, peel_report.pk, other_report.pk]
+    ):
+        published = expected.get(report.pk, False)
+        assert report.is_published(at) is published, report
+        assert Report.objects.published(at).filter(pk=report.pk).exists() is published, report
+        assert Report.objects.filter(published_condition(at), pk=report.pk).exists() is published, report
+        through = Report.areas.through.objects.filter(published_condition(at, via="report"), report=report)
+        assert through.exists() is published, report
+        assert sees(ANONYMOUS, report, at) is published, report
 
 
 def test_u3_publication_running_the_task_early_does_not_open_the_report(peel_report, pcc_office_b):

@@ -253,10 +253,8 @@ def test_m10_area_page_shows_the_engage_history_with_the_case_linked(
     assert "Cannot start yet" not in page  # every step up to the letter is done
 
 
-def test_m5_area_page_lists_an_announced_period_without_linking_a_case_the_viewer_cannot_open(
-    client_for, pcc_office_a, force_a, hmi_a, hmci
-):
-    """A case loaded from public history (announced, the PCC's telling not recorded) is public, not the office's."""
+def test_m10_area_page_links_the_offices_own_historical_case(client_for, pcc_office_a, force_a, hmi_a, hmci):
+    """M10: a case loaded from public history (announced, the PCC's telling not recorded) is the office's to read."""
     case = EngageCase.objects.create(
         area=force_a,
         advice="",
@@ -281,8 +279,9 @@ def test_m5_area_page_lists_an_announced_period_without_linking_a_case_the_viewe
     page = text_of(get(client_for, pcc_office_a, url("area", force_a.pk)))
     assert "September 2019" in page
     assert "2021" in page
-    assert "Public record only" in page
-    assert url("case", case.pk) not in page
+    assert url("case", case.pk) in page
+    case_page = text_of(get(client_for, pcc_office_a, url("case", case.pk)))
+    assert "Published decision." in case_page
 
 
 # --- Routine concerns (M3) -----------------------------------------------------------------------------

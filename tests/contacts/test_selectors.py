@@ -1,0 +1,265 @@
+"""The one home of each question the apps ask of the directory (contacts.selectors).
+
+Who governs an area and which office speaks for it are asked for a day, so each is tested either
+side of a change of governance; who acts for an organisation follows appointments (direct grants,
+made by access_sync), and a group grant counts for nothing, wherever the question is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from contacts.models import AssignmentKind, GovernanceModel, Organisation, OrganisationKind, Role
+from contacts.selectors import (
+    acts_for_any,
+    areas_governed_by,
+    assigned_to,
+    governance_of_area,
+    governing_bodies_of_areas,
+    governing_body_of_area,
+    holders_of,
+    is_hmicfrs_staff,
+    office_of_area,
+    offices_by_area,
+    offices_of_areas,
+    organisations_acted_for,
+    people_acting_for,
+)
+from contacts.services import appointment_end, governance_change
+from hmicfrs_mou.access import forget_cached_perms
+from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.roles import HMICFRS_GROUP
+from inspections.models import FactualAccuracyComment, InspectionKind, Report
+from inspections.services import fac_comment_submit, inspection_create, report_open_factual_accuracy
+from inspections.views.force import _comments_of
+from tests.conftest import APPOINTED, make_person, office_of
+from tests.inspections.conftest import CREATED, FAC_CLOSES, FAC_OPENS, draft
+
+TODAY = dt.date(2026, 1, 1)
+CHANGE = dt.date(2028, 5, 11)
+
+
+@pytest.fixture
+def kent_mayor(force_b: Organisation) -> tuple[Organisation, Organisation]:
+    """From CHANGE a mayor governs Kent Police (force B), with an office of its own."""
+    mayor = Organisation.objects.create(
+        kind=OrganisationKind.GOVERNING_BODY, slug="mayor-of-kent", name="Mayor of Kent"
+    )
+    office = Organisation.objects.create(
+        kind=OrganisationKind.OPCC,
+        slug="office-of-the-mayor-of-kent",
+        name="Office of the Mayor of Kent",
+        parent=mayor,
+    )
+    governance_change(area=force_b, body=mayor, model=GovernanceModel.MAYOR, starts_on=CHANGE)
+    return mayor, office
+
+
+# --- Who governs an area, and which office speaks for it, on a day ---------------------------------
+
+
+def test_governance_and_office_of_an_area_follow_the_day_of_a_change(force_b, kent_mayor):
+    mayor, mayors_office = kent_mayor
+    pcc = governing_body_of_area(force_b, CHANGE - dt.timedelta(days=1))
+    assert pcc is not None
+    assert pcc != mayor
+    assert office_of_area(force_b, CHANGE - dt.timedelta(days=1)) == Organisation.objects.get(
+        kind=OrganisationKind.OPCC, parent=pcc
+    )
+    assert governing_body_of_area(force_b, CHANGE) == mayor
+    assert governance_of_area(force_b, CHANGE).model == GovernanceModel.MAYOR
+    assert office_of_area(force_b, CHANGE) == mayors_office
+
+
+def test_an_frs_governed_by_a_fire_authority_has_no_office(directory):
+    kent_frs = Organisation.objects.get(kind=OrganisationKind.FIRE_RESCUE_SERVICE, slug="kent")
+    assert governing_body_of_area(kent_frs, TODAY) is not None
+    assert office_of_area(kent_frs, TODAY) is None
+
+
+def test_an_area_with_no_governance_recorded_on_the_day_has_no_body_and_no_office(directory):
+    unrecorded = Organisation.objects.create(
+        kind=OrganisationKind.POLICE_FORCE, slug="nowhere", name="Nowhere"
+    )
+    assert governance_of_area(unrecorded, TODAY) is None
+    assert governing_body_of_area(unrecorded, TODAY) is None
+    assert office_of_area(unrecorded, TODAY) is None
+    assert offices_by_area([unrecorded], TODAY) == {}
+
+
+def test_the_many_area_forms_give_the_same_answer_as_the_one_area_form(directory, force_b, kent_mayor):
+    areas = list(Organisation.objects.areas())
+    for day in (TODAY, CHANGE):
+        one_by_one = {area.pk: office_of_area(area, day) for area in areas}
+        assert offices_by_area(areas, day) == {pk: office for pk, office in one_by_one.items() if office}
+        expected = {office.pk for office in one_by_one.values() if office}
+        assert set(offices_of_areas(areas, day).values_list("pk", flat=True)) == expected
+        assert set(offices_of_areas(Organisation.objects.areas().values("pk"), day)) == set(
+            offices_of_areas(areas, day)
+        )
+        bodies = {governing_body_of_area(area, day).pk for area in areas}
+        assert set(governing_bodies_of_areas(areas, day).values_list("pk", flat=True)) == bodies
+
+
+@pytest.fixture
+def essex_pfcc_areas(directory: None) -> tuple[Organisation, Organisation, Organisation]:
+    """The Essex PFCC governs both Essex Police and Essex County Fire and Rescue Service."""
+    police = Organisation.objects.get(kind=OrganisationKind.POLICE_FORCE, slug="essex")
+    fire = Organisation.objects.get(kind=OrganisationKind.FIRE_RESCUE_SERVICE, slug="essex")
+    body = governing_body_of_area(police, TODAY)
+    assert body == governing_body_of_area(fire, TODAY)
+    return body, police, fire
+
+
+def test_areas_governed_by_a_body_on_a_day_of_one_kind_or_all(essex_pfcc_areas):
+    body, police, fire = essex_pfcc_areas
+    assert {row["area_id"] for row in areas_governed_by([body], TODAY)} == {police.pk, fire.pk}
+    assert {
+        row["area_id"] for row in areas_governed_by([body.pk], TODAY, kind=OrganisationKind.POLICE_FORCE)
+    } == {police.pk}
+    assert {
+        row["area_id"]
+        for row in areas_governed_by(
+            Organisation.objects.filter(pk=body.pk), TODAY, kind=OrganisationKind.FIRE_RESCUE_SERVICE
+        )
+    } == {fire.pk}
+
+
+# --- Who acts for an organisation: appointments, direct grants only --------------------------------
+
+
+def test_acting_for_follows_appointments_in_both_directions(force_a, force_b, pcc_office_a, chief_office_a):
+    office_a = office_of(force_a)
+    assert set(organisations_acted_for(pcc_office_a)) == {office_a, office_a.parent}
+    assert acts_for_any(pcc_office_a, [office_a])
+    assert acts_for_any(pcc_office_a, Organisation.objects.filter(pk=office_a.parent_id))
+    assert not acts_for_any(pcc_office_a, [force_a, office_of(force_b)])
+    assert people_acting_for([office_a]) == [pcc_office_a]
+    assert people_acting_for([force_a]) == [chief_office_a]
+    assert set(people_acting_for({force_a, office_a})) == {pcc_office_a, chief_office_a}
+
+
+def test_an_ended_appointment_ends_acting_for(force_a, pcc_office_a):
+    appointment_end(appointment=pcc_office_a.appointments.get(), ends_on=dt.date(2026, 1, 1))
+    assert not organisations_acted_for(pcc_office_a).exists()
+    assert not acts_for_any(pcc_office_a, [office_of(force_a)])
+    assert people_acting_for([office_of(force_a)]) == []
+
+
+def test_visitors_and_inactive_people_act_for_nothing(force_a, pcc_office_a):
+    assert not organisations_acted_for(AnonymousUser()).exists()
+    assert not acts_for_any(AnonymousUser(), [office_of(force_a)])
+    pcc_office_a.is_active = False
+    pcc_office_a.save(update_fields=["is_active"])
+    assert not organisations_acted_for(pcc_office_a).exists()
+    assert not acts_for_any(pcc_office_a, [office_of(force_a)])
+    assert people_acting_for([office_of(force_a)]) == []
+
+
+@pytest.fixture
+def group_granted(django_user_model, force_a):
+    """Someone with no appointment, in a group holding the grant to act for force A: not the portal's
+    way of granting it (access_sync makes direct grants from appointments), so it must count for nothing."""
+    person = django_user_model.objects.create_user("group_granted", password="correct-horse-battery-staple")
+    group = Group.objects.create(name="Given force A by hand")
+    assign_perm(Perm.ACT_FOR_ORGANISATION.value, group, force_a)
+    person.groups.add(group)
+    return person
+
+
+def test_a_group_grant_counts_for_nothing_in_any_direction(group_granted, force_a):
+    assert not organisations_acted_for(group_granted).exists()
+    assert not acts_for_any(group_granted, [force_a])
+    assert group_granted not in people_acting_for([force_a])
+
+
+@pytest.fixture
+def fac_report(force_a: Organisation, hmicfrs: Organisation) -> Report:
+    """A PEEL draft of force A in its factual-accuracy window, FAC_OPENS to FAC_CLOSES (I7)."""
+    lead = make_person("lead_hmi", hmicfrs, Role.HMI)
+    peel = inspection_create(
+        kind=InspectionKind.PEEL, title="PEEL", areas=[force_a], lead=lead, by=lead, now=CREATED
+    )
+    return report_open_factual_accuracy(report=draft(peel), closes_at=FAC_CLOSES, by=lead, now=FAC_OPENS)
+
+
+COMMENT = {
+    "paragraph": "2",
+    "current_text": "Example Street",
+    "proposed_correction": "Sample Street",
+    "evidence": "The lease.",
+}
+
+
+def test_a_group_grant_neither_lets_a_comment_in_nor_lists_one(
+    group_granted, force_a, chief_office_a, fac_report
+):
+    """The factual-accuracy service and its page ask the same question. They used to disagree: the
+    page counted group grants, the service did not; now neither does."""
+    with pytest.raises(ValidationError, match="chief officer's office"):
+        fac_comment_submit(report=fac_report, by=group_granted, now=FAC_OPENS, **COMMENT)
+    assert not FactualAccuracyComment.objects.exists()
+    fac_comment_submit(report=fac_report, by=chief_office_a, now=FAC_OPENS, **COMMENT)
+    force_a_only = Organisation.objects.filter(pk=force_a.pk)
+    assert [c.submitted_by for c in _comments_of(fac_report, force_a_only)] == [chief_office_a]
+    # Their appointment ends and they keep the grant only through a group: no longer the force's.
+    appointment_end(appointment=chief_office_a.appointments.get(), ends_on=APPOINTED + dt.timedelta(days=1))
+    Group.objects.get(name="Given force A by hand").user_set.add(chief_office_a)
+    forget_cached_perms(chief_office_a)
+    assert list(_comments_of(fac_report, force_a_only)) == []
+
+
+# --- Roles by name ---------------------------------------------------------------------------------
+
+
+def test_hmicfrs_staff_is_read_from_appointments_in_force_on_the_day(
+    hmicfrs, hmicfrs_staff, pcc_office_a, apcc_lead
+):
+    assert is_hmicfrs_staff(hmicfrs_staff)
+    assert is_hmicfrs_staff(hmicfrs_staff, APPOINTED)
+    assert not is_hmicfrs_staff(hmicfrs_staff, APPOINTED - dt.timedelta(days=1))
+    assert not is_hmicfrs_staff(pcc_office_a)
+    assert not is_hmicfrs_staff(apcc_lead)
+    appointment_end(appointment=hmicfrs_staff.appointments.get(), ends_on=dt.date(2026, 6, 1))
+    assert is_hmicfrs_staff(hmicfrs_staff, dt.date(2026, 5, 31))
+    assert not is_hmicfrs_staff(hmicfrs_staff, dt.date(2026, 6, 1))
+
+
+def test_neither_superuser_status_nor_the_group_alone_makes_hmicfrs_staff(django_user_model, directory):
+    root = django_user_model.objects.create_superuser("root", "root@example.invalid", "pw-long-enough-123")
+    assert not is_hmicfrs_staff(root)
+    grouped = django_user_model.objects.create_user("grouped", password="correct-horse-battery-staple")
+    grouped.groups.add(Group.objects.get(name=HMICFRS_GROUP))
+    assert not is_hmicfrs_staff(grouped)
+
+
+def test_a_permission_that_means_something_else_no_longer_makes_hmicfrs_staff(
+    django_user_model, client_for, pcc_office_a
+):
+    """`view_all_meeting` (sees every meeting) once stood for "is HMICFRS staff": given to an OPCC
+    member directly, it opens the meetings and nothing that is HMICFRS's."""
+    pcc_office_a.user_permissions.add(
+        Permission.objects.get(
+            codename=Perm.VIEW_ALL_MEETING.codename, content_type__app_label=Perm.VIEW_ALL_MEETING.app_label
+        )
+    )
+    pcc_office_a = django_user_model.objects.get(pk=pcc_office_a.pk)
+    client = client_for(pcc_office_a)
+    assert client.get(reverse("contacts:meetings")).status_code == 200
+    assert client.get(reverse("responses:complaint-new")).status_code == 403
+    assert not is_hmicfrs_staff(pcc_office_a)
+
+
+def test_holders_and_assignments_on_a_day(hmicfrs, force_a, hmi_a, other_hmi, liaison_lead_a):
+    assert holders_of((Role.HMI,), TODAY) == sorted([hmi_a, other_hmi], key=lambda user: user.pk)
+    assert holders_of((Role.HMI,), TODAY, [hmicfrs]) == holders_of((Role.HMI,), TODAY)
+    assert holders_of((Role.HMI,), APPOINTED - dt.timedelta(days=1)) == []
+    assert assigned_to(AssignmentKind.HMI, force_a, TODAY) == [hmi_a]
+    assert assigned_to(AssignmentKind.LIAISON_LEAD, office_of(force_a), TODAY) == [liaison_lead_a]
+    assert assigned_to(AssignmentKind.HMI, force_a, APPOINTED - dt.timedelta(days=1)) == []
