@@ -27,8 +27,10 @@ from hmicfrs_mou.models import (
     Reminder,
     ReminderStatus,
     SweepRun,
+    SweepState,
 )
 from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.reminders import SWEEP_LIFETIME
 
 SOON = dt.timedelta(days=30)
 # The sweep runs every minute; three silent minutes means the worker has stopped.
@@ -136,23 +138,34 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _shown_state(run: SweepRun, now: dt.datetime) -> str:
+    """A run still marked running after SWEEP_LIFETIME has crashed, whether or not a sweep has said so yet."""
+    if run.state == SweepState.RUNNING and run.started_at < now - SWEEP_LIFETIME:
+        return SweepState.CRASHED
+    return run.state
+
+
 @login_required
 def health(request: HttpRequest) -> HttpResponse:
-    """The sweep's heartbeat, for HMICFRS and administrators: a stopped worker shows within minutes."""
+    """The sweep's heartbeat, for HMICFRS and administrators: a stopped or crashing worker shows within minutes."""
     if not (holds(request.user, Perm.VIEW_ALL_MEETING) or request.user.is_staff):
         raise PermissionDenied
     now = timezone.now()
-    last = SweepRun.objects.order_by("-started_at").first()
+    recent = list(SweepRun.objects.order_by("-started_at")[:10])
+    for run in recent:
+        run.shown_state = _shown_state(run, now)
+        run.shown_state_label = SweepState(run.shown_state).label
+    last = recent[0] if recent else None
     day = SweepRun.objects.filter(started_at__gte=now - dt.timedelta(days=1)).aggregate(
-        runs=Count("pk"), sent=Count("pk", filter=Q(sent__gt=0))
+        runs=Count("pk"),
+        sent=Count("pk", filter=Q(sent__gt=0)),
+        crashed=Count("pk", filter=Q(state=SweepState.CRASHED)),
     )
+    sent_day = Reminder.objects.filter(status=ReminderStatus.SENT, sent_at__gte=now - dt.timedelta(days=1))
     totals = {
-        "sent_day": Reminder.objects.filter(
-            status=ReminderStatus.SENT, sent_at__gte=now - dt.timedelta(days=1)
-        ).count(),
-        "late_day": Reminder.objects.filter(
-            status=ReminderStatus.SENT, late=True, sent_at__gte=now - dt.timedelta(days=1)
-        ).count(),
+        "sent_day": sent_day.count(),
+        "late_day": sent_day.filter(late=True).count(),
+        "repeats_day": sent_day.filter(possible_repeat=True).count(),
         "waiting": Reminder.objects.filter(
             status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING]
         ).count(),
@@ -160,17 +173,22 @@ def health(request: HttpRequest) -> HttpResponse:
     failed = Reminder.objects.filter(status=ReminderStatus.FAILED).select_related("recipient", "deadline")[
         :50
     ]
-    stale = last is None or (last.finished_at or last.started_at) < now - HEARTBEAT_STALE
+    last_word = None
+    if last is not None:
+        last_word = max(moment for moment in (last.started_at, last.heartbeat_at, last.finished_at) if moment)
+    stale = last_word is None or last_word < now - HEARTBEAT_STALE
     return render(
         request,
         "deadlines/health.html",
         {
             "last": last,
+            "last_word": last_word,
+            "last_crashed": last is not None and last.shown_state == SweepState.CRASHED,
             "stale": stale,
             "day": day,
             "totals": totals,
             "failed": failed,
             "now": now,
-            "recent": SweepRun.objects.order_by("-started_at")[:10],
+            "recent": recent,
         },
     )

@@ -110,6 +110,14 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LONDON)
 
 
+def due_day(due_at: dt.datetime) -> dt.date:
+    """The London day a deadline falls on; a deadline at midnight is the end of the day before."""
+    local = due_at.astimezone(LONDON)
+    if local.time() == dt.time(0, 0):
+        return local.date() - dt.timedelta(days=1)
+    return local.date()
+
+
 def explain_response_deadline(published_on: dt.date) -> Computed:
     last = response_last_day(published_on)
     return Computed(

@@ -214,8 +214,18 @@ class Reminder(models.Model):
     claim_token = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set when an attempt begins (just before the send) and cleared when its outcome is recorded:
+    # a row still SENDING with this set lost its outcome, and is resolved before it is sent again.
+    send_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    late = models.BooleanField(default=False, help_text="Sent after its time, because the sweep had not run.")
+    late = models.BooleanField(
+        default=False, help_text="Sent more than five minutes after its time, measured when it was sent."
+    )
+    possible_repeat = models.BooleanField(
+        default=False,
+        help_text="Sent again after an attempt whose outcome was lost; the email provider cannot say whether "
+        "the first went (SMTP). Both copies carry the same Message-ID.",
+    )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -261,10 +271,22 @@ class InboxMessage(models.Model):
         return self.subject
 
 
+class SweepState(models.TextChoices):
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+    CRASHED = "crashed", "Crashed"
+
+
 class SweepRun(models.Model):
-    """The sweep's heartbeat: one row per run, shown on the health page."""
+    """The sweep's heartbeat: one row per run, shown on the health page.
+
+    A run that fails records itself as crashed from a fresh connection; one that
+    could not (killed, or the database still down) is found by a later sweep.
+    """
 
     started_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=SweepState.choices, default=SweepState.RUNNING)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     due = models.PositiveIntegerField(default=0)
     sent = models.PositiveIntegerField(default=0)

@@ -4,35 +4,94 @@ Every deadline is computed by hmicfrs_mou.deadlines and registered here with
 its working and the people responsible. The sweep (a django-q2 schedule, every
 minute) recomputes what is due from stored state:
 
-1. Deadlines whose `next_fire_at` has come (an indexed range scan: its cost
-   follows what is due, not how many deadlines exist) get one ledger row per
-   (deadline, step, recipient), inserted under a unique constraint, so running
-   the sweep twice, or two sweeps at once, inserts each row once.
-2. Ledger rows waiting to go are claimed with one conditional UPDATE; only
-   the sweep whose update moved a row to SENDING delivers it. A claim whose
-   holder died (killed worker) expires after CLAIM_LEASE and is claimed again.
-3. Delivery writes the inbox message and sends the email; a failure is retried
-   with back-off up to MAX_ATTEMPTS, then marked failed and shown to admins.
+1. Plan. Deadlines whose `next_fire_at` has come (an indexed range scan: its
+   cost follows what is due, not how many deadlines exist) get one ledger row
+   per (deadline, step, recipient), inserted under a unique constraint, so
+   running the sweep twice, or two sweeps at once, inserts each row once. Up
+   to BATCH deadlines go in one transaction. A row waits in the queue from its
+   own time (`next_attempt_at`), so the longest-waiting go first.
+2. Claim. Up to BATCH rows waiting to go are claimed with one conditional
+   UPDATE that stamps them with the sweep's token; only rows the update moved
+   to SENDING are this sweep's. A claim not yet begun is held for CLAIM_LEASE,
+   sized to one batch: if its holder dies, another sweep takes it after that.
+3. Deliver, one reminder at a time:
+   a. render the email, and judge it late or not, at this moment;
+   b. begin: one commit writes the inbox copy (unique per reminder: a second
+      attempt's is ignored) and, by a conditional UPDATE on the token, the
+      attempt (`send_started_at`, the attempt count, late or not), renewing
+      the hold to SEND_LEASE from now;
+   c. send, within SEND_TIMEOUT;
+   d. mark: the conditional UPDATE to SENT, `sent_at` being the moment of (b).
+      If the connection drops, it reconnects and retries until
+      SEND_LEASE - LEASE_MARGIN after the begin: an outage shorter than that
+      loses nothing.
+   A send the backend refuses is retried with back-off up to MAX_ATTEMPTS,
+   then marked failed and shown to admins.
+4. Repeat. The sweep plans and claims batch after batch until nothing due is
+   left or SWEEP_BUDGET is spent; then it hands back the claims it has not
+   begun. There is no other ceiling: throughput is what the database and the
+   email service give (`make bench-sweep`). Every step that talks to the
+   database reconnects and retries after a dropped connection, and each is
+   idempotent (the same token, absolute values), so a retry after a lost reply
+   does no harm.
+5. Heartbeat. Each run has a SweepRun row, brought up to date after each batch
+   and closed as finished, or as crashed (written from a fresh connection) if
+   the run fails. A run that could not say so (killed, or the database still
+   away) is recorded as crashed by the first sweep after SWEEP_LIFETIME, and
+   the health page shows it so even before.
 
-A reminder whose time passed while no sweep ran (the worker was down) is sent
-once by the next sweep and marked late.
+Exactly once, and the window that remains. Between the send (c) and the mark
+(d) there is always a moment in which the email has gone and the ledger does
+not say so: the email service and the database share no transaction, and an
+SMTP server cannot be asked afterwards what it accepted. No order of writes
+removes that moment; it can only be kept small, and here it is as small as it
+can be: the send itself plus the one UPDATE after it. Everything else is done
+outside it (the email is rendered and the inbox copy written before (b); the
+next reminder waits until (d) has committed), and a dropped connection inside
+it no longer matters, because the mark is retried for the lease. So:
+- a crash before (b) commits leaves a row never sent: claimable after
+  CLAIM_LEASE (or at once, if its sweep handed it back), and sent normally;
+- a crash after (d) commits leaves nothing to do;
+- only a worker that dies between (b) and (d), or an outage longer than the
+  lease there, leaves the row SENDING with `send_started_at` set. After
+  SEND_LEASE the next sweep resolves it before anything is sent again:
+  - GOV.UK Notify is asked for a notification with the reminder's reference
+    (its ledger id). If Notify has it, the row is marked sent (at the moment
+    of that attempt) and no second email goes; if not, it is sent normally.
+    If Notify cannot be asked, the row waits and Notify is asked again later:
+    silence is never taken for "not sent".
+  - SMTP cannot be asked. The reminder is sent again with the same Message-ID
+    (so the repeat is recognisable and mail clients show it once) and the row
+    records `possible_repeat`, counted on the health page: a repeat is
+    possible only in this window, and never silent.
+A row whose attempts reach MAX_ATTEMPTS without an outcome is marked failed.
+
+Lateness is measured for each reminder at its own moment of sending (the begin,
+a few milliseconds before the send): one sent more than LATE_AFTER after its
+time (the worker was down, the queue was long) is marked late, and its subject
+and inbox copy say "[Late]".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hmicfrs_mou.deadlines import LONDON, Computed
+from hmicfrs_mou.deadlines import LONDON, Computed, due_day
+from hmicfrs_mou.emails import reminder_email, reminder_email_arrived
 from hmicfrs_mou.models import (
     LIVE_STATES,
     Deadline,
@@ -44,19 +103,37 @@ from hmicfrs_mou.models import (
     Reminder,
     ReminderStatus,
     SweepRun,
+    SweepState,
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# A claim is held at most for one task's run (Q_CLUSTER timeout, 120 s); after
-# that its holder has been stopped, so the row may be claimed again.
-CLAIM_LEASE = dt.timedelta(seconds=150)
+# Rows claimed at once. Not a ceiling: a sweep claims batch after batch within its budget.
+BATCH = 200
+# A claimed row not yet begun, sized to a batch: one goes in well under a second here (about
+# 1.5 ms a reminder, `make bench-sweep`) and in about 20 s at GOV.UK Notify's 100 ms a request.
+# After it, a dead holder's rows go to the next sweep.
+CLAIM_LEASE = dt.timedelta(seconds=20)
+# The email backend's timeout (SMTP: each socket operation; Notify: each HTTP request).
+SEND_TIMEOUT = dt.timedelta(seconds=10)
+# A begun row: its send, then marking it sent through a database outage of up to
+# SEND_LEASE - SEND_TIMEOUT - LEASE_MARGIN (30 s). Only after it may another sweep resolve the row.
+SEND_LEASE = dt.timedelta(seconds=45)
+# Hosts' clocks differ a little, and the last statement takes time: retries stop this far short.
+LEASE_MARGIN = dt.timedelta(seconds=5)
+# A sweep starts no new batch, and begins no new reminder, after this.
+SWEEP_BUDGET = dt.timedelta(seconds=30)
+# Each database step keeps reconnecting at least this long (until the budget's end, if later).
+RECONNECT_FOR = dt.timedelta(seconds=5)
+# django-q2 stops a task at its timeout, so a run unfinished after it is not running. A sweep
+# lasts at most SWEEP_BUDGET + RECONNECT_FOR + SEND_LEASE + 2 * RECONNECT_FOR (90 s): less.
+SWEEP_LIFETIME = dt.timedelta(seconds=settings.Q_CLUSTER["timeout"])
 MAX_ATTEMPTS = 4
 RETRY_BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15))
 # A reminder sent more than this after its time is marked late.
 LATE_AFTER = dt.timedelta(minutes=5)
 MORNING = dt.time(8, 0)
-BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -88,14 +165,6 @@ class Step:
     name: str
     fire_at: dt.datetime
     role: str
-
-
-def due_day(due_at: dt.datetime) -> dt.date:
-    """The London day a deadline falls on; a deadline at midnight is the end of the day before."""
-    local = due_at.astimezone(LONDON)
-    if local.time() == dt.time(0, 0):
-        return local.date() - dt.timedelta(days=1)
-    return local.date()
 
 
 def _morning(day: dt.date) -> dt.datetime:
@@ -295,8 +364,51 @@ def deadlines_recompute(*, now: dt.datetime | None = None) -> int:
 # --- The sweep ------------------------------------------------------------------------------
 
 
+class _Clock:
+    """The sweep's clock: the real time, or a given start plus the real time elapsed since.
+
+    Tests and benchmarks give the start; every reminder is still timed when it is sent.
+    """
+
+    def __init__(self, start: dt.datetime | None) -> None:
+        self._given = start
+        self._began = time.monotonic()
+        self.start = start or timezone.now()
+        self.budget_end = self._began + SWEEP_BUDGET.total_seconds()
+
+    def now(self) -> dt.datetime:
+        if self._given is None:
+            return timezone.now()
+        return self._given + dt.timedelta(seconds=time.monotonic() - self._began)
+
+    def spent(self) -> bool:
+        return time.monotonic() >= self.budget_end
+
+    def retry_until(self) -> float:
+        """How long a step before a send may keep reconnecting: to the budget's end, and at least RECONNECT_FOR."""
+        return max(self.budget_end, time.monotonic() + RECONNECT_FOR.total_seconds())
+
+
+def _reconnecting(step: Callable[[], T], *, until: float, what: str) -> T:
+    """Run one idempotent database step; after a dropped connection, reconnect and retry until `until`.
+
+    Inside a transaction there is nothing to retry (the transaction is lost): the error is raised.
+    """
+    delay = 0.05
+    while True:
+        try:
+            return step()
+        except (OperationalError, InterfaceError) as error:
+            if connection.in_atomic_block or time.monotonic() + delay >= until:
+                raise
+            logger.warning("Reminders: %s lost the database (%s); reconnecting.", what, error)
+            connection.close()
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
 def _plan(deadline: Deadline, now: dt.datetime) -> list[Reminder]:
-    """Ledger rows owed for a deadline up to `now`."""
+    """Ledger rows owed for a deadline up to `now`, oldest first in the queue (next_attempt_at is its time)."""
     spec = KINDS.get(deadline.kind)
     if spec is None:
         return []
@@ -318,8 +430,7 @@ def _plan(deadline: Deadline, now: dt.datetime) -> list[Reminder]:
                     step=step.name,
                     recipient_id=user_id,
                     fire_at=fire_at,
-                    late=now - fire_at > LATE_AFTER,
-                    next_attempt_at=now,
+                    next_attempt_at=fire_at,
                     created_at=now,
                 )
             )
@@ -327,17 +438,21 @@ def _plan(deadline: Deadline, now: dt.datetime) -> list[Reminder]:
 
 
 def _plan_due(now: dt.datetime) -> int:
-    """Insert the ledger rows for every deadline with something due; move each deadline on."""
+    """Insert the ledger rows for up to BATCH deadlines with something due; move each deadline on."""
     due = list(
         Deadline.objects.filter(next_fire_at__lte=now)
         .prefetch_related("parties")
-        .order_by("next_fire_at")[:BATCH]
+        .order_by("next_fire_at", "pk")[:BATCH]
     )
-    for deadline in due:
-        with transaction.atomic():
-            # The conditional update makes this idempotent under two sweeps: whichever
-            # moves next_fire_at on first has planned; the other's rows are ignored anyway.
-            Reminder.objects.bulk_create(_plan(deadline, now), ignore_conflicts=True)
+    # One transaction, so one commit (one flush to disk) for the batch. The rows go in, in a
+    # fixed order, before any deadline is touched: two sweeps planning at once wait for each
+    # other, never deadlock. The conditional update makes it idempotent: whichever moves
+    # next_fire_at on first has planned; the other's rows were ignored anyway.
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [row for deadline in due for row in _plan(deadline, now)], ignore_conflicts=True, batch_size=500
+        )
+        for deadline in due:
             spec = KINDS.get(deadline.kind)
             state = deadline.state
             if state == DeadlineState.OPEN and now >= deadline.due_at:
@@ -351,13 +466,27 @@ def _plan_due(now: dt.datetime) -> int:
 
 
 def _claimable(now: dt.datetime) -> Q:
-    return Q(status=ReminderStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=ReminderStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    """Waiting rows due; claims not begun after CLAIM_LEASE; begun attempts silent after SEND_LEASE."""
+    return Q(status=ReminderStatus.PENDING, next_attempt_at__lte=now) | (
+        Q(status=ReminderStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+        & (Q(send_started_at__isnull=True) | Q(send_started_at__lt=now - SEND_LEASE))
     )
 
 
-def claim(now: dt.datetime) -> list[Reminder]:
-    """Claim the reminders ready to go; another sweep cannot claim the same rows."""
+def claim(now: dt.datetime, *, token: str | None = None) -> list[Reminder]:
+    """Claim up to BATCH reminders ready to go; another sweep cannot claim the same rows.
+
+    Idempotent for a given token: run again after a lost reply, it returns the rows it took.
+    """
+    token = token or uuid.uuid4().hex
+    mine = (
+        Reminder.objects.filter(claim_token=token, status=ReminderStatus.SENDING)
+        .select_related("deadline", "recipient")
+        .order_by("next_attempt_at")
+    )
+    taken = list(mine)
+    if taken:
+        return taken
     ids = list(
         Reminder.objects.filter(
             status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING], next_attempt_at__lte=now
@@ -368,74 +497,246 @@ def claim(now: dt.datetime) -> list[Reminder]:
     )
     if not ids:
         return []
-    token = uuid.uuid4().hex
     # One conditional UPDATE: on PostgreSQL a concurrent sweep's update of the same
-    # rows waits, re-reads them as SENDING and so skips them.
+    # rows waits, re-reads them as claimed by us and so skips them.
     Reminder.objects.filter(pk__in=ids).filter(_claimable(now)).update(
         status=ReminderStatus.SENDING, claimed_at=now, claim_token=token
     )
-    return list(
-        Reminder.objects.filter(claim_token=token, status=ReminderStatus.SENDING).select_related(
-            "deadline", "recipient"
+    return list(mine.all())
+
+
+def _settle(reminder: Reminder, *, until: float, **values: Any) -> int:
+    """The conditional UPDATE of a claimed row, retried through a dropped connection. 0: the claim is lost."""
+    return _reconnecting(
+        lambda: Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(**values),
+        until=until,
+        what=f"recording reminder {reminder.pk}",
+    )
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
+
+
+def _resolve_lost_outcome(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> str | None:
+    """An earlier attempt began and its outcome was never recorded: settle it, or prepare to send again.
+
+    Returns the row's new status if settled here; None if it is to be sent (marked a possible repeat
+    when the email service cannot say whether the earlier attempt went).
+    """
+    until = clock.retry_until()
+    try:
+        arrived = reminder_email_arrived(reminder, connection=email) if reminder.recipient.email else False
+    except Exception as error:  # noqa: BLE001 - the service could not be asked: ask again later, never guess
+        attempts = reminder.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        _settle(
+            reminder,
+            until=until,
+            status=ReminderStatus.FAILED if failed else ReminderStatus.PENDING,
+            attempts=attempts,
+            last_error=f"Could not ask the email service whether an earlier attempt went: {error}"[:2000],
+            next_attempt_at=None if failed else clock.now() + _backoff(attempts),
         )
-    )
+        return ReminderStatus.FAILED if failed else ReminderStatus.PENDING
+    if arrived:
+        _settle(
+            reminder,
+            until=until,
+            status=ReminderStatus.SENT,
+            sent_at=reminder.send_started_at,
+            send_started_at=None,
+            next_attempt_at=None,
+            last_error="",
+        )
+        return ReminderStatus.SENT
+    if reminder.attempts >= MAX_ATTEMPTS:
+        _settle(
+            reminder,
+            until=until,
+            status=ReminderStatus.FAILED,
+            next_attempt_at=None,
+            last_error=f"Stopped after {reminder.attempts} attempts, the last with no recorded outcome.",
+        )
+        return ReminderStatus.FAILED
+    reminder.possible_repeat = reminder.possible_repeat or arrived is None
+    return None
 
 
-def deliver(reminder: Reminder, now: dt.datetime) -> str:
-    """Send one claimed reminder: the inbox message and the email. Returns the new status."""
-    from hmicfrs_mou.emails import reminder_message, send_reminder_email
+def deliver(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> str | None:
+    """Send one claimed reminder: begin (with the inbox copy), send, mark: the module's step 3.
 
-    subject, body = reminder_message(reminder)
-    InboxMessage.objects.get_or_create(
-        reminder=reminder,
-        defaults={
-            "user": reminder.recipient,
-            "subject": subject,
-            "body": body,
-            "url": reminder.deadline.url,
-            "created_at": now,
-        },
-    )
+    Returns the row's new status; None if another sweep holds it now.
+    """
+    if reminder.send_started_at is not None:
+        settled = _resolve_lost_outcome(reminder, clock=clock, email=email)
+        if settled is not None:
+            return settled
     attempts = reminder.attempts + 1
+    attempt: dict[str, Any] = {}
+
+    def begin() -> int:
+        # Timed, judged late and written at the moment it goes (again, if reconnecting took a while).
+        at = attempt["at"] = clock.now()
+        attempt["began"] = time.monotonic()
+        reminder.late = at - reminder.fire_at > LATE_AFTER
+        message = attempt["message"] = reminder_email(reminder, connection=email)
+        inbox = InboxMessage(
+            user=reminder.recipient,
+            reminder=reminder,
+            subject=message.subject[:300],
+            body=message.body,
+            url=reminder.deadline.url,
+            created_at=at,
+        )
+        # The inbox copy (unique per reminder: a second attempt's is ignored) and the begin
+        # share one commit, the one flush to disk that must come before the send.
+        with transaction.atomic():
+            InboxMessage.objects.bulk_create([inbox], ignore_conflicts=True)
+            return Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(
+                claimed_at=at,
+                send_started_at=at,
+                attempts=attempts,
+                late=reminder.late,
+                possible_repeat=reminder.possible_repeat,
+            )
+
+    if not _reconnecting(begin, until=clock.retry_until(), what=f"beginning reminder {reminder.pk}"):
+        return None
+    at, message, began = attempt["at"], attempt["message"], attempt["began"]
+    mark_until = began + (SEND_LEASE - LEASE_MARGIN).total_seconds()
     try:
         if reminder.recipient.email:
-            send_reminder_email(reminder)
+            message.send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any backend failure is retried, then escalated
         logger.warning("Reminder %s failed (attempt %s): %s", reminder.pk, attempts, error)
         failed = attempts >= MAX_ATTEMPTS
-        Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(
+        _settle(
+            reminder,
+            until=mark_until,
             status=ReminderStatus.FAILED if failed else ReminderStatus.PENDING,
-            attempts=attempts,
+            send_started_at=None,
             last_error=str(error)[:2000],
-            next_attempt_at=None if failed else now + RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1],
-            claim_token="",
+            next_attempt_at=None if failed else at + _backoff(attempts),
         )
         return ReminderStatus.FAILED if failed else ReminderStatus.PENDING
-    Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(
-        status=ReminderStatus.SENT, attempts=attempts, sent_at=now, next_attempt_at=None, last_error=""
-    )
+    if not _settle(
+        reminder,
+        until=mark_until,
+        status=ReminderStatus.SENT,
+        sent_at=at,
+        send_started_at=None,
+        next_attempt_at=None,
+        last_error="",
+    ):
+        logger.error("Reminder %s was sent, but another sweep had taken it over.", reminder.pk)
     return ReminderStatus.SENT
 
 
-def sweep(now: dt.datetime | None = None) -> SweepRun:
-    """One run: plan what is due, claim it, deliver it, and leave a heartbeat."""
-    now = now or timezone.now()
-    run = SweepRun.objects.create(started_at=now)
-    try:
-        run.due = _plan_due(now)
-        for reminder in claim(now):
-            if reminder.attempts:
-                run.retried += 1
-            status = deliver(reminder, now)
-            if status == ReminderStatus.SENT:
-                run.sent += 1
-                run.late += int(reminder.late)
-            elif status == ReminderStatus.FAILED:
-                run.failed += 1
-    except Exception as error:
-        run.error = repr(error)[:2000]
-        raise
-    finally:
-        run.finished_at = timezone.now()
+STOPPED_UNSEEN = (
+    "Stopped without finishing and could not say why: its worker was killed or timed out, "
+    "or it lost the database. Recorded by a later sweep."
+)
+
+
+def _record_crashed_runs(now: dt.datetime) -> int:
+    """Runs still marked running after SWEEP_LIFETIME died without saying so."""
+    return SweepRun.objects.filter(state=SweepState.RUNNING, started_at__lt=now - SWEEP_LIFETIME).update(
+        state=SweepState.CRASHED, error=STOPPED_UNSEEN
+    )
+
+
+def _release(token: str) -> int:
+    """Claimed rows not begun go back to wait, for the next sweep to take at once."""
+    return Reminder.objects.filter(
+        claim_token=token, status=ReminderStatus.SENDING, send_started_at__isnull=True
+    ).update(status=ReminderStatus.PENDING)
+
+
+def _heartbeat(run: SweepRun, clock: _Clock) -> None:
+    run.heartbeat_at = clock.now()
+    _reconnecting(
+        lambda: SweepRun.objects.filter(pk=run.pk).update(
+            heartbeat_at=run.heartbeat_at,
+            due=run.due,
+            sent=run.sent,
+            late=run.late,
+            failed=run.failed,
+            retried=run.retried,
+        ),
+        until=clock.retry_until(),
+        what="the heartbeat",
+    )
+
+
+def _record_crash(run: SweepRun, clock: _Clock, error: BaseException, token: str) -> None:
+    """Say the run crashed, from a fresh connection (the old one may be what failed); free its claims."""
+    run.state = SweepState.CRASHED
+    run.error = repr(error)[:2000]
+    run.finished_at = run.heartbeat_at = clock.now()
+
+    def record() -> None:
+        if token:
+            _release(token)
         run.save()
+
+    try:
+        if not connection.in_atomic_block:
+            connection.close()
+        _reconnecting(
+            record, until=time.monotonic() + RECONNECT_FOR.total_seconds(), what="recording a crash"
+        )
+    except Exception:
+        logger.exception("Reminders: the sweep crashed and could not say so; a later sweep will record it.")
+
+
+def sweep(now: dt.datetime | None = None) -> SweepRun:
+    """One run: plan, claim and deliver batch after batch until nothing is due or the budget is spent."""
+    clock = _Clock(now)
+    # A sweep started while the database is away waits for it, within its budget.
+    run = _reconnecting(
+        lambda: SweepRun.objects.create(started_at=clock.start, heartbeat_at=clock.start),
+        until=clock.retry_until(),
+        what="starting",
+    )
+    token = ""
+    try:
+        _reconnecting(
+            lambda: _record_crashed_runs(clock.start), until=clock.retry_until(), what="finding crashed runs"
+        )
+        email = get_connection(timeout=SEND_TIMEOUT.total_seconds())
+        while not clock.spent():
+            at = clock.now()
+            planned = _reconnecting(lambda at=at: _plan_due(at), until=clock.retry_until(), what="planning")
+            token = uuid.uuid4().hex
+            batch = _reconnecting(
+                lambda at=at, token=token: claim(at, token=token), until=clock.retry_until(), what="claiming"
+            )
+            run.due += planned
+            for reminder in batch:
+                if clock.spent():
+                    _reconnecting(
+                        lambda token=token: _release(token), until=clock.retry_until(), what="releasing"
+                    )
+                    break
+                if reminder.attempts:
+                    run.retried += 1
+                status = deliver(reminder, clock=clock, email=email)
+                if status == ReminderStatus.SENT:
+                    run.sent += 1
+                    run.late += int(reminder.late)
+                elif status == ReminderStatus.FAILED:
+                    run.failed += 1
+            token = ""
+            _heartbeat(run, clock)
+            if not planned and not batch:
+                break
+    except Exception as error:
+        _record_crash(run, clock, error, token)
+        raise
+    run.state = SweepState.FINISHED
+    run.finished_at = run.heartbeat_at = clock.now()
+    _reconnecting(
+        run.save, until=time.monotonic() + RECONNECT_FOR.total_seconds(), what="the heartbeat's last write"
+    )
     return run

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from contacts.deadlines import cadence_deadlines_sync
+from contacts.models import User
+from contacts.services import access_sync
 from hmicfrs_mou.reminders import deadlines_recompute, sweep
+from inspections.services import reports_due_notices
 
 
 def sweep_reminders() -> dict[str, int]:
@@ -15,10 +19,6 @@ def sweep_reminders() -> dict[str, int]:
 
 def daily_maintenance() -> dict[str, int]:
     """Daily: appointments that start or end today take effect; deadlines follow the calendar and their subjects."""
-    from contacts.deadlines import cadence_deadlines_sync
-    from contacts.models import User
-    from contacts.services import access_sync
-
     today = timezone.localdate()
     people = 0
     for person in User.objects.filter(is_active=True).iterator():
@@ -31,6 +31,4 @@ def daily_maintenance() -> dict[str, int]:
 
 def report_notices() -> dict[str, int]:
     """Every minute: tell recipients an embargo window has opened, and that a report is published."""
-    from inspections.services import reports_due_notices
-
     return reports_due_notices()

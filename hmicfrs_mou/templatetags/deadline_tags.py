@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from hmicfrs_mou.reminders import due_day
+from hmicfrs_mou.deadlines import due_day
 
 register = template.Library()
 

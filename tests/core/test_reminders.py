@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import threading
+from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from contacts.models import User
+from hmicfrs_mou import reminders
 from hmicfrs_mou.deadlines import LONDON, Computed, end_of_day, explain_add_working_days
 from hmicfrs_mou.models import (
     Deadline,
@@ -21,11 +27,21 @@ from hmicfrs_mou.models import (
     Reminder,
     ReminderStatus,
     SweepRun,
+    SweepState,
 )
+from hmicfrs_mou.notify import NotifyEmailBackend
 from hmicfrs_mou.reminders import (
+    BATCH,
     CLAIM_LEASE,
     KINDS,
+    LATE_AFTER,
+    LEASE_MARGIN,
     MAX_ATTEMPTS,
+    RECONNECT_FOR,
+    SEND_LEASE,
+    SEND_TIMEOUT,
+    SWEEP_BUDGET,
+    SWEEP_LIFETIME,
     DeadlineKind,
     _plan_due,
     claim,
@@ -37,6 +53,7 @@ from hmicfrs_mou.reminders import (
     sweep,
 )
 from tests.core.backends import FailingBackend
+from tests.core.fault_backends import DyingBackend, FakeNotify, FakeNotifyBackend, SlowBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -260,13 +277,14 @@ def test_a_worker_killed_after_claiming_loses_nothing_and_sends_once(hmi_a):
     assert len(claimed) == 1
     assert Reminder.objects.get().status == ReminderStatus.SENDING
     # A sweep while the claim may still be held does not send it twice.
-    assert sweep(now=now + dt.timedelta(minutes=1)).sent == 0
-    # Once the lease is over, the next sweep sends it, once.
+    assert sweep(now=now + CLAIM_LEASE / 2).sent == 0
+    # Once the lease is over, the next sweep sends it, once, and not as a repeat: it was never begun.
     run = sweep(now=now + CLAIM_LEASE + dt.timedelta(seconds=1))
     assert run.sent == 1
     assert sweep(now=now + CLAIM_LEASE + dt.timedelta(minutes=2)).sent == 0
     assert len(mail.outbox) == 1
-    assert Reminder.objects.get().status == ReminderStatus.SENT
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.possible_repeat) == (ReminderStatus.SENT, False)
 
 
 def test_a_failing_email_backend_is_retried_then_escalated_and_nothing_is_lost(
@@ -301,7 +319,8 @@ def test_a_backend_that_recovers_delivers_on_retry(hmi_a, settings):
     _register([hmi_a])
     sweep(now=_at(16))
     retry_at = Reminder.objects.get().next_attempt_at
-    assert retry_at == _at(16) + dt.timedelta(minutes=1)
+    # A minute after the attempt (timed when it was made, a moment after the sweep began).
+    assert dt.timedelta(minutes=1) <= retry_at - _at(16) < dt.timedelta(minutes=1, seconds=5)
     run = sweep(now=retry_at)
     assert (run.sent, run.retried) == (1, 1)
     assert Reminder.objects.get().status == ReminderStatus.SENT
@@ -312,6 +331,247 @@ def test_each_sweep_leaves_a_heartbeat(hmi_a):
     run = SweepRun.objects.get()
     assert run.finished_at is not None
     assert run.error == ""
+
+
+# --- Lateness and times, measured when each reminder is sent --------------------------------------
+
+
+def test_lateness_is_decided_when_sent_not_when_planned(hmi_a):
+    """Planned on time, sent ten minutes later (the queue was long): late, and the subject says so."""
+    _register([hmi_a])
+    planned_at = _at(16)
+    _plan_due(planned_at)
+    assert Reminder.objects.get().late is False
+    run = sweep(now=planned_at + dt.timedelta(minutes=10))
+    reminder = Reminder.objects.get()
+    assert (run.sent, run.late, reminder.late) == (1, 1, True)
+    assert mail.outbox[0].subject.startswith("[Late] ")
+    assert InboxMessage.objects.get().subject.startswith("[Late] ")
+    assert reminder.sent_at >= planned_at + dt.timedelta(minutes=10)
+
+
+def test_each_reminder_is_timed_and_judged_late_at_its_own_moment_of_sending(hmi_a, pcc_office_a, settings):
+    """Two reminders due together, just inside LATE_AFTER when the sweep starts; the second goes
+    after a slow send has pushed it over. Each has its own sending time; only the second is late."""
+    settings.EMAIL_BACKEND = "tests.core.fault_backends.SlowBackend"
+    SlowBackend.delay = 1.0
+    _register([hmi_a, pcc_office_a])
+    start = _at(16) + LATE_AFTER - dt.timedelta(seconds=0.5)
+    run = sweep(now=start)
+    first, second = Reminder.objects.order_by("sent_at")
+    assert (first.late, second.late, run.late) == (False, True, 1)
+    assert start <= first.sent_at < second.sent_at
+    assert second.sent_at - first.sent_at >= dt.timedelta(seconds=1)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert not subjects[first.recipient.email].startswith("[Late]")
+    assert subjects[second.recipient.email].startswith("[Late] ")
+
+
+# --- No ceiling: batch after batch within the budget -------------------------------------------
+
+
+def test_one_sweep_sends_more_than_a_batch():
+    people = [
+        User.objects.create(username=f"batch_{i}", email=f"batch_{i}@example.invalid") for i in range(3)
+    ]
+    for i in range(BATCH // 3 + 1):
+        _register(people, key=f"batch:{i}")
+    owed = (BATCH // 3 + 1) * 3
+    assert owed > BATCH
+    run = sweep(now=_at(16))
+    assert (run.due, run.sent, run.state) == (BATCH // 3 + 1, owed, SweepState.FINISHED)
+    assert len({m.extra_headers["X-Reference"] for m in mail.outbox}) == len(mail.outbox) == owed
+
+
+def test_a_sweep_stops_at_its_budget_and_hands_back_what_it_had_not_begun(
+    hmi_a, pcc_office_a, settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "tests.core.fault_backends.SlowBackend"
+    SlowBackend.delay = 0.2
+    monkeypatch.setattr(reminders, "SWEEP_BUDGET", dt.timedelta(seconds=0.3))
+    for i in range(3):
+        _register([hmi_a, pcc_office_a], key=f"budget:{i}")
+    first = sweep(now=_at(16))
+    assert first.sent < 6
+    # Handed back, not held for a lease: the next sweeps take them at once.
+    assert set(Reminder.objects.exclude(status=ReminderStatus.SENT).values_list("status", flat=True)) == {
+        ReminderStatus.PENDING
+    }
+    sent, minute = first.sent, 0
+    while sent < 6 and minute < 30:
+        minute += 1
+        sent += sweep(now=_at(16, minute=minute)).sent
+    assert sent == 6
+    assert len({m.extra_headers["X-Reference"] for m in mail.outbox}) == len(mail.outbox) == 6
+
+
+def test_the_leases_and_budget_fit_inside_the_task_timeout():
+    """A sweep ends (budget, one send's lease, the last writes) before django-q2 would stop it."""
+    longest = SWEEP_BUDGET + RECONNECT_FOR + SEND_LEASE + 2 * RECONNECT_FOR
+    assert longest < SWEEP_LIFETIME == dt.timedelta(seconds=settings.Q_CLUSTER["timeout"])
+    assert SEND_TIMEOUT + LEASE_MARGIN < SEND_LEASE
+    assert CLAIM_LEASE < SEND_LEASE
+    # The mark outlasts a database failover of half a minute.
+    assert dt.timedelta(seconds=30) <= SEND_LEASE - SEND_TIMEOUT - LEASE_MARGIN
+
+
+# --- A worker killed between the send and the mark ------------------------------------------------
+
+
+def test_a_worker_killed_after_an_smtp_send_leads_to_one_repeat_with_the_same_message_id(hmi_a, settings):
+    settings.EMAIL_BACKEND = "tests.core.fault_backends.DyingBackend"
+    DyingBackend.count, DyingBackend.die_after = 0, 1
+    _register([hmi_a])
+    with pytest.raises(KeyboardInterrupt):
+        sweep(now=_at(16))
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.send_started_at is not None) == (ReminderStatus.SENDING, True)
+    # While the lease may still be held, nothing happens.
+    assert sweep(now=_at(16) + SEND_LEASE / 2).sent == 0
+    run = sweep(now=_at(16) + SEND_LEASE + dt.timedelta(seconds=1))
+    assert run.sent == 1
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.possible_repeat, reminder.attempts) == (ReminderStatus.SENT, True, 2)
+    first, repeat = (message.message() for message in mail.outbox)
+    assert first["Message-ID"] == repeat["Message-ID"] == f"<reminder-{reminder.pk}@127.0.0.1>"
+    assert InboxMessage.objects.count() == 1
+    assert sweep(now=_at(17)).sent == 0
+
+
+def test_a_worker_killed_after_a_notify_send_is_settled_by_asking_notify(hmi_a, settings):
+    settings.EMAIL_BACKEND = "tests.core.fault_backends.FakeNotifyBackend"
+    notify = FakeNotifyBackend.service = FakeNotify()
+
+    def killed() -> None:
+        raise KeyboardInterrupt("the worker was killed between the send and the mark")
+
+    notify.after, notify.hook = 1, killed
+    _register([hmi_a])
+    with pytest.raises(KeyboardInterrupt):
+        sweep(now=_at(16))
+    run = sweep(now=_at(16) + SEND_LEASE + dt.timedelta(seconds=1))
+    assert run.sent == 1
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.possible_repeat) == (ReminderStatus.SENT, False)
+    assert _at(16) <= reminder.sent_at < _at(16) + dt.timedelta(seconds=5)
+    assert notify.references() == [f"reminder-{reminder.pk}"]
+
+
+def test_a_worker_killed_after_the_begin_before_notify_had_it_sends_it_normally(
+    hmi_a, pcc_office_a, settings
+):
+    settings.EMAIL_BACKEND = "tests.core.fault_backends.FakeNotifyBackend"
+    notify = FakeNotifyBackend.service = FakeNotify()
+    notify.killed_before = 2
+    _register([hmi_a, pcc_office_a])
+    with pytest.raises(KeyboardInterrupt):
+        sweep(now=_at(16))
+    lost = Reminder.objects.get(send_started_at__isnull=False)
+    assert lost.status == ReminderStatus.SENDING
+    notify.killed_before = 0
+    assert sweep(now=_at(16) + SEND_LEASE + dt.timedelta(seconds=1)).sent == 1
+    assert sorted(notify.references()) == sorted(
+        f"reminder-{pk}" for pk in Reminder.objects.values_list("pk", flat=True)
+    )
+    lost.refresh_from_db()
+    assert (lost.status, lost.possible_repeat, lost.attempts) == (ReminderStatus.SENT, False, 2)
+
+
+def test_a_reminder_whose_outcome_is_lost_again_and_again_is_failed_and_shown(hmi_a, settings):
+    settings.EMAIL_BACKEND = "tests.core.fault_backends.DyingBackend"
+    DyingBackend.count, DyingBackend.die_after = 0, -1
+    _register([hmi_a])
+    moment = _at(16)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        DyingBackend.die_after = attempt
+        with pytest.raises(KeyboardInterrupt):
+            sweep(now=moment)
+        moment += SEND_LEASE + dt.timedelta(seconds=1)
+    run = sweep(now=moment)
+    reminder = Reminder.objects.get()
+    assert (run.failed, reminder.status, reminder.attempts) == (1, ReminderStatus.FAILED, MAX_ATTEMPTS)
+    assert "no recorded outcome" in reminder.last_error
+    assert len(mail.outbox) == MAX_ATTEMPTS
+
+
+def test_the_notify_backend_is_asked_by_reference():
+    client = mock.Mock()
+    backend = NotifyEmailBackend(client=client)
+    client.get_all_notifications.return_value = {
+        "notifications": [{"reference": "reminder-7", "status": "delivered"}]
+    }
+    assert backend.sent_with_reference("reminder-7") is True
+    client.get_all_notifications.assert_called_once_with(template_type="email", reference="reminder-7")
+    client.get_all_notifications.return_value = {"notifications": [{"status": "technical-failure"}]}
+    assert backend.sent_with_reference("reminder-7") is False
+    client.get_all_notifications.return_value = {"notifications": []}
+    assert backend.sent_with_reference("reminder-7") is False
+
+
+# --- The heartbeat ----------------------------------------------------------------------------------
+
+
+def test_a_run_silent_past_the_task_timeout_is_recorded_crashed_by_the_next_sweep(hmi_a):
+    now = _at(16)
+    dead = SweepRun.objects.create(started_at=now - SWEEP_LIFETIME - dt.timedelta(seconds=1))
+    alive = SweepRun.objects.create(started_at=now - SWEEP_LIFETIME / 2)
+    sweep(now=now)
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.state, alive.state) == (SweepState.CRASHED, SweepState.RUNNING)
+    assert "Stopped without finishing" in dead.error
+
+
+def test_a_sweep_that_fails_says_so_and_the_health_page_shows_it(
+    hmi_a, monkeypatch, client_for, hmicfrs_staff
+):
+    _register([hmi_a])
+
+    def broken(now):
+        raise RuntimeError("the plan could not be made")
+
+    monkeypatch.setattr(reminders, "_plan_due", broken)
+    with pytest.raises(RuntimeError):
+        sweep(now=_at(16))
+    run = SweepRun.objects.get()
+    assert (run.state, run.finished_at is not None) == (SweepState.CRASHED, True)
+    with time_machine.travel(_at(16, minute=1), tick=False):
+        page = client_for(hmicfrs_staff).get(reverse("health")).content.decode()
+    assert "The last reminder sweep crashed" in page
+    assert "the plan could not be made" in page
+
+
+def test_the_health_page_counts_possible_repeats(hmi_a, client_for, hmicfrs_staff):
+    _register([hmi_a])
+    sweep(now=_at(16))
+    Reminder.objects.update(possible_repeat=True)
+    with time_machine.travel(_at(16, minute=1), tick=False):
+        page = client_for(hmicfrs_staff).get(reverse("health")).content.decode()
+    assert "1 sent again after a lost outcome" in page
+
+
+def test_the_import_loop_is_gone_and_no_import_hides_in_a_function():
+    """reminders -> emails -> deadline_tags no longer leads back to reminders; nothing dodges a loop."""
+    root = Path(__file__).resolve().parents[2] / "hmicfrs_mou"
+    modules = [
+        root / "reminders.py",
+        root / "emails.py",
+        root / "notify.py",
+        root / "templatetags/deadline_tags.py",
+    ]
+    for path in modules:
+        tree = ast.parse(path.read_text())
+        nested = [
+            node.lineno
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+        ]
+        assert nested == [], f"{path.name} imports inside a function at lines {nested}"
+    tags = ast.parse((root / "templatetags/deadline_tags.py").read_text())
+    imported = {node.module for node in ast.walk(tags) if isinstance(node, ast.ImportFrom)}
+    assert "hmicfrs_mou.reminders" not in imported
 
 
 # --- Concurrency (PostgreSQL: real row locks between connections) -----------------------------
