@@ -52,6 +52,11 @@ class MonitoringGenerator:
         self.k = scale
         self.today = today
         self.rng = random.Random(seed * 7 + scale)
+        # Today's picture (which areas are in Engage, since when, their causes and meetings) is the same
+        # at every scale, as the number of areas in Engage is: only the history grows with the scale.
+        # Drawn from the scale's own generator, the police forces in Engage were 3 at 1x and 8 at 10x,
+        # so the public "in Engage" pages compared different numbers of rows.
+        self.today_rng = random.Random(seed)
 
     def _person(self, role: str) -> User:
         return User.objects.filter(appointments__role=role, is_active=True).order_by("pk").first()  # type: ignore[return-value]
@@ -66,7 +71,7 @@ class MonitoringGenerator:
         chief = self._person(Role.CHIEF_OFFICER_STAFF)
         apcc = Organisation.objects.get(kind=OrganisationKind.APCC)
         hmicfrs = Organisation.objects.get(kind=OrganisationKind.HMICFRS)
-        open_areas = [avon, *rng.sample([a for a in areas if a.pk != avon.pk], OPEN_CASES - 1)]
+        open_areas = [avon, *self.today_rng.sample([a for a in areas if a.pk != avon.pk], OPEN_CASES - 1)]
         closed_total = 150 * self.k - OPEN_CASES
         start = self.today - dt.timedelta(days=365 * YEARS)
         span = (self.today - dt.timedelta(days=400) - start).days
@@ -87,7 +92,7 @@ class MonitoringGenerator:
                 cases.append(self._case(area, entered, left, hmi, hmci))
                 periods.append((area.pk, entered, left))
         for area in open_areas:
-            entered = self.today - dt.timedelta(days=rng.randint(60, 500))
+            entered = self.today - dt.timedelta(days=self.today_rng.randint(60, 500))
             cases.append(self._case(area, entered, None, hmi, hmci))
             periods.append((area.pk, entered, None))
         EngageCase.objects.bulk_create(cases, batch_size=BATCH)
@@ -102,7 +107,7 @@ class MonitoringGenerator:
             [
                 EngageCause(case=case, text=f"Cause of concern {n} about {case.area_id}.", position=n)
                 for case in cases
-                for n in range(1, rng.randint(2, 5))
+                for n in range(1, self._rng_for(case).randint(2, 5))
             ],
             batch_size=BATCH,
         )
@@ -121,13 +126,16 @@ class MonitoringGenerator:
             batch_size=BATCH,
         )
 
-        # Meetings: about 3.3 per case at every scale (500 at 1x, 5,000 at 10x).
+        # Meetings: about 3.3 per case at every scale (500 at 1x, 5,000 at 10x). Four months apart
+        # (D7) where the period is long enough; at 10x an area's periods are shorter (some 17 in ten
+        # years), so they are held closer together rather than dropped, which left 1,500 at 10x.
         meetings: list[OversightMeeting] = []
         for case, (_, entered, left) in zip(cases, periods, strict=True):
             end = left or self.today
-            count = 3 if rng.random() < 0.7 else 4
+            count = 3 if self._rng_for(case).random() < 0.7 else 4
+            gap = max(1, min(120, (end - entered).days // (count + 1)))
             for m in range(count):
-                day = entered + dt.timedelta(days=120 * (m + 1))
+                day = entered + dt.timedelta(days=gap * (m + 1))
                 if day >= end:
                     break
                 meetings.append(
@@ -138,7 +146,7 @@ class MonitoringGenerator:
                         scheduled_by=hmi,
                         recorded_by=apcc_lead,
                         recorded_at=_at(day, 17),
-                        created_at=_at(day - dt.timedelta(days=30)),
+                        created_at=_at(day - dt.timedelta(days=min(30, gap))),
                         notes="Progress against the improvement plan.",
                     )
                 )
@@ -264,6 +272,10 @@ class MonitoringGenerator:
                 "m"
             ],
         }
+
+    def _rng_for(self, case: EngageCase) -> random.Random:
+        """The open cases draw from today's generator, the closed ones (the history) from the scale's."""
+        return self.today_rng if case.exited_at is None else self.rng
 
     def _case(
         self, area: Organisation, entered: dt.date, left: dt.date | None, hmi: User, hmci: User

@@ -33,7 +33,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
 from inspections.models import FindingKind
-from monitoring import access, services
+from monitoring import access, selectors, services
 from monitoring.forms import (
     AdviceForm,
     AnnounceForm,
@@ -75,11 +75,16 @@ CASE_PEOPLE = (
 # --- Status and steps -------------------------------------------------------------------------------
 
 
-def shown_periods(user: Any, at: dt.datetime) -> QuerySet:
-    """M2, M5: Engage periods a person may know of: of cases they may see, and every announced one."""
-    return EngagePeriod.objects.filter(
-        Q(case__in=EngageCase.objects.visible_to(user, at).values("pk")) | Q(case__announced_at__lte=at)
-    )
+def shown_periods(user: Any, at: dt.datetime, area: Organisation | None = None) -> QuerySet:
+    """M2, M5: Engage periods a person may know of: of cases they may see, and every announced one.
+
+    With `area`, the periods of that area only, the cases they may see read for that area alone.
+    """
+    visible = EngageCase.objects.visible_to(user, at)
+    periods = EngagePeriod.objects.all()
+    if area is not None:
+        visible, periods = visible.filter(area=area), periods.filter(area=area)
+    return periods.filter(Q(case__in=visible.values("pk")) | Q(case__announced_at__lte=at))
 
 
 @dataclass(frozen=True)
@@ -345,10 +350,6 @@ def _related(case: EngageCase, name: str) -> Any:
         return None
 
 
-def _in_engage(periods: list[EngagePeriod], on: dt.date) -> bool:
-    return any(period.in_force_on(on) for period in periods)
-
-
 # --- Fetching -----------------------------------------------------------------------------------------
 
 
@@ -403,22 +404,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
     engaged = set(shown_periods(request.user, now).in_force(today).values_list("area_id", flat=True))
     yours = v.hmicfrs_area_ids if v.hmicfrs else v.office_area_ids
     rows = {area.pk: AreaRow(area, area.pk in engaged, area.pk in yours) for area in areas}
-    cases = (
-        EngageCase.objects.visible_to(request.user, now)
-        .select_related("letter", "toolkit_sending")
-        .defer("advice", "evidence", "letter__pdf", "letter__addressed_to", "toolkit_sending__letter")
-        .order_by("-advised_at", "-pk")
-    )
-    if not v.hmicfrs:
-        cases = cases.filter(area_id__in=list(rows))
-    for case in cases:
-        row = rows.get(case.area_id)
-        if row is None:
-            continue
-        state = state_at(case, now)
-        # Newest first: the first case seen is kept unless an older one is still live.
-        if row.case is None or (state.live and not row.state.live):
-            row.case, row.state = case, state
+    # Each area's live case, otherwise its latest: picked in the database, one row an area.
+    cases = selectors.workspace_cases(request.user, now, None if v.hmicfrs else list(rows))
+    for area_id, case in cases.items():
+        row = rows.get(area_id)
+        if row is not None:
+            row.case, row.state = case, state_at(case, now)
     ordered = list(rows.values())
     if v.hmicfrs:
         # Sorting is stable: the person's own areas first, each group still forces then FRSs by name.
@@ -436,6 +427,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The times in Engage the area page lists before "Show all" (at ten times the real size an area has
+# some 17, against 2 at the real size).
+AREA_HISTORY = 5
+
+
 @login_required
 @require_GET
 def area(request: HttpRequest, pk: int) -> HttpResponse:
@@ -444,16 +440,24 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate(now)
     user = request.user
     area = _area_for_user(request, pk, now)
+    # M10: the history is kept and only grows; the most recent times are shown unless all are asked for.
+    all_history = request.GET.get("history") == "all"
+    shown = shown_periods(user, now, area)
+    history = shown.order_by("-starts_on", "-pk")
+    periods = list(history if all_history else history[: AREA_HISTORY + 1])
+    more_history = len(periods) > AREA_HISTORY and not all_history
+    periods = periods if all_history else periods[:AREA_HISTORY]
+    # The cases of the periods shown, and any not left (the live one, or one HMCI declined).
     cases = [
         (case, state_at(case, now))
         for case in EngageCase.objects.visible_to(user, now)
         .filter(area=area)
+        .filter(Q(pk__in=[period.case_id for period in periods]) | ~Q(exited_at__lte=now))
         .select_related("area", "period", "letter", "letter__sent_by", "toolkit_sending", *CASE_PEOPLE)
         .defer("letter__pdf")
         .order_by("-advised_at", "-pk")
     ]
     visible_ids = {case.pk for case, _ in cases}
-    periods = list(shown_periods(user, now).filter(area=area).order_by("-starts_on", "-pk"))
     live, live_state = next(((case, state) for case, state in cases if state.live), (None, None))
     meetings: list[Any] = []
     actions: list[Any] = []
@@ -474,8 +478,9 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
         "monitoring/cases/area.html",
         {
             "area": area,
-            "in_engage": _in_engage(periods, today),
+            "in_engage": shown.in_force(today).exists(),
             "history": [{"period": p, "visible": p.case_id in visible_ids} for p in periods],
+            "more_history": more_history,
             "declined": [case for case, state in cases if state.declined],
             "concerns": list(concerns_for_area(user, area, now)),
             "live": live,

@@ -42,9 +42,9 @@ from contacts.selectors import (
     holders_of,
     office_of_area,
 )
+from hmicfrs_mou.deadlines import due_day
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
-from hmicfrs_mou.reminders import due_day
 from monitoring import access, services
 from monitoring.forms_meetings import (
     ActionForm,

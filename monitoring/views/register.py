@@ -4,12 +4,15 @@ improvement, tracked to closure; the page the PCC uses to hold the chief to acco
 Thin views: the area and each finding are fetched through monitoring.access (404 and a DENIED
 audit row when not visible), every change goes through monitoring.services and a refusal is shown
 on the form it came from. The register reads FindingState (one row per finding) beside each
-finding, so a page costs the same number of queries however many findings the area has.
+finding, so a page costs the same number of queries however many findings the area has: narrow
+reads of the area's findings (ids, kinds, their reports' publication moments, their statuses) to
+order, count and filter them, then the page's findings in full.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +21,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import DenseRank
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,12 +42,7 @@ from monitoring.views.meetings import may
 
 PAGE_SIZE = 25
 AREA_TYPE = "contacts.organisation"
-KIND_ORDER = Case(
-    When(kind=FindingKind.CAUSE_OF_CONCERN, then=Value(0)),
-    When(kind=FindingKind.RECOMMENDATION, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
+KIND_ORDER = {FindingKind.CAUSE_OF_CONCERN: 0, FindingKind.RECOMMENDATION: 1}
 KIND_HEADINGS = {
     FindingKind.CAUSE_OF_CONCERN: "Causes of concern",
     FindingKind.RECOMMENDATION: "Recommendations",
@@ -56,15 +55,6 @@ NOTE_LABELS = {
     FindingEntryKind.PCC_NOTE: "Add a holding-to-account note",
     FindingEntryKind.HMICFRS_NOTE: "Add an HMICFRS note",
 }
-
-
-def _awaiting() -> Q:
-    """A finding without a state row has not been reviewed yet."""
-    return Q(register_state__isnull=True) | Q(register_state__status=FindingStatus.AWAITING_REVIEW)
-
-
-def _with_status(status: str) -> Q:
-    return _awaiting() if status == FindingStatus.AWAITING_REVIEW else Q(register_state__status=status)
 
 
 def state_of(finding: Finding) -> FindingState | None:
@@ -87,24 +77,56 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     status = kind = ""
     if form.is_valid():
         status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
-    findings = access.findings_visible_to(user, now).filter(area=area)
-    totals = findings.aggregate(
-        total=Count("pk"),
-        **{value: Count("pk", filter=_with_status(value)) for value in FindingStatus.values},
+    # The area's findings grow with every report about it, so they are read narrowly and ordered here:
+    # their ids, kinds and references, their reports' publication moments and their statuses
+    # (FindingState by area), each read without a join that would scan every report or every state.
+    # These give the totals, the filtered count and the page; only the page's findings are then read
+    # in full. Each finding is checked against monitoring.access one by one (a correlated subquery,
+    # an index read each): filtered directly, the database would read every report in the portal to
+    # check the area's few.
+    visible = access.findings_visible_to(user, now).filter(pk=OuterRef("pk")).order_by().values("pk")[:1]
+    listing = list(
+        Finding.objects.filter(area=area)
+        .annotate(visible=Subquery(visible))
+        .filter(visible__isnull=False)
+        .order_by()
+        .values_list("pk", "kind", "reference", "report_id")
     )
-    if kind:
-        findings = findings.filter(kind=kind)
-    if status:
-        findings = findings.filter(_with_status(status))
-    findings = (
-        findings.select_related("report", "register_state")
+    # Their reports ranked newest first (reports published at the same moment share a rank; one not yet
+    # given a publication moment comes before all), read as whole numbers.
+    newest_first = dict(
+        Report.objects.filter(pk__in={report_id for *_, report_id in listing})
+        .annotate(rank=Window(DenseRank(), order_by=F("publication_at").desc(nulls_first=True)))
+        .order_by()
+        .values_list("pk", "rank")
+    )
+    # A finding without a state row (or with one saying so) has not been reviewed yet.
+    statuses = dict(
+        FindingState.objects.filter(area=area)
+        .exclude(status=FindingStatus.AWAITING_REVIEW)
+        .order_by()
+        .values_list("finding_id", "status")
+    )
+    # Causes of concern, recommendations, then areas for improvement; in each, the newest report first,
+    # then by reference.
+    listing.sort(key=lambda row: (KIND_ORDER.get(row[1], 2), newest_first[row[3]], row[2]))
+    by_status = Counter(statuses.get(pk, FindingStatus.AWAITING_REVIEW) for pk, *_ in listing)
+    chosen = [
+        pk
+        for pk, finding_kind, *_ in listing
+        if (not kind or finding_kind == kind)
+        and (not status or statuses.get(pk, FindingStatus.AWAITING_REVIEW) == status)
+    ]
+    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's findings, already known visible (the read above went through monitoring.access).
+    found = (
+        Finding.objects.filter(pk__in=list(page.object_list))
+        .select_related("report", "register_state")
         .defer("report__body", "report__summary", "report__press_release")
-        .annotate(kind_order=KIND_ORDER)
-        .order_by("kind_order", "-report__publication_at", "reference")
+        .in_bulk()
     )
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     groups: list[dict[str, Any]] = []
-    for finding in page:
+    for finding in (found[pk] for pk in page.object_list):
         if not groups or groups[-1]["kind"] != finding.kind:
             groups.append({"kind": finding.kind, "heading": KIND_HEADINGS[finding.kind], "rows": []})
         state = state_of(finding)
@@ -128,10 +150,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "groups": groups,
             "totals": [
-                {"status": value, "label": label, "count": totals[value]}
+                {"status": value, "label": label, "count": by_status[value]}
                 for value, label in FindingStatus.choices
             ],
-            "total": totals["total"],
+            "total": len(listing),
             "filtered": bool(filters),
             "querystring": urlencode(filters),
         },
