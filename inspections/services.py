@@ -22,7 +22,8 @@ from contacts.selectors import (
 )
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.deadlines import diary_note_window, hours_before
-from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState, InboxMessage
+from hmicfrs_mou.inbox import inbox_send
+from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState
 from hmicfrs_mou.reminders import deadline_close
 from inspections.deadlines import register_report_deadlines
 from inspections.events import report_published
@@ -57,15 +58,6 @@ from inspections.models import (
 # which catches "good" or "adequate" used as a grade without refusing them as plain words.
 GRADE_WORDS = re.compile(r"\b(outstanding|requires improvement|inadequate)\b", re.IGNORECASE)
 GRADED_PHRASE = re.compile(r"\b(grade[ds]?|grading|ratings?|rated|judg(e)?ments?|judged)\b", re.IGNORECASE)
-
-
-def _notify(people: Iterable[User], subject: str, body: str, url: str, now: dt.datetime) -> int:
-    messages = [
-        InboxMessage(user=person, subject=subject[:300], body=body, url=url, created_at=now)
-        for person in people
-    ]
-    InboxMessage.objects.bulk_create(messages)
-    return len(messages)
 
 
 # --- P1 --------------------------------------------------------------------------------------
@@ -329,7 +321,7 @@ def notice_send(
         inspection=inspection, kind=kind, subject=subject, body=body, sent_at=now, sent_by=by
     )
     notice.recipients.set(recipients)
-    _notify(people_acting_for(recipients), subject, body, url, now)
+    inbox_send(people_acting_for(recipients), subject, body, url, now)
     audit_record(
         action=AuditAction.CREATE, actor=by, obj=notice, detail={"recipients": [o.pk for o in recipients]}
     )
@@ -373,7 +365,7 @@ def methodology_change_notify(
         sent_by=by,
     )
     notice.recipients.set(recipients)
-    _notify(people_acting_for(recipients), notice.subject, body, "", now)
+    inbox_send(people_acting_for(recipients), notice.subject, body, "", now)
     audit_record(action=AuditAction.CREATE, actor=by, obj=notice)
     return notice
 
@@ -493,7 +485,7 @@ def chief_update_record(
     update = ChiefUpdate.objects.create(inspection=inspection, area=area, text=text, by=by, at=now)
     office = office_of_area(area, timezone.localdate(now))
     if office:
-        _notify(
+        inbox_send(
             people_acting_for([office]), f"Update from the chief officer: {inspection.title}", text, "", now
         )
     audit_record(action=AuditAction.CREATE, actor=by, obj=update)
@@ -587,7 +579,7 @@ def report_open_factual_accuracy(
     report.full_clean()
     report.save()
     areas = list(report.areas.all())
-    _notify(
+    inbox_send(
         people_acting_for(areas),
         f"Draft for factual-accuracy check: {report.title}",
         f"Please send corrections of fact by {timezone.localtime(closes_at):%-d %B %Y %H:%M}.",
@@ -806,7 +798,7 @@ def _notify_exception(report: Report, now: dt.datetime) -> None:
         for o in _recipient_organisations(report, timezone.localdate(now))
         if o.kind == OrganisationKind.OPCC
     ]
-    _notify(
+    inbox_send(
         people_acting_for(offices),
         f"Embargoed copy later than usual: {report.title}",
         f"HMICFRS cannot send the embargoed copy as early as the MOU asks. Reasons: {report.embargo_exception}",
@@ -832,7 +824,7 @@ def diary_note_send(*, report: Report, text: str, by: User, now: dt.datetime | N
     recipients = _recipient_organisations(report, timezone.localdate(now)) + list(
         report.interested_parties.all()
     )
-    _notify(people_acting_for(set(recipients)), f"Diary note: {report.title}", text, "", now)
+    inbox_send(people_acting_for(set(recipients)), f"Diary note: {report.title}", text, "", now)
     Deadline.objects.filter(kind="diary_note", key=f"diary:{report.pk}", state__in=["open", "missed"]).update(
         state=DeadlineState.MET, state_changed_at=now, next_fire_at=None
     )
@@ -858,7 +850,7 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             if report.publication_at and report.publication_at > now:
                 organisations = _recipient_organisations(report, timezone.localdate(now))
-                _notify(
+                inbox_send(
                     people_acting_for(organisations),
                     f"Embargoed copy ready: {report.title}",
                     f"Embargoed until {timezone.localtime(report.publication_at):%-d %B %Y %H:%M}. "
@@ -885,7 +877,7 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
             # U6 and whatever else publication starts is done by the apps above, listening.
             report_published.send(sender=Report, report=report, now=now)
             organisations = _recipient_organisations(report, timezone.localdate(now))
-            _notify(
+            inbox_send(
                 people_acting_for(organisations),
                 f"Published: {report.title}",
                 "The report is now public.",

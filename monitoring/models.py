@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import AREA_KINDS, EffectiveDated, EffectiveQuerySet, Organisation
+from hmicfrs_mou.deadlines import due_day
 from inspections.models import Finding, InspectionNotice
 
 User = settings.AUTH_USER_MODEL
@@ -467,9 +468,7 @@ class MeetingAction(models.Model):
     @property
     def follow_up_last_day(self) -> dt.date | None:
         """The London day the follow-up is due by the end of (the stored moment is that day's end)."""
-        if self.follow_up_due_at is None:
-            return None
-        return timezone.localtime(self.follow_up_due_at - dt.timedelta(microseconds=1)).date()
+        return None if self.follow_up_due_at is None else due_day(self.follow_up_due_at)
 
 
 class FollowUp(models.Model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ from contacts.models import APCC_ROLES, AREA_KINDS, Organisation, Role, User
 from contacts.selectors import hmis_for_area, holders_of, office_of_area, people_acting_for, roles_held
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.deadlines import explain_followup_deadline
-from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline, DeadlineState, InboxMessage
+from hmicfrs_mou.inbox import inbox_send
+from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline, DeadlineState
 from hmicfrs_mou.reminders import deadline_close
 from hmicfrs_mou.uploads import check_pdf
 from inspections.models import Finding, FindingKind, InspectionNotice
@@ -68,15 +69,6 @@ PCC_INFORMED_HOW = {
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
-
-
-def _inbox(people: Iterable[User], subject: str, body: str, url: str, now: dt.datetime) -> None:
-    InboxMessage.objects.bulk_create(
-        [
-            InboxMessage(user=person, subject=subject[:300], body=body, url=url, created_at=now)
-            for person in {p.pk: p for p in people}.values()
-        ]
-    )
 
 
 def _close_deadline(
@@ -171,7 +163,7 @@ def concern_mark(
         ]
     )
     if passed_to_apcc and not already_passed:
-        _inbox(
+        inbox_send(
             holders_of(APCC_ROLES, timezone.localdate(now)),
             f"Concern passed on by the PCC's office: {concern.area} – {concern.summary}",
             concern.text,
@@ -239,7 +231,7 @@ def case_advise(
             for i, c in enumerate(causes, 1)
         ]
     )
-    _inbox(
+    inbox_send(
         holders_of((Role.HMCI,), timezone.localdate(now)),
         f"Engage decision needed: {area}",
         f"The HMI for {area} has advised on Engage. Read the advice and decide.",
@@ -274,7 +266,7 @@ def case_decide(
         case.period = period
         register_oversight_deadline(case, last_held=None, now=now)
     hmis = [case.advised_by]
-    _inbox(
+    inbox_send(
         hmis,
         f"HM Chief Inspector's decision: {case.area} {'goes into Engage' if engage else 'stays in Scan'}",
         reasons
@@ -359,7 +351,7 @@ def case_announce(
     case.save(update_fields=["announcement", "announced_at", "announced_by"])
     on = timezone.localdate(now)
     register_toolkit_deadline(case, now=now)
-    _inbox(
+    inbox_send(
         holders_of(APCC_ROLES, on),
         f"{case.area} has been placed in Engage",
         announcement,
@@ -397,7 +389,7 @@ def case_send_letter(*, case: EngageCase, by: User, now: dt.datetime | None = No
     on = timezone.localdate(now)
     office = office_of_area(case.area, on)
     recipients = [case.area, *([office] if office else [])]
-    _inbox(
+    inbox_send(
         people_acting_for(recipients),
         f"Formal letter: {case.area} placed in Engage",
         f"HMICFRS has sent the formal letter about {case.area} entering Engage. Open it from the case page.",
@@ -443,7 +435,7 @@ def case_exit(
     _close_deadline(OVERSIGHT_KIND, f"case:{case.pk}", now, DeadlineState.WAIVED, "Left Engage")
     _close_deadline(TOOLKIT_KIND, f"toolkit:{case.pk}", now, DeadlineState.WAIVED, "Left Engage")
     office = office_of_area(case.area, today)
-    _inbox(
+    inbox_send(
         people_acting_for([case.area, *([office] if office else [])]),
         f"{case.area} leaves Engage",
         reasons,
@@ -499,7 +491,7 @@ def toolkit_send(
         case=case, toolkit=toolkit, letter=letter, sent_by=by, sent_at=now
     )
     office = office_of_area(case.area, timezone.localdate(now))
-    _inbox(
+    inbox_send(
         people_acting_for([office] if office else []),
         f"From the APCC: support while {case.area} is in Engage",
         letter,
@@ -548,7 +540,7 @@ def plan_submit(
     )
     on = timezone.localdate(now)
     office = office_of_area(case.area, on)
-    _inbox(
+    inbox_send(
         [*people_acting_for([office] if office else []), *hmis_for_area(case.area, on)],
         f"Improvement plan version {plan.version}: {case.area}",
         f"{case.area} has submitted version {plan.version} of its improvement plan.",
@@ -619,7 +611,7 @@ def deputy_nominate(
     )
     if not created:
         raise ValidationError({"deputy": f"{deputy} is already nominated for this meeting."})
-    _inbox(
+    inbox_send(
         [deputy],
         f"You are nominated to attend the {meeting.case.oversight_group} for {meeting.case.area}",
         f"{by} has nominated you as the APCC's deputy for the meeting on {meeting.scheduled_for:%-d %B %Y}.",
@@ -780,8 +772,8 @@ def follow_up_send(
         f"Follow-up of the offer of assistance at the {meeting.case.oversight_group}: {meeting.case.area}"
     )
     url = f"/monitoring/actions/{action.pk}/"
-    _inbox(people_acting_for([office]), subject, text, url, now)
-    _inbox(hmci, f"Copy: {subject}", text, url, now)
+    inbox_send(people_acting_for([office]), subject, text, url, now)
+    inbox_send(hmci, f"Copy: {subject}", text, url, now)
     _close_deadline(FOLLOW_UP_KIND, f"action:{action.pk}", now)
     audit_record(action=AuditAction.CREATE, actor=by, obj=follow_up, detail={"late": follow_up.late})
     return follow_up

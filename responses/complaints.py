@@ -38,9 +38,9 @@ from contacts.selectors import (
 )
 from hmicfrs_mou.access import moment, not_found
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.inbox import inbox_send
 from hmicfrs_mou.models import AuditAction
 from inspections.models import FindingKind, Report, published_condition
-from inspections.services import _notify
 from responses.models import ResponseObligation, SuperComplaint, SuperComplaintState
 from responses.selectors import ResponseStatus, obligation_status, with_first_submission
 
@@ -197,7 +197,7 @@ def super_complaint_decide_eligibility(
         if apcc is None:
             raise ValidationError("The APCC is not in the directory, so it cannot be notified (S1).")
         complaint.apcc_notified_at = now
-        notified = _notify(
+        notified = inbox_send(
             people_acting_for([apcc]),
             f"Super-complaint eligible for investigation: {complaint.title}",
             f"HMICFRS has decided that the super-complaint from {complaint.designated_body} is eligible for "
@@ -261,7 +261,7 @@ def super_complaint_start_investigation(
     complaint.save(update_fields=["state"])
     complaint.investigators.set(investigators)
     complaint.apcc_supporters.set(supporters)
-    _notify(
+    inbox_send(
         supporters,
         f"Supporting a super-complaint investigation: {complaint.title}",
         "HMICFRS, the IOPC and the College of Policing have started the investigation; you are named as an APCC "

@@ -239,7 +239,7 @@ def test_s1_the_notice_is_in_the_same_transaction_as_the_decision(hmicfrs_staff,
     complaint = receive(hmicfrs_staff)
     before = state()
     with (
-        mock.patch("responses.complaints._notify", side_effect=RuntimeError("inbox down")),
+        mock.patch("responses.complaints.inbox_send", side_effect=RuntimeError("inbox down")),
         pytest.raises(RuntimeError),
     ):
         super_complaint_decide_eligibility(
@@ -740,7 +740,7 @@ def test_s1_two_decisions_at_once_notify_the_apcc_once(directory):
         finally:
             connection.close()
 
-    with mock.patch("responses.complaints._notify", side_effect=slow_notify):
+    with mock.patch("responses.complaints.inbox_send", side_effect=slow_notify):
         threads = [threading.Thread(target=decide, args=(True,)) for _ in range(2)]
         for thread in threads:
             thread.start()
