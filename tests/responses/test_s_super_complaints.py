@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -719,11 +720,11 @@ def test_s1_two_decisions_at_once_notify_the_apcc_once(directory):
     manager = make_person("s_race_manager", org(OrganisationKind.HMICFRS, "hmicfrs"), Role.INSPECTION_STAFF)
     apcc_person = make_person("s_race_apcc", org(OrganisationKind.APCC, "apcc"), Role.APCC_CHAIR)
     complaint = receive(manager)
-    real_notify = complaints._notify
+    real_send = complaints.inbox_send
 
-    def slow_notify(*args: object) -> int:
+    def slow_send(*args: Any, **kwargs: Any) -> int:
         time.sleep(0.3)
-        return real_notify(*args)
+        return real_send(*args, **kwargs)
 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -740,7 +741,7 @@ def test_s1_two_decisions_at_once_notify_the_apcc_once(directory):
         finally:
             connection.close()
 
-    with mock.patch("responses.complaints.inbox_send", side_effect=slow_notify):
+    with mock.patch("responses.complaints.inbox_send", side_effect=slow_send):
         threads = [threading.Thread(target=decide, args=(True,)) for _ in range(2)]
         for thread in threads:
             thread.start()
