@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from icalendar import Alarm, Calendar, Event
 
 from contacts.models import User
@@ -38,6 +38,7 @@ HEARTBEAT_STALE = dt.timedelta(minutes=3)
 
 
 @login_required
+@require_safe
 def my_deadlines(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = Deadline.objects.for_person(request.user).prefetch_related("changes")
@@ -64,12 +65,14 @@ def my_deadlines(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(InboxMessage.objects.filter(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "deadlines/inbox.html", {"page_obj": page})
 
 
 @login_required
+@require_safe
 def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = InboxMessage.objects.filter(user=request.user, pk=pk).first()
     if message is None:
@@ -90,6 +93,7 @@ def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     token = request.user.calendar_token
     feed = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token})) if token else ""
@@ -107,6 +111,7 @@ def calendar_regenerate(request: HttpRequest) -> HttpResponse:
     return redirect("calendar-settings")
 
 
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's own live deadlines as iCalendar. The token is the only credential."""
     if len(token) < 20:
@@ -146,9 +151,10 @@ def _shown_state(run: SweepRun, now: dt.datetime) -> str:
 
 
 @login_required
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     """The sweep's heartbeat, for HMICFRS and administrators: a stopped or crashing worker shows within minutes."""
-    if not (holds(request.user, Perm.VIEW_ALL_MEETING) or request.user.is_staff):
+    if not holds(request.user, Perm.VIEW_SERVICE_HEALTH):
         raise PermissionDenied
     now = timezone.now()
     recent = list(SweepRun.objects.order_by("-started_at")[:10])

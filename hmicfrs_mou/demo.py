@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from contacts.models import (
 from contacts.selectors import office_of_area
 from contacts.services import access_sync, appointment_start, assignment_start, meeting_record
 from hmicfrs_mou.demo_monitoring import load_demo_monitoring
+from hmicfrs_mou.permissions import Perm
 from inspections.models import FindingKind, Inspection, InspectionKind, ReportKind
 from inspections.services import (
     finding_add,
@@ -134,6 +136,14 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
             user.set_password(passwords[login.username])
             user.save(update_fields=["password"])
         users[login.username] = user
+        if login.username == "admin":
+            # The administrator watches the reminder sweep; superuser status alone opens no portal page.
+            user.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=Perm.VIEW_SERVICE_HEALTH.app_label,
+                    codename=Perm.VIEW_SERVICE_HEALTH.codename,
+                )
+            )
         for organisation, role in appointments[login.username]:
             if not Appointment.objects.filter(person=user, organisation=organisation, role=role).exists():
                 appointment_start(person=user, organisation=organisation, role=role, starts_on=start)

@@ -19,6 +19,9 @@ class Perm(StrEnum):
     VIEW_AUDIT_TRAIL = "hmicfrs_mou.view_auditevent"
     ADD_INSPECTION = "inspections.add_inspection"
     VIEW_ALL_RESPONSES = "responses.view_all_responseobligation"
+    # The reminder sweep's heartbeat page: HMICFRS staff by their group; an administrator by this
+    # permission granted in the admin (being staff or a superuser opens no portal page by itself).
+    VIEW_SERVICE_HEALTH = "hmicfrs_mou.view_sweeprun"
 
     @property
     def codename(self) -> str:

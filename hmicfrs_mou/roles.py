@@ -30,6 +30,7 @@ GROUP_PERMISSIONS: dict[str, tuple[Perm, ...]] = {
         Perm.VIEW_AUDIT_TRAIL,
         Perm.ADD_INSPECTION,
         Perm.VIEW_ALL_RESPONSES,
+        Perm.VIEW_SERVICE_HEALTH,
     ),
     OPCC_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ASSOCIATED_MEETING),
     CHIEF_OFFICE_GROUP: (Perm.VIEW_DIRECTORY,),

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import OperationalError, connection
 from django.db.backends.postgresql.base import DatabaseWrapper
@@ -366,6 +367,9 @@ def test_a_sweep_whose_last_heartbeat_cannot_be_written_is_found_crashed_and_sho
     assert "Stopped without finishing" in unfinished.error
     _assert_each_sent_once(_outbox_references(), owed)
     staff = User.objects.create(username="health_admin", is_staff=True)
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_sweeprun", content_type__app_label="hmicfrs_mou")
+    )
     with time_machine.travel(later + dt.timedelta(seconds=1), tick=False):
         page = client_for(staff).get(reverse("health")).content.decode()
     assert "Crashed" in page
@@ -385,6 +389,9 @@ def test_a_sweep_that_fails_records_its_crash_from_a_fresh_connection(database, 
     run = SweepRun.objects.get()
     assert (run.state, "the claim could not be made" in run.error) == (SweepState.CRASHED, True)
     staff = User.objects.create(username="health_admin", is_staff=True)
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_sweeprun", content_type__app_label="hmicfrs_mou")
+    )
     with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
         page = client_for(staff).get(reverse("health")).content.decode()
     assert "The last reminder sweep crashed" in page
