@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,16 +16,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
-from icalendar import Alarm, Calendar, Event
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.models import User
+from contacts.selectors import organisations_acted_for, people_acting_for
 from hmicfrs_mou.access import holds
+from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.calendar_feed import build_calendar, organisation_events, person_events
+from hmicfrs_mou.form_pages import posted
+from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import (
     LIVE_STATES,
+    AuditAction,
     Deadline,
     DeadlineState,
     InboxMessage,
+    Preferences,
     Reminder,
     ReminderStatus,
     SweepRun,
@@ -92,12 +100,52 @@ def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("inbox")
 
 
+class PreferencesForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = Preferences
+        fields: ClassVar = ["calendar_alarm_days"]
+        widgets: ClassVar = {"calendar_alarm_days": forms.RadioSelect}
+
+
+def _feed_addresses(request: HttpRequest, user: User) -> list[dict[str, str]]:
+    """The person's own address and one per organisation they act for now (checked again at each use)."""
+    token = user.calendar_token
+    if not token:
+        return []
+    feeds = [
+        {
+            "name": "Your deadlines and the moments you plan around",
+            "url": request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token})),
+        }
+    ]
+    for organisation in organisations_acted_for(user).order_by("name"):
+        feeds.append(
+            {
+                "name": f"Everyone's deadlines at {organisation.name}",
+                "url": request.build_absolute_uri(
+                    reverse(
+                        "calendar-feed-organisation", kwargs={"token": token, "organisation": organisation.pk}
+                    )
+                ),
+            }
+        )
+    return feeds
+
+
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    token = request.user.calendar_token
-    feed = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token})) if token else ""
-    return render(request, "deadlines/calendar.html", {"feed": feed})
+    preferences = Preferences.of(request.user)
+    form = PreferencesForm(posted(request), instance=preferences)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your calendar alerts have been saved.")
+        return redirect("calendar-settings")
+    return render(
+        request,
+        "deadlines/calendar.html",
+        {"feeds": _feed_addresses(request, request.user), "form": form},
+    )
 
 
 @login_required
@@ -105,42 +153,111 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
     """A new secret address; the old one stops working at once."""
     User.objects.filter(pk=request.user.pk).update(calendar_token=secrets.token_urlsafe(32))
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=request.user,
+        obj=request.user,
+        request=request,
+        detail={"calendar_address": "new"},
+    )
     messages.success(
         request, "Your calendar address has been changed. Subscriptions to the old address have stopped."
     )
     return redirect("calendar-settings")
 
 
-@require_safe
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's own live deadlines as iCalendar. The token is the only credential."""
-    if len(token) < 20:
-        raise Http404
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
+@login_required
+@require_POST
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    """No address at all: every subscription stops until the person makes a new one."""
+    User.objects.filter(pk=request.user.pk).update(calendar_token="")
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=request.user,
+        obj=request.user,
+        request=request,
+        detail={"calendar_address": "revoked"},
+    )
+    messages.success(
+        request, "Your calendar addresses have been turned off. Subscriptions to them have stopped."
+    )
+    return redirect("calendar-settings")
+
+
+def _feed_user(request: HttpRequest, token: str) -> User:
+    """The person a feed address belongs to; every use, good or bad, is on the audit trail like a sign-in."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first() if len(token) >= 20 else None
     if user is None:
+        audit_record(
+            action=AuditAction.DENIED,
+            request=request,
+            object_type="calendar_feed",
+            detail={"reason": "unknown calendar address"},
+        )
         raise Http404
-    calendar = Calendar()
-    calendar.add("prodid", "-//HMICFRS-APCC MOU portal//deadlines//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "MOU portal deadlines")
-    base = request.build_absolute_uri("/").rstrip("/")
-    for deadline in Deadline.objects.for_person(user).filter(state__in=LIVE_STATES).order_by("due_at")[:500]:
-        event = Event()
-        event.add("uid", f"deadline-{deadline.pk}@mou-portal")
-        event.add("summary", deadline.title)
-        event.add("dtstart", deadline.due_at)
-        event.add("dtend", deadline.due_at)
-        event.add("dtstamp", timezone.now())
-        event.add("description", f"{deadline.working}\n{base}{deadline.url}")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", deadline.title)
-        alarm.add("trigger", dt.timedelta(days=-1))
-        event.add_component(alarm)
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    return user
+
+
+def _ics(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's deadlines and the moments they plan around, as iCalendar. The token is the only credential."""
+    user = _feed_user(request, token)
+    now = timezone.now()
+    audit_record(
+        action=AuditAction.CALENDAR_FEED,
+        actor=user,
+        request=request,
+        object_type="calendar_feed",
+        object_id=str(user.pk),
+        detail={"feed": "person"},
+    )
+    body = build_calendar(
+        person_events(user, now),
+        name="MOU portal",
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        now=now,
+        alarm_days=Preferences.of(user).calendar_alarm_days,
+    )
+    return _ics(body)
+
+
+@require_safe
+def calendar_feed_organisation(request: HttpRequest, token: str, organisation: int) -> HttpResponse:
+    """An organisation's deadlines, for a person acting for it at the moment of each use."""
+    user = _feed_user(request, token)
+    org = organisations_acted_for(user).filter(pk=organisation).first()
+    if org is None:
+        audit_record(
+            action=AuditAction.DENIED,
+            actor=user,
+            request=request,
+            object_type="calendar_feed",
+            object_id=str(organisation),
+            detail={"reason": "not acting for the organisation"},
+        )
+        raise Http404
+    now = timezone.now()
+    audit_record(
+        action=AuditAction.CALENDAR_FEED,
+        actor=user,
+        request=request,
+        obj=org,
+        detail={"feed": "organisation"},
+    )
+    body = build_calendar(
+        organisation_events(user, list(people_acting_for([org])), now),
+        name=f"MOU portal: {org.name}",
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        now=now,
+        alarm_days=Preferences.of(user).calendar_alarm_days,
+    )
+    return _ics(body)
 
 
 def _shown_state(run: SweepRun, now: dt.datetime) -> str:

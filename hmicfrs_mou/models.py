@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
     SIGN_OUT = "sign_out", "Signed out"
+    CALENDAR_FEED = "calendar_feed", "Calendar address used"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -301,3 +302,38 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sweep at {self.started_at}"
+
+
+class CalendarAlarm(models.IntegerChoices):
+    NONE = 0, "No alerts"
+    ONE_DAY = 1, "1 day before"
+    TWO_DAYS = 2, "2 days before"
+    ONE_WEEK = 7, "1 week before"
+
+
+class Preferences(models.Model):
+    """A person's choices about how the portal reaches them (calendar alerts, the daily email digest)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    calendar_alarm_days = models.PositiveSmallIntegerField(
+        "Alerts in your calendar", choices=CalendarAlarm.choices, default=CalendarAlarm.ONE_DAY
+    )
+    daily_digest = models.BooleanField(
+        "One email each morning",
+        default=False,
+        help_text="Notices and early reminders come together in one email at 8am; reminders on the day "
+        "something is due, and when it is overdue, still come straight away.",
+    )
+
+    class Meta:
+        verbose_name = "preferences"
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"
+
+    @classmethod
+    def of(cls, user: Any) -> Preferences:
+        """The person's preferences, or the defaults (unsaved) if they never chose."""
+        found = cls.objects.filter(user=user).first()
+        return found or cls(user=user)

@@ -20,7 +20,13 @@ urlpatterns = [
     path("deadlines/", deadline_views.my_deadlines, name="my-deadlines"),
     path("deadlines/calendar/", deadline_views.calendar_settings, name="calendar-settings"),
     path("deadlines/calendar/new-address/", deadline_views.calendar_regenerate, name="calendar-regenerate"),
+    path("deadlines/calendar/turn-off/", deadline_views.calendar_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", deadline_views.calendar_feed, name="calendar-feed"),
+    path(
+        "calendar/<str:token>/organisation/<int:organisation>.ics",
+        deadline_views.calendar_feed_organisation,
+        name="calendar-feed-organisation",
+    ),
     path("inbox/", deadline_views.inbox, name="inbox"),
     path("inbox/read-all/", deadline_views.inbox_mark_all_read, name="inbox-read-all"),
     path("inbox/<int:pk>/", deadline_views.inbox_message, name="inbox-message"),

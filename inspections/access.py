@@ -177,3 +177,26 @@ def debriefs_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
         | Q(area_id__in=chief_areas)
         | Q(area_id__in=governed, pcc_invited=True)
     )
+
+
+def reports_announced_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+    """Scheduled reports whose moments (embargoed copy, publication) the user may plan around at `at`.
+
+    The team, for its inspections; the chief's office and the PCC of a force or FRS a force-specific
+    report or accelerated cause of concern covers, from the moment it is scheduled (they already know
+    the inspection: I1 told them; they are told only its moments, not the report's text); and anyone
+    who may see the report now (an interested party from distribution, everyone once published).
+    """
+    at = moment(at)
+    scheduled = Report.objects.filter(state__in=RELEASED_STATES, publication_at__isnull=False)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Report.objects.none()
+    chief_areas, governed = _areas_of(user, at)
+    recipient = Q(kind__in=[ReportKind.FORCE_SPECIFIC, ReportKind.ACCELERATED_CAUSE_OF_CONCERN]) & (
+        Q(pk__in=_report_ids_for_areas(chief_areas)) | Q(pk__in=_report_ids_for_areas(governed))
+    )
+    return scheduled.filter(
+        Q(inspection__in=team_inspections(user, at))
+        | recipient
+        | Q(pk__in=reports_visible_to(Report.objects.all(), user, at).values("pk"))
+    )

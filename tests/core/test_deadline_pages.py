@@ -119,11 +119,13 @@ def test_calendar_feed_lists_only_my_live_deadlines_and_a_new_address_stops_the_
     assert client.post(reverse("calendar-regenerate")).status_code == 302
     hmi_a.refresh_from_db()
     old = hmi_a.calendar_token
-    feed = client_for(None).get(reverse("calendar-feed", kwargs={"token": old}))
+    with time_machine.travel(NOW, tick=False):
+        feed = client_for(None).get(reverse("calendar-feed", kwargs={"token": old}))
     assert feed["Content-Type"].startswith("text/calendar")
     events = [c for c in Calendar.from_ical(feed.content).walk("VEVENT")]
-    assert [str(e["summary"]) for e in events] == ["Written follow-up (M9)"]
-    assert events[0].decoded("dtstart") == end_of_day(dt.date(2026, 6, 20))
+    assert [str(e["summary"]) for e in events] == ["Due by the end of the day: Written follow-up (M9)"]
+    # Due by the end of 20 June: an all-day event on that London date.
+    assert events[0].decoded("dtstart") == dt.date(2026, 6, 20)
     client.post(reverse("calendar-regenerate"))
     assert client_for(None).get(reverse("calendar-feed", kwargs={"token": old})).status_code == 404
 
