@@ -181,13 +181,14 @@ def london_vtimezone() -> Timezone:
     summer.add("tzname", "BST")
     summer.add("tzoffsetfrom", dt.timedelta(0))
     summer.add("tzoffsetto", dt.timedelta(hours=1))
-    summer.add("dtstart", dt.datetime(1996, 3, 31, 1, 0))
+    # A VTIMEZONE's DTSTART is local time without a zone (RFC 5545 3.6.5): naive on purpose.
+    summer.add("dtstart", dt.datetime(1996, 3, 31, 1, 0))  # noqa: DTZ001
     summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
     winter = TimezoneStandard()
     winter.add("tzname", "GMT")
     winter.add("tzoffsetfrom", dt.timedelta(hours=1))
     winter.add("tzoffsetto", dt.timedelta(0))
-    winter.add("dtstart", dt.datetime(1996, 10, 27, 2, 0))
+    winter.add("dtstart", dt.datetime(1996, 10, 27, 2, 0))  # noqa: DTZ001
     winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
     zone.add_component(summer)
     zone.add_component(winter)

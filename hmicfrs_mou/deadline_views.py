@@ -107,6 +107,40 @@ class PreferencesForm(GovukFormMixin, forms.ModelForm):
         widgets: ClassVar = {"calendar_alarm_days": forms.RadioSelect}
 
 
+class EmailPreferencesForm(GovukFormMixin, forms.ModelForm):
+    daily_digest = forms.TypedChoiceField(
+        label="How do you want to get emails from the portal?",
+        choices=[("false", "Each one as it is sent"), ("true", "One email each morning at 8am")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        help_text="Reminders on the day something is due, and when it is overdue, always come straight away.",
+        error_messages={
+            "required": "Choose how you want to get emails.",
+            "invalid_choice": "Choose how you want to get emails.",
+        },
+    )
+
+    class Meta:
+        model = Preferences
+        fields: ClassVar = ["daily_digest"]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_settings(request: HttpRequest) -> HttpResponse:
+    preferences = Preferences.of(request.user)
+    form = EmailPreferencesForm(
+        posted(request),
+        instance=preferences,
+        initial={"daily_digest": "true" if preferences.daily_digest else "false"},
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your email choice has been saved.")
+        return redirect("email-settings")
+    return render(request, "deadlines/email.html", {"form": form})
+
+
 def _feed_addresses(request: HttpRequest, user: User) -> list[dict[str, str]]:
     """The person's own address and one per organisation they act for now (checked again at each use)."""
     token = user.calendar_token

@@ -1,5 +1,11 @@
 """Email kinds. Each renders templates/emails/<name>-subject.txt, -body.txt and -body.html.
 
+Every email the portal sends is automatic and says so, so that mail clients and servers treat it
+as such: `Auto-Submitted: auto-generated` (RFC 3834: no auto-reply loops), Outlook's
+`X-Auto-Response-Suppress: All`, a `List-Id` per kind (for people's mail rules), a stable
+Message-ID per reminder, notice or morning email, and plain-text and HTML parts that say the same
+thing, each with the link to the record.
+
 A reminder email carries two identifiers of its ledger row that never change
 between attempts: the X-Reference header (GOV.UK Notify's `reference`, by which
 the engine asks Notify whether an attempt whose outcome was lost arrived) and
@@ -9,6 +15,8 @@ is recognisable and mail clients show it once).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,9 +24,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from hmicfrs_mou.models import Reminder
+from hmicfrs_mou.models import InboxMessage, Reminder
 from hmicfrs_mou.templatetags.deadline_tags import due_moment
 
 STEP_WORDS = {
@@ -35,17 +44,54 @@ def _step_words(step: str) -> str:
     return STEP_WORDS.get(step, "needs attention")
 
 
+def portal_base() -> str:
+    return str(getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def mail_host() -> str:
+    return urlsplit(getattr(settings, "PORTAL_BASE_URL", "")).hostname or "mou-portal.invalid"
+
+
+def link_to(url: str, default: str = "/") -> str:
+    return f"{portal_base()}{url or default}"
+
+
+def when_words(moment: dt.datetime) -> str:
+    """A deadline's moment in words with its zone: a day needs none, a time names GMT or BST."""
+    words = due_moment(moment)
+    local = timezone.localtime(moment)
+    if local.time() == dt.time(0, 0):
+        return words
+    return f"{words} {local.tzname()}"
+
+
+def list_id(kind: str, label: str) -> str:
+    """RFC 2919: a name in words and a dot-atom id per kind, for people's mail rules."""
+    atom = re.sub(r"[^a-z0-9-]+", "-", kind.lower()).strip("-") or "notices"
+    return f'"{label}" <{atom}.{mail_host()}>'
+
+
+def automatic_headers(*, reference: str, kind: str, label: str) -> dict[str, str]:
+    """The headers every email of the portal carries (see the module's docstring)."""
+    return {
+        "Message-ID": f"<{reference}@{mail_host()}>",
+        "X-Reference": reference,
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+        "List-Id": list_id(kind, label),
+    }
+
+
 def _context(reminder: Reminder) -> dict[str, Any]:
     deadline = reminder.deadline
-    base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     return {
         "reminder": reminder,
         "deadline": deadline,
         "recipient": reminder.recipient,
         "when": _step_words(reminder.step),
         "due_local": timezone.localtime(deadline.due_at),
-        "due_words": due_moment(deadline.due_at),
-        "link": f"{base}{deadline.url or '/deadlines/'}",
+        "due_words": when_words(deadline.due_at),
+        "link": link_to(deadline.url, "/deadlines/"),
         "late": reminder.late,
     }
 
@@ -57,8 +103,7 @@ def reminder_reference(reminder: Reminder) -> str:
 
 def reminder_message_id(reminder: Reminder) -> str:
     """A Message-ID that is the same on every attempt, so a repeat is one message to mail clients."""
-    host = urlsplit(getattr(settings, "PORTAL_BASE_URL", "")).hostname or "mou-portal.invalid"
-    return f"<{reminder_reference(reminder)}@{host}>"
+    return f"<{reminder_reference(reminder)}@{mail_host()}>"
 
 
 def reminder_message(reminder: Reminder) -> tuple[str, str]:
@@ -68,21 +113,100 @@ def reminder_message(reminder: Reminder) -> tuple[str, str]:
     return " ".join(subject.split()), render_to_string("emails/reminder-body.txt", context)
 
 
+def _email(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    to: str,
+    headers: dict[str, str],
+    link: str,
+    connection: BaseEmailBackend | None,
+) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to], headers=headers, connection=connection
+    )
+    message.attach_alternative(html, "text/html")
+    # For GOV.UK Notify's template (its `link` personalisation); SMTP ignores it.
+    message.portal_link = link  # type: ignore[attr-defined]
+    return message
+
+
 def reminder_email(
-    reminder: Reminder, *, connection: BaseEmailBackend | None = None
+    reminder: Reminder, *, connection: BaseEmailBackend | None = None, kind_label: str = ""
 ) -> EmailMultiAlternatives:
     """The email for one reminder, with its reference and Message-ID; its subject and text are the inbox copy's."""
     context = _context(reminder)
     subject, text = reminder_message(reminder)
-    message = EmailMultiAlternatives(
+    return _email(
         subject=subject,
-        body=text,
-        to=[reminder.recipient.email],
-        headers={"X-Reference": reminder_reference(reminder), "Message-ID": reminder_message_id(reminder)},
+        text=text,
+        html=render_to_string("emails/reminder-body.html", context),
+        to=reminder.recipient.email,
+        headers=automatic_headers(
+            reference=reminder_reference(reminder),
+            kind=f"reminders-{reminder.deadline.kind}",
+            label=f"MOU portal reminders: {kind_label or 'deadlines'}",
+        ),
+        link=context["link"],
         connection=connection,
     )
-    message.attach_alternative(render_to_string("emails/reminder-body.html", context), "text/html")
-    return message
+
+
+def notice_reference(message: InboxMessage) -> str:
+    return f"notice-{message.pk}"
+
+
+def notice_email(
+    message: InboxMessage, *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """A notice (what the inbox shows), emailed with its own stable reference and Message-ID."""
+    context = {
+        "message": message,
+        "recipient": message.user,
+        "link": link_to(message.url, reverse("inbox")),
+    }
+    return _email(
+        subject=message.subject,
+        text=render_to_string("emails/notice-body.txt", context),
+        html=render_to_string("emails/notice-body.html", context),
+        to=message.user.email,
+        headers=automatic_headers(
+            reference=notice_reference(message), kind=f"notices-{message.kind}", label="MOU portal notices"
+        ),
+        link=context["link"],
+        connection=connection,
+    )
+
+
+def digest_reference(user: Any, day: dt.date) -> str:
+    return f"digest-{user.pk}-{day:%Y%m%d}"
+
+
+def digest_email(
+    user: Any, messages: list[InboxMessage], day: dt.date, *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """The person's morning email: every notice and early reminder since the last one, each with its link."""
+    items = [{"message": m, "link": link_to(m.url, reverse("inbox"))} for m in messages]
+    context = {
+        "recipient": user,
+        "items": items,
+        "day": day,
+        "inbox": link_to(reverse("inbox")),
+        "choice": link_to(reverse("email-settings")),
+    }
+    count = len(messages)
+    return _email(
+        subject=f"MOU portal: {count} update{'s' if count != 1 else ''} for {day:%-d %B %Y}",
+        text=render_to_string("emails/digest-body.txt", context),
+        html=render_to_string("emails/digest-body.html", context),
+        to=user.email,
+        headers=automatic_headers(
+            reference=digest_reference(user, day), kind="morning-email", label="MOU portal morning email"
+        ),
+        link=context["inbox"],
+        connection=connection,
+    )
 
 
 def reminder_email_arrived(reminder: Reminder, *, connection: BaseEmailBackend) -> bool | None:

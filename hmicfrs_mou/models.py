@@ -251,22 +251,51 @@ class Reminder(models.Model):
         return f"{self.step} reminder to {self.recipient} for deadline {self.deadline_id}"
 
 
+class EmailState(models.TextChoices):
+    # Not emailed from here: a reminder's copy (the reminder row emails it) or a person without an address.
+    NONE = "none", "Not emailed"
+    PENDING = "pending", "Waiting to be emailed"
+    DIGEST = "digest", "Waiting for the morning email"
+    SENDING = "sending", "Being emailed"
+    SENT = "sent", "Emailed"
+    FAILED = "failed", "Could not be emailed"
+
+
 class InboxMessage(models.Model):
-    """The in-app copy of a reminder or notice; the unread count shows in the header."""
+    """The in-app copy of a reminder or notice; the unread count shows in the header.
+
+    A notice is also emailed from here (hmicfrs_mou.outbox): straight away, or in the person's
+    morning email if they chose one; a reminder's early steps join that morning email too.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
     reminder = models.OneToOneField(
         Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbox_message"
     )
+    # What the message is about, for mail filters (List-Id) and the inbox: "reminder" or a notice's kind.
+    kind = models.CharField(max_length=40, default="notice")
     subject = models.CharField(max_length=300)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.NONE)
+    email_claim = models.CharField(max_length=32, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
-        indexes: ClassVar = [models.Index(fields=["user", "read_at"])]
+        indexes: ClassVar = [
+            models.Index(fields=["user", "read_at"]),
+            # The outbox reads only what waits to go, however large the inbox grows.
+            models.Index(
+                fields=["email_state", "created_at"],
+                name="inbox_email_waiting",
+                condition=models.Q(email_state__in=["pending", "digest", "sending"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -314,7 +343,9 @@ class CalendarAlarm(models.IntegerChoices):
 class Preferences(models.Model):
     """A person's choices about how the portal reaches them (calendar alerts, the daily email digest)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
     calendar_alarm_days = models.PositiveSmallIntegerField(
         "Alerts in your calendar", choices=CalendarAlarm.choices, default=CalendarAlarm.ONE_DAY
     )

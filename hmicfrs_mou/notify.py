@@ -1,7 +1,9 @@
 """A Django email backend that sends through GOV.UK Notify.
 
 Settings: NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID (a Notify email template with
-the personalisation fields `subject` and `body`). The message's X-Reference
+the personalisation fields `subject`, `body` and `link`: the same words as the
+plain-text part of the SMTP email, and the link to the record on its own so the
+template can make it a button). The message's X-Reference
 header (the reminder ledger id) goes to Notify as the reference, so a delivery
 can be traced, and `sent_with_reference` asks Notify whether it holds one: the
 reminder engine asks before sending again a reminder whose outcome was lost.
@@ -47,7 +49,11 @@ class NotifyEmailBackend(BaseEmailBackend):
                     self.client.send_email_notification(
                         email_address=address,
                         template_id=self.template_id,
-                        personalisation={"subject": message.subject, "body": message.body},
+                        personalisation={
+                            "subject": message.subject,
+                            "body": message.body,
+                            "link": getattr(message, "portal_link", ""),
+                        },
                         reference=reference or None,
                     )
                 sent += 1

@@ -98,8 +98,10 @@ from hmicfrs_mou.models import (
     DeadlineChange,
     DeadlineParty,
     DeadlineState,
+    EmailState,
     InboxMessage,
     PartyRole,
+    Preferences,
     Reminder,
     ReminderStatus,
     SweepRun,
@@ -563,6 +565,18 @@ def _resolve_lost_outcome(reminder: Reminder, *, clock: _Clock, email: BaseEmail
     return None
 
 
+def _kind_label(code: str) -> str:
+    spec = KINDS.get(code)
+    return spec.label if spec else "deadlines"
+
+
+def joins_digest(reminder: Reminder) -> bool:
+    """An early step ("due in N days") for a person who chose the morning email."""
+    return reminder.step.startswith("before-") and (
+        Preferences.objects.filter(user_id=reminder.recipient_id, daily_digest=True).exists()
+    )
+
+
 def deliver(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> str | None:
     """Send one claimed reminder: begin (with the inbox copy), send, mark: the module's step 3.
 
@@ -580,14 +594,21 @@ def deliver(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> st
         at = attempt["at"] = clock.now()
         attempt["began"] = time.monotonic()
         reminder.late = at - reminder.fire_at > LATE_AFTER
-        message = attempt["message"] = reminder_email(reminder, connection=email)
+        message = attempt["message"] = reminder_email(
+            reminder, connection=email, kind_label=_kind_label(reminder.deadline.kind)
+        )
+        # An early reminder to someone who chose one email each morning joins that email instead;
+        # on the day and when overdue it goes at once, whatever they chose.
+        attempt["digest"] = digest = bool(reminder.recipient.email) and joins_digest(reminder)
         inbox = InboxMessage(
             user=reminder.recipient,
             reminder=reminder,
+            kind="reminder",
             subject=message.subject[:300],
             body=message.body,
             url=reminder.deadline.url,
             created_at=at,
+            email_state=EmailState.DIGEST if digest else EmailState.NONE,
         )
         # The inbox copy (unique per reminder: a second attempt's is ignored) and the begin
         # share one commit, the one flush to disk that must come before the send.
@@ -606,7 +627,7 @@ def deliver(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> st
     at, message, began = attempt["at"], attempt["message"], attempt["began"]
     mark_until = began + (SEND_LEASE - LEASE_MARGIN).total_seconds()
     try:
-        if reminder.recipient.email:
+        if reminder.recipient.email and not attempt["digest"]:
             message.send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any backend failure is retried, then escalated
         logger.warning("Reminder %s failed (attempt %s): %s", reminder.pk, attempts, error)

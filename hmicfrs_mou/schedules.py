@@ -14,6 +14,11 @@ SCHEDULES: dict[str, dict] = {
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    "outbox": {
+        "func": "hmicfrs_mou.tasks.send_outbox",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
     "report-notices": {
         "func": "hmicfrs_mou.tasks.report_notices",
         "schedule_type": Schedule.MINUTES,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from contacts.deadlines import cadence_deadlines_sync
 from contacts.models import User
 from contacts.services import access_sync
+from hmicfrs_mou.outbox import outbox_send
 from hmicfrs_mou.reminders import deadlines_recompute, sweep
 from inspections.services import reports_due_notices
 
@@ -15,6 +16,11 @@ def sweep_reminders() -> dict[str, int]:
     """Every minute: send what is due (hmicfrs_mou.reminders)."""
     run = sweep()
     return {"due": run.due, "sent": run.sent, "late": run.late, "failed": run.failed}
+
+
+def send_outbox() -> dict[str, int]:
+    """Every minute: email the notices waiting, and the morning emails from 08:00 (hmicfrs_mou.outbox)."""
+    return outbox_send()
 
 
 def daily_maintenance() -> dict[str, int]:

@@ -28,6 +28,7 @@ urlpatterns = [
         name="calendar-feed-organisation",
     ),
     path("inbox/", deadline_views.inbox, name="inbox"),
+    path("inbox/email/", deadline_views.email_settings, name="email-settings"),
     path("inbox/read-all/", deadline_views.inbox_mark_all_read, name="inbox-read-all"),
     path("inbox/<int:pk>/", deadline_views.inbox_message, name="inbox-message"),
     path("health/", deadline_views.health, name="health"),

@@ -173,7 +173,7 @@ def test_notify_backend_sends_with_the_ledger_reference():
     client.send_email_notification.assert_called_once_with(
         email_address="a@example.invalid",
         template_id="template-1",
-        personalisation={"subject": "Subject", "body": "Body"},
+        personalisation={"subject": "Subject", "body": "Body", "link": ""},
         reference="reminder-42",
     )
 
