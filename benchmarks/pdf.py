@@ -75,6 +75,7 @@ def main() -> int:
     from django.conf import settings
     from django.core.management import call_command
     from django.db.models import prefetch_related_objects
+    from django.template.loader import render_to_string
     from django.utils import timezone
 
     from contacts.models import AssignmentKind, Governance, Organisation, OrganisationKind, Role, User
@@ -143,7 +144,8 @@ def main() -> int:
         prefetch_related_objects([loaded], "areas", "findings__area", "redactions")
         context = embargoed_copy_context(loaded, recipient, at=timezone.now())
         built = time.perf_counter()
-        pdf = render_pdf("pdf/embargoed_copy.html", context)
+        watermark = render_to_string("pdf/watermark.svg", context).encode()
+        pdf = render_pdf("pdf/embargoed_copy.html", context, generated={"watermark.svg": watermark})
         return pdf, built - started, time.perf_counter() - built
 
     print(

@@ -10,13 +10,22 @@ nothing else, from disk, without touching the network:
   STATIC_ROOT (where hashed names from the manifest storage live);
 - `file://` URLs are served only when the file lies inside STATICFILES_DIRS or
   STATIC_ROOT;
+- `/generated/<name>`: a file the caller made for this one render (the
+  recipient's watermark), from the dict it passed, and only those names;
 - anything else (`http:`, `https:` elsewhere, `data:`, `ftp:`, a `..` step)
   raises ValueError, which WeasyPrint logs and skips.
+
+Every PDF is tagged PDF/UA-1 (`pdf_variant`): a structure tree of headings and
+paragraphs in reading order, the document's language from `<html lang>`, its
+title from `<title>` shown as the window title, and XMP metadata saying so.
+Whatever is decoration (page backgrounds, such as the watermark) is an artifact,
+outside the structure, so a screen reader does not read it into the text.
 """
 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -94,22 +103,40 @@ def static_path_for(url: str) -> Path:
     raise ValueError(f"Refused to fetch {url!r}: only the project's static files are served")
 
 
+GENERATED_PREFIX = urljoin(PDF_BASE_URL, "/generated/")
+
+
 class StaticFilesFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that reads the project's static files and refuses every other URL."""
+    """A WeasyPrint URL fetcher that reads the project's static files (and the files made for this
+    render) and refuses every other URL."""
+
+    def __init__(self, generated: Mapping[str, bytes] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.generated = dict(generated or {})
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         # Never calls the parent's fetch: no urllib, so no network and no arbitrary files.
+        if url.startswith(GENERATED_PREFIX):
+            name = url[len(GENERATED_PREFIX) :]
+            if name not in self.generated:
+                raise ValueError(f"Refused to fetch {url!r}: not made for this document")
+            mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, self.generated[name], {"Content-Type": mime_type})
         path = static_path_for(url)
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
 
 
-def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF (structure for screen readers) from HTML, loading only static files."""
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
-    return document.write_pdf(pdf_tags=True)
+def html_to_pdf(html: str, *, generated: Mapping[str, bytes] | None = None) -> bytes:
+    """A PDF/UA-1 tagged PDF from HTML, loading only static files and the `generated` ones
+    (named in the HTML as `/generated/<name>`)."""
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher(generated))
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return pdf
 
 
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    template: str, context: dict[str, Any], *, generated: Mapping[str, bytes] | None = None
+) -> bytes:
     """Render a template under `templates/pdf/` with its context to PDF bytes."""
-    return html_to_pdf(render_to_string(template, context))
+    return html_to_pdf(render_to_string(template, context), generated=generated)

@@ -12,9 +12,11 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contacts.models import Appointment, User
+from hmicfrs_mou.pdf import render_pdf
 from inspections.models import Finding, FindingKind, Report, ReportState
 from inspections.services import REDACTED, published_text
 
@@ -138,3 +140,10 @@ def embargoed_copy_context(report: Report, recipient: User, *, at: dt.datetime) 
         }
     )
     return context
+
+
+def render_embargoed_copy(report: Report, recipient: User, *, at: dt.datetime) -> bytes:
+    """The copy for one person before publication as PDF, with their watermark on every page."""
+    context = embargoed_copy_context(report, recipient, at=at)
+    watermark = render_to_string("pdf/watermark.svg", context).encode()
+    return render_pdf("pdf/embargoed_copy.html", context, generated={"watermark.svg": watermark})

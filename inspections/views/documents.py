@@ -15,7 +15,7 @@ from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.pdf import render_pdf
 from inspections.access import get_report_for_user, is_embargoed_for
 from inspections.models import EmbargoedCopyOpen, Report
-from inspections.pdf import embargoed_copy_context, public_report_context
+from inspections.pdf import public_report_context, render_embargoed_copy
 
 
 def report_filename(report: Report, suffix: str = "") -> str:
@@ -50,7 +50,7 @@ def copy(request: HttpRequest, pk: int) -> HttpResponse:
     prefetch_related_objects([report], "areas", "findings__area", "redactions")
     embargoed = not report.is_published(now)
     if embargoed:
-        pdf = render_pdf("pdf/embargoed_copy.html", embargoed_copy_context(report, request.user, at=now))
+        pdf = render_embargoed_copy(report, request.user, at=now)
         filename = report_filename(report, "-embargoed" if report.is_released else "-draft")
     else:
         pdf = render_pdf("pdf/report.html", public_report_context(report))

@@ -8,7 +8,6 @@ form with nothing changed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from typing import Any
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts.selectors import organisations_acted_for
 from hmicfrs_mou.access import holds, not_found
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.csv_export import cell
+from hmicfrs_mou.csv_export import cell, csv_response, iso_date, london_time
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
@@ -550,21 +549,20 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
         .values_list("report_id", "organisation__name")
     ):
         area_names.setdefault(report_id, []).append(name)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reports-{timezone.localdate(now):%Y-%m-%d}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
-    writer.writerow(["Title", "Kind", "State", "Forces and FRSs", "Publication moment", "Findings"])
+    response, writer = csv_response(f"reports-{timezone.localdate(now):%Y-%m-%d}.csv")
+    writer.writerow(
+        ["Title", "Kind", "State", "Forces and FRSs", "Publication date", "Publication time (UK)", "Findings"]
+    )
     count = 0
     for report in rows.iterator(chunk_size=1000):
-        publication = timezone.localtime(report.publication_at).isoformat() if report.publication_at else ""
         writer.writerow(
             [
                 cell(report.title),
                 report.get_kind_display(),
                 report.get_state_display(),
                 cell("; ".join(area_names.get(report.pk, []))),
-                publication,
+                iso_date(report.publication_at),
+                london_time(report.publication_at),
                 report.findings_count,
             ]
         )

@@ -21,10 +21,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.csv_export import cell
+from hmicfrs_mou.csv_export import BOM, cell
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
@@ -308,6 +309,7 @@ def _csv_row(row: TrackerRow) -> list[object]:
 
 def _stream(rows: list[TrackerRow]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    yield BOM
     yield writer.writerow(CSV_HEADER)
     for row in rows:
         yield writer.writerow(_csv_row(row))
@@ -334,6 +336,8 @@ def tracker_csv(request: HttpRequest) -> StreamingHttpResponse:
     )
     stamp = f"{kind or 'all'}-{status or 'all'}-{timezone.localdate(now):%Y-%m-%d}"
     response = StreamingHttpResponse(_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="engage-tracker-{stamp}.csv"'
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=f"engage-tracker-{stamp}.csv") or ""
+    )
     response["Cache-Control"] = "private, no-store"
     return response

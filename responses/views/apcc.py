@@ -8,7 +8,6 @@ figures from responses.selectors.timeliness, at a fixed number of queries.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.csv_export import cell
+from hmicfrs_mou.csv_export import cell, csv_response
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
@@ -203,10 +202,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     _, year, kind = _filters(request, now)
     figures = timeliness(year=year, report_kind=kind, at=now)
     stamp = f"{year or 'all-years'}-{kind or 'all-types'}-{timezone.localdate(now):%Y-%m-%d}"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="response-timeliness-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
+    response, writer = csv_response(f"response-timeliness-{stamp}.csv")
     writer.writerow(
         [
             "Breakdown",

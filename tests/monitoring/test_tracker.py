@@ -55,7 +55,9 @@ def _page(client, url=None, **params):
 def _csv(client, **params):
     response = client.get(reverse("monitoring:tracker-csv"), params)
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 announced to Excel
+    text = raw.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
