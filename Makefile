@@ -34,6 +34,8 @@ db: setup ## Migrate, load the reference data, the Engage history and the demo s
 	DEBUG=true $(PY) manage.py setup_schedules
 
 run: db ## Set everything up and run the portal (web server and task worker) at http://127.0.0.1:8000
+	@echo "Sign in with a login and password above; HMICFRS, APCC and admin logins then give a code from an authenticator"
+	@echo "app holding the printed secret, or the printed recovery code ($(PY) manage.py demo_code USERNAME prints the code)."
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run_portal.sh
 
 test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set), on every core

@@ -82,3 +82,15 @@ def cadence_deadlines_sync(
         )
         count += 1
     return count
+
+
+# C5: the PCC's representations on a panel invitation, asked for by the HMI (contacts.services_confidential).
+PANEL_REPRESENTATIONS = register_kind(
+    DeadlineKind(
+        code="panel_representations",
+        rule="C5",
+        label="Representations on a panel invitation",
+        before_days=(2, 1),
+        escalate_after_days=None,
+    )
+)

@@ -4,8 +4,19 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
-from contacts.models import AREA_KINDS, MeetingKind, Organisation, OrganisationKind, User
+from contacts.models import (
+    AREA_KINDS,
+    ConductMatterKind,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    PanelAnswer,
+    PanelDecision,
+    User,
+)
+from contacts.public_domain import PublicDocument
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
 
 
@@ -35,8 +46,8 @@ class MeetingForm(GovukFormMixin, forms.Form):
         label="Force, FRS or OPCC",
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="The force or FRS for an HMI and PCC meeting (C2); the OPCC for a liaison meeting (C3). "
-        "Leave blank for a national meeting (C1).",
+        help_text="The force or FRS for an HMI and PCC meeting; the OPCC for a liaison meeting. "
+        "Leave blank for a national meeting.",
     )
     attendees = forms.ModelMultipleChoiceField(
         label="HMICFRS attendees",
@@ -50,7 +61,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
         label="Notes", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
     confidential = forms.BooleanField(
-        label="Unpublished information was shared in confidence (C4)",
+        label="Unpublished information was shared in confidence",
         required=False,
         help_text="Only the attendees, the HMI for the area and the organisations that took part will see it.",
     )
@@ -65,3 +76,210 @@ class MeetingForm(GovukFormMixin, forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
+
+
+# --- Confidential records between an HMI and a PCC's office (C4, C5, L1, L2) ---------------------------
+
+
+def _hmicfrs_people() -> Any:
+    return (
+        User.objects.filter(appointments__organisation__kind=OrganisationKind.HMICFRS, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class _AreaForm(GovukFormMixin, forms.Form):
+    """A form about one of the areas the person may act for (the view passes them)."""
+
+    area = forms.ModelChoiceField(
+        label="Force or fire and rescue service",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose a force or service",
+        error_messages={"required": "Choose the force or fire and rescue service."},
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas.order_by("-kind", "name")
+        only = list(areas[:2])
+        if len(only) == 1 and not self.is_bound:
+            self.initial.setdefault("area", only[0].pk)
+
+
+class SharedFindingsForm(_AreaForm):
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    findings = forms.CharField(
+        label="What you are sharing",
+        help_text="Unpublished information or findings about this force or service. Only the PCC's office, "
+        "you and the HMICFRS staff you name will be able to read it.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=20000,
+    )
+    named_staff = forms.ModelMultipleChoiceField(
+        label="Other HMICFRS staff who may read it (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named_staff"].queryset = _hmicfrs_people()
+
+
+class PanelInvitationForm(_AreaForm):
+    received_on = GovukDateField(
+        label="Date the invitation arrived",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date the invitation arrived."},
+    )
+    meeting_on = GovukDateField(
+        label="Date of the panel meeting",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date of the panel meeting."},
+    )
+    purpose = forms.CharField(
+        label="What the panel asks you to brief it on",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class PanelRepresentationsForm(GovukFormMixin, forms.Form):
+    representations = forms.CharField(
+        label="Your representations",
+        help_text="The HMI will read them before deciding whether to accept the invitation.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=20000,
+    )
+
+
+class PanelDecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=PanelDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you accept or decline the invitation."},
+    )
+    reasons = forms.CharField(
+        label="Reasons", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
+
+
+class _PassedOnChoices(forms.MultipleChoiceField):
+    """Checkboxes whose choices are passed on as they are: a report not (or no longer) published is
+    refused by the service, with its own message, rather than here as "not one of the choices"."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class PanelBriefingForm(GovukFormMixin, forms.Form):
+    notes = forms.CharField(
+        label="Briefing notes",
+        help_text="At a panel you give only information already in the public domain.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        max_length=20000,
+    )
+    sources = _PassedOnChoices(
+        label="Published reports the briefing relies on",
+        help_text="Only reports already published can be chosen.",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, documents: list[PublicDocument], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].choices = [
+            (
+                document.key,
+                f"{document.title} (published {timezone.localtime(document.published_at):%-d %B %Y})",
+            )
+            for document in documents
+        ]
+
+
+class RecruitmentForm(_AreaForm):
+    process = forms.CharField(
+        label="The appointment process",
+        help_text="The timetable, the appointment panel and the criteria.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+    )
+    asks_panel = forms.BooleanField(label="Invite the HMI to sit on the appointment panel", required=False)
+    asks_pre_appointment_advice = forms.BooleanField(
+        label="Ask the HMI for advice before appointment", required=False
+    )
+    shortlisted_forces = forms.ModelMultipleChoiceField(
+        label="Current forces or services of shortlisted applicants (optional)",
+        help_text="The HMI can give an overview of how efficient and effective each one is. Hold Ctrl (Cmd on a "
+        "Mac) to choose more than one.",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shortlisted_forces"].queryset = Organisation.objects.filter(
+            kind__in=AREA_KINDS
+        ).order_by("-kind", "name")
+
+
+class RecruitmentAdviceForm(GovukFormMixin, forms.Form):
+    panel_answer = forms.ChoiceField(
+        label="Will you sit on the appointment panel?",
+        choices=[
+            (PanelAnswer.WILL_SIT, "Yes, I will sit on the panel"),
+            (PanelAnswer.WILL_NOT_SIT, "No, I will not sit on the panel"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    advice = forms.CharField(
+        label="Your advice", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=20000
+    )
+
+    def __init__(self, *args: Any, asks_panel: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not asks_panel:
+            del self.fields["panel_answer"]
+
+
+class ConductMatterForm(_AreaForm):
+    kind = forms.ChoiceField(
+        label="What kind of matter is it?",
+        choices=ConductMatterKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether it is a complaint, a conduct matter or a death or serious "
+            "injury matter."
+        },
+    )
+    summary = forms.CharField(
+        label="What the HMI needs to know",
+        help_text="Only the HMI for the force or service and the HMICFRS staff you name will be able to read it. "
+        "Your office will see when you sent it and what kind of matter it was, not what it says.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=20000,
+    )
+    named_staff = forms.ModelMultipleChoiceField(
+        label="Other HMICFRS staff who may read it (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named_staff"].queryset = _hmicfrs_people()

@@ -258,6 +258,8 @@ class Role(models.TextChoices):
     APCC_FIRE_GOVERNANCE_LEAD = "apcc_fire_governance_lead", "APCC fire governance portfolio lead"
     APCC_JOINT_PERFORMANCE_LEAD = "apcc_joint_performance_lead", "APCC joint performance portfolio lead"
     APCC_STAFF = "apcc_staff", "APCC staff"
+    # S2: the IOPC and the College of Policing investigate super-complaints with HMICFRS.
+    INVESTIGATING_BODY_STAFF = "investigating_body_staff", "IOPC or College of Policing staff"
 
 
 HMICFRS_ROLES = (
@@ -282,6 +284,10 @@ APCC_ROLES = (
     Role.APCC_STAFF,
 )
 
+# S2: staff of the other police super-complaint bodies; they see only the super-complaints they investigate.
+INVESTIGATING_BODY_ROLES = (Role.INVESTIGATING_BODY_STAFF,)
+INVESTIGATING_BODY_KINDS = (OrganisationKind.IOPC, OrganisationKind.COLLEGE_OF_POLICING)
+
 # Which kind of organisation each role belongs to.
 ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
     **{role: (OrganisationKind.HMICFRS,) for role in HMICFRS_ROLES},
@@ -289,6 +295,7 @@ ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
     **{role: (OrganisationKind.GOVERNING_BODY,) for role in GOVERNING_BODY_ROLES},
     **{role: AREA_KINDS for role in CHIEF_OFFICE_ROLES},
     **{role: (OrganisationKind.APCC,) for role in APCC_ROLES},
+    **{role: INVESTIGATING_BODY_KINDS for role in INVESTIGATING_BODY_ROLES},
 }
 
 
@@ -430,3 +437,203 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         about = f" – {self.subject}" if self.subject_id else ""
         return f"{self.get_kind_display()}{about}, {self.held_on:%-d %B %Y}"
+
+
+# --- Confidential records between an HMI and a PCC's office (C4, C5, L1, L2) ------------------------
+#
+# Who reads each one is decided in contacts.access (`confidential_visible_to`); every read of one is
+# audited there. Their str() names the kind and id only: the audit trail and the admin keep a
+# record's name, never what it says.
+
+
+class ConfidentialQuerySet(models.QuerySet):
+    """The records of C4, C5 and L1 are read by their office too (OFFICE_READS); L2 is not."""
+
+    def visible_to(self, user: object, at: dt.datetime | None = None) -> ConfidentialQuerySet:
+        """Chainable visibility; the rules live in contacts.access."""
+        # At call time, as MeetingQuerySet does: a loop inside one app, kept so the rules live in access.py.
+        from contacts.access import confidential_visible_to
+
+        return confidential_visible_to(self, user, at)
+
+
+class SharedFindings(models.Model):
+    """C4: unpublished information or force-specific thematic findings an HMI shares with a PCC."""
+
+    CREATED_AT = "shared_at"
+
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shared_findings")
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="shared_findings_received",
+        help_text="The office of the PCC (or equivalent) they were shared with; it stays confidential to it.",
+    )
+    title = models.CharField(max_length=200)
+    findings = models.TextField()
+    named_staff = models.ManyToManyField(User, blank=True, related_name="shared_findings_named")
+    shared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="shared_findings_made")
+    shared_at = models.DateTimeField()
+
+    objects = ConfidentialQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-shared_at", "-pk"]
+        verbose_name = "shared unpublished findings"
+        verbose_name_plural = "shared unpublished findings"
+
+    def __str__(self) -> str:
+        return f"Shared findings {self.pk}"
+
+
+class PanelDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class PanelInvitation(models.Model):
+    """C5: an invitation to brief a police (fire) and crime panel, the PCC's representations, the HMI's
+    decision with reasons, and the briefing notes (public-domain material only)."""
+
+    CREATED_AT = "recorded_at"
+
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="panel_invitations")
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="panel_invitations_asked",
+        help_text="The office of the PCC (or equivalent) asked for representations.",
+    )
+    panel = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations_made"
+    )
+    received_on = models.DateField()
+    meeting_on = models.DateField()
+    purpose = models.TextField(help_text="What the panel asks the HMI to brief it on.")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="panel_invitations_recorded")
+    recorded_at = models.DateTimeField()
+    representations_due_at = models.DateTimeField()
+    representations_working = models.CharField(max_length=300, blank=True)
+    representations = models.TextField(blank=True)
+    representations_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="panel_representations_sent"
+    )
+    representations_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=PanelDecision.choices, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="panel_invitations_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    briefing_notes = models.TextField(blank=True)
+    briefing_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="panel_briefings_written"
+    )
+    briefing_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConfidentialQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-recorded_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decided_at__isnull=False), name="panel_decision_has_moment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Panel invitation {self.pk}"
+
+    def representations_overdue(self, at: dt.datetime) -> bool:
+        return self.representations_at is None and at >= self.representations_due_at
+
+
+class PanelBriefingSource(models.Model):
+    """C5: a published document the briefing notes rely on, as it was when the HMI chose it."""
+
+    invitation = models.ForeignKey(PanelInvitation, on_delete=models.CASCADE, related_name="sources")
+    document_key = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    published_at = models.DateTimeField()
+    url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["published_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["invitation", "document_key"], name="panel_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Briefing source {self.pk}"
+
+
+class PanelAnswer(models.TextChoices):
+    WILL_SIT = "will_sit", "The HMI will sit on the appointment panel"
+    WILL_NOT_SIT = "will_not_sit", "The HMI will not sit on the appointment panel"
+
+
+class ChiefOfficerRecruitment(models.Model):
+    """L1: the PCC's office recruits a chief officer and asks the HMI to sit on the panel or to advise."""
+
+    CREATED_AT = "recorded_at"
+
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chief_recruitments")
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chief_recruitments_run")
+    process = models.TextField(help_text="The appointment process: timetable, panel and criteria.")
+    asks_panel = models.BooleanField(default=False)
+    asks_pre_appointment_advice = models.BooleanField(default=False)
+    shortlisted_forces = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        help_text="The current forces or FRSs of shortlisted applicants, for the HMI's overview.",
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="chief_recruitments_recorded"
+    )
+    recorded_at = models.DateTimeField()
+    panel_answer = models.CharField(max_length=20, choices=PanelAnswer.choices, blank=True)
+    advice = models.TextField(blank=True)
+    advised_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="chief_recruitments_advised"
+    )
+    advised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConfidentialQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Chief officer recruitment {self.pk}"
+
+
+class ConductMatterKind(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    CONDUCT = "conduct", "Conduct matter"
+    DEATH_OR_SERIOUS_INJURY = "dsi", "Death or serious injury matter"
+
+
+class ConductMatter(models.Model):
+    """L2: a complaint or conduct matter about the chief officer, of which the PCC's office keeps the
+    HMI informed. Confidential: read only by those contacts.access names, never listed elsewhere."""
+
+    CREATED_AT = "logged_at"
+    # Unlike C4, C5 and L1, the office does not read it back: the HMI and the staff named only (DESIGN.md).
+    OFFICE_READS = False
+
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="conduct_matters")
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="conduct_matters_logged")
+    kind = models.CharField(max_length=20, choices=ConductMatterKind.choices)
+    summary = models.TextField()
+    named_staff = models.ManyToManyField(User, blank=True, related_name="conduct_matters_named")
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="conduct_matters_made")
+    logged_at = models.DateTimeField()
+
+    objects = ConfidentialQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-logged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Conduct matter {self.pk}"

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from contacts.access import require_directory_administrator, require_meeting_recorder
 from contacts.deadlines import cadence_deadlines_sync
 from contacts.models import (
     Appointment,
@@ -41,7 +42,7 @@ def _scope_of(appointment: Appointment) -> list[Organisation]:
     """
     organisation = appointment.organisation
     scope = [organisation]
-    if organisation.kind == OrganisationKind.OPCC and organisation.parent_id:
+    if organisation.kind == OrganisationKind.OPCC and organisation.parent is not None:
         scope.append(organisation.parent)
     return scope
 
@@ -90,6 +91,9 @@ def appointment_start(
     by: User | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
+    """A person's appointment to a role in an organisation (the directory's administrators; `by=None` for
+    a system process such as the reference-data load)."""
+    require_directory_administrator(by, "appoint people")
     appointment = Appointment(
         person=person, organisation=organisation, role=role, starts_on=starts_on, ends_on=ends_on
     )
@@ -104,6 +108,7 @@ def appointment_start(
 def appointment_end(
     *, appointment: Appointment, ends_on: dt.date, by: User | None = None, request: HttpRequest | None = None
 ) -> Appointment:
+    require_directory_administrator(by, "end an appointment")
     appointment.ends_on = ends_on
     appointment.full_clean()
     appointment.save(update_fields=["ends_on"])
@@ -129,6 +134,7 @@ def assignment_start(
     by: User | None = None,
     request: HttpRequest | None = None,
 ) -> Assignment:
+    require_directory_administrator(by, "assign an HMI or a liaison lead")
     assignment = Assignment(person=person, kind=kind, subject=subject, starts_on=starts_on, ends_on=ends_on)
     assignment.full_clean()
     assignment.save()
@@ -152,6 +158,7 @@ def governance_change(
     The earlier period is kept (ends_on = starts_on), so questions about any
     past day still get the answer that was true then.
     """
+    require_directory_administrator(by, "record a change of governance")
     current = Governance.objects.select_for_update().filter(area=area, ends_on__isnull=True).first()
     if current is not None:
         if current.starts_on and current.starts_on >= starts_on:
@@ -207,9 +214,11 @@ def meeting_record(
 
     Without `parties`, they follow from the kind: HMICFRS and the APCC (C1);
     HMICFRS and the body governing the force or FRS on the day (C2); HMICFRS
-    and the OPCC (C3). The parties' staff can see the record.
+    and the OPCC (C3). The parties' staff can see the record. Recorded by HMICFRS (C1), the HMI for the
+    force or FRS (C2) or the liaison lead for the OPCC (C3), at that moment.
     """
     now = now or timezone.now()
+    require_meeting_recorder(by, kind, subject, now)
     errors: dict[str, Any] = {}
     if held_on > timezone.localdate(now):
         errors["held_on"] = (

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from contacts import selectors
-from contacts.access import can_record_meeting, get_meeting_for_user, may_see_meetings
+from contacts.access import can_record_meeting, confidential_roles, get_meeting_for_user, may_see_meetings
 from contacts.cadences import cadence_rows
 from contacts.forms import DirectoryFilterForm, MeetingForm
 from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
@@ -62,7 +62,12 @@ def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
     return render(
         request,
         "contacts/area_detail.html",
-        {"detail": selectors.area_detail(area, on=today), "today": today},
+        {
+            "detail": selectors.area_detail(area, on=today),
+            "today": today,
+            # C4, C5, L1, L2: the HMI for the area and its PCC's office reach their confidential records here.
+            "confidential": confidential_roles(request.user, area),
+        },
     )
 
 

@@ -86,3 +86,71 @@ def _audit_sign_in_failed(
         request=request,
         detail={"username": str(credentials.get("username", ""))[:150]},
     )
+
+
+def access_snapshot(user: Any) -> dict[str, Any]:
+    """What a person's access is made of, as plain values for the audit trail's before and after.
+
+    The account flags, groups and direct permissions, and (when the directory has them) the person's
+    appointments and assignments. Never the password: only whether one is usable."""
+    if user is None or getattr(user, "pk", None) is None:
+        return {}
+    snapshot: dict[str, Any] = {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "has_usable_password": user.has_usable_password(),
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+        ),
+    }
+    for related, fields in (
+        ("appointments", ("role", "organisation__name", "starts_on", "ends_on")),
+        ("assignments", ("kind", "subject__name", "starts_on", "ends_on")),
+    ):
+        manager = getattr(user, related, None)
+        if manager is not None:
+            snapshot[related] = sorted(
+                " | ".join(str(value) for value in row) for row in manager.values_list(*fields)
+            )
+    return snapshot
+
+
+def audit_access_change(
+    *,
+    subject: models.Model,
+    what: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    detail: dict[str, Any] | None = None,
+    action: str = AuditAction.UPDATE,
+) -> AuditEvent:
+    """One audit entry for a change to who may do what: roles, appointments, groups, permissions,
+    account flags, unlocks, second-factor resets. `before` and `after` are plain values (see
+    `access_snapshot`); the keys that differ are listed under "changed"."""
+    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    return audit_record(
+        action=action,
+        actor=actor,
+        obj=subject,
+        request=request,
+        detail={
+            **(detail or {}),
+            "access_change": what,
+            "before": _plain(before),
+            "after": _plain(after),
+            "changed": changed,
+        },
+    )
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """JSON-safe copies (dates and other objects as text)."""
+    return {
+        key: value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
+        for key, value in values.items()
+    }

@@ -227,3 +227,32 @@ def explain_working_days_task(start: dt.date, days: int, *, rule: str) -> Comput
     """A task due by the end of the day `days` working days after `start` (the APCC's M8 letter)."""
     working = explain_add_working_days(start, days, rule=rule).working
     return Computed(end_of_day(add_working_days(start, days)), f"{working}; due by the end of that day")
+
+
+# --- C5: the PCC's representations on a panel invitation --------------------------------------------
+
+# C5 names no period: five working days gives the office a working week, and never runs past the panel.
+PANEL_REPRESENTATIONS_WORKING_DAYS = 5
+
+
+def last_working_day_before(day: dt.date) -> dt.date:
+    """The last England-and-Wales working day before `day`."""
+    day -= dt.timedelta(days=1)
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def explain_panel_representations_deadline(asked_on: dt.date, meeting_on: dt.date) -> Computed:
+    """C5: the PCC's representations on a panel invitation are due by the end of the fifth working day
+    after the HMI asks for them, or of the last working day before the panel meets if that is sooner."""
+    after_asking = add_working_days(asked_on, PANEL_REPRESENTATIONS_WORKING_DAYS)
+    before_meeting = last_working_day_before(meeting_on)
+    working = explain_add_working_days(asked_on, PANEL_REPRESENTATIONS_WORKING_DAYS, rule="Asked on").working
+    if before_meeting < after_asking:
+        return Computed(
+            end_of_day(before_meeting),
+            f"{working}; the panel meets on {_fmt_day(meeting_on)}, so the last working day before it, "
+            f"{_fmt_day(before_meeting)}; due by the end of that day",
+        )
+    return Computed(end_of_day(after_asking), f"{working}; due by the end of that day")

@@ -6,16 +6,20 @@ Passwords are random, made on the first load and kept in a file outside git
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from contacts.deadlines import cadence_deadlines_sync
 from contacts.models import (
@@ -70,6 +74,7 @@ LOGINS = [
         "frs", "Fiona", "Reid", "Force / FRS", "Chief fire officer's office, Avon Fire & Rescue Service"
     ),
     DemoLogin("apcc", "Amira", "Bell", "APCC", "APCC joint performance portfolio lead"),
+    DemoLogin("iopc", "Isaac", "Lowe", "Super-complaints", "IOPC staff investigating super-complaints"),
     DemoLogin("admin", "Ada", "Morgan", "Django admin", "System administrator (superuser)"),
 ]
 
@@ -80,12 +85,55 @@ def _logins_file() -> Path:
 
 def _passwords() -> dict[str, str]:
     path = _logins_file()
-    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    stored: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     for login in LOGINS:
         stored.setdefault(login.username, secrets.token_urlsafe(9))
+    # The second factor of the logins whose role requires one: an authenticator app's secret (hex, as
+    # django-otp keeps it) and one recovery code, made once and kept with the passwords.
+    factors = stored.setdefault(SECOND_FACTOR_KEY, {})
+    for username in TWO_FACTOR_LOGINS:
+        factors.setdefault(username, {"key": default_key(), "recovery_code": StaticToken.random_token()})
     path.write_text(json.dumps(stored, indent=2))
     path.chmod(0o600)
     return stored
+
+
+# The demo logins whose role requires a second factor (HMICFRS, the APCC, the administrator).
+TWO_FACTOR_LOGINS = ("hmci", "hmi", "liaison", "inspector", "apcc", "admin")
+SECOND_FACTOR_KEY = "second_factor"
+
+
+@dataclass(frozen=True)
+class DemoSecondFactor:
+    key: str  # hex, as django-otp stores it
+    recovery_code: str
+
+    @property
+    def secret(self) -> str:
+        """The key as an authenticator app takes it (base32, in groups of four)."""
+        text = base64.b32encode(bytes.fromhex(self.key)).decode()
+        return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def demo_second_factors() -> dict[str, DemoSecondFactor]:
+    """The second factor of each demo login that has one (after load_demo)."""
+    stored = json.loads(_logins_file().read_text()) if _logins_file().exists() else {}
+    return {name: DemoSecondFactor(**value) for name, value in stored.get(SECOND_FACTOR_KEY, {}).items()}
+
+
+def _demo_second_factor(user: User, factor: dict[str, str]) -> None:
+    """The login's authenticator app (with the printed secret) and its recovery code, kept as printed."""
+    app, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Demo authenticator app", defaults={"key": factor["key"], "confirmed": True}
+    )
+    if app.key != factor["key"]:
+        app.key = factor["key"]
+        app.save(update_fields=["key"])
+    codes, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    if not codes.token_set.filter(token=factor["recovery_code"]).exists():
+        StaticToken.objects.create(device=codes, token=factor["recovery_code"])
 
 
 def _org(kind: str, slug: str) -> Organisation:
@@ -96,7 +144,7 @@ def _org(kind: str, slug: str) -> Organisation:
 def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
     """Create the demo people and records if missing; return each login with its password."""
     today = today or timezone.localdate()
-    passwords = _passwords()
+    passwords: dict[str, Any] = _passwords()
     hmicfrs = _org(OrganisationKind.HMICFRS, "hmicfrs")
     apcc = _org(OrganisationKind.APCC, "apcc")
     avon_police = _org(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
@@ -117,6 +165,7 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
         "force": [(avon_police, Role.CHIEF_OFFICER_STAFF)],
         "frs": [(avon_fire, Role.CHIEF_OFFICER_STAFF)],
         "apcc": [(apcc, Role.APCC_JOINT_PERFORMANCE_LEAD)],
+        "iopc": [(_org(OrganisationKind.IOPC, "iopc"), Role.INVESTIGATING_BODY_STAFF)],
         "admin": [],
     }
     users: dict[str, User] = {}
@@ -148,6 +197,8 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
             if not Appointment.objects.filter(person=user, organisation=organisation, role=role).exists():
                 appointment_start(person=user, organisation=organisation, role=role, starts_on=start)
         access_sync(person=user)
+        if login.username in TWO_FACTOR_LOGINS:
+            _demo_second_factor(user, passwords[SECOND_FACTOR_KEY][login.username])
 
     for person, kind, subject in (
         ("hmi", AssignmentKind.HMI, avon_police),

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from hmicfrs_mou.forms import add_service_errors
+from hmicfrs_mou.ratelimit import check_form_rate
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -43,6 +44,7 @@ def form_page(
     """
     if request.method == "POST" and form.is_valid():
         try:
+            check_form_rate(request.user)  # forms send notices: a per-person limit (hmicfrs_mou/ratelimit.py)
             result = perform(form.cleaned_data)
         except ValidationError as error:
             if instance is not None:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.access import may_see_meetings
-from contacts.models import Appointment, OrganisationKind
+from contacts.models import INVESTIGATING_BODY_KINDS, Appointment, OrganisationKind
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.models import InboxMessage
 from hmicfrs_mou.permissions import Perm
@@ -71,6 +71,11 @@ def portal_for(user: Any) -> Portal | None:
     return None
 
 
+def investigates(user: Any) -> bool:
+    """S2: IOPC or College of Policing staff (no portal of their own: the super-complaints they investigate)."""
+    return any(a.organisation.kind in INVESTIGATING_BODY_KINDS for a in current_appointments(user))
+
+
 def portal_required(portal: Portal) -> Callable:
     """Only people whose appointment belongs to `portal`; others are refused (403), visitors sent to sign in."""
 
@@ -124,8 +129,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("monitoring:workspace"), "Monitoring"))
         elif portal == Portal.APCC:
             items.append((reverse("monitoring:tracker"), "Engage tracker"))
-        if portal in (Portal.HMICFRS, Portal.APCC):
+        if portal in (Portal.HMICFRS, Portal.APCC) or investigates(user):
             items.append((reverse("responses:complaints"), "Super-complaints"))
+        if portal == Portal.FORCE:
+            items.append((reverse("responses:chief-invitations"), "Comments on responses"))
         if portal in (Portal.HMICFRS, Portal.APCC):
             items.append((reverse("responses:dashboard"), "Timeliness"))
         if may_see_meetings(user):

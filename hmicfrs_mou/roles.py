@@ -14,13 +14,23 @@ from django.db import transaction
 # to keep each person's groups in step with their appointments. contacts.models imports nothing from
 # the core, so this is no loop; the floor (access, audit, forms, permissions…) never imports contacts
 # (import-linter, pyproject.toml).
-from contacts.models import APCC_ROLES, CHIEF_OFFICE_ROLES, GOVERNING_BODY_ROLES, HMICFRS_ROLES, OPCC_ROLES
+from contacts.models import (
+    APCC_ROLES,
+    CHIEF_OFFICE_ROLES,
+    GOVERNING_BODY_ROLES,
+    HMICFRS_ROLES,
+    INVESTIGATING_BODY_ROLES,
+    OPCC_ROLES,
+)
 from hmicfrs_mou.permissions import Perm
 
 HMICFRS_GROUP = "HMICFRS staff"
 OPCC_GROUP = "OPCC staff"
 CHIEF_OFFICE_GROUP = "Chief officer's office"
 APCC_GROUP = "APCC"
+# S2: IOPC and College of Policing staff hold no model permission (not even the directory): they see
+# only the super-complaints their organisation investigates, which responses.complaints decides.
+INVESTIGATING_BODY_GROUP = "IOPC and College of Policing staff"
 
 GROUP_PERMISSIONS: dict[str, tuple[Perm, ...]] = {
     HMICFRS_GROUP: (
@@ -35,6 +45,7 @@ GROUP_PERMISSIONS: dict[str, tuple[Perm, ...]] = {
     OPCC_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ASSOCIATED_MEETING),
     CHIEF_OFFICE_GROUP: (Perm.VIEW_DIRECTORY,),
     APCC_GROUP: (Perm.VIEW_DIRECTORY, Perm.VIEW_ASSOCIATED_MEETING),
+    INVESTIGATING_BODY_GROUP: (),
 }
 
 ROLE_GROUPS: dict[str, str] = {
@@ -44,6 +55,7 @@ ROLE_GROUPS: dict[str, str] = {
     **{role: OPCC_GROUP for role in GOVERNING_BODY_ROLES},
     **{role: CHIEF_OFFICE_GROUP for role in CHIEF_OFFICE_ROLES},
     **{role: APCC_GROUP for role in APCC_ROLES},
+    **{role: INVESTIGATING_BODY_GROUP for role in INVESTIGATING_BODY_ROLES},
 }
 
 

@@ -6,6 +6,7 @@ ALLOWED_HOSTS and DATABASE_URL have no defaults: a production deployment must se
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -45,7 +46,14 @@ INSTALLED_APPS = [
     "django.forms",
     "guardian",
     "django_q",
+    # Sign-in: a second factor (TOTP apps, recovery codes) and lockout after failed attempts.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "hmicfrs_mou",
+    # After django_otp and axes: its admin replaces theirs with audited, read-only ones.
+    "hmicfrs_mou.signin",
     "contacts",
     "inspections",
     "monitoring",
@@ -59,9 +67,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every response to a signed-in user.
+    "hmicfrs_mou.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The second factor on the session, then idle timeout and the second-factor gate (hmicfrs_mou.signin).
+    "django_otp.middleware.OTPMiddleware",
+    "hmicfrs_mou.signin.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Widgets (the GOV.UK date input) render from the project templates.
@@ -114,6 +129,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "contacts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -121,6 +138,8 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# The NCSC's approach: length over complexity (no rules on character classes), a check against a list of
+# common passwords, and no expiry. Passwords are never the only factor for the roles that must use two.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -132,6 +151,35 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Two-factor sign-in (hmicfrs_mou/signin). Required for HMICFRS staff, the APCC and every admin (is_staff or
+# superuser); offered to everyone else. Add organisation kinds (contacts.OrganisationKind values, e.g.
+# "opcc", "police_force") to require it of the people appointed there too.
+TWO_FACTOR_REQUIRED_ORGANISATION_KINDS = env_list(
+    "TWO_FACTOR_REQUIRED_ORGANISATION_KINDS", ["hmicfrs", "apcc"]
+)
+OTP_TOTP_ISSUER = "HMICFRS-APCC MOU portal"
+# Sessions end after this many seconds without a request (a warning shows two minutes before).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 2 * 60)
+# Lockout (django-axes): after SIGN_IN_FAILURE_LIMIT failures for an account, or from an address, further
+# attempts are refused for the cool-off period. An admin can unlock sooner (audited).
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same address as the audit trail's (TRUSTED_PROXY_COUNT decides whether X-Forwarded-For counts).
+AXES_CLIENT_IP_CALLABLE = "hmicfrs_mou.audit.client_ip"
+# Successful sign-ins are on the audit trail already.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# What is typed on the sign-in steps is never kept with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+# Password reset links: at most this many asked for per hour from one address or for one email address.
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -153,12 +201,24 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "media")
 
-# Sessions end with the browser and after an hour idle: the portal holds
-# embargoed and confidential material.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
+# Sessions end with the browser and after SESSION_IDLE_TIMEOUT idle (hmicfrs_mou.signin.middleware, which
+# says why): the portal holds embargoed and confidential material. The stored session outlives that by a
+# little, only so the next request can be told it timed out.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", SESSION_IDLE_TIMEOUT + 10 * 60)
 # M8 gives no period for the APCC's letter and toolkit "on entry": the portal tracks it as due this many
 # working days after the announcement.
 ENGAGE_TOOLKIT_WORKING_DAYS = env_int("ENGAGE_TOOLKIT_WORKING_DAYS", 10)
+# Uploads (hmicfrs_mou/uploads.py): the antivirus scanner, clamd, over a Unix socket (CLAMD_SOCKET) or
+# TCP (CLAMD_HOST="host:port"); off when both are empty. When set, a file is refused if clamd cannot be asked.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+CLAMD_HOST = env_str("CLAMD_HOST", "")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 2000)
+# Per-person limits (hmicfrs_mou/ratelimit.py): uploads per hour, and forms (which send notices) per 10 minutes.
+UPLOAD_RATE_LIMIT = env_int("UPLOAD_RATE_LIMIT", 20)
+UPLOAD_RATE_WINDOW = env_int("UPLOAD_RATE_WINDOW", 60 * 60)
+FORM_RATE_LIMIT = env_int("FORM_RATE_LIMIT", 60)
+FORM_RATE_WINDOW = env_int("FORM_RATE_WINDOW", 10 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -236,7 +296,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs each render's steps at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are on the audit trail.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Reverse proxies in front of the portal whose X-Forwarded-For header is trusted (audit trail addresses).

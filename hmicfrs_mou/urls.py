@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from hmicfrs_mou import deadline_views, views
+from hmicfrs_mou.signin.urls import password_urlpatterns
 
 admin.site.site_header = "HMICFRS–APCC MOU portal administration"
 admin.site.site_title = "MOU portal admin"
@@ -12,6 +13,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor, idle timeout and password reset (hmicfrs_mou/signin).
+    path("accounts/", include("hmicfrs_mou.signin.urls")),
+    path("accounts/", include(password_urlpatterns)),
     path("hmicfrs/", views.hmicfrs_home, name="portal-hmicfrs"),
     path("opcc/", views.opcc_home, name="portal-opcc"),
     path("force/", views.force_home, name="portal-force"),

@@ -18,7 +18,14 @@ from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit_forms import AuditSearchForm
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.permissions import Perm
-from hmicfrs_mou.portals import PORTAL_HOME, Portal, current_appointments, portal_for, portal_required
+from hmicfrs_mou.portals import (
+    PORTAL_HOME,
+    Portal,
+    current_appointments,
+    investigates,
+    portal_for,
+    portal_required,
+)
 from monitoring.home import monitoring_work
 
 HOME_LIST_LENGTH = 10
@@ -35,6 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
             # Only a way in to the admin, which checks its own permissions: no page of the portal is
             # open to anyone for being staff or a superuser (portals come from appointments).
             return redirect("admin:index")
+        if investigates(request.user):
+            # S2: IOPC and College of Policing staff work on the super-complaints they investigate.
+            return redirect("responses:complaints")
         return render(request, "portals/no_role.html", status=403)
     return redirect(PORTAL_HOME[portal])
 

@@ -7,6 +7,10 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         # Registers D1–D4 with the deadline engine.
         # In ready(), as Django asks: the app's own module, once every app is loaded; not a loop.
-        from inspections import deadlines  # noqa: F401
         # Adds the reports' moments (embargoed copy, publication) to the calendar feed.
-        from inspections import calendar  # noqa: F401
+        # Offers published reports as public-domain material for panel briefings (C5).
+        from inspections import (
+            calendar,  # noqa: F401
+            deadlines,  # noqa: F401
+            public_domain,  # noqa: F401
+        )

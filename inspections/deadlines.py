@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hmicfrs_mou.deadlines import Computed, explain_diary_note, explain_hours_before
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from contacts.models import Organisation
+from contacts.selectors import office_of_area, people_acting_for
+from hmicfrs_mou.deadlines import (
+    Computed,
+    explain_diary_note,
+    explain_hours_before,
+    explain_working_days_task,
+)
+from hmicfrs_mou.models import LIVE_STATES, Deadline
 from hmicfrs_mou.reminders import DeadlineKind, deadline_register, register_kind
-from inspections.models import Report, ReportKind
+from inspections.models import Inspection, Report, ReportKind
 
 DISTRIBUTION_KIND = {
     ReportKind.FORCE_SPECIFIC: ("embargo_single_body", "D1", "U3"),
@@ -70,3 +82,82 @@ def register_report_deadlines(report: Report, *, now: dt.datetime) -> None:
             now=now,
             reason="Publication moment changed",
         )
+
+
+# --- I8: the chief's office updates the PCC on a significant concern ---------------------------------------
+
+PCC_UPDATE_KIND = "pcc_update"
+register_kind(
+    DeadlineKind(
+        code=PCC_UPDATE_KIND,
+        rule="I8",
+        label="Update the PCC on a significant concern",
+        before_days=(2, 1),
+        escalate_after_days=None,
+    )
+)
+
+# The MOU sets no period: where a debrief or draft shows significant concern "the chief keeps the PCC
+# updated". The portal asks for the first update within five working days of the concern being flagged, so
+# that it can be tracked and shown to both offices: the period the MOU itself gives for a written follow-up
+# (M9), long enough for the chief's office to take stock of the concern, and short enough that the PCC hears
+# of it while the draft is still being checked for factual accuracy (a window of about two weeks). A setting.
+PCC_UPDATE_WORKING_DAYS = getattr(settings, "PCC_UPDATE_WORKING_DAYS", 5)
+
+
+def pcc_update_due(flagged_at: dt.datetime) -> Computed:
+    """I8: the update is due by the end of the fifth England-and-Wales working day after the concern was flagged."""
+    return explain_working_days_task(
+        timezone.localdate(flagged_at), PCC_UPDATE_WORKING_DAYS, rule="Significant concern flagged"
+    )
+
+
+def _pcc_update_prefix(area: Organisation | int, inspection: Inspection | int | None = None) -> str:
+    area_pk = getattr(area, "pk", area)
+    if inspection is None:
+        return f"pcc-update:area{area_pk}:"
+    return f"pcc-update:area{area_pk}:inspection{getattr(inspection, 'pk', inspection)}:"
+
+
+def register_pcc_update_deadline(
+    *,
+    inspection: Inspection,
+    area: Organisation,
+    source: str,
+    source_pk: int,
+    flagged_at: dt.datetime,
+    now: dt.datetime,
+) -> Deadline:
+    """I8: a task on the chief's office of `area` to update its PCC; the PCC's office is told it is coming.
+
+    `source` is "debrief" or "report": the record flagged with significant concern.
+    """
+    on = timezone.localdate(now)
+    office = office_of_area(area, on)
+    what = "debrief" if source == "debrief" else "draft report"
+    return deadline_register(
+        kind=PCC_UPDATE_KIND,
+        subject_type=f"inspections.{source}",
+        subject_id=source_pk,
+        key=f"{_pcc_update_prefix(area, inspection)}{source}{source_pk}",
+        title=f"Update the PCC on the significant concern shown in the {what} of “{inspection.title}” ({area})",
+        due=pcc_update_due(flagged_at),
+        subject_created_at=flagged_at,
+        responsible=people_acting_for([area]),
+        informed=people_acting_for([office]) if office else [],
+        url="/inspections/debriefs-and-updates/",
+        now=now,
+        reason="Significant concern flagged",
+    )
+
+
+def pcc_update_deadlines(areas: list[int], inspection: Inspection | None = None) -> QuerySet:
+    """I8: the live update tasks for these forces/FRSs (of one inspection, if given), soonest first."""
+    if not areas:
+        return Deadline.objects.none()
+    condition = Q()
+    for area in areas:
+        condition |= Q(key__startswith=_pcc_update_prefix(area, inspection))
+    return Deadline.objects.filter(condition, kind=PCC_UPDATE_KIND, state__in=LIVE_STATES).order_by(
+        "due_at", "pk"
+    )

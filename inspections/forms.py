@@ -181,7 +181,7 @@ class NoticeForm(GovukFormMixin, forms.Form):
         label="Text",
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text="Every recipient gets this text at the same moment (I1).",
+        help_text="Every recipient gets this text at the same moment.",
     )
 
 

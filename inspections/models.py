@@ -112,12 +112,32 @@ class CommissionRequest(models.Model):
     estimate_agreed_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # P2: what was said about the scope with the requesting PCC(s), and when.
+    scope_discussion = models.TextField(blank=True)
+    scope_discussed_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Commissioned inspection request {self.pk}"
+
+
+class AssistanceRequest(models.Model):
+    """P2: a PFCC cannot commission an inspection of its FRS; it raises a request for assistance instead."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assistance_requested")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assistance_about")
+    text = models.TextField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Request for assistance {self.pk}"
 
 
 # --- Inspections ----------------------------------------------------------------------------
@@ -173,10 +193,10 @@ class InspectionNotice(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NOTIFICATION = "notification", "Notification of inspection (I1)"
-        SCHEDULE = "schedule", "PEEL schedule and milestones (I2)"
-        METHODOLOGY = "methodology", "Major change of methodology (I3)"
-        CONCERN = "concern", "Routine-monitoring concern (M3)"
+        NOTIFICATION = "notification", "Notification of inspection"
+        SCHEDULE = "schedule", "PEEL schedule and milestones"
+        METHODOLOGY = "methodology", "Major change of methodology"
+        CONCERN = "concern", "Routine-monitoring concern"
 
     inspection = models.ForeignKey(
         Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
@@ -217,10 +237,13 @@ class EvidenceRecord(models.Model):
         EVIDENCE = "evidence", "Evidence"
         CONFIDENTIAL_DISCLOSURE = "confidential_disclosure", "Disclosure in confidence (not evidence)"
         PCC_DECLINED = "pcc_declined", "PCC declined a discussion"
+        PFCC_INTERVIEW = "pfcc_interview", "Interview with the PFCC (evidence)"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # The force or FRS it is about: a disclosure is read by the HMI for this area (I5).
+    area = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     summary = models.TextField()
     named_staff = models.ManyToManyField(
         User,
@@ -246,9 +269,38 @@ class StrategicPresentation(models.Model):
     held_on = models.DateField()
     pcc_invited = models.BooleanField(null=True, help_text="Police: the chief constable's decision.")
     pfcc_attending = models.BooleanField(null=True, help_text="FRS with a PFCC or mayor: the PFCC's choice.")
+    # Who made the decision (the chief's office) or the choice (the PFCC's office), and when.
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Strategic presentation, {self.area}"
+
+
+class EvidenceRequest(models.Model):
+    """I5: the team asks the chief for evidence and, with it, requests a discussion with the PCC."""
+
+    class Discussion(models.TextChoices):
+        REQUESTED = "requested", "Discussion requested"
+        ACCEPTED = "accepted", "Discussion accepted"
+        DECLINED = "declined", "Discussion declined"
+        NO_OFFICE = "no_office", "No PCC's office to ask"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="evidence_requests")
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(help_text="The evidence asked of the chief officer.")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    discussion = models.CharField(max_length=10, choices=Discussion.choices, default=Discussion.REQUESTED)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Evidence request, {self.area}"
 
 
 class Debrief(models.Model):
@@ -263,14 +315,30 @@ class Debrief(models.Model):
     )
     significant_concern = models.BooleanField(default=False, help_text="I8: the chief keeps the PCC updated.")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # I6 (police): the chief's office decides whether the PCC attends; until it does the PCC is not invited.
+    # For an FRS governed by a PFCC the PFCC attends as of right and nobody decides (both stay empty).
+    attendance_decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attendance_decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["held_on", "pk"]
 
     def __str__(self) -> str:
         return f"Debrief, {self.area}, {self.held_on}"
 
 
 class ConfidentialityAcknowledgement(models.Model):
+    """I6: an attendee's acknowledgement that the debrief is confidential until publication (who, for whom, when)."""
+
     debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="acknowledgements")
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The office the person attended for: the chief's office, or the PCC's (or PFCC's) office.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -290,6 +358,9 @@ class ChiefUpdate(models.Model):
     text = models.TextField()
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"Chief's update, {self.area}"
@@ -366,6 +437,14 @@ class Report(models.Model):
     fac_opens_at = models.DateTimeField(null=True, blank=True)
     fac_closes_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # I7: made final while the window was still open: when it was due to close and the team's reason.
+    fac_was_due_to_close_at = models.DateTimeField(null=True, blank=True)
+    fac_closed_early_reason = models.TextField(blank=True)
+    # I8: the draft shows significant concern, so the chief's office keeps the PCC updated.
+    significant_concern_at = models.DateTimeField(null=True, blank=True)
+    significant_concern_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # U3/U4/U5: from distribution_at the recipients see the embargoed copy; from publication_at, everyone.
     publication_at = models.DateTimeField(null=True, blank=True)
     distribution_at = models.DateTimeField(null=True, blank=True)

@@ -13,34 +13,54 @@ from django.utils import timezone
 
 from contacts.models import AREA_KINDS, Organisation, OrganisationKind, User
 from contacts.selectors import (
-    acts_for_any,
     governance_of_area,
+    hmis_for_area,
     is_hmicfrs_staff,
     office_of_area,
     offices_of_areas,
     people_acting_for,
 )
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.deadlines import diary_note_window, hours_before
+from hmicfrs_mou.deadlines import diary_note_window, due_day, hours_before
 from hmicfrs_mou.inbox import inbox_send
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState
 from hmicfrs_mou.reminders import deadline_close
-from inspections.deadlines import register_report_deadlines
+from inspections.access import (
+    debrief_published,
+    require_area_chief_office,
+    require_area_pcc_office,
+    require_chief_office_of_any,
+    require_debrief_attendee,
+    require_hmicfrs_staff,
+    require_inspection_team,
+    require_pcc_office_requesting,
+    require_representative,
+    require_senior_responsible_owner,
+)
+from inspections.deadlines import (
+    pcc_update_deadlines,
+    register_pcc_update_deadline,
+    register_report_deadlines,
+)
 from inspections.events import report_published
 from inspections.models import (
     PROGRAMME_ORDER,
+    AssistanceRequest,
     ChiefUpdate,
     CommissionRequest,
     CommissionState,
+    ConfidentialityAcknowledgement,
     Debrief,
     DiaryNote,
     EvidenceRecord,
+    EvidenceRequest,
     FactualAccuracyComment,
     Finding,
     FindingKind,
     Inspection,
     InspectionKind,
     InspectionNotice,
+    Milestone,
     Programme,
     ProgrammeEvent,
     ProgrammeState,
@@ -54,10 +74,31 @@ from inspections.models import (
 )
 
 # I6: a debrief gives a preliminary view, never a graded judgment. The PEEL grades that cannot be
-# ordinary prose are refused wherever they stand; any talk of grading or rating is refused too,
-# which catches "good" or "adequate" used as a grade without refusing them as plain words.
-GRADE_WORDS = re.compile(r"\b(outstanding|requires improvement|inadequate)\b", re.IGNORECASE)
+# ordinary prose are refused wherever they stand, in any form ("Requires-Improvement", "inadequately");
+# any talk of grading or rating is refused too. "Good" and "adequate" are ordinary words ("made good
+# progress"), so they are refused where they stand as a grade: as the value of a heading ("Efficiency:
+# good", "Effectiveness – adequate"), as the complement of a verb ("was adequate"), or alone on a line.
+GRADE_WORDS = re.compile(
+    r"\b(outstanding(ly)?|inadequate(ly)?|inadequacy|requir(e|es|ed|ing)[\s_-]+(an\s+)?improvement)\b",
+    re.IGNORECASE,
+)
 GRADED_PHRASE = re.compile(r"\b(grade[ds]?|grading|ratings?|rated|judg(e)?ments?|judged)\b", re.IGNORECASE)
+GRADE_VALUE = re.compile(
+    r"(?:[:=–—]|\s-|\b(?:is|was|were|are|be|been|being|remains?|remained|stays?|stayed|as)\b)"
+    r"\s*(?:(?:very|only|broadly|just|overall|now|still|currently)\s+)*(good|adequate)\b"
+    r"|^\W*(good|adequate)\W*$"
+    # In brackets after a heading ("Efficiency (good)"), leading a line as its value ("Good: effectiveness"),
+    # or as the overall finding closing a clause ("Overall good.", "overall, adequate").
+    r"|\(\s*(good|adequate)\s*\)"
+    r"|^\W*(good|adequate)\s*[:=–—-]"
+    r"|\boverall\b[\s,:;]*(good|adequate)\s*(?=[.;,!)]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def has_grade(text: str) -> bool:
+    """I6: whether the text gives a graded judgment on the PEEL scale (see GRADE_WORDS and GRADE_VALUE)."""
+    return bool(GRADED_PHRASE.search(text) or GRADE_WORDS.search(text) or GRADE_VALUE.search(text))
 
 
 # --- P1 --------------------------------------------------------------------------------------
@@ -75,6 +116,7 @@ def programme_create(
 ) -> Programme:
     """P1: a draft inspection programme and framework."""
     now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "create an inspection programme")
     if not title.strip() or not year.strip():
         raise ValidationError("Give the programme a title and a year.")
     if representations_due_on is not None and representations_due_on <= timezone.localdate(now):
@@ -99,6 +141,7 @@ def programme_advance(
 ) -> Programme:
     """P1: move the programme one step on; the steps cannot be skipped or reversed."""
     now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "move an inspection programme on")
     if to not in PROGRAMME_ORDER:
         raise ValidationError(f"Unknown programme stage: {to!r}.")
     current, target = PROGRAMME_ORDER.index(programme.state), PROGRAMME_ORDER.index(to)
@@ -127,7 +170,9 @@ def programme_advance(
 def representation_record(
     *, programme: Programme, organisation: Organisation, text: str, by: User, now: dt.datetime | None = None
 ) -> Representation:
-    """P1: the APCC's collated response, or a PCC's direct one."""
+    """P1: the APCC's collated response (its chair or chief executive), or a PCC's direct one (its office)."""
+    now = now or timezone.now()
+    require_representative(by, organisation, now, f"make a representation for {organisation}")
     if programme.state not in (ProgrammeState.REPRESENTATIONS_REQUESTED, ProgrammeState.UNDER_CONSIDERATION):
         raise ValidationError(
             "Representations are taken once the APCC chair has been asked and until submission."
@@ -145,7 +190,7 @@ def representation_record(
         kind=kind,
         organisation=organisation,
         text=text,
-        received_at=now or timezone.now(),
+        received_at=now,
     )
     audit_record(action=AuditAction.CREATE, actor=by, obj=representation)
     return representation
@@ -156,6 +201,8 @@ def representation_consider(
     *, representation: Representation, consideration: str, by: User, now: dt.datetime | None = None
 ) -> Representation:
     """P1: HMICFRS records how it considered a representation, before the programme is submitted."""
+    now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "record how a representation was considered")
     if representation.programme.state not in (
         ProgrammeState.REPRESENTATIONS_REQUESTED,
         ProgrammeState.UNDER_CONSIDERATION,
@@ -164,7 +211,7 @@ def representation_consider(
     if not consideration.strip():
         raise ValidationError({"consideration": "Record how the representation was considered."})
     representation.consideration = consideration
-    representation.considered_at = now or timezone.now()
+    representation.considered_at = now
     representation.save(update_fields=["consideration", "considered_at"])
     audit_record(action=AuditAction.UPDATE, actor=by, obj=representation, detail={"considered": True})
     return representation
@@ -182,7 +229,10 @@ def commission_request(
     by: User,
     now: dt.datetime | None = None,
 ) -> CommissionRequest:
-    """P2: one or several PCCs ask HMICFRS to inspect their force(s). Not possible for an FRS."""
+    """P2: one or several PCCs ask HMICFRS to inspect their force(s). Not possible for an FRS. The actor works
+    for one of the requesting offices, and every force asked about is governed by one of their PCCs."""
+    now = now or timezone.now()
+    require_pcc_office_requesting(by, list(requested_by), [], now, "ask for a commissioned inspection")
     if any(area.kind == OrganisationKind.FIRE_RESCUE_SERVICE for area in areas):
         raise ValidationError(
             "A commissioned inspection is for a police force only (P2). For a fire and rescue service, the PFCC "
@@ -196,7 +246,10 @@ def commission_request(
         raise ValidationError("A commissioned inspection is requested by one or more PCCs (P2).")
     if not scope.strip():
         raise ValidationError({"scope": "Describe the scope of the inspection."})
-    request = CommissionRequest.objects.create(scope=scope, created_at=now or timezone.now())
+    require_pcc_office_requesting(
+        by, list(requested_by), list(areas), now, "ask for a commissioned inspection"
+    )
+    request = CommissionRequest.objects.create(scope=scope, created_at=now)
     request.requested_by.set(requested_by)
     request.areas.set(areas)
     audit_record(action=AuditAction.CREATE, actor=by, obj=request)
@@ -207,12 +260,15 @@ def commission_request(
 def commission_agree_estimate(
     *, request: CommissionRequest, days: int, cost_pounds: Any, by: User, now: dt.datetime | None = None
 ) -> CommissionRequest:
+    """P2: HMICFRS records the estimated duration and cost agreed with the requesting PCC(s)."""
+    now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "agree the estimate for a commissioned inspection")
     if not days or days <= 0 or cost_pounds is None or cost_pounds <= 0:
         raise ValidationError("Agree an estimated duration in days and a cost, met by the OPCC (P2).")
     if request.state in (CommissionState.ACCEPTED, CommissionState.DECLINED):
         raise ValidationError("This request has been decided; its estimate cannot change.")
     request.estimated_days, request.estimated_cost_pounds = days, cost_pounds
-    request.estimate_agreed_at = now or timezone.now()
+    request.estimate_agreed_at = now
     request.state = CommissionState.ESTIMATE_AGREED
     request.save()
     audit_record(
@@ -226,12 +282,14 @@ def commission_accept(
     *, request: CommissionRequest, by: User, now: dt.datetime | None = None
 ) -> CommissionRequest:
     """P2: accepted only once the duration and cost have been agreed."""
+    now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "accept a commissioned inspection")
     if request.estimate_agreed_at is None:
         raise ValidationError(
             "The estimated duration and cost must be agreed before the request is accepted (P2)."
         )
     request.state = CommissionState.ACCEPTED
-    request.decided_at = now or timezone.now()
+    request.decided_at = now
     request.save(update_fields=["state", "decided_at"])
     audit_record(action=AuditAction.UPDATE, actor=by, obj=request, detail={"state": "accepted"})
     return request
@@ -239,9 +297,10 @@ def commission_accept(
 
 @transaction.atomic
 def reference_group_set(
-    *, inspection: Inspection, members: list[Organisation], by: User
+    *, inspection: Inspection, members: list[Organisation], by: User, now: dt.datetime | None = None
 ) -> tuple[ReferenceGroup, list[str]]:
     """P3: set the external reference group; returns warnings (no APCC and no PCC among members)."""
+    require_inspection_team(by, inspection, now or timezone.now(), "choose the external reference group")
     if any(m.kind == OrganisationKind.HMICFRS for m in members):
         raise ValidationError("An external reference group is made of organisations outside HMICFRS (P3).")
     group, _ = ReferenceGroup.objects.get_or_create(inspection=inspection)
@@ -271,6 +330,9 @@ def inspection_create(
     commission: CommissionRequest | None = None,
     now: dt.datetime | None = None,
 ) -> Inspection:
+    """HMICFRS staff set up an inspection: its forces or FRSs, its lead and team."""
+    now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "set up an inspection")
     if not areas or any(area.kind not in AREA_KINDS for area in areas):
         raise ValidationError({"areas": "Choose the forces or FRSs inspected."})
     if kind in (InspectionKind.PEEL,) and any(a.kind != OrganisationKind.POLICE_FORCE for a in areas):
@@ -282,7 +344,7 @@ def inspection_create(
     ):
         raise ValidationError("A commissioned inspection needs an accepted commission request (P2).")
     inspection = Inspection.objects.create(
-        kind=kind, title=title, lead=lead, commission=commission, created_at=now or timezone.now()
+        kind=kind, title=title, lead=lead, commission=commission, created_at=now
     )
     inspection.areas.set(areas)
     inspection.team.set(list(team))
@@ -333,6 +395,8 @@ def inspection_notify(
     *, inspection: Inspection, kind: str, subject: str, body: str, by: User, now: dt.datetime | None = None
 ) -> InspectionNotice:
     """I1/I2: one notice to each force/FRS and its PCC at the same moment with the same text."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "send notice of this inspection")
     return notice_send(
         kind=kind,
         subject=subject,
@@ -340,7 +404,7 @@ def inspection_notify(
         areas=list(inspection.areas.all()),
         by=by,
         url=f"/inspections/{inspection.pk}/",
-        now=now or timezone.now(),
+        now=now,
         inspection=inspection,
     )
 
@@ -351,8 +415,7 @@ def methodology_change_notify(
 ) -> InspectionNotice:
     """I3: the senior responsible owner HMI tells the APCC and every PCC of a major methodology change."""
     now = now or timezone.now()
-    if by != inspection.lead:
-        raise ValidationError("The senior responsible owner HMI sends notice of a methodology change (I3).")
+    require_senior_responsible_owner(by, inspection, now, "send notice of a change of methodology")
     forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).values("pk")
     offices = list(offices_of_areas(forces, timezone.localdate(now)))
     recipients = [Organisation.objects.get(kind=OrganisationKind.APCC), *offices]
@@ -383,6 +446,7 @@ def evidence_record(
 ) -> EvidenceRecord:
     """I5: a PCC's disclosure in confidence is kept apart and never counts as evidence."""
     now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "record evidence")
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary."})
     named_staff = list(named_staff)
@@ -418,8 +482,21 @@ def strategic_presentation_record(
     by: User,
     pcc_invited: bool | None = None,
     pfcc_attending: bool | None = None,
+    now: dt.datetime | None = None,
 ) -> StrategicPresentation:
-    """I4: police – the chief constable decides whether the PCC is invited; FRS – the PFCC chooses."""
+    """I4: police – the chief constable decides whether the PCC is invited; FRS – the PFCC chooses.
+
+    Recorded with the decision by whoever makes it: the invitation by the chief officer's office, the
+    attendance by the PFCC's office; without either, by the inspection team."""
+    now = now or timezone.now()
+    if pcc_invited is not None:
+        require_area_chief_office(
+            by, area, now, "decide whether the PCC is invited to the strategic presentation"
+        )
+    elif pfcc_attending is not None:
+        require_area_pcc_office(by, area, now, "choose whether the PFCC attends the strategic presentation")
+    else:
+        require_inspection_team(by, inspection, now, "record a strategic presentation")
     if area.kind == OrganisationKind.POLICE_FORCE and pfcc_attending is not None:
         raise ValidationError(
             "For a police force the chief constable decides whether the PCC is invited (I4)."
@@ -447,47 +524,106 @@ def debrief_record(
     *,
     inspection: Inspection,
     area: Organisation,
-    held_on: dt.date,
+    held_on: dt.date | None,
     notes: str,
     by: User,
-    pcc_invited_by_chief: bool = False,
     significant_concern: bool = False,
+    now: dt.datetime | None = None,
 ) -> Debrief:
-    """I6: a preliminary view without grades. Police: the PCC attends if the chief invites; FRS: a PFCC by right."""
-    if GRADED_PHRASE.search(notes) or GRADE_WORDS.search(notes):
-        raise ValidationError(
-            {"notes": "A debrief gives a preliminary view, never a graded judgment (I6): remove the grade."}
-        )
-    pcc_invited = pcc_invited_by_chief
-    if area.kind == OrganisationKind.FIRE_RESCUE_SERVICE:
-        pcc_invited = _pfcc_governs(area, held_on)
+    """I6: the team records a preliminary view without grades. Police: the chief's office then decides whether
+    the PCC attends (`debrief_attendance_decide`); FRS: a PFCC attends as of right. I8: a debrief flagged with
+    significant concern puts a task on the chief's office to update the PCC."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "record a debrief")
+    _require_inspected(inspection, area)
+    errors = {}
+    if not notes.strip():
+        errors["notes"] = "Enter the notes of the debrief: the preliminary view given."
+    elif has_grade(notes):
+        errors["notes"] = "A debrief gives a preliminary view, never a graded judgment: remove the grade."
+    if held_on is None:
+        errors["held_on"] = "Enter the date of the debrief."
+        raise ValidationError(errors)
+    if errors:
+        raise ValidationError(errors)
+    # FRS: a PFCC (or mayor) governing the service on the day attends by right; police: not until the chief
+    # decides.
+    pcc_invited = area.kind == OrganisationKind.FIRE_RESCUE_SERVICE and _pfcc_governs(area, held_on)
     debrief = Debrief.objects.create(
         inspection=inspection,
         area=area,
         held_on=held_on,
-        notes=notes,
+        notes=notes.strip(),
         pcc_invited=pcc_invited,
         significant_concern=significant_concern,
         recorded_by=by,
+        recorded_at=now,
     )
     audit_record(action=AuditAction.CREATE, actor=by, obj=debrief)
+    _debrief_notices(debrief, now)
+    if significant_concern:
+        register_pcc_update_deadline(
+            inspection=inspection, area=area, source="debrief", source_pk=debrief.pk, flagged_at=now, now=now
+        )
     return debrief
+
+
+def _debrief_notices(debrief: Debrief, now: dt.datetime) -> None:
+    """I6: the chief's office is asked to acknowledge (and, police, to decide the PCC's attendance); I8 said."""
+    day = f"{debrief.held_on.day} {debrief.held_on:%B %Y}"
+    url = f"/inspections/debriefs/{debrief.pk}/"
+    asks = ["acknowledge that it is confidential until publication"]
+    if debrief.area.kind == OrganisationKind.POLICE_FORCE:
+        asks.insert(0, "decide whether the PCC attends")
+    body = (
+        f"The inspection team has recorded the debrief for {debrief.inspection.title} on {day}. Please "
+        + (" and ".join(asks) + ".")
+    )
+    if debrief.significant_concern:
+        body += " The debrief shows significant concern: the chief officer keeps the PCC updated."
+    inbox_send(
+        people_acting_for([debrief.area]), f"Debrief on {day}: {debrief.inspection.title}", body, url, now
+    )
+    if debrief.pcc_invited:
+        office = office_of_area(debrief.area, timezone.localdate(now))
+        inbox_send(
+            people_acting_for([office] if office else []),
+            f"Debrief on {day}: {debrief.inspection.title}",
+            f"The PFCC attends the debrief for {debrief.inspection.title} on {day} as of right. Please "
+            "acknowledge that it is confidential until publication to read the notes.",
+            url,
+            now,
+        )
 
 
 @transaction.atomic
 def chief_update_record(
     *, inspection: Inspection, area: Organisation, text: str, by: User, now: dt.datetime | None = None
 ) -> ChiefUpdate:
-    """I8: the chief keeps the PCC updated on significant concern; the PCC's office is told."""
+    """I8: the chief's office keeps the PCC updated on a significant concern; the PCC's office is told and the
+    update tasks for that force or FRS in this inspection are met."""
     now = now or timezone.now()
+    require_area_chief_office(by, area, now, "send the chief officer's update to the PCC")
+    _require_inspected(inspection, area)
+    if not concern_flagged(inspection, area, now):
+        raise ValidationError(
+            "No debrief or draft report of this inspection has been flagged with significant concern for "
+            f"{area}: there is no update to send yet."
+        )
     if not text.strip():
         raise ValidationError({"text": "Enter the update."})
-    update = ChiefUpdate.objects.create(inspection=inspection, area=area, text=text, by=by, at=now)
+    update = ChiefUpdate.objects.create(inspection=inspection, area=area, text=text.strip(), by=by, at=now)
     office = office_of_area(area, timezone.localdate(now))
     if office:
         inbox_send(
-            people_acting_for([office]), f"Update from the chief officer: {inspection.title}", text, "", now
+            people_acting_for([office]),
+            f"Update from the chief officer: {inspection.title}",
+            update.text,
+            "/inspections/debriefs-and-updates/",
+            now,
         )
+    for deadline in pcc_update_deadlines([area.pk], inspection).select_for_update():
+        deadline_close(deadline=deadline, state=DeadlineState.MET, now=now)
     audit_record(action=AuditAction.CREATE, actor=by, obj=update)
     return update
 
@@ -509,6 +645,9 @@ def report_create(
     press_release: str = "",
     now: dt.datetime | None = None,
 ) -> Report:
+    """The team drafts a report of its inspection (I7 onwards)."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "write a report of this inspection")
     areas = list(areas if areas is not None else inspection.areas.all())
     if kind in (ReportKind.FORCE_SPECIFIC, ReportKind.ACCELERATED_CAUSE_OF_CONCERN) and len(areas) != 1:
         raise ValidationError({"areas": "A force- or FRS-specific report is about exactly one force or FRS."})
@@ -532,7 +671,7 @@ def report_create(
         body=body,
         summary=summary,
         press_release=press_release,
-        created_at=now or timezone.now(),
+        created_at=now,
     )
     report.areas.set(areas)
     report.interested_parties.set(interested_parties)
@@ -542,9 +681,16 @@ def report_create(
 
 @transaction.atomic
 def finding_add(
-    *, report: Report, kind: str, text: str, by: User, area: Organisation | None = None
+    *,
+    report: Report,
+    kind: str,
+    text: str,
+    by: User,
+    area: Organisation | None = None,
+    now: dt.datetime | None = None,
 ) -> Finding:
     """M1: a finding with a stable reference: R<report>-C|R|A<n>."""
+    require_inspection_team(by, report.inspection, now or timezone.now(), "add a finding to this report")
     if not text.strip():
         raise ValidationError({"text": "Enter the finding."})
     letter = {
@@ -570,6 +716,7 @@ def report_open_factual_accuracy(
 ) -> Report:
     """I7: the draft goes to the force or FRS, and only to it, until `closes_at`."""
     now = now or timezone.now()
+    require_inspection_team(by, report.inspection, now, "send this draft for a factual-accuracy check")
     if report.state != ReportState.DRAFT:
         raise ValidationError("Only a draft goes for a factual-accuracy check.")
     if closes_at <= now:
@@ -603,15 +750,12 @@ def fac_comment_submit(
 ) -> FactualAccuracyComment:
     """I7: a correction of fact from the force or FRS, while the window is open."""
     now = now or timezone.now()
+    require_chief_office_of_any(by, report.areas.all(), now, "send factual-accuracy comments on this draft")
     if report.state != ReportState.FACTUAL_ACCURACY or not (
         report.fac_opens_at <= now < report.fac_closes_at
     ):
         raise ValidationError(
             "The factual-accuracy window for this report is closed: comments can no longer be sent."
-        )
-    if not acts_for_any(by, report.areas.all()):
-        raise ValidationError(
-            "Only the inspected force's or FRS's chief officer's office sends factual-accuracy comments (I7)."
         )
     missing = {
         name: f"Enter the {label}."
@@ -643,6 +787,8 @@ def fac_comment_decide(
     *, comment: FactualAccuracyComment, accept: bool, reason: str, by: User, now: dt.datetime | None = None
 ) -> FactualAccuracyComment:
     """I7: HMICFRS accepts or rejects each comment, with its reason, until the report is final."""
+    now = now or timezone.now()
+    require_inspection_team(by, comment.report.inspection, now, "decide on factual-accuracy comments")
     if comment.report.state != ReportState.FACTUAL_ACCURACY:
         raise ValidationError("The report is final: its factual-accuracy comments can no longer be decided.")
     if not reason.strip():
@@ -650,7 +796,7 @@ def fac_comment_decide(
     comment.decision = (
         FactualAccuracyComment.Decision.ACCEPTED if accept else FactualAccuracyComment.Decision.REJECTED
     )
-    comment.decision_reason, comment.decided_by, comment.decided_at = reason, by, now or timezone.now()
+    comment.decision_reason, comment.decided_by, comment.decided_at = reason, by, now
     comment.full_clean()
     comment.save()
     audit_record(action=AuditAction.UPDATE, actor=by, obj=comment, detail={"decision": comment.decision})
@@ -658,23 +804,75 @@ def fac_comment_decide(
 
 
 @transaction.atomic
-def report_finalise(*, report: Report, by: User, now: dt.datetime | None = None) -> Report:
+def report_finalise(
+    *,
+    report: Report,
+    by: User,
+    now: dt.datetime | None = None,
+    confirm_early_close: bool = False,
+    early_close_reason: str = "",
+) -> Report:
+    """I7: the team makes the report final once every comment is decided. While the factual-accuracy window is
+    still open it asks for confirmation and a reason, records them and tells the chief's office that its window
+    closed early."""
     now = now or timezone.now()
+    require_inspection_team(by, report.inspection, now, "make this report final")
     if report.state not in (ReportState.DRAFT, ReportState.FACTUAL_ACCURACY):
         raise ValidationError("This report is already final.")
     if report.fac_comments.filter(decision=FactualAccuracyComment.Decision.PENDING).exists():
-        raise ValidationError("Decide every factual-accuracy comment before the report is final (I7).")
-    if report.state == ReportState.FACTUAL_ACCURACY and report.fac_closes_at > now:
+        raise ValidationError("Decide every factual-accuracy comment before the report is final.")
+    closes_early = report.state == ReportState.FACTUAL_ACCURACY and report.fac_closes_at > now
+    if closes_early:
+        errors = {}
+        if not confirm_early_close:
+            errors["confirm_early_close"] = (
+                "Confirm that the factual-accuracy check ends now, before the window was due to close."
+            )
+        if not early_close_reason.strip():
+            errors["early_close_reason"] = "Give the reason for ending the factual-accuracy check early."
+        if errors:
+            raise ValidationError(errors)
+        report.fac_was_due_to_close_at = report.fac_closes_at
+        report.fac_closed_early_reason = early_close_reason.strip()
         report.fac_closes_at = now  # the window ends when the report is final
     report.state, report.finalised_at = ReportState.FINAL, now
     report.save()
-    audit_record(action=AuditAction.UPDATE, actor=by, obj=report, detail={"state": report.state})
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=report,
+        detail={
+            "state": report.state,
+            **({"closed_early": report.fac_closed_early_reason} if closes_early else {}),
+        },
+    )
+    if closes_early:
+        _tell_window_closed_early(report, now)
     return report
 
 
+def _tell_window_closed_early(report: Report, now: dt.datetime) -> None:
+    """I7: the chief's office of each force or FRS the draft went to is told its window closed early, and why."""
+    due = timezone.localtime(report.fac_was_due_to_close_at)
+    closed = timezone.localtime(now)
+    inbox_send(
+        people_acting_for(list(report.areas.all())),
+        f"Factual-accuracy check closed early: {report.title}",
+        f"The inspection team has made the report final, so the factual-accuracy check closed at "
+        f"{closed:%H:%M} {closed.tzname()} on {closed.day} {closed:%B %Y}, before the window was due to close "
+        f"at {due:%H:%M} {due.tzname()} on {due.day} {due:%B %Y}. Corrections of fact can no longer be sent. "
+        f"The team's reason: {report.fac_closed_early_reason}",
+        "/inspections/my-area/",
+        now,
+    )
+
+
 @transaction.atomic
-def redaction_add(*, report: Report, passage: str, reason: str, by: User) -> Redaction:
+def redaction_add(
+    *, report: Report, passage: str, reason: str, by: User, now: dt.datetime | None = None
+) -> Redaction:
     """U1: take a passage out before publication (safety, national security)."""
+    require_inspection_team(by, report.inspection, now or timezone.now(), "redact this report")
     if report.state == ReportState.PUBLISHED:
         raise ValidationError("A published report cannot be redacted here.")
     if not passage.strip() or passage not in report.body:
@@ -717,6 +915,7 @@ def report_schedule(
     unless recorded as an exception with its reasons, which go to the PCC.
     """
     now = now or timezone.now()
+    require_inspection_team(by, report.inspection, now, "schedule this report's publication")
     # Lock and re-read: the notice task may have stamped the row since the caller loaded it.
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state not in (ReportState.FINAL, ReportState.SCHEDULED):
@@ -811,6 +1010,7 @@ def _notify_exception(report: Report, now: dt.datetime) -> None:
 def diary_note_send(*, report: Report, text: str, by: User, now: dt.datetime | None = None) -> DiaryNote:
     """U2/D3: in the week before publication, to the interested parties."""
     now = now or timezone.now()
+    require_inspection_team(by, report.inspection, now, "send a diary note for this report")
     if report.publication_at is None:
         raise ValidationError("Schedule the publication before sending a diary note.")
     start, end = diary_note_window(report.publication_at)
@@ -886,3 +1086,629 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             published += 1
     return {"opened": opened, "published": published}
+
+
+# --- Issue 9: I2–I5 and P2, each step by its own person from their own portal --------------------------
+#
+# Each service checks who is acting first (inspections.access require_*), then the moment, then the
+# input, and only then writes. Evidence for a force or FRS is gathered until a report on it is final.
+
+
+def _evidence_closed_at(inspection: Inspection, area: Organisation, at: dt.datetime) -> dt.datetime | None:
+    """I5: when evidence gathering on `area` ended (a report of the inspection about it made final), or None."""
+    report = (
+        Report.objects.filter(inspection=inspection, areas=area, finalised_at__lte=at)
+        .order_by("finalised_at")
+        .only("finalised_at")
+        .first()
+    )
+    return report.finalised_at if report else None
+
+
+def _require_evidence_open(inspection: Inspection, area: Organisation, at: dt.datetime) -> None:
+    closed = _evidence_closed_at(inspection, area, at)
+    if closed is not None:
+        raise ValidationError(
+            f"Evidence gathering for {area} ended when the report was made final on "
+            f"{timezone.localtime(closed):%-d %B %Y at %H:%M %Z}."
+        )
+
+
+def _require_inspected(inspection: Inspection, area: Organisation, field: str = "area") -> None:
+    if not inspection.areas.filter(pk=area.pk).exists():
+        raise ValidationError({field: f"{area} is not inspected in “{inspection.title}”."})
+
+
+def _inspection_url(inspection: Inspection) -> str:
+    return f"/inspections/{inspection.pk}/"
+
+
+# I2: milestones of a PEEL inspection, sent to the chief and the PCC in one notice.
+
+
+def _require_schedule_open(inspection: Inspection, now: dt.datetime) -> None:
+    if inspection.kind != InspectionKind.PEEL:
+        raise ValidationError("Milestones are kept for PEEL inspections, whose assessment is continuous.")
+    if Report.objects.filter(inspection=inspection, finalised_at__lte=now).exists():
+        raise ValidationError("A report of this inspection is final: its schedule can no longer change.")
+
+
+def _check_milestone(name: str, starts_on: dt.date | None, ends_on: dt.date | None) -> None:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the name of the milestone, for example the final evidence-gathering period."
+    if starts_on is None:
+        errors["starts_on"] = "Enter the date the milestone starts."
+    elif ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = "The end date must be the same as or after the start date."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    inspection: Inspection,
+    name: str,
+    starts_on: dt.date | None,
+    by: User,
+    ends_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Milestone:
+    """I2: the team adds a milestone to the PEEL schedule (the chief and the PCC get it with `milestones_send`)."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "change the milestones of this inspection")
+    _require_schedule_open(inspection, now)
+    _check_milestone(name, starts_on, ends_on)
+    milestone = Milestone.objects.create(
+        inspection=inspection, name=name.strip(), starts_on=starts_on, ends_on=ends_on
+    )
+    audit_record(action=AuditAction.CREATE, actor=by, obj=milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_change(
+    *,
+    milestone: Milestone,
+    name: str,
+    starts_on: dt.date | None,
+    by: User,
+    ends_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Milestone:
+    """I2: the team changes a milestone (sent again with `milestones_send`)."""
+    now = now or timezone.now()
+    inspection = milestone.inspection
+    require_inspection_team(by, inspection, now, "change the milestones of this inspection")
+    _require_schedule_open(inspection, now)
+    _check_milestone(name, starts_on, ends_on)
+    milestone.name, milestone.starts_on, milestone.ends_on = name.strip(), starts_on, ends_on
+    milestone.save(update_fields=["name", "starts_on", "ends_on"])
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, milestone: Milestone, by: User, now: dt.datetime | None = None) -> None:
+    """I2: the team takes a milestone off the schedule."""
+    now = now or timezone.now()
+    require_inspection_team(by, milestone.inspection, now, "change the milestones of this inspection")
+    _require_schedule_open(milestone.inspection, now)
+    audit_record(action=AuditAction.DELETE, actor=by, obj=milestone)
+    milestone.delete()
+
+
+def _milestone_dates(milestone: Milestone) -> str:
+    start = f"{milestone.starts_on.day} {milestone.starts_on:%B %Y}"
+    if milestone.ends_on and milestone.ends_on != milestone.starts_on:
+        return f"{start} to {milestone.ends_on.day} {milestone.ends_on:%B %Y}"
+    return start
+
+
+def schedule_text(inspection: Inspection, note: str = "") -> str:
+    """I2: the notice's text: every milestone with its dates, then the team's note."""
+    lines = [f"- {m.name}: {_milestone_dates(m)}" for m in inspection.milestones.all()]
+    text = "The schedule and milestones of this PEEL inspection:\n" + "\n".join(lines)
+    return f"{text}\n\n{note.strip()}" if note.strip() else text
+
+
+@transaction.atomic
+def milestones_send(
+    *, inspection: Inspection, by: User, note: str = "", now: dt.datetime | None = None
+) -> InspectionNotice:
+    """I2: the milestones, in the notice itself, to the chief's office and the PCC's office in one notice (I1)."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "send the schedule of this inspection")
+    _require_schedule_open(inspection, now)
+    if not inspection.milestones.exists():
+        raise ValidationError("Add at least one milestone before sending the schedule.")
+    return notice_send(
+        kind=InspectionNotice.Kind.SCHEDULE,
+        subject=f"PEEL schedule and milestones: {inspection.title}",
+        body=schedule_text(inspection, note),
+        areas=list(inspection.areas.all()),
+        by=by,
+        url=_inspection_url(inspection),
+        now=now,
+        inspection=inspection,
+    )
+
+
+# I4: the strategic presentation: arranged by the team, the PCC invited or not by the chief (police),
+# attended or not by the PFCC's choice (FRS).
+
+
+@transaction.atomic
+def presentation_arrange(
+    *,
+    inspection: Inspection,
+    area: Organisation,
+    held_on: dt.date | None,
+    by: User,
+    now: dt.datetime | None = None,
+) -> StrategicPresentation:
+    """I4: the team records the strategic presentation; the chief's office (police) or the PFCC's (FRS) is told."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "record a strategic presentation")
+    _require_inspected(inspection, area)
+    _require_evidence_open(inspection, area, now)
+    if held_on is None:
+        raise ValidationError({"held_on": "Enter the date of the strategic presentation."})
+    presentation = StrategicPresentation.objects.create(inspection=inspection, area=area, held_on=held_on)
+    day = f"{held_on.day} {held_on:%B %Y}"
+    if area.kind == OrganisationKind.POLICE_FORCE:
+        inbox_send(
+            people_acting_for([area]),
+            f"Strategic presentation on {day}: is the PCC invited?",
+            f"The inspection team has recorded the strategic presentation for {inspection.title} on {day}. "
+            "The chief constable decides whether the PCC is invited: record the decision in the portal.",
+            "/inspections/my-area/",
+            now,
+        )
+    elif _pfcc_governs(area, held_on):
+        office = office_of_area(area, held_on)
+        inbox_send(
+            people_acting_for([office] if office else []),
+            f"Strategic presentation on {day}: will the PFCC attend?",
+            f"The inspection team has recorded the strategic presentation for {inspection.title} on {day}. "
+            "The PFCC chooses whether to attend: record the choice in the portal.",
+            "/inspections/my-area/",
+            now,
+        )
+    audit_record(action=AuditAction.CREATE, actor=by, obj=presentation)
+    return presentation
+
+
+def _require_before_presentation(presentation: StrategicPresentation, now: dt.datetime, what: str) -> None:
+    if timezone.localdate(now) > presentation.held_on:
+        held = presentation.held_on
+        raise ValidationError(
+            f"The strategic presentation was on {held.day} {held:%B %Y}: {what} can no longer be recorded."
+        )
+
+
+@transaction.atomic
+def presentation_invitation_decide(
+    *, presentation: StrategicPresentation, invited: bool | None, by: User, now: dt.datetime | None = None
+) -> StrategicPresentation:
+    """I4 (police): the chief officer's office decides whether the PCC is invited; the PCC's office is told."""
+    now = now or timezone.now()
+    area = presentation.area
+    require_area_chief_office(
+        by, area, now, "decide whether the PCC is invited to the strategic presentation"
+    )
+    if area.kind != OrganisationKind.POLICE_FORCE:
+        raise ValidationError(
+            "For a fire and rescue service there is no invitation: the PFCC chooses whether to attend."
+        )
+    _require_before_presentation(presentation, now, "the decision")
+    if invited is None:
+        raise ValidationError({"invited": "Choose whether the PCC is invited."})
+    presentation.pcc_invited, presentation.decided_by, presentation.decided_at = invited, by, now
+    presentation.save(update_fields=["pcc_invited", "decided_by", "decided_at"])
+    office = office_of_area(area, timezone.localdate(now))
+    day = f"{presentation.held_on.day} {presentation.held_on:%B %Y}"
+    inbox_send(
+        people_acting_for([office] if office else []),
+        f"Strategic presentation on {day}: the PCC is {'' if invited else 'not '}invited",
+        f"The chief constable has decided that the PCC is {'' if invited else 'not '}invited to the strategic "
+        f"presentation for {presentation.inspection.title} on {day}.",
+        "/inspections/my-area/",
+        now,
+    )
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=presentation, detail={"pcc_invited": invited})
+    return presentation
+
+
+@transaction.atomic
+def presentation_attendance_choose(
+    *, presentation: StrategicPresentation, attending: bool | None, by: User, now: dt.datetime | None = None
+) -> StrategicPresentation:
+    """I4 (FRS): the PFCC's office records whether the PFCC (or mayor) chooses to attend."""
+    now = now or timezone.now()
+    area = presentation.area
+    require_area_pcc_office(by, area, now, "choose whether the PFCC attends the strategic presentation")
+    if area.kind != OrganisationKind.FIRE_RESCUE_SERVICE:
+        raise ValidationError(
+            "For a police force the chief constable decides whether the PCC is invited; there is no choice to make."
+        )
+    if not _pfcc_governs(area, presentation.held_on):
+        raise ValidationError(f"{area} is not governed by a PFCC or mayor: there is no choice to make.")
+    _require_before_presentation(presentation, now, "the choice")
+    if attending is None:
+        raise ValidationError({"attending": "Choose whether the PFCC will attend."})
+    presentation.pfcc_attending, presentation.decided_by, presentation.decided_at = attending, by, now
+    presentation.save(update_fields=["pfcc_attending", "decided_by", "decided_at"])
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=presentation, detail={"pfcc_attending": attending})
+    return presentation
+
+
+# I5: evidence, the discussion with the PCC, disclosures in confidence, the PFCC's interview.
+
+
+@transaction.atomic
+def evidence_request(
+    *, inspection: Inspection, area: Organisation, text: str, by: User, now: dt.datetime | None = None
+) -> EvidenceRequest:
+    """I5: the team asks the chief for evidence and, in the same step, requests a discussion with the PCC."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "ask for evidence")
+    _require_inspected(inspection, area)
+    _require_evidence_open(inspection, area, now)
+    if not text.strip():
+        raise ValidationError({"text": "Describe the evidence asked for."})
+    office = office_of_area(area, timezone.localdate(now))
+    request = EvidenceRequest.objects.create(
+        inspection=inspection,
+        area=area,
+        text=text.strip(),
+        requested_by=by,
+        requested_at=now,
+        discussion=EvidenceRequest.Discussion.REQUESTED if office else EvidenceRequest.Discussion.NO_OFFICE,
+    )
+    inbox_send(
+        people_acting_for([area]),
+        f"Evidence requested: {inspection.title}",
+        text.strip(),
+        "/inspections/my-area/",
+        now,
+    )
+    if office:
+        inbox_send(
+            people_acting_for([office]),
+            f"A discussion with the PCC is requested: {inspection.title}",
+            f"The inspection team has asked the chief officer of {area} for evidence and asks for a discussion "
+            "with the PCC. The PCC may decline: answer in the portal.",
+            "/inspections/my-area/",
+            now,
+        )
+    audit_record(action=AuditAction.CREATE, actor=by, obj=request)
+    return request
+
+
+@transaction.atomic
+def pcc_discussion_answer(
+    *, request: EvidenceRequest, accept: bool | None, by: User, note: str = "", now: dt.datetime | None = None
+) -> EvidenceRequest:
+    """I5: the PCC's office accepts or declines the discussion; a refusal is recorded for the team."""
+    now = now or timezone.now()
+    require_area_pcc_office(by, request.area, now, "answer the request for a discussion with the PCC")
+    if request.discussion != EvidenceRequest.Discussion.REQUESTED:
+        raise ValidationError("This request for a discussion has already been answered.")
+    _require_evidence_open(request.inspection, request.area, now)
+    if accept is None:
+        raise ValidationError({"accept": "Choose whether the PCC will take part in the discussion."})
+    request.discussion = (
+        EvidenceRequest.Discussion.ACCEPTED if accept else EvidenceRequest.Discussion.DECLINED
+    )
+    request.answered_by, request.answered_at, request.answer_note = by, now, note.strip()
+    request.save(update_fields=["discussion", "answered_by", "answered_at", "answer_note"])
+    office = office_of_area(request.area, timezone.localdate(now))
+    if not accept:
+        declined = EvidenceRecord.objects.create(
+            inspection=request.inspection,
+            kind=EvidenceRecord.Kind.PCC_DECLINED,
+            source=office,
+            area=request.area,
+            summary="The PCC declined a discussion." + (f" {note.strip()}" if note.strip() else ""),
+            recorded_by=by,
+            recorded_at=now,
+        )
+        audit_record(action=AuditAction.CREATE, actor=by, obj=declined)
+    team = {request.requested_by, request.inspection.lead}
+    inbox_send(
+        team,
+        f"The PCC {'accepts' if accept else 'declines'} a discussion: {request.inspection.title}",
+        f"{office} has {'accepted' if accept else 'declined'} the discussion requested with the PCC for {request.area}.",
+        _inspection_url(request.inspection),
+        now,
+    )
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=request, detail={"discussion": request.discussion})
+    return request
+
+
+@transaction.atomic
+def disclosure_make(
+    *,
+    inspection: Inspection,
+    area: Organisation,
+    summary: str,
+    by: User,
+    named_staff: Iterable[User] = (),
+    now: dt.datetime | None = None,
+) -> EvidenceRecord:
+    """I5: an OPCC discloses something in confidence: read by the HMI for the area and named HMICFRS staff only.
+
+    It is never evidence. The readers are told there is something to read, never what it says.
+    """
+    now = now or timezone.now()
+    require_area_pcc_office(by, area, now, "make a disclosure in confidence about this force or FRS")
+    _require_inspected(inspection, area)
+    _require_evidence_open(inspection, area, now)
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter what you want to tell HMICFRS in confidence."})
+    today = timezone.localdate(now)
+    named_staff = list(named_staff)
+    if any(not is_hmicfrs_staff(person, today) for person in named_staff):
+        raise ValidationError(
+            {"named_staff": "Only HMICFRS staff can be named to read a disclosure in confidence."}
+        )
+    record = EvidenceRecord.objects.create(
+        inspection=inspection,
+        kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE,
+        source=office_of_area(area, today),
+        area=area,
+        summary=summary.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    record.named_staff.set(named_staff)
+    readers = [*hmis_for_area(area, today), *named_staff]
+    inbox_send(
+        readers,
+        f"A disclosure in confidence for you to read: {inspection.title}",
+        f"The office of the PCC for {area} has made a disclosure in confidence. It is not evidence. "
+        "Read it in your list of disclosures; each reading is recorded.",
+        f"/inspections/disclosures/{record.pk}/",
+        now,
+    )
+    audit_record(
+        action=AuditAction.CREATE, actor=by, obj=record, detail={"named_staff": [p.pk for p in named_staff]}
+    )
+    return record
+
+
+@transaction.atomic
+def pfcc_interview_record(
+    *, inspection: Inspection, area: Organisation, summary: str, by: User, now: dt.datetime | None = None
+) -> EvidenceRecord:
+    """I5: for an FRS governed by a PFCC (or mayor), the PFCC is interviewed, and that is evidence."""
+    now = now or timezone.now()
+    require_inspection_team(by, inspection, now, "record an interview with the PFCC")
+    _require_inspected(inspection, area)
+    today = timezone.localdate(now)
+    if area.kind != OrganisationKind.FIRE_RESCUE_SERVICE or not _pfcc_governs(area, today):
+        raise ValidationError(
+            {"area": f"{area} is not a fire and rescue service governed by a PFCC or mayor."}
+        )
+    _require_evidence_open(inspection, area, now)
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter a summary of the interview."})
+    record = EvidenceRecord.objects.create(
+        inspection=inspection,
+        kind=EvidenceRecord.Kind.PFCC_INTERVIEW,
+        source=office_of_area(area, today) or governance_of_area(area, today).body,
+        area=area,
+        summary=summary.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    audit_record(action=AuditAction.CREATE, actor=by, obj=record)
+    return record
+
+
+# P2: a commission's scope discussed and the request declined; a PFCC's request for assistance.
+
+
+def _require_undecided(request: CommissionRequest) -> None:
+    if request.state in (CommissionState.ACCEPTED, CommissionState.DECLINED):
+        raise ValidationError(f"This request has been {request.get_state_display().lower()}.")
+
+
+@transaction.atomic
+def commission_scope_discuss(
+    *, request: CommissionRequest, notes: str, by: User, now: dt.datetime | None = None
+) -> CommissionRequest:
+    """P2: HMICFRS records the discussion of the scope with the requesting PCC(s), who are told."""
+    now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "record the discussion of a commission's scope")
+    _require_undecided(request)
+    if not notes.strip():
+        raise ValidationError({"notes": "Record what was agreed about the scope."})
+    request.scope_discussion, request.scope_discussed_at = notes.strip(), now
+    if request.state == CommissionState.REQUESTED:
+        request.state = CommissionState.SCOPE_DISCUSSED
+    request.save(update_fields=["scope_discussion", "scope_discussed_at", "state"])
+    inbox_send(
+        people_acting_for(request.requested_by.all()),
+        "The scope of your commissioned inspection has been discussed",
+        notes.strip(),
+        f"/inspections/commissions/{request.pk}/",
+        now,
+    )
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=request, detail={"state": request.state})
+    return request
+
+
+@transaction.atomic
+def commission_decline(
+    *, request: CommissionRequest, reason: str, by: User, now: dt.datetime | None = None
+) -> CommissionRequest:
+    """P2: HMICFRS declines the request, with its reason, which the requesting PCC(s) are told."""
+    now = now or timezone.now()
+    require_hmicfrs_staff(by, now, "decline a commissioned inspection")
+    _require_undecided(request)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for declining the request."})
+    request.state, request.decided_at, request.decline_reason = CommissionState.DECLINED, now, reason.strip()
+    request.save(update_fields=["state", "decided_at", "decline_reason"])
+    inbox_send(
+        people_acting_for(request.requested_by.all()),
+        "Your request for a commissioned inspection has been declined",
+        reason.strip(),
+        f"/inspections/commissions/{request.pk}/",
+        now,
+    )
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=request, detail={"state": request.state})
+    return request
+
+
+@transaction.atomic
+def assistance_request(
+    *, area: Organisation, text: str, by: User, now: dt.datetime | None = None
+) -> AssistanceRequest:
+    """P2: a PFCC's office asks HMICFRS for assistance with its FRS (an FRS cannot be commissioned)."""
+    now = now or timezone.now()
+    require_area_pcc_office(by, area, now, "ask for assistance with this fire and rescue service")
+    today = timezone.localdate(now)
+    if area.kind != OrganisationKind.FIRE_RESCUE_SERVICE or not _pfcc_governs(area, today):
+        raise ValidationError(
+            {"area": "A request for assistance is for a fire and rescue service governed by a PFCC or mayor."}
+        )
+    if not text.strip():
+        raise ValidationError({"text": "Describe the assistance you are asking for."})
+    request = AssistanceRequest.objects.create(
+        office=office_of_area(area, today), area=area, text=text.strip(), requested_by=by, requested_at=now
+    )
+    inbox_send(
+        hmis_for_area(area, today),
+        f"Request for assistance: {area}",
+        text.strip(),
+        f"/inspections/assistance/{request.pk}/",
+        now,
+    )
+    audit_record(action=AuditAction.CREATE, actor=by, obj=request)
+    return request
+
+
+# --- Issue 9: I6 attendance and confidentiality, I8 concern on a draft ----------------------------------
+
+
+def concern_flagged(inspection: Inspection, area: Organisation, at: dt.datetime) -> bool:
+    """I8: whether a debrief on `area` or a draft report of the inspection covering it showed significant
+    concern by `at`."""
+    return (
+        Debrief.objects.filter(
+            inspection=inspection, area=area, significant_concern=True, recorded_at__lte=at
+        ).exists()
+        or Report.objects.filter(inspection=inspection, areas=area, significant_concern_at__lte=at).exists()
+    )
+
+
+@transaction.atomic
+def debrief_attendance_decide(
+    *, debrief: Debrief, pcc_attends: bool | None, by: User, now: dt.datetime | None = None
+) -> Debrief:
+    """I6 (police): the chief officer's office decides, once, whether the PCC attends the debrief; the PCC's
+    office is told. Not after publication, when the debrief is no longer confidential."""
+    now = now or timezone.now()
+    area = debrief.area
+    require_area_chief_office(by, area, now, "decide whether the PCC attends the debrief")
+    if area.kind != OrganisationKind.POLICE_FORCE:
+        raise ValidationError(
+            "For a fire and rescue service there is nothing to decide: a PFCC attends the debrief as of right."
+        )
+    if debrief.attendance_decided_at is not None:
+        decided = timezone.localtime(debrief.attendance_decided_at)
+        raise ValidationError(
+            f"The PCC's attendance was already decided at {decided:%H:%M} {decided.tzname()} on "
+            f"{decided.day} {decided:%B %Y}, and the PCC's office was told."
+        )
+    if debrief_published(debrief, now):
+        raise ValidationError(
+            "The report is published: the debrief is no longer confidential, so there is "
+            "no attendance to decide."
+        )
+    if pcc_attends is None:
+        raise ValidationError({"pcc_attends": "Choose whether the PCC attends the debrief."})
+    debrief.pcc_invited, debrief.attendance_decided_by, debrief.attendance_decided_at = pcc_attends, by, now
+    debrief.save(update_fields=["pcc_invited", "attendance_decided_by", "attendance_decided_at"])
+    office = office_of_area(area, timezone.localdate(now))
+    day = f"{debrief.held_on.day} {debrief.held_on:%B %Y}"
+    if pcc_attends:
+        body = (
+            f"The chief constable has invited the PCC to the debrief for {debrief.inspection.title} on {day}. "
+            "Please acknowledge that it is confidential until publication to read the notes."
+        )
+    else:
+        body = f"The chief constable has decided that the PCC does not attend the debrief for {debrief.inspection.title} on {day}."
+    inbox_send(
+        people_acting_for([office] if office else []),
+        f"Debrief on {day}: the PCC {'attends' if pcc_attends else 'does not attend'}",
+        body,
+        f"/inspections/debriefs/{debrief.pk}/" if pcc_attends else "/inspections/debriefs-and-updates/",
+        now,
+    )
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=debrief, detail={"pcc_invited": pcc_attends})
+    return debrief
+
+
+@transaction.atomic
+def debrief_acknowledge(
+    *, debrief: Debrief, confirmed: bool, by: User, now: dt.datetime | None = None
+) -> ConfidentialityAcknowledgement:
+    """I6: an attendee (the chief's office; the PCC's office when the PCC attends) acknowledges that the debrief
+    is confidential until publication: who, for which office, when. Once each person, before publication."""
+    now = now or timezone.now()
+    office = require_debrief_attendee(by, debrief, now, "acknowledge the confidentiality of this debrief")
+    if debrief_published(debrief, now):
+        raise ValidationError("The report is published: the debrief is no longer confidential.")
+    if ConfidentialityAcknowledgement.objects.filter(debrief=debrief, person=by).exists():
+        raise ValidationError("You have already acknowledged that this debrief is confidential.")
+    if not confirmed:
+        raise ValidationError(
+            {
+                "confirmed": "Confirm that you will keep the debrief confidential until the report is published."
+            }
+        )
+    acknowledgement = ConfidentialityAcknowledgement.objects.create(
+        debrief=debrief, person=by, organisation=office, at=now
+    )
+    audit_record(action=AuditAction.CREATE, actor=by, obj=acknowledgement)
+    return acknowledgement
+
+
+@transaction.atomic
+def report_flag_significant_concern(*, report: Report, by: User, now: dt.datetime | None = None) -> Report:
+    """I8: the team flags a draft as showing significant concern; the chief's office of each force or FRS it
+    covers gets a task, with a deadline, to update its PCC (and is told)."""
+    now = now or timezone.now()
+    require_inspection_team(by, report.inspection, now, "flag significant concern in this draft")
+    if report.state not in (ReportState.DRAFT, ReportState.FACTUAL_ACCURACY):
+        raise ValidationError("The report is final: only a draft is flagged with significant concern.")
+    if report.significant_concern_at is not None:
+        raise ValidationError("This draft is already flagged with significant concern.")
+    report.significant_concern_at, report.significant_concern_by = now, by
+    report.save(update_fields=["significant_concern_at", "significant_concern_by"])
+    for area in report.areas.order_by("pk"):
+        deadline = register_pcc_update_deadline(
+            inspection=report.inspection,
+            area=area,
+            source="report",
+            source_pk=report.pk,
+            flagged_at=now,
+            now=now,
+        )
+        last = due_day(deadline.due_at)
+        inbox_send(
+            people_acting_for([area]),
+            f"Significant concern in the draft report: {report.title}",
+            f"The inspection team has flagged the draft report “{report.title}” as showing significant concern "
+            f"for {area}. The chief officer keeps the PCC updated: send the first update in the portal by "
+            f"the end of {last:%A} {last.day} {last:%B %Y}.",
+            "/inspections/debriefs-and-updates/",
+            now,
+        )
+    audit_record(action=AuditAction.UPDATE, actor=by, obj=report, detail={"significant_concern": True})
+    return report

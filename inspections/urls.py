@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("inspections.urls_area")),
     path("", include("inspections.urls_documents")),
     path("", include("inspections.urls_preparing")),
+    path("", include("inspections.urls_steps")),
+    path("", include("inspections.urls_steps_i6_i8")),
 ]

@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from contacts import access as contacts_access
 from contacts.models import (
     APCC_ROLES,
     AREA_KINDS,
@@ -346,22 +347,13 @@ def finding_entries_visible_to(user: Any, finding: Finding, at: dt.datetime | No
 
 
 def refuse(message: str) -> ValidationError:
-    """The refusal a service raises for the wrong actor: nothing has been written."""
-    return ValidationError(message, code="actor")
+    """The refusal a service raises for the wrong actor: nothing has been written (contacts.access)."""
+    return contacts_access.refuse(message)
 
 
 def require_hmi_for(user: Any, area: Organisation, at: dt.datetime, what: str) -> None:
-    """M3, M4 advice, M6: the HMI for the force or FRS at that moment."""
-    v = viewer(user, at)
-    on = timezone.localdate(at)
-    is_hmi = (
-        Role.HMI in v.roles
-        and Assignment.objects.in_force(on)
-        .filter(person=user, kind=AssignmentKind.HMI, subject=area)
-        .exists()
-    )
-    if not is_hmi:
-        raise refuse(f"Only the HMI for {area} can {what}.")
+    """M3, M4 advice, M6: the HMI for the force or FRS at that moment (contacts.access)."""
+    contacts_access.require_hmi_for_area(user, area, at, what)
 
 
 def require_hmci(user: Any, at: dt.datetime, what: str) -> None:
@@ -385,14 +377,13 @@ def require_hmicfrs_for(user: Any, area: Organisation, at: dt.datetime, what: st
 
 
 def require_pcc_office_of(user: Any, area: Organisation, at: dt.datetime, what: str) -> None:
-    """The office of whoever governs the area at that moment."""
-    if area.pk not in viewer(user, at).governed_area_ids:
-        raise refuse(f"Only the office of the PCC (or equivalent) for {area} can {what}.")
+    """The office of whoever governs the area at that moment (contacts.access)."""
+    contacts_access.require_pcc_office_of(user, area, at, what)
 
 
 def require_chief_office_of(user: Any, area: Organisation, at: dt.datetime, what: str) -> None:
-    if area.pk not in viewer(user, at).chief_area_ids:
-        raise refuse(f"Only the chief officer's office of {area} can {what}.")
+    """The chief officer's office of the area at that moment (contacts.access)."""
+    contacts_access.require_chief_office_of(user, area, at, what)
 
 
 def require_apcc_lead(user: Any, at: dt.datetime, what: str) -> None:

@@ -6,6 +6,8 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers D6, D7 (PPOG/FPOG) and the M8 task with the deadline engine.
-        from monitoring import deadlines  # noqa: F401
         # Adds PPOG/FPOG meetings to the calendar feed of those who attend.
-        from monitoring import calendar  # noqa: F401
+        from monitoring import (
+            calendar,  # noqa: F401
+            deadlines,  # noqa: F401
+        )

@@ -456,7 +456,7 @@ def toolkit_upload(
     """M8: the APCC uploads a new version of its Engage toolkit; earlier versions are kept."""
     now = _now(now)
     access.require_apcc_lead(by, now, "upload the Engage toolkit")
-    checked = check_pdf(upload)
+    checked = check_pdf(upload, by=by)
     latest = ToolkitVersion.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
     toolkit = ToolkitVersion.objects.create(
         version=latest + 1,
@@ -527,7 +527,7 @@ def plan_submit(
     ):
         raise ValidationError("An improvement plan is submitted while the force or FRS is in Engage.")
     text = _require_text(text, "text", "Write the plan, or summarise the attached plan.")
-    checked = check_pdf(upload) if upload is not None else None
+    checked = check_pdf(upload, by=by) if upload is not None else None
     latest = case.plans.aggregate(v=Max("version"))["v"] or 0
     plan = ImprovementPlanVersion.objects.create(
         case=case,

@@ -10,6 +10,7 @@ with the APCC (S3), which the tracker shows.
 |---------------------------|-----------------------------------------------------------------------------|
 | every super-complaint     | HMICFRS staff (who manage it) and APCC staff                                |
 | one with a report         | also the staff of each PCC whose force the report involves, once it is published |
+| one under investigation   | also the staff of the IOPC and the College of Policing, when their organisation is one of its investigators (S2); nothing else in the portal |
 | anything else             | nobody: the list is refused (403) and a record is "not found" (404)         |
 """
 
@@ -23,12 +24,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import APCC_ROLES, Appointment, Organisation, OrganisationKind, User
+from contacts.models import (
+    APCC_ROLES,
+    INVESTIGATING_BODY_KINDS,
+    Appointment,
+    Organisation,
+    OrganisationKind,
+    User,
+)
 from contacts.selectors import (
     areas_governed_by,
     is_hmicfrs_staff,
@@ -41,6 +49,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.inbox import inbox_send
 from hmicfrs_mou.models import AuditAction
 from inspections.models import FindingKind, Report, published_condition
+from responses.access import require_super_complaint_manager
 from responses.models import ResponseObligation, SuperComplaint, SuperComplaintState
 from responses.selectors import ResponseStatus, obligation_status, with_first_submission
 
@@ -73,11 +82,27 @@ def reads_every_super_complaint(user: Any) -> bool:
     return _signed_in(user) and (manages_super_complaints(user) or _acts_for_apcc(user))
 
 
+def _investigating_bodies(user: Any) -> QuerySet:
+    """The IOPC or College of Policing, when the user acts for it (S2)."""
+    return organisations_acted_for(user).filter(kind__in=INVESTIGATING_BODY_KINDS)
+
+
+def investigates_super_complaints(user: Any) -> bool:
+    """IOPC and College of Policing staff: they work on the super-complaints they investigate (S2)."""
+    return _signed_in(user) and _investigating_bodies(user).exists()
+
+
 def may_open_super_complaints(user: Any) -> bool:
-    """Who has a list of super-complaints at all: HMICFRS, the APCC, and OPCC staff (for theirs)."""
+    """Who has a list of super-complaints at all: HMICFRS, the APCC, OPCC staff (for theirs), and IOPC
+    and College of Policing staff (for those they investigate)."""
     if reads_every_super_complaint(user):
         return True
-    return _signed_in(user) and organisations_acted_for(user).filter(kind=OrganisationKind.OPCC).exists()
+    return (
+        _signed_in(user)
+        and organisations_acted_for(user)
+        .filter(kind__in=(OrganisationKind.OPCC, *INVESTIGATING_BODY_KINDS))
+        .exists()
+    )
 
 
 def _governed_forces(user: Any, on: dt.date) -> QuerySet:
@@ -87,7 +112,8 @@ def _governed_forces(user: Any, on: dt.date) -> QuerySet:
 
 def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
     """HMICFRS and APCC staff see all; a PCC's staff see those whose report involves their force, once
-    the report is published (S3); everyone else sees none."""
+    the report is published (S3); IOPC and College of Policing staff see those their organisation
+    investigates (S2); everyone else sees none."""
     at = moment(at)
     if not _signed_in(user):
         return SuperComplaint.objects.none()
@@ -96,7 +122,12 @@ def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> Que
     involved = Report.areas.through.objects.filter(
         organisation_id__in=_governed_forces(user, timezone.localdate(at))
     ).values("report_id")
-    return SuperComplaint.objects.filter(published_condition(at, via="report"), report_id__in=involved)
+    investigated = SuperComplaint.investigators.through.objects.filter(
+        organisation_id__in=_investigating_bodies(user).values("pk")
+    ).values("supercomplaint_id")
+    return SuperComplaint.objects.filter(
+        Q(published_condition(at, via="report"), report_id__in=involved) | Q(pk__in=investigated)
+    )
 
 
 def get_super_complaint_for_user(
@@ -121,11 +152,9 @@ def apcc_people(on: dt.date) -> QuerySet:
 # --- writes ----------------------------------------------------------------------------------------
 
 
-def _check_manager(by: User) -> None:
-    if not manages_super_complaints(by):
-        raise ValidationError(
-            "HMICFRS manages the police super-complaints system (S1): only its staff do this."
-        )
+def _check_manager(by: User, now: dt.datetime, what: str) -> None:
+    """S1–S3: HMICFRS staff at that moment (responses.access)."""
+    require_super_complaint_manager(by, now, what)
 
 
 def _locked(complaint: SuperComplaint) -> SuperComplaint:
@@ -144,7 +173,7 @@ def super_complaint_receive(
 ) -> SuperComplaint:
     """S1: record a super-complaint raised by a designated body, and when it was received."""
     now = now or timezone.now()
-    _check_manager(by)
+    _check_manager(by, now, "record a super-complaint")
     errors = {}
     if not title.strip():
         errors["title"] = "Enter the title of the super-complaint."
@@ -181,7 +210,7 @@ def super_complaint_decide_eligibility(
     message stamped with the decision's moment, and `apcc_notified_at` is that moment. A decision and
     its notice stand or fall together."""
     now = now or timezone.now()
-    _check_manager(by)
+    _check_manager(by, now, "decide whether a super-complaint is eligible")
     complaint = _locked(complaint)
     if complaint.state != SuperComplaintState.RECEIVED or complaint.eligibility_decided_at is not None:
         raise ValidationError("Eligibility has already been decided for this super-complaint.")
@@ -226,7 +255,7 @@ def super_complaint_start_investigation(
     """S2: HMICFRS, the IOPC and the College of Policing investigate; APCC portfolio leads support.
     Supporters must hold an APCC role on the day; anyone else is refused."""
     now = now or timezone.now()
-    _check_manager(by)
+    _check_manager(by, now, "start the investigation of a super-complaint")
     complaint = _locked(complaint)
     if complaint.state != SuperComplaintState.ELIGIBLE:
         raise ValidationError(
@@ -291,7 +320,7 @@ def super_complaint_link_report(
     each of their PCCs owes a response (U6), which the tracker follows. A linked report can be
     replaced until it is published."""
     now = now or timezone.now()
-    _check_manager(by)
+    _check_manager(by, now, "link the report of a super-complaint")
     complaint = _locked(complaint)
     replaceable = (
         complaint.state == SuperComplaintState.REPORTED

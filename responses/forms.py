@@ -41,8 +41,21 @@ class InviteChiefForm(GovukFormMixin, forms.Form):
 
     comments_due_on = GovukDateField(
         label="Date the chief officer's comments are due",
-        help_text="For example, 27 3 2027. It must be in the future and before the response is due.",
+        help_text="For example, 27 3 2027. It must be after today and before the response is due. "
+        "Their office can enter comments until the end of that day (UK time).",
         error_messages={"required": "Enter the date the chief officer's comments are due."},
+    )
+
+
+class ChiefCommentsForm(GovukFormMixin, forms.Form):
+    """U6: the chief officer's office enters its comments on the report, in its own portal."""
+
+    comments = forms.CharField(
+        label="The chief officer's comments on the report",
+        help_text="These go into the PCC's response exactly as you write them, with the PCC's response to them.",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": "Enter the chief officer's comments on the report."},
     )
 
 
@@ -53,10 +66,6 @@ class ResponseForm(GovukFormMixin, forms.Form):
     overview names what is still missing, and submission waits for it.
     """
 
-    chief_comments = _text(
-        "The chief officer's comments",
-        "Copy in the comments the chief officer sent you on the report.",
-    )
     pcc_comments = _text("The PCC's comments on the report")
     reply_to_chief = _text("The PCC's response to the chief officer's comments")
     published_url = forms.CharField(

@@ -27,7 +27,7 @@ class ActionPlanItemForm(GovukFormMixin, forms.Form):
         label="Action being taken",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
-        help_text="How the recommendation is being actioned (U8).",
+        help_text="How the recommendation is being actioned.",
         error_messages={"required": "Enter the action being taken."},
     )
     owner = forms.CharField(
@@ -102,7 +102,7 @@ class EligibilityForm(GovukFormMixin, forms.Form):
         label="Is the super-complaint eligible for investigation?",
         choices=[(ELIGIBLE, "Eligible for investigation"), (NOT_ELIGIBLE, "Not eligible")],
         widget=forms.RadioSelect,
-        help_text="If it is eligible, the APCC is notified at once (S1). The decision is made once.",
+        help_text="If it is eligible, the APCC is notified at once. The decision is made once.",
         error_messages={"required": "Choose whether the super-complaint is eligible for investigation."},
     )
     reason = forms.CharField(
@@ -118,10 +118,10 @@ class InvestigationForm(GovukFormMixin, forms.Form):
         label="APCC portfolio leads supporting the investigation",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="HMICFRS, the IOPC and the College of Policing investigate; APCC portfolio leads support (S2).",
+        help_text="HMICFRS, the IOPC and the College of Policing investigate; APCC portfolio leads support.",
         error_messages={
-            "required": "Choose the APCC portfolio leads supporting the investigation (S2).",
-            "invalid_choice": "Choose people who hold an APCC role (S2).",
+            "required": "Choose the APCC portfolio leads supporting the investigation.",
+            "invalid_choice": "Choose people who hold an APCC role.",
         },
     )
 

@@ -50,6 +50,11 @@ class ResponseObligation(models.Model):
     chief_comments_invited_at = models.DateTimeField(null=True, blank=True)
     chief_comments_due_on = models.DateField(null=True, blank=True)
     chief_comments = models.TextField(blank=True)
+    # U6: entered by the chief officer's office in its own portal, while invited and before submission.
+    chief_comments_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chief_comments_at = models.DateTimeField(null=True, blank=True)
     pcc_comments = models.TextField(blank=True)
     reply_to_chief = models.TextField(
         blank=True, help_text="The PCC's response to the chief officer's comments."

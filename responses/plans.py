@@ -39,6 +39,7 @@ from hmicfrs_mou.access import moment, not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
 from inspections.models import Finding, FindingKind, Report, published_condition
+from responses.access import require_action_plan_editor
 from responses.models import ActionPlanItem, ActionPlanUpdate, ActionPlanVersion, ActionStatus
 
 PLAN_OBJECT_TYPE = "responses.actionplan"
@@ -198,14 +199,10 @@ def latest_published_version(
 
 
 def _check_editor(*, by: User, report: Report, area: Organisation, now: dt.datetime) -> None:
+    require_action_plan_editor(by, area, now, "prepare, update and publish its action plan")
     if not report.is_published(now):
         raise ValidationError(
             "An action plan answers a published report (U8): this report is not published yet."
-        )
-    if not can_edit_plan(by, area, now):
-        raise ValidationError(
-            f"Only staff of the body governing {area.name} on the day (its fire authority, PFCC or mayor) "
-            "prepare, update and publish its action plan (U8)."
         )
 
 

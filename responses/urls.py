@@ -4,6 +4,7 @@ app_name = "responses"
 
 urlpatterns = [
     path("", include("responses.urls_opcc")),
+    path("", include("responses.urls_chief")),
     path("", include("responses.urls_apcc")),
     path("", include("responses.urls_plans")),
     path("", include("responses.urls_complaints")),

@@ -44,6 +44,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI every collected test must run: a skip (no browser, no database) fails the run."""
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker hands its matrix tally over
+        from tests import matrix
+
+        session.config.workeroutput["matrix_tally"] = matrix.snapshot()
     if os.environ.get("FORBID_SKIPS") != "1":
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -53,10 +57,42 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """The permission matrices' cell count and the audit-completeness ratio (tests/matrix.py)."""
+    from tests import matrix
+
+    for line in matrix.summary_lines():
+        terminalreporter.write_line(line)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Matrix and audit-completeness lines printed by a test count towards the summary (tests/matrix.py)."""
+    if report.when == "call" and report.capstdout:
+        from tests import matrix
+
+        matrix.scrape(report.nodeid, report.capstdout)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """Under pytest-xdist: fold each worker's matrix tally into the controller's."""
+    from tests import matrix
+
+    matrix.merge(getattr(node, "workeroutput", {}).get("matrix_tally", {}))
+
+
 def load_directory() -> None:
     if not Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).exists():
         load_reference_data(settings.REFERENCE_DATA_DIR)
     ensure_groups()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts its per-person rate limits (hmicfrs_mou/ratelimit.py) at 0; the cache is left alone."""
+    from hmicfrs_mou import ratelimit
+
+    ratelimit.GENERATION += 1
 
 
 @pytest.fixture(scope="session")
@@ -166,9 +202,51 @@ def apcc_lead(apcc: Organisation) -> User:
     return make_person("apcc_lead", apcc, Role.APCC_JOINT_PERFORMANCE_LEAD)
 
 
+def second_factor_for(user: User) -> object | None:
+    """The person's authenticator app, made (confirmed, with a random secret) for anyone who must use a
+    second factor on any day of their appointments, or who already has one; None for the others."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hmicfrs_mou.signin.policy import required_kinds
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and (
+        user.is_staff
+        or user.is_superuser
+        or user.appointments.filter(organisation__kind__in=required_kinds()).exists()
+    ):
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return device
+
+
+def sign_in_with_second_factor(client: Client, user: User, backend: str | None = None) -> None:
+    """Sign the client in as the person and verify their second factor on the session, as django-otp's
+    login() does after a right code (the session names the device; OTPMiddleware loads it and checks it is
+    theirs and confirmed). People who need no second factor and have none are signed in with the password
+    step only, as they are in the portal."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = second_factor_for(user)
+    _force_login(client, user, backend)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+_force_login = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_verifies_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `client.force_login(user)` (and so client_for, admin_client) signs in with the second factor
+    verified, as a real sign-in does: two-factor stays on in the tests."""
+    monkeypatch.setattr(Client, "force_login", sign_in_with_second_factor)
+
+
 @pytest.fixture
 def client_for():
-    """A logged-in test client for a persona (None: anonymous)."""
+    """A logged-in test client for a persona (None: anonymous), second factor verified when they have one."""
 
     def make(user: User | None) -> Client:
         client = Client()

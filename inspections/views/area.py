@@ -1,17 +1,113 @@
-"""'Inspections in my area' for an OPCC or a chief officer's office, with embargoed copies."""
+"""'Inspections in my area' for an OPCC or a chief officer's office, with embargoed copies and the office's
+own steps of each inspection (I4, I5): the chief's decision on inviting the PCC, the PFCC's choice to attend,
+the answer to a request for a discussion, and a disclosure in confidence."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from inspections.access import inspections_visible_to, team_inspections
-from inspections.models import Report
+from contacts.models import Governance, GovernanceModel, OrganisationKind
+from inspections.access import inspections_visible_to, office_area_ids, team_inspections
+from inspections.models import EvidenceRequest, Inspection, Report, StrategicPresentation
+
+PFCC_MODELS = (GovernanceModel.PFCC, GovernanceModel.MAYOR_FIRE)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _office_steps(
+    inspection: Inspection,
+    chief: set[int],
+    governed: set[int],
+    pfcc_areas: set[int],
+    closed: set[tuple[int, int]],
+    today: dt.date,
+) -> list[dict[str, Any]]:
+    """What the person's office does for this inspection (from prefetched rows: no query here).
+
+    `closed` holds (inspection, area) pairs whose evidence gathering ended (a report on the area is final).
+    """
+    steps: list[dict[str, Any]] = []
+    for presentation in inspection.office_presentations:
+        area, when = presentation.area, _day(presentation.held_on)
+        open_ = presentation.held_on >= today
+        if area.kind == OrganisationKind.POLICE_FORCE and area.pk in chief:
+            done = presentation.pcc_invited
+            steps.append(
+                {
+                    "text": f"Decide whether the PCC is invited to the strategic presentation on {when}",
+                    "url": reverse("inspections:presentation-invitation", kwargs={"pk": presentation.pk})
+                    if open_
+                    else "",
+                    "status": "Not decided yet"
+                    if done is None
+                    else ("PCC invited" if done else "PCC not invited"),
+                    "done": done is not None,
+                }
+            )
+        elif (
+            area.kind == OrganisationKind.FIRE_RESCUE_SERVICE
+            and area.pk in governed
+            and area.pk in pfcc_areas
+        ):
+            done = presentation.pfcc_attending
+            steps.append(
+                {
+                    "text": f"Choose whether the PFCC attends the strategic presentation of {area.name} on {when}",
+                    "url": reverse("inspections:presentation-attendance", kwargs={"pk": presentation.pk})
+                    if open_
+                    else "",
+                    "status": "Not chosen yet"
+                    if done is None
+                    else ("Attending" if done else "Not attending"),
+                    "done": done is not None,
+                }
+            )
+    for item in inspection.office_evidence_requests:
+        asked = f"{timezone.localtime(item.requested_at):%-d %B %Y at %H:%M %Z}"
+        if item.area_id in governed and item.discussion != EvidenceRequest.Discussion.NO_OFFICE:
+            waiting = item.discussion == EvidenceRequest.Discussion.REQUESTED
+            steps.append(
+                {
+                    "text": f"Answer the request for a discussion with the PCC about {item.area.name} (asked {asked})",
+                    "url": reverse("inspections:discussion-answer", kwargs={"pk": item.pk})
+                    if waiting
+                    else "",
+                    "status": item.get_discussion_display(),
+                    "done": not waiting,
+                }
+            )
+        if item.area_id in chief:
+            steps.append(
+                {
+                    "text": f"Evidence asked of {item.area.name} on {asked}: {item.text}",
+                    "url": "",
+                    "status": "Send it to the inspection team",
+                    "done": False,
+                }
+            )
+    if any(area.pk in governed and (inspection.pk, area.pk) not in closed for area in inspection.areas.all()):
+        steps.append(
+            {
+                "text": "Make a disclosure in confidence to the HMI",
+                "url": reverse("inspections:disclosure-new", kwargs={"pk": inspection.pk}),
+                "status": "",
+                "done": False,
+            }
+        )
+    return steps
 
 
 @login_required
@@ -21,6 +117,9 @@ def my_area(request: HttpRequest) -> HttpResponse:
     see at this moment: drafts in a factual-accuracy window (chief's office only), embargoed copies from
     distribution, and published reports."""
     now = timezone.now()
+    today = timezone.localdate(now)
+    chief, governed = office_area_ids(request.user, now)
+    mine = chief | governed
     reports = (
         Report.objects.visible_to(request.user, now)
         .prefetch_related("areas")
@@ -30,7 +129,24 @@ def my_area(request: HttpRequest) -> HttpResponse:
         inspections_visible_to(request.user, now)
         .exclude(pk__in=team_inspections(request.user, now))
         .select_related("lead")
-        .prefetch_related("areas", Prefetch("reports", queryset=reports, to_attr="visible_reports"))
+        .prefetch_related(
+            "areas",
+            Prefetch("reports", queryset=reports, to_attr="visible_reports"),
+            Prefetch(
+                "presentations",
+                queryset=StrategicPresentation.objects.filter(area_id__in=mine)
+                .select_related("area")
+                .order_by("held_on", "pk"),
+                to_attr="office_presentations",
+            ),
+            Prefetch(
+                "evidence_requests",
+                queryset=EvidenceRequest.objects.filter(area_id__in=mine, requested_at__lte=now)
+                .select_related("area")
+                .order_by("-requested_at", "-pk"),
+                to_attr="office_evidence_requests",
+            ),
+        )
         .order_by("-created_at")
     )
     # Reports shared with the office under embargo from inspections of other areas (U4's interested
@@ -42,6 +158,21 @@ def my_area(request: HttpRequest) -> HttpResponse:
     )
     # Ten years of thematic inspections reach every office: a page at a time.
     page = Paginator(inspections, 20).get_page(request.GET.get("page"))
+    pfcc_areas = set(
+        Governance.objects.in_force(today)
+        .filter(area_id__in=governed, model__in=PFCC_MODELS)
+        .values_list("area_id", flat=True)
+    )
+    # Evidence (and disclosures) are taken until a report on the area is final: one query for the page.
+    closed = set(
+        Report.areas.through.objects.filter(
+            report__inspection__in=[inspection.pk for inspection in page],
+            report__finalised_at__lte=now,
+            organisation_id__in=governed,
+        ).values_list("report__inspection_id", "organisation_id")
+    )
+    for inspection in page:
+        inspection.office_steps = _office_steps(inspection, chief, governed, pfcc_areas, closed, today)
     return render(
         request,
         "inspections/area/my_area.html",

@@ -18,13 +18,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contacts.models import OrganisationKind
 from contacts.selectors import organisations_acted_for
 from hmicfrs_mou.access import holds, not_found
 from hmicfrs_mou.audit import audit_record
@@ -36,6 +36,7 @@ from hmicfrs_mou.permissions import Perm
 from inspections import services
 from inspections.access import (
     debriefs_visible_to,
+    evidence_requests_visible_to,
     evidence_visible_to,
     get_report_for_user,
     inspections_visible_to,
@@ -56,11 +57,13 @@ from inspections.forms import (
     ScheduleForm,
     SearchForm,
 )
+from inspections.forms_i6_i8 import FinaliseForm
 from inspections.models import (
     EvidenceRecord,
     FactualAccuracyComment,
     Finding,
     Inspection,
+    InspectionKind,
     Report,
     ReportKind,
     ReportState,
@@ -204,25 +207,36 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for record in evidence:
         if record.kind == EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE:
             audit_record(action=AuditAction.VIEW, obj=record, request=request)
+    areas = list(inspection.areas.order_by("name"))
     return render(
         request,
         "inspections/workspace/detail.html",
         {
             "inspection": inspection,
             "team": team,
-            "areas": inspection.areas.order_by("name"),
+            "areas": areas,
             "members": inspection.team.order_by("last_name", "first_name"),
             "notices": notices,
             "milestones": inspection.milestones.all(),
-            "presentations": inspection.presentations.select_related("area").order_by("held_on"),
+            "presentations": inspection.presentations.select_related("area", "decided_by").order_by(
+                "held_on"
+            ),
             "debriefs": debriefs_visible_to(user, now)
             .filter(inspection=inspection)
             .select_related("area")
             .order_by("held_on"),
             "evidence": evidence,
             "confidential": EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE,
+            "evidence_requests": evidence_requests_visible_to(user, now)
+            .filter(inspection=inspection)
+            .select_related("area", "requested_by")
+            .order_by("-requested_at", "-pk"),
             "rows": rows,
             "now": now,
+            # I2: milestones belong to PEEL; I3: the lead sends; I5: a PFCC is interviewed for an FRS.
+            "is_peel": inspection.kind == InspectionKind.PEEL,
+            "is_lead": inspection.lead_id == user.pk,
+            "has_fire": any(area.kind == OrganisationKind.FIRE_RESCUE_SERVICE for area in areas),
         },
     )
 
@@ -287,8 +301,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = is_team_member(user, report.inspection, now)
     published = report.is_published(now)
     embargoed = not team and is_embargoed_for(report, user, now)
-    if embargoed:
-        audit_record(action=AuditAction.VIEW, obj=report, request=request)
+    if not published:
+        # Every reading before publication is on the trail, the team's too (audit completeness).
+        audit_record(action=AuditAction.VIEW, obj=report, request=request, detail={"embargoed": embargoed})
     context: dict[str, Any] = {
         "report": report,
         "team": team,
@@ -399,16 +414,26 @@ def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _team_report(request, pk, timezone.now())
+    """I7: while the factual-accuracy window is still open, the team confirms and gives its reason."""
+    now = timezone.now()
+    report = _team_report(request, pk, now)
+    window_open = report.state == ReportState.FACTUAL_ACCURACY and report.fac_closes_at > now
     return form_page(
         request,
-        form=Form(posted(request)),
+        form=FinaliseForm(posted(request), window_open=window_open),
         template="inspections/workspace/finalise.html",
         context={
             "report": report,
+            "window_open": window_open,
             "pending": report.fac_comments.filter(decision=FactualAccuracyComment.Decision.PENDING).count(),
         },
-        perform=lambda data: services.report_finalise(report=report, by=request.user),
+        perform=lambda data: services.report_finalise(
+            report=report,
+            by=request.user,
+            now=now,
+            confirm_early_close=data.get("confirm_early_close", False),
+            early_close_reason=data.get("early_close_reason", ""),
+        ),
         done="The report is final.",
         then=_report_url(report),
         instance=report,

@@ -164,7 +164,10 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     """A version of the plan, links to every version, and the notes the person may read."""
     now = timezone.now()
-    return _plan_page(request, _plan_for_user(request, pk, now), now)
+    plan = _plan_for_user(request, pk, now)
+    # An improvement plan is never public: every reading is on the trail (audit completeness).
+    audit_record(action=AuditAction.VIEW, obj=plan, request=request)
+    return _plan_page(request, plan, now)
 
 
 @login_required

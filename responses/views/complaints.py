@@ -30,7 +30,7 @@ def _managed(request: HttpRequest, pk: int, now: dt.datetime) -> SuperComplaint:
     """A super-complaint the user may see (404 otherwise) and manage (403 otherwise)."""
     complaint = complaints.get_super_complaint_for_user(request, pk, now)
     if not complaints.manages_super_complaints(request.user):
-        raise PermissionDenied("HMICFRS manages the super-complaints system (S1).")
+        raise PermissionDenied("HMICFRS manages the super-complaints system.")
     return complaint
 
 
@@ -58,7 +58,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """S1: record a super-complaint raised by a designated body."""
     if not complaints.manages_super_complaints(request.user):
-        raise PermissionDenied("HMICFRS manages the super-complaints system (S1).")
+        raise PermissionDenied("HMICFRS manages the super-complaints system.")
     return form_page(
         request,
         form=SuperComplaintForm(posted(request)),

@@ -160,10 +160,26 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
         for finding in recommendations
         if (answer := answers.get(finding.pk)) is not None and (answer.action or answer.no_action_reason)
     )
+    now = timezone.now()
+    due_words = services.chief_comments_due_words(obligation)
     invited_hint = (
-        f"Comments due by {obligation.chief_comments_due_on:%-d %B %Y}"
+        f"Comments due {due_words}"
         if obligation.chief_comments_due_on
         else "Set a date for the chief officer's comments"
+    )
+    if obligation.chief_comments.strip():
+        at = timezone.localtime(obligation.chief_comments_at) if obligation.chief_comments_at else None
+        chief_hint = (
+            f"Entered by their office{f' at {at:%H:%M} {at.tzname()} on {at.day} {at:%B %Y}' if at else ''}"
+        )
+    elif obligation.chief_comments_invited_at is None:
+        chief_hint = "Their office enters them in its own portal once you invite them"
+    elif services.chief_comments_closed_without(obligation, now):
+        chief_hint = "None arrived by the date you set: the response can go without them"
+    else:
+        chief_hint = f"Waiting for their office to enter them, {due_words}"
+    chief_done = bool(obligation.chief_comments.strip()) or services.chief_comments_closed_without(
+        obligation, now
     )
     return [
         {
@@ -176,10 +192,12 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
         },
         {
             "id": "chief",
-            "name": "Add the chief officer's comments",
-            "url_name": "responses:edit",
-            "anchor": "#id_chief_comments",
-            "done": bool(obligation.chief_comments.strip()),
+            "name": "The chief officer's comments",
+            "hint": chief_hint,
+            # Entered by the chief officer's office in its own portal (U6): no link here.
+            "url_name": "",
+            "anchor": "",
+            "done": chief_done,
         },
         {
             "id": "pcc",
@@ -193,7 +211,8 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
             "name": "Respond to the chief officer's comments",
             "url_name": "responses:edit",
             "anchor": "#id_reply_to_chief",
-            "done": bool(obligation.reply_to_chief.strip()),
+            "done": bool(obligation.reply_to_chief.strip())
+            or (chief_done and not obligation.chief_comments.strip()),
         },
         {
             "id": "recommendations",
@@ -228,6 +247,9 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     first_late = submissions[-1].late if submissions else None
     context: dict[str, Any] = {
         "obligation": obligation,
+        "working": services.response_working_words(obligation),
+        "due_words": services.response_due_words(obligation),
+        "chief_due_words": services.chief_comments_due_words(obligation),
         "can_work": can_work,
         "timing": timing(obligation, now, first_late=first_late),
         "submissions": submissions,
@@ -244,7 +266,9 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("report", "area"),
     }
     if can_work:
-        # The draft is the office's alone until it is submitted (Who sees what: PCC response).
+        # The draft is the office's alone until it is submitted (Who sees what: PCC response); every
+        # reading of it is on the trail (audit completeness).
+        audit_record(action=AuditAction.VIEW, obj=obligation, request=request, detail={"draft": True})
         recommendations = list(services.recommendations_of(obligation))
         answers = {answer.finding_id: answer for answer in obligation.recommendation_responses.all()}
         missing = services.response_missing(obligation)
@@ -270,12 +294,17 @@ def invite_chief(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=InviteChiefForm(posted(request), initial={"comments_due_on": obligation.chief_comments_due_on}),
         template="responses/opcc/invite_chief.html",
-        context={"obligation": obligation, "last_day": last_day_of(obligation)},
+        context={
+            "obligation": obligation,
+            "last_day": last_day_of(obligation),
+            "due_words": services.response_due_words(obligation),
+        },
         perform=lambda data: services.response_invite_chief(
             obligation=obligation, comments_due_on=data["comments_due_on"], by=request.user
         ),
         done=lambda invited: (
-            f"The chief officer's comments are invited by {invited.chief_comments_due_on:%-d %B %Y}."
+            "The chief officer's office has been told. It can enter its comments "
+            f"{services.chief_comments_due_words(invited)}."
         ),
         then=_obligation_url(obligation),
         instance=obligation,
@@ -290,7 +319,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     recommendations = list(services.recommendations_of(obligation))
     answers = {answer.finding_id: answer for answer in obligation.recommendation_responses.all()}
     initial: dict[str, Any] = {
-        "chief_comments": obligation.chief_comments,
         "pcc_comments": obligation.pcc_comments,
         "reply_to_chief": obligation.reply_to_chief,
         "published_url": obligation.published_url,
@@ -303,11 +331,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=form,
         template="responses/opcc/edit.html",
-        context={"obligation": obligation},
+        context={"obligation": obligation, "chief_due_words": services.chief_comments_due_words(obligation)},
         perform=lambda data: services.response_save(
             obligation=obligation,
             by=request.user,
-            chief_comments=data["chief_comments"],
             pcc_comments=data["pcc_comments"],
             reply_to_chief=data["reply_to_chief"],
             published_url=data["published_url"].strip(),

@@ -48,7 +48,7 @@ def _recommendation(request: HttpRequest, plan: plans.Plan, finding_pk: int) -> 
 def _editable(request: HttpRequest, report_pk: int, area_pk: int, now: dt.datetime) -> plans.Plan:
     plan = plans.get_plan_for_user(request, report_pk, area_pk, now)
     if not plan.can_edit:
-        raise PermissionDenied("Only the fire authority's staff work on its action plan (U8).")
+        raise PermissionDenied("Only the fire authority's staff work on its action plan.")
     return plan
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +67,35 @@ def demo(settings: Any, tmp_path: Path) -> dict[str, str]:
 
 
 def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
-    """Sign in through the real login form and wait for the page it leads to."""
+    """Sign in through the real login form and wait for the page it leads to. A login with a second factor
+    (the demo's for HMICFRS, the APCC and the admin) is then asked for a code: the code its authenticator app
+    would show, computed from the device's secret, is entered on the second step."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+    if "/accounts/two-factor/" in page.url and "/set-up/" not in page.url:
+        page.fill("#id_code", authenticator_code(username))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+
+def authenticator_code(username: str) -> str:
+    """The code the person's authenticator app shows now, for a time step the device has not used yet
+    (django-otp accepts one step either side and refuses a step used before)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).latest("pk")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    for offset in (0, 1):
+        if totp.t() + offset > device.last_t:
+            totp.time = time.time() + offset * device.step
+            return f"{totp.token():06d}"
+    time.sleep(device.step)
+    return authenticator_code(username)
 
 
 def shot(page: Any, name: str) -> Path:

@@ -431,7 +431,7 @@ def test_hmi_workspace_list_timeline_and_csv(page: Page, live_server: Any, demo:
     shot(page, "insp-hmi-notice-form")
     subject = "PEEL schedule: Avon and Somerset Constabulary"
     body = "Fieldwork runs from 11 to 22 May 2026. The strategic briefing is on 6 May 2026."
-    page.get_by_label("PEEL schedule and milestones (I2)").check()
+    page.get_by_label("PEEL schedule and milestones").check()
     page.get_by_label("Subject").fill(subject)
     page.get_by_label("Text", exact=True).fill(body)
     page.get_by_role("button", name="Send the notice").click()
@@ -441,7 +441,7 @@ def test_hmi_workspace_list_timeline_and_csv(page: Page, live_server: Any, demo:
     expect(page).to_have_url(f"{base}/inspections/{inspection.pk}/")
     card = page.locator(".govuk-summary-card", has_text=subject)
     expect(card).to_contain_text(body)
-    expect(card).to_contain_text("PEEL schedule and milestones (I2)")
+    expect(card).to_contain_text("PEEL schedule and milestones")
     expect(summary_row(card, "To")).to_contain_text(office.name)
     shot(page, "insp-hmi-notice-sent")
     received = {

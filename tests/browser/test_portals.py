@@ -56,7 +56,18 @@ def cumbria_confidential_meeting() -> Meeting:
 
 def test_demo_logins_cover_every_portal(demo: dict[str, str]) -> None:
     """The parametrised test below must cover every demo login (no browser needed)."""
-    assert set(demo) == set(PORTALS)
+    assert set(demo) == set(PORTALS) | {"iopc"}
+
+
+def test_iopc_staff_land_on_the_super_complaints_they_investigate(
+    page: Page, live_server: Any, demo: dict[str, str]
+) -> None:
+    """S2: IOPC staff have no portal of their own; they work on super-complaints and see nothing else."""
+    sign_in(page, live_server, "iopc", demo["iopc"])
+    expect(page).to_have_url(f"{live_server.url}/responses/super-complaints/")
+    expect(page.locator("main h1")).to_have_text("Super-complaints")
+    shot(page, "portal-iopc")
+    assert status(page.goto(f"{live_server.url}/directory/")) == 403
 
 
 @pytest.mark.parametrize("username", list(PORTALS))

@@ -37,7 +37,12 @@ from inspections.services import (
     reports_due_notices,
 )
 from responses.models import ObligationState, ResponseObligation, Submission
-from responses.services import response_invite_chief, response_save, response_submit
+from responses.services import (
+    response_chief_comment,
+    response_invite_chief,
+    response_save,
+    response_submit,
+)
 from tests.browser.conftest import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -157,9 +162,7 @@ def test_opcc_builds_and_submits_the_response_and_the_public_sees_it_on_time(
     expect(missing).to_have_text(
         [
             "Invite the chief officer's comments and set a date for them",
-            "The chief officer's comments",
             "The PCC's comments on the report",
-            "The PCC's response to the chief officer's comments",
             *(f"Recommendation {ref}: the action taken or proposed, or why none" for ref in refs),
             "The web address where the response is published",
         ]
@@ -184,16 +187,24 @@ def test_opcc_builds_and_submits_the_response_and_the_public_sees_it_on_time(
     page.get_by_role("button", name="Invite comments").click()
     expect(page).to_have_url(obligation_url)
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"The chief officer's comments are invited by {comments_due.day} {comments_due:%B %Y}."
+        f"The chief officer's office has been told. It can enter its comments by the end of "
+        f"{day_words(comments_due)}"
     )
-    expect(missing.first).to_have_text("The chief officer's comments")
+    expect(missing.first).to_contain_text("The chief officer's comments: their office can enter them")
+
+    # U6: the chief's office enters its comments in its own portal (tests/browser/test_chief_comments.py
+    # does it through the pages); here through the service, then the OPCC sees them.
+    response_chief_comment(
+        obligation=obligation,
+        comments="The constabulary accepts the findings and has a plan for its control room.",
+        by=User.objects.get(username="force"),
+    )
+    page.reload()
+    expect(page.locator("main")).to_contain_text("The constabulary accepts the findings")
 
     # The parts, and two of the three recommendations (one with an action, one with why none).
-    page.get_by_role("link", name="Add the chief officer's comments").click()
+    page.get_by_role("link", name="Respond to the chief officer's comments").click()
     expect(page.locator("main h1")).to_have_text("Write the response")
-    page.get_by_label("The chief officer's comments", exact=True).fill(
-        "The constabulary accepts the findings and has a plan for its control room."
-    )
     page.get_by_label("The PCC's comments on the report", exact=True).fill(
         "I welcome the report and will hold the chief constable to account for the 101 service."
     )
@@ -206,7 +217,7 @@ def test_opcc_builds_and_submits_the_response_and_the_public_sees_it_on_time(
     )
     shot(page, "resp-opcc-edit")
     page.get_by_role("button", name="Save the response").click()
-    # The browser keeps the task link's fragment (#id_chief_comments) across the redirect.
+    # The browser keeps the task link's fragment (#id_reply_to_chief) across the redirect.
     expect(page).to_have_url(re.compile(rf"^{re.escape(obligation_url)}(#.*)?$"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "The response has been saved."
@@ -313,10 +324,14 @@ def test_apcc_timeliness_dashboard_counts_the_on_time_response(
     response_invite_chief(
         obligation=obligation, comments_due_on=timezone.localdate() + dt.timedelta(days=7), by=opcc
     )
+    response_chief_comment(
+        obligation=obligation,
+        comments="The constabulary accepts the findings.",
+        by=User.objects.get(username="force"),
+    )
     response_save(
         obligation=obligation,
         by=opcc,
-        chief_comments="The constabulary accepts the findings.",
         pcc_comments="I welcome the report.",
         reply_to_chief="I support the chief constable's plan.",
         published_url=PUBLISHED_URL,

@@ -226,14 +226,26 @@ def test_a_comment_after_the_window_closed_is_refused_and_nothing_saved_i7(chief
 
 def test_a_comment_after_the_report_is_final_is_refused(chief_office_a, in_fac):
     """Finalising ends the window early; the draft is no longer the force's to comment on."""
-    report_finalise(report=in_fac, by=in_fac.inspection.lead, now=IN_FAC)
+    report_finalise(
+        report=in_fac,
+        by=in_fac.inspection.lead,
+        now=IN_FAC,
+        confirm_early_close=True,
+        early_close_reason="The force agreed the draft; nothing to correct.",
+    )
     assert post(chief_office_a, fac_url(in_fac), COMMENT, IN_FAC + SECOND).status_code == 404
     assert not FactualAccuracyComment.objects.exists()
 
 
 def test_after_publication_the_page_is_still_not_found(chief_office_a, in_fac):
     """The published report is public, but its factual-accuracy check is over."""
-    report_finalise(report=in_fac, by=in_fac.inspection.lead, now=IN_FAC)
+    report_finalise(
+        report=in_fac,
+        by=in_fac.inspection.lead,
+        now=IN_FAC,
+        confirm_early_close=True,
+        early_close_reason="The force agreed the draft; nothing to correct.",
+    )
     publication = dt.datetime(2026, 7, 7, 10, tzinfo=LONDON)
     report_schedule(report=in_fac, publication_at=publication, by=in_fac.inspection.lead, now=IN_FAC)
     assert get(chief_office_a, fac_url(in_fac), publication + SECOND).status_code == 404

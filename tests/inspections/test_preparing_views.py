@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Organisation, OrganisationKind
+from contacts.models import Organisation, OrganisationKind, Role, User
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from inspections.models import (
     CommissionRequest,
@@ -38,7 +38,7 @@ from inspections.services import (
     reference_group_set,
     representation_record,
 )
-from tests.conftest import office_of
+from tests.conftest import make_person, office_of
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,14 @@ def asking(programme, hmicfrs_staff) -> Programme:
 
 
 @pytest.fixture
-def collated(asking, apcc, apcc_lead) -> Representation:
-    return representation_record(programme=asking, organisation=apcc, text="Collated views.", by=apcc_lead)
+def apcc_chair(apcc) -> User:
+    """P1: the APCC's collated response comes from its chair (or chief executive)."""
+    return make_person("apcc_chair", apcc, Role.APCC_CHAIR)
+
+
+@pytest.fixture
+def collated(asking, apcc, apcc_chair) -> Representation:
+    return representation_record(programme=asking, organisation=apcc, text="Collated views.", by=apcc_chair)
 
 
 @pytest.fixture
@@ -233,11 +239,11 @@ def test_a_record_out_of_sight_is_not_found_and_the_reach_is_audited(client_for,
 
 
 def test_p1_the_whole_flow_through_the_pages(
-    client_for, hmicfrs_staff, apcc_lead, pcc_office_a, pcc_office_b, apcc, force_a
+    client_for, hmicfrs_staff, apcc_chair, pcc_office_a, pcc_office_b, apcc, force_a
 ):
     """Create, ask the APCC chair, the APCC's collated and a PCC's direct response, consider, submit,
     approve and lay before Parliament (P1)."""
-    hmicfrs, apcc_client = client_for(hmicfrs_staff), client_for(apcc_lead)
+    hmicfrs, apcc_client = client_for(hmicfrs_staff), client_for(apcc_chair)
     office_a, office_b = client_for(pcc_office_a), client_for(pcc_office_b)
     due = timezone.localdate() + dt.timedelta(days=30)
 
@@ -360,8 +366,8 @@ def test_p1_submission_without_the_apccs_collated_response_is_refused(client_for
     assert programme.state == ProgrammeState.UNDER_CONSIDERATION
 
 
-def test_p1_representations_before_the_apcc_chair_is_asked_are_refused(client_for, apcc_lead, programme):
-    response = client_for(apcc_lead).post(url("representation-new", pk=programme.pk), {"text": "Early."})
+def test_p1_representations_before_the_apcc_chair_is_asked_are_refused(client_for, apcc_chair, programme):
+    response = client_for(apcc_chair).post(url("representation-new", pk=programme.pk), {"text": "Early."})
     assert errored(response)
     assert "once the APCC chair has been asked" in page_text(response)
     assert not Representation.objects.exists()
@@ -436,10 +442,10 @@ def test_p1_a_due_date_in_the_past_or_unreal_is_refused(client_for, hmicfrs_staf
 
 
 def test_p1_an_empty_representation_or_consideration_is_refused(
-    client_for, apcc_lead, hmicfrs_staff, direct_a
+    client_for, apcc_chair, hmicfrs_staff, direct_a
 ):
     programme = direct_a.programme
-    response = client_for(apcc_lead).post(url("representation-new", pk=programme.pk), {"text": ""})
+    response = client_for(apcc_chair).post(url("representation-new", pk=programme.pk), {"text": ""})
     assert errored(response)
     assert "Enter the representation" in page_text(response)
     assert Representation.objects.count() == 1
@@ -706,11 +712,11 @@ def _queries(browser, address: str) -> int:
 
 
 def test_list_and_detail_pages_cost_the_same_queries_however_many_rows(
-    client_for, hmicfrs_staff, pcc_office_a, apcc, force_a, asking
+    client_for, hmicfrs_staff, pcc_office_a, apcc, force_a, asking, apcc_chair
 ):
     hmicfrs, office = client_for(hmicfrs_staff), client_for(pcc_office_a)
     _add_commissions(force_a, pcc_office_a, 2)
-    representation_record(programme=asking, organisation=apcc, text="One.", by=hmicfrs_staff)
+    representation_record(programme=asking, organisation=apcc, text="One.", by=apcc_chair)
     before = {
         "commissions-hmicfrs": _queries(hmicfrs, url("commissions")),
         "commissions-office": _queries(office, url("commissions")),

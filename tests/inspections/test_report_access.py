@@ -13,7 +13,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
-from contacts.models import Role
+from contacts.models import OrganisationKind, Role
 from hmicfrs_mou.deadlines import LONDON
 from inspections.access import (
     debriefs_visible_to,
@@ -30,6 +30,7 @@ from inspections.models import (
     published_condition,
 )
 from inspections.services import (
+    debrief_attendance_decide,
     debrief_record,
     evidence_record,
     inspection_create,
@@ -190,14 +191,19 @@ def test_i5_a_pcc_declining_a_discussion_is_recorded_for_the_team(staffed_peel, 
 
 
 def _debrief(inspection, area, invited: bool, held_on=dt.date(2026, 2, 20)):
-    return debrief_record(
+    """A debrief; for a police force the chief's office then decides whether the PCC attends (`invited`).
+    For an FRS nobody decides: `invited` is ignored, as it is by the rules."""
+    debrief = debrief_record(
         inspection=inspection,
         area=area,
         held_on=held_on,
         notes="Preliminary view: demand is understood; rural response times are a concern.",
         by=inspection.lead,
-        pcc_invited_by_chief=invited,
     )
+    if area.kind == OrganisationKind.POLICE_FORCE:
+        chief = make_person(f"chief_deciding_{debrief.pk}", area, Role.CHIEF_OFFICER_STAFF)
+        debrief_attendance_decide(debrief=debrief, pcc_attends=invited, by=chief)
+    return debrief
 
 
 def test_i6_police_debrief_not_invited_is_hidden_from_the_pcc(
@@ -306,7 +312,13 @@ def test_i7_a_draft_not_sent_for_the_check_is_not_seen_by_the_chiefs_office(draf
 
 def test_i7_finalising_early_ends_the_chiefs_view_of_the_draft(fac_report, chief_office_a, lead_hmi):
     finalised_at = FAC_OPENS + 24 * HOUR
-    report_finalise(report=fac_report, by=lead_hmi, now=finalised_at)
+    report_finalise(
+        report=fac_report,
+        by=lead_hmi,
+        now=finalised_at,
+        confirm_early_close=True,
+        early_close_reason="The force agreed the draft; nothing to correct.",
+    )
     fac_report.refresh_from_db()
     assert fac_report.fac_closes_at == finalised_at
     assert not sees(chief_office_a, fac_report, finalised_at + SECOND)

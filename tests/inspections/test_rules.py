@@ -13,7 +13,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from contacts.models import Organisation, OrganisationKind
+from contacts.models import Organisation, OrganisationKind, Role, User
+from contacts.selectors import governing_body_of_area
 from hmicfrs_mou.deadlines import LONDON
 from hmicfrs_mou.models import (
     AuditEvent,
@@ -52,6 +53,7 @@ from inspections.services import (
     commission_accept,
     commission_agree_estimate,
     commission_request,
+    debrief_attendance_decide,
     debrief_record,
     diary_note_send,
     fac_comment_decide,
@@ -71,7 +73,7 @@ from inspections.services import (
     representation_record,
     strategic_presentation_record,
 )
-from tests.conftest import office_of, org
+from tests.conftest import make_person, office_of, org
 from tests.inspections.conftest import (
     CREATED,
     FAC_CLOSES,
@@ -105,6 +107,12 @@ def inbox(user, subject_contains: str = "") -> list[InboxMessage]:
 
 
 @pytest.fixture
+def apcc_chair(apcc):
+    """P1: the APCC's collated response comes from its chair (or chief executive)."""
+    return make_person("apcc_chair", apcc, Role.APCC_CHAIR)
+
+
+@pytest.fixture
 def programme(directory) -> Programme:
     # There is no service that creates a programme; the row is the starting point of P1.
     return Programme.objects.create(
@@ -117,20 +125,24 @@ def _advance(programme: Programme, to: str, by, at: dt.datetime = NOW) -> Progra
 
 
 def _consider(representation: Representation) -> None:
+    # HMICFRS records its consideration: the inspection staff persona of the test.
     representation_consider(
-        representation=representation, consideration="Considered by HMICFRS.", by=None, now=NOW
+        representation=representation,
+        consideration="Considered by HMICFRS.",
+        by=User.objects.get(username="hmicfrs_staff"),
+        now=NOW,
     )
 
 
 def test_p1_the_programme_moves_one_step_at_a_time_to_laid_before_parliament(
-    programme, hmicfrs_staff, apcc, force_a
+    programme, hmicfrs_staff, apcc, force_a, apcc_chair, pcc_office_a
 ):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
     collated = representation_record(
-        programme=programme, organisation=apcc, text="Collated views of all PCCs.", by=hmicfrs_staff, now=NOW
+        programme=programme, organisation=apcc, text="Collated views of all PCCs.", by=apcc_chair, now=NOW
     )
     direct = representation_record(
-        programme=programme, organisation=office_of(force_a), text="Our own view.", by=hmicfrs_staff, now=NOW
+        programme=programme, organisation=office_of(force_a), text="Our own view.", by=pcc_office_a, now=NOW
     )
     _advance(programme, ProgrammeState.UNDER_CONSIDERATION, hmicfrs_staff)
     _consider(collated)
@@ -141,12 +153,10 @@ def test_p1_the_programme_moves_one_step_at_a_time_to_laid_before_parliament(
     assert programme.state == ProgrammeState.LAID
 
 
-def test_p1_each_step_is_kept_in_the_state_history(programme, hmicfrs_staff, apcc):
+def test_p1_each_step_is_kept_in_the_state_history(programme, hmicfrs_staff, apcc, apcc_chair):
     moments = [NOW + n * HOUR for n in range(5)]
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff, moments[0])
-    _consider(
-        representation_record(programme=programme, organisation=apcc, text="Collated.", by=hmicfrs_staff)
-    )
+    _consider(representation_record(programme=programme, organisation=apcc, text="Collated.", by=apcc_chair))
     for state, at in zip(PROGRAMME_ORDER[2:], moments[1:], strict=True):
         programme_advance(programme=programme, to=state, by=hmicfrs_staff, note=f"to {state}", now=at)
     events = list(ProgrammeEvent.objects.filter(programme=programme))
@@ -175,11 +185,13 @@ def test_p1_going_back_or_repeating_a_step_is_refused(programme, hmicfrs_staff):
     assert ProgrammeEvent.objects.count() == 1
 
 
-def test_p1_submission_without_the_apccs_collated_response_is_refused(programme, hmicfrs_staff, force_a):
+def test_p1_submission_without_the_apccs_collated_response_is_refused(
+    programme, hmicfrs_staff, force_a, pcc_office_a
+):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
     _consider(
         representation_record(
-            programme=programme, organisation=office_of(force_a), text="Direct.", by=hmicfrs_staff
+            programme=programme, organisation=office_of(force_a), text="Direct.", by=pcc_office_a
         )
     )
     _advance(programme, ProgrammeState.UNDER_CONSIDERATION, hmicfrs_staff)
@@ -191,70 +203,68 @@ def test_p1_submission_without_the_apccs_collated_response_is_refused(programme,
 
 
 def test_p1_submission_with_a_representation_not_yet_considered_is_refused(
-    programme, hmicfrs_staff, apcc, force_b
+    programme, hmicfrs_staff, apcc, force_b, apcc_chair, pcc_office_b
 ):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
-    _consider(
-        representation_record(programme=programme, organisation=apcc, text="Collated.", by=hmicfrs_staff)
-    )
+    _consider(representation_record(programme=programme, organisation=apcc, text="Collated.", by=apcc_chair))
     _advance(programme, ProgrammeState.UNDER_CONSIDERATION, hmicfrs_staff)
-    representation_record(
-        programme=programme, organisation=office_of(force_b), text="Late.", by=hmicfrs_staff
-    )
+    representation_record(programme=programme, organisation=office_of(force_b), text="Late.", by=pcc_office_b)
     with pytest.raises(ValidationError, match="Every representation must be considered"):
         _advance(programme, ProgrammeState.SUBMITTED, hmicfrs_staff)
     programme.refresh_from_db()
     assert programme.state == ProgrammeState.UNDER_CONSIDERATION
 
 
-def test_p1_hmicfrs_records_its_consideration_through_a_service(programme, hmicfrs_staff, apcc):
+def test_p1_hmicfrs_records_its_consideration_through_a_service(programme, hmicfrs_staff, apcc, apcc_chair):
     from inspections import services
 
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
-    rep = representation_record(programme=programme, organisation=apcc, text="Collated.", by=hmicfrs_staff)
+    rep = representation_record(programme=programme, organisation=apcc, text="Collated.", by=apcc_chair)
     services.representation_consider(representation=rep, consideration="Noted.", by=hmicfrs_staff, now=NOW)
     rep.refresh_from_db()
     assert rep.considered_at == NOW
 
 
-def test_p1_the_apccs_representation_is_the_collated_response(programme, hmicfrs_staff, apcc):
+def test_p1_the_apccs_representation_is_the_collated_response(programme, hmicfrs_staff, apcc, apcc_chair):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
     rep = representation_record(
-        programme=programme, organisation=apcc, text="Collated.", by=hmicfrs_staff, now=NOW
+        programme=programme, organisation=apcc, text="Collated.", by=apcc_chair, now=NOW
     )
     assert rep.kind == "apcc_collated"
     assert rep.received_at == NOW
     assert rep.considered_at is None
 
 
-def test_p1_a_pcc_may_respond_directly_from_its_office_or_as_the_body(programme, hmicfrs_staff, force_a):
+def test_p1_a_pcc_may_respond_directly_from_its_office_or_as_the_body(
+    programme, hmicfrs_staff, force_a, pcc_office_a
+):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
     office = office_of(force_a)
-    from_office = representation_record(programme=programme, organisation=office, text="A.", by=hmicfrs_staff)
+    from_office = representation_record(programme=programme, organisation=office, text="A.", by=pcc_office_a)
     from_body = representation_record(
-        programme=programme, organisation=office.parent, text="B.", by=hmicfrs_staff
+        programme=programme, organisation=office.parent, text="B.", by=pcc_office_a
     )
     assert from_office.kind == from_body.kind == "pcc_direct"
 
 
-def test_p1_representations_only_from_the_apcc_or_a_pcc(programme, hmicfrs_staff, force_a):
+def test_p1_representations_only_from_the_apcc_or_a_pcc(programme, hmicfrs_staff, force_a, chief_office_a):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
     with pytest.raises(ValidationError, match="from the APCC or from a PCC"):
-        representation_record(programme=programme, organisation=force_a, text="Ours.", by=hmicfrs_staff)
+        representation_record(programme=programme, organisation=force_a, text="Ours.", by=chief_office_a)
     assert not Representation.objects.exists()
 
 
-def test_p1_representations_are_taken_only_once_asked_for(programme, hmicfrs_staff, apcc):
+def test_p1_representations_are_taken_only_once_asked_for(programme, hmicfrs_staff, apcc, apcc_chair):
     before = counts(Representation)
     with pytest.raises(ValidationError, match="once the APCC chair has been asked"):
-        representation_record(programme=programme, organisation=apcc, text="Early.", by=hmicfrs_staff)
+        representation_record(programme=programme, organisation=apcc, text="Early.", by=apcc_chair)
     assert counts(Representation) == before
 
 
-def test_p1_an_empty_representation_is_refused(programme, hmicfrs_staff, apcc):
+def test_p1_an_empty_representation_is_refused(programme, hmicfrs_staff, apcc, apcc_chair):
     _advance(programme, ProgrammeState.REPRESENTATIONS_REQUESTED, hmicfrs_staff)
     with pytest.raises(ValidationError, match="Enter the representation"):
-        representation_record(programme=programme, organisation=apcc, text="   ", by=hmicfrs_staff)
+        representation_record(programme=programme, organisation=apcc, text="   ", by=apcc_chair)
     assert not Representation.objects.exists()
 
 
@@ -547,10 +557,10 @@ def test_i4_police_the_chief_decides_whether_the_pcc_is_invited(peel_a, force_a,
         assert (p.pcc_invited, p.pfcc_attending) == (invited, None)
 
 
-def test_i4_police_refuses_a_pfcc_choice(peel_a, force_a, chief_office_a):
+def test_i4_police_refuses_a_pfcc_choice(peel_a, force_a, pcc_office_a):
     with pytest.raises(ValidationError, match="chief constable decides"):
         strategic_presentation_record(
-            inspection=peel_a, area=force_a, held_on=HELD_ON, by=chief_office_a, pfcc_attending=True
+            inspection=peel_a, area=force_a, held_on=HELD_ON, by=pcc_office_a, pfcc_attending=True
         )
     assert not StrategicPresentation.objects.exists()
 
@@ -567,9 +577,12 @@ def test_i4_a_pfcc_attending_an_frs_not_governed_by_a_pfcc_is_refused(kent_frs, 
     inspection = inspection_create(
         kind=InspectionKind.FRS, title="FRS: Kent", areas=[kent_frs], lead=lead_hmi, by=lead_hmi
     )
+    # The fire authority's own staff: the governing body's side, which has no PFCC to attend.
+    body = governing_body_of_area(kent_frs, HELD_ON)
+    authority = make_person("kent_fire_authority", body, Role.FIRE_AUTHORITY_STAFF)
     with pytest.raises(ValidationError, match="not governed by a PFCC"):
         strategic_presentation_record(
-            inspection=inspection, area=kent_frs, held_on=HELD_ON, by=lead_hmi, pfcc_attending=True
+            inspection=inspection, area=kent_frs, held_on=HELD_ON, by=authority, pfcc_attending=True
         )
     assert not StrategicPresentation.objects.exists()
 
@@ -580,8 +593,9 @@ def test_i4_the_pfcc_or_mayor_chooses_to_attend_the_frs_presentation(lead_hmi, s
     inspection = inspection_create(
         kind=InspectionKind.FRS, title="FRS", areas=[area], lead=lead_hmi, by=lead_hmi
     )
+    pfcc_office = make_person(f"pfcc_office_{slug}", office_of(area), Role.OPCC_STAFF)
     p = strategic_presentation_record(
-        inspection=inspection, area=area, held_on=HELD_ON, by=lead_hmi, pfcc_attending=True
+        inspection=inspection, area=area, held_on=HELD_ON, by=pfcc_office, pfcc_attending=True
     )
     assert (p.pfcc_attending, p.pcc_invited) == (True, None)
 
@@ -632,9 +646,10 @@ def test_i6_a_preliminary_view_without_grades_is_recorded(peel_a, force_a):
     assert not debrief.pcc_invited
 
 
-def test_i6_police_the_pcc_attends_only_if_the_chief_invites(peel_a, force_a):
+def test_i6_police_the_pcc_attends_only_if_the_chief_invites(peel_a, force_a, chief_office_a):
     assert not _debrief(peel_a, force_a, PRELIMINARY).pcc_invited
-    assert _debrief(peel_a, force_a, PRELIMINARY, pcc_invited_by_chief=True).pcc_invited
+    debrief = _debrief(peel_a, force_a, PRELIMINARY)
+    assert debrief_attendance_decide(debrief=debrief, pcc_attends=True, by=chief_office_a).pcc_invited
 
 
 @pytest.mark.parametrize("slug", ["essex", "cumbria"])
@@ -643,7 +658,7 @@ def test_i6_frs_with_a_pfcc_attends_by_right(lead_hmi, slug):
     inspection = inspection_create(
         kind=InspectionKind.FRS, title="FRS", areas=[area], lead=lead_hmi, by=lead_hmi
     )
-    assert _debrief(inspection, area, PRELIMINARY, pcc_invited_by_chief=False).pcc_invited
+    assert _debrief(inspection, area, PRELIMINARY).pcc_invited
 
 
 # --- I7: factual-accuracy check ----------------------------------------------------------------------
@@ -745,6 +760,7 @@ def test_i7_opening_the_check_tells_the_force_not_the_pcc(
 def test_i8_the_chiefs_update_reaches_the_pccs_office(
     peel_a, force_a, chief_office_a, pcc_office_a, pcc_office_b
 ):
+    _debrief(peel_a, force_a, PRELIMINARY, significant_concern=True, now=NOW - HOUR)
     update = chief_update_record(
         inspection=peel_a, area=force_a, text="We have started a custody review.", by=chief_office_a, now=NOW
     )
@@ -753,10 +769,11 @@ def test_i8_the_chiefs_update_reaches_the_pccs_office(
     assert (message.body, message.created_at) == ("We have started a custody review.", NOW)
     assert update.at == NOW
     assert not inbox(pcc_office_b)
-    assert not inbox(chief_office_a)
+    assert not inbox(chief_office_a, "Update from the chief officer")
 
 
 def test_i8_an_empty_update_is_refused(peel_a, force_a, chief_office_a):
+    _debrief(peel_a, force_a, PRELIMINARY, significant_concern=True)
     before = counts(ChiefUpdate)
     with pytest.raises(ValidationError, match="Enter the update"):
         chief_update_record(inspection=peel_a, area=force_a, text=" ", by=chief_office_a)

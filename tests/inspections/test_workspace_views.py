@@ -468,7 +468,7 @@ def test_one_notice_reaches_chief_and_pcc_with_the_same_text_and_moment_i1(
         page = get(person, detail, IN_FAC).content.decode()
         assert "PEEL fieldwork" in page
         assert "Fieldwork starts on 1 July." in page
-        assert "2 June 2026, 09:30:15" in page
+        assert "2 June 2026 at 09:30:15 BST" in page
     assert get(pcc_office_b, detail, IN_FAC).status_code == 404
 
 
@@ -491,6 +491,7 @@ def test_detail_marks_a_confidential_disclosure_and_shows_it_to_the_hmi_only_i5(
         source=office_of(force_a),
         summary="The PCC's private concern about the chief's style.",
         by=hmi_a,
+        now=CREATED,
     )
     evidence_record(
         inspection=inspection,
@@ -498,10 +499,11 @@ def test_detail_marks_a_confidential_disclosure_and_shows_it_to_the_hmi_only_i5(
         source=force_a,
         summary="Call data 2025.",
         by=hmi_a,
+        now=CREATED,
     )
     url = reverse("inspections:detail", kwargs={"pk": inspection.pk})
     page = get(hmi_a, url, IN_FAC).content.decode()
-    assert "Disclosure in confidence – not evidence (I5)" in page
+    assert "Disclosure in confidence – not evidence" in page
     assert "private concern" in page
     assert "Call data 2025." in page
     assert AuditEvent.objects.filter(
@@ -524,7 +526,7 @@ def test_detail_shows_what_is_due_next_with_its_working_to_the_team_u3(hmi_a, pc
     url = reverse("inspections:detail", kwargs={"pk": scheduled.inspection.pk})
     page = get(hmi_a, url, BEFORE_DISTRIBUTION).content.decode()
     assert "Send the embargoed copy" in page
-    assert "5 July 2026, 10:00" in page
+    assert "5 July 2026 at 10:00 BST" in page
     assert "D1: 10:00 BST on Tuesday 7 July 2026 − 48 elapsed hours = 10:00 BST on Sunday 5 July 2026" in page
     # The PCC sees the inspection, not the scheduled report before distribution, nor HMICFRS's deadlines.
     pcc = get(pcc_office_a, url, BEFORE_DISTRIBUTION).content.decode()
@@ -593,7 +595,9 @@ def test_team_report_page_shows_text_findings_and_actions(hmi_a, draft):
     assert "Improve rural response times." in page
     assert reverse("inspections:report-open-fac", kwargs={"pk": draft.pk}) in page
     assert reverse("inspections:finding-add", kwargs={"pk": draft.pk}) in page
-    assert not AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="inspections.report").exists()
+    # Before publication every reading is on the trail, the team's too (not as an embargoed reading).
+    (event,) = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="inspections.report")
+    assert (event.actor, event.detail) == (hmi_a, {"embargoed": False})
 
 
 def test_embargoed_report_page_for_a_recipient_is_audited_u3(hmi_a, chief_office_a, pcc_office_a, scheduled):
@@ -608,7 +612,11 @@ def test_embargoed_report_page_for_a_recipient_is_audited_u3(hmi_a, chief_office
         assert "Response times in rural areas" not in page
         assert audit_views(scheduled, person) == 1
     get(hmi_a, url, IN_EMBARGO)
-    assert audit_views(scheduled, hmi_a) == 0
+    # The team's reading is on the trail as well, but not as an embargoed reading.
+    assert audit_views(scheduled, hmi_a) == 1
+    assert AuditEvent.objects.filter(actor=hmi_a, action=AuditAction.VIEW).get().detail == {
+        "embargoed": False
+    }
 
 
 def test_published_report_page_links_to_the_public_page(pcc_office_b, scheduled):
@@ -762,7 +770,9 @@ def test_finalising_waits_for_every_decision_i7(hmi_a, comment):
         {"decision": "accept", "reason": "Agreed."},
         IN_FAC,
     )
-    assert post(hmi_a, url, {}, IN_FAC).status_code == 302
+    # Still inside the window: the team confirms it ends the check early, with its reason (I7).
+    early = {"confirm_early_close": "on", "early_close_reason": "Every comment is decided."}
+    assert post(hmi_a, url, early, IN_FAC).status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.FINAL
     # The window ends when the report is final.

@@ -1830,7 +1830,12 @@ ROWS = [
 ]
 
 CASES = [
-    pytest.param(row, wrong, id=f"{row.rule}-{row.name}{'-' + row.label if row.label else ''}-{wrong}")
+    pytest.param(
+        row,
+        wrong,
+        id=f"{row.rule}-{row.name}{'-' + row.label if row.label else ''}-{wrong}",
+        marks=pytest.mark.wrong_actor(f"monitoring.services.{row.name}"),
+    )
     for row in ROWS
     for wrong in row.wrong
 ]

@@ -33,7 +33,12 @@ from inspections.services import (
     reports_due_notices,
 )
 from responses.models import ResponseObligation
-from responses.services import recommendations_of, response_invite_chief, response_save
+from responses.services import (
+    recommendations_of,
+    response_chief_comment,
+    response_invite_chief,
+    response_save,
+)
 from tests.conftest import make_person, org
 
 PUBLICATION = dt.datetime(2026, 7, 7, 10, tzinfo=LONDON)
@@ -151,18 +156,38 @@ def obligation_b(published: Report, force_b: Organisation) -> ResponseObligation
     return ResponseObligation.objects.get(report=published, area=force_b)
 
 
+def chief_of(area: Organisation) -> User:
+    """A member of the chief officer's office of the force (made once per force)."""
+    username = f"chief_office_{area.slug}".replace("-", "_")
+    return User.objects.filter(username=username).first() or make_person(
+        username, area, Role.CHIEF_OFFICER_STAFF
+    )
+
+
+CHIEF_COMMENTS = "The chief constable accepts the recommendations."
+
+
+def chief_comments_entered(
+    obligation: ResponseObligation, *, now: dt.datetime, text: str = CHIEF_COMMENTS
+) -> ResponseObligation:
+    """U6: the chief officer's office enters its comments from its own portal."""
+    return response_chief_comment(obligation=obligation, comments=text, by=chief_of(obligation.area), now=now)
+
+
 def complete(obligation: ResponseObligation, by: User, now: dt.datetime = IN_PERIOD) -> ResponseObligation:
-    """Every part s55(4)–(5B) asks for, through the services."""
+    """Every part s55(4)–(5B) asks for, through the services: the PCC's office invites the chief's
+    comments, the chief's office enters them in its own portal, the PCC's office writes the rest."""
     response_invite_chief(
         obligation=obligation,
         comments_due_on=now.astimezone(LONDON).date() + dt.timedelta(days=7),
         by=by,
         now=now,
     )
+    chief_comments_entered(obligation, now=now)
     response_save(
         obligation=obligation,
         by=by,
-        chief_comments="The chief constable accepts the recommendations.",
+        now=now,
         pcc_comments="The PCC welcomes the report.",
         reply_to_chief="The PCC will hold the chief constable to account for them.",
         published_url=PUBLISHED_URL,

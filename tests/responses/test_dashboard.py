@@ -34,7 +34,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from contacts.models import Organisation, Role, User
+from contacts.models import Appointment, Organisation, Role, User
 from hmicfrs_mou.deadlines import LONDON
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from inspections.models import InspectionKind, Report, ReportKind
@@ -136,7 +136,6 @@ def respond(
         obligation=item,
         by=by,
         pcc_comments=DRAFT_SECRET,
-        chief_comments="The chief constable's comments.",
         reply_to_chief="The PCC's reply to the chief constable.",
         published_url=url,
         answers={},
@@ -523,6 +522,11 @@ def _many_obligations(
     from contacts.models import OrganisationKind
 
     areas = list(Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).order_by("name")[:forces])
+    # The lead writes each report as HMICFRS staff at that moment (who acts is judged then): for a year
+    # before the personas' appointments, the lead's appointment starts the year before.
+    Appointment.objects.filter(person=lead, starts_on__gt=dt.date(year - 1, 1, 1)).update(
+        starts_on=dt.date(year - 1, 1, 1)
+    )
     for n in range(reports):
         publication = at(dt.date(year, 1 + n % 12, 3))
         report = publish(

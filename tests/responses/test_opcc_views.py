@@ -253,7 +253,11 @@ def test_u6_the_office_sees_its_reports_awaiting_a_response_with_the_d5_date_and
     assert url("obligation", obligation_a.pk) in body
     assert url("obligation", obligation_b.pk) not in body
     assert "By the end of Monday 31 August 2026" in body
-    assert obligation_a.working in body.replace("&#x27;", "'")
+    # The working in plain words, with the zone, and no rule code (D5) on the page.
+    assert "That day counts as day 1 of the 56 days" in body
+    assert "so day 56 is Monday 31 August 2026" in body
+    assert "(midnight BST)" in body
+    assert "D5" not in body
     assert "43 days left" in body
     assert "Awaiting response" in body
 
@@ -363,7 +367,7 @@ def test_u6_a_chief_comments_date_in_the_past_is_refused_on_the_page(client_for,
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in body
-    assert "must be in the future" in body
+    assert "must be after today" in body
     obligation_a.refresh_from_db()
     assert obligation_a.chief_comments_invited_at is None
 
@@ -385,8 +389,9 @@ def test_u6_the_builder_saves_every_part_and_each_recommendation(client_for, pcc
     )
     assert response.status_code == 302
     obligation_a.refresh_from_db()
+    # U6: the chief's comments are the chief's office's to enter: a forged field from the OPCC is ignored.
     assert (obligation_a.chief_comments, obligation_a.pcc_comments, obligation_a.reply_to_chief) == (
-        "The chief's comments.",
+        "",
         "The PCC's comments.",
         "The PCC's reply.",
     )

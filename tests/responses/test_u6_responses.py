@@ -34,6 +34,7 @@ from tests.responses.conftest import (
     PUBLICATION,
     PUBLISHED_URL,
     SECOND,
+    chief_comments_entered,
     complete,
     pdf_bytes,
     pdf_upload,
@@ -145,13 +146,26 @@ def test_d5_the_response_is_due_at_the_end_of_day_56_in_london(
 def test_u6_the_completeness_check_names_each_missing_part(obligation_a, pcc_office_a):
     references = [finding.reference for finding in recommendations_of(obligation_a)]
     assert len(references) == 2
-    assert response_missing(obligation_a) == [
+    assert response_missing(obligation_a, IN_PERIOD) == [
         "Invite the chief officer's comments and set a date for them",
-        "The chief officer's comments",
         "The PCC's comments on the report",
-        "The PCC's response to the chief officer's comments",
         *[f"Recommendation {ref}: the action taken or proposed, or why none" for ref in references],
         "The web address where the response is published",
+    ]
+    # Once invited, the chief's comments are awaited; once they are in, the PCC's reply to them is due.
+    response_invite_chief(
+        obligation=obligation_a, comments_due_on=dt.date(2026, 7, 27), by=pcc_office_a, now=IN_PERIOD
+    )
+    obligation_a.refresh_from_db()
+    assert response_missing(obligation_a, IN_PERIOD)[0] == (
+        "The chief officer's comments: their office can enter them "
+        "by the end of Monday 27 July 2026 (midnight BST)"
+    )
+    chief_comments_entered(obligation_a, now=IN_PERIOD)
+    obligation_a.refresh_from_db()
+    assert response_missing(obligation_a, IN_PERIOD)[:2] == [
+        "The PCC's comments on the report",
+        "The PCC's response to the chief officer's comments",
     ]
 
 
@@ -160,7 +174,6 @@ def test_u6_each_part_filled_leaves_the_check_once_saved(obligation_a, pcc_offic
     response_save(
         obligation=obligation_a,
         by=pcc_office_a,
-        chief_comments="",
         pcc_comments="The PCC welcomes the report.",
         reply_to_chief="",
         published_url="",
@@ -170,7 +183,7 @@ def test_u6_each_part_filled_leaves_the_check_once_saved(obligation_a, pcc_offic
     assert "The PCC's comments on the report" not in missing
     assert f"Recommendation {first.reference}: the action taken or proposed, or why none" not in missing
     assert f"Recommendation {second.reference}: the action taken or proposed, or why none" in missing
-    assert "The chief officer's comments" in missing
+    assert "Invite the chief officer's comments and set a date for them" in missing
 
 
 def test_u6_a_submission_is_refused_until_the_response_is_complete(obligation_a, pcc_office_a, media_root):
@@ -178,7 +191,7 @@ def test_u6_a_submission_is_refused_until_the_response_is_complete(obligation_a,
         response_submit(obligation=obligation_a, upload=pdf_upload(), by=pcc_office_a, now=IN_PERIOD)
     message = refused.value.messages[0]
     assert message.startswith("The response is not complete")
-    assert "The chief officer's comments" in message
+    assert "Invite the chief officer's comments" in message
     assert "The web address where the response is published" in message
     assert not Submission.objects.exists()
     assert stored_files(media_root) == []
@@ -205,7 +218,13 @@ def test_u6_a_complete_response_is_submitted_and_sent_to_hmicfrs_and_the_home_se
     assert submission.sha256 == hashlib.sha256(content).hexdigest()
     assert submission_path(submission).read_bytes() == content
     assert submission.stored_name != submission.original_name
-    assert set(submission.content) == {"chief_comments", "pcc_comments", "reply_to_chief", "recommendations"}
+    assert set(submission.content) == {
+        "chief_comments",
+        "chief_officer",
+        "pcc_comments",
+        "reply_to_chief",
+        "recommendations",
+    }
     obligation_a.refresh_from_db()
     assert obligation_a.state == ObligationState.SUBMITTED
 
@@ -220,7 +239,6 @@ def test_u6_versions_are_kept_and_never_overwritten(obligation_a, pcc_office_a, 
     response_save(
         obligation=obligation_a,
         by=pcc_office_a,
-        chief_comments=obligation_a.chief_comments,
         pcc_comments="The PCC's comments, revised.",
         reply_to_chief=obligation_a.reply_to_chief,
         published_url=PUBLISHED_URL,
@@ -299,12 +317,13 @@ def test_u6_a_chief_comments_date_not_in_the_future_is_refused_and_nothing_saved
             now=IN_PERIOD,
         )
     assert refused.value.message_dict["comments_due_on"] == [
-        "The date for the chief officer's comments must be in the future."
+        "The date for the chief officer's comments must be after today (Monday 20 July 2026): "
+        "that date has already begun or passed."
     ]
     obligation_a.refresh_from_db()
     assert obligation_a.chief_comments_invited_at is None
     assert not InboxMessage.objects.filter(
-        user=chief_office_a, subject__startswith="Comments invited"
+        user=chief_office_a, subject__startswith="Your comments are invited"
     ).exists()
 
 
@@ -321,7 +340,10 @@ def test_u6_inviting_the_chief_tells_the_chiefs_office(obligation_a, pcc_office_
     obligation_a.refresh_from_db()
     assert obligation_a.chief_comments_due_on == due_on
     assert (
-        InboxMessage.objects.filter(user=chief_office_a, subject__startswith="Comments invited").count() == 1
+        InboxMessage.objects.filter(
+            user=chief_office_a, subject__startswith="Your comments are invited"
+        ).count()
+        == 1
     )
 
 
@@ -342,7 +364,6 @@ def test_u6_an_answer_for_a_recommendation_of_another_report_is_refused_and_noth
         response_save(
             obligation=obligation_a,
             by=pcc_office_a,
-            chief_comments="x",
             pcc_comments="Saved?",
             reply_to_chief="x",
             published_url="",
@@ -367,7 +388,6 @@ def test_u6_the_published_address_must_be_https(obligation_a, pcc_office_a, url)
         response_save(
             obligation=obligation_a,
             by=pcc_office_a,
-            chief_comments="",
             pcc_comments="Saved?",
             reply_to_chief="",
             published_url=url,

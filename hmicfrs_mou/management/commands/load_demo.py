@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.models import Organisation
-from hmicfrs_mou.demo import load_demo
+from hmicfrs_mou.demo import demo_second_factors, load_demo
 
 
 class Command(BaseCommand):
@@ -21,4 +21,21 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/):")
         for login, password in logins:
             self.stdout.write(f"  {login.portal:<13} {login.username:<13} {password:<14} {login.description}")
+        factors = demo_second_factors()
+        if factors:
+            self.stdout.write("")
+            self.stdout.write(
+                "Second factor (asked for after the password by these logins). Add the secret to an"
+            )
+            self.stdout.write(
+                "authenticator app (a new account, key entered by hand, time-based) and enter the code it"
+            )
+            self.stdout.write("shows; or enter the recovery code (it works once; `make run` puts it back):")
+            for username, factor in factors.items():
+                self.stdout.write(
+                    f"  {username:<13} secret {factor.secret:<42} recovery code {factor.recovery_code}"
+                )
+            self.stdout.write(
+                "  (A code for a secret, without a phone: .venv/bin/python manage.py demo_code <username>)"
+            )
         self.stdout.write("")

@@ -1,0 +1,91 @@
+"""Idle timeout and the second-factor gate, after django-otp's OTPMiddleware (which sets `user.otp_device`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+
+from hmicfrs_mou.signin.policy import has_second_factor, two_factor_required
+
+LAST_SEEN_KEY = "signin_last_seen"
+# "<date>": on that day the person was found to need no second factor and to have none (a session is cut
+# when their roles or devices change, so the answer holds for the day).
+NOT_NEEDED_KEY = "signin_second_factor_not_needed"
+
+# Views a signed-in person who has not given their second factor may still reach.
+OPEN_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "signin:verify",
+        "signin:setup",
+        "signin:timed-out",
+        "signin:keep-alive",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "accessibility",
+        "privacy",
+    }
+)
+OPEN_PREFIXES = ("/static/", "/public/", "/calendar/")
+
+
+def idle_timeout() -> int:
+    return int(getattr(settings, "SESSION_IDLE_TIMEOUT", 30 * 60))
+
+
+class SignInMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT seconds without a request (and says so), and keeps a
+    signed-in person who has not given their second factor away from every page but the sign-in steps:
+    those with a device are asked for a code, those who must have one and do not are sent to set it up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now().timestamp()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - float(last_seen) > idle_timeout():
+                # Django's user_logged_out signal puts the sign-out on the audit trail.
+                logout(request)
+                return HttpResponseRedirect(reverse("signin:timed-out"))
+            request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if (match is not None and match.view_name in OPEN_VIEWS) or request.path_info.startswith(
+            OPEN_PREFIXES
+        ):
+            return None
+        today = timezone.localdate().isoformat()
+        if request.session.get(NOT_NEEDED_KEY) == today:
+            return None
+        if has_second_factor(user):
+            step = "signin:verify"
+        elif two_factor_required(user):
+            step = "signin:setup"
+        else:
+            request.session[NOT_NEEDED_KEY] = today
+            return None
+        return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def seconds_left(request: HttpRequest) -> int:
+    last_seen = request.session.get(LAST_SEEN_KEY, time.time())
+    return max(0, int(idle_timeout() - (timezone.now().timestamp() - float(last_seen))))
