@@ -42,12 +42,12 @@ def test_calendar_address_is_made_and_changed(page: Page, live_server: Any, demo
     sign_in(page, live_server, "opcc", demo["opcc"])
     page.goto(f"{live_server.url}/deadlines/calendar/")
     page.get_by_role("button", name="Make my calendar address").click()
-    first = page.locator("code").inner_text()
+    first = page.locator("code").first.inner_text()
     assert first.endswith(".ics")
     feed = page.request.get(first)
     assert feed.status == 200
     assert "BEGIN:VCALENDAR" in feed.text()
-    page.get_by_role("button", name="Make a new address").click()
+    page.get_by_role("button", name="Make new addresses").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Subscriptions to the old address have stopped"
     )

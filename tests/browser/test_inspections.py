@@ -52,6 +52,11 @@ def shown(moment: dt.datetime) -> str:
     return dateformat.format(timezone.localtime(moment), "j F Y, H:i")
 
 
+def shown_with_zone(moment: dt.datetime) -> str:
+    """A moment as the area page prints it, naming the zone: "4 December 2026 at 10:00 GMT"."""
+    return dateformat.format(timezone.localtime(moment), "j F Y \\a\\t H:i T")
+
+
 def switch_user(page: Page, live_server: Any, username: str, demo: dict[str, str]) -> None:
     page.context.clear_cookies()
     sign_in(page, live_server, username, demo[username])
@@ -189,7 +194,7 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
         switch_user(page, live_server, "opcc", demo)
         page.get_by_role("link", name="Inspections", exact=True).click()
         entry = page.locator(".app-report-row", has=page.get_by_role("link", name=NEW_REPORT, exact=True))
-        expect(entry).to_contain_text(f"Embargoed until {shown(publication)}")
+        expect(entry).to_contain_text(f"Embargoed until {shown_with_zone(publication)}")
         expect(active_nav(page)).to_have_text("Inspections")
         shot(page, "insp-opcc-my-area-embargoed")
         with page.expect_download() as download_info:
@@ -399,9 +404,18 @@ def test_hmi_workspace_list_timeline_and_csv(page: Page, live_server: Any, demo:
         page.get_by_role("link", name="Download the reports you can see (CSV)").click()
     download = download_info.value
     assert download.suggested_filename == f"reports-{timezone.localdate():%Y-%m-%d}.csv"
-    with open(download.path(), encoding="utf-8") as handle:
+    # As Excel reads it: UTF-8 announced by its byte-order mark.
+    with open(download.path(), encoding="utf-8-sig") as handle:
         table = list(csv.reader(io.StringIO(handle.read())))
-    assert table[0] == ["Title", "Kind", "State", "Forces and FRSs", "Publication moment", "Findings"]
+    assert table[0] == [
+        "Title",
+        "Kind",
+        "State",
+        "Forces and FRSs",
+        "Publication date",
+        "Publication time (UK)",
+        "Findings",
+    ]
     titles = {row[0] for row in table[1:]}
     assert titles == set(Report.objects.values_list("title", flat=True))
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor__username="hmi").exists()
