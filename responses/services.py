@@ -423,7 +423,7 @@ def response_submit(
     now = now or timezone.now()
     require_office_answering(by, obligation, now, "submit this response")
     obligation = (
-        ResponseObligation.objects.select_for_update()
+        ResponseObligation.objects.select_for_update(of=("self",))
         .select_related("area", "chief_comments_by")
         .get(pk=obligation.pk)
     )

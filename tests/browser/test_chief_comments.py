@@ -40,6 +40,7 @@ def both_widths(page: Page, name: str) -> None:
     page.set_viewport_size(WIDE)
 
 
+@pytest.mark.slow
 def test_u6_the_chiefs_office_adds_its_comments_and_the_opcc_submits_the_response_with_them(
     page: Page, browser: Browser, live_server: Any, demo: dict[str, str], settings: Any, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SUMMARY = "The IOPC has opened an investigation into the chief constable's use of a force vehicle."
 
 
+@pytest.mark.slow
 def test_l2_pcc_office_logs_a_conduct_matter_and_another_areas_hmi_gets_404(
     browser: Browser, live_server: Any, demo: dict[str, str]
 ) -> None:
@@ -105,6 +106,7 @@ def test_l2_pcc_office_logs_a_conduct_matter_and_another_areas_hmi_gets_404(
         ).exists()
 
 
+@pytest.mark.slow
 def test_c4_c5_l1_pages_read_well_on_a_desktop_and_a_phone(
     browser: Browser, live_server: Any, demo: dict[str, str]
 ) -> None:

@@ -247,6 +247,7 @@ def journey_start() -> dt.date:
 # --- 1. The Engage journey ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_engage_journey_from_the_hmis_advice_to_the_follow_up_copied_to_hmci(
     page: Page, browser: Browser, live_server: Any, people: dict[str, Any]
 ) -> None:
@@ -778,39 +779,41 @@ def _known(label: str, problem: str) -> bool:
     return any(problem.startswith(start) for start in KNOWN.get(label, ()))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("width_name", list(WIDTHS))
 def test_every_monitoring_page_reads_well_on_a_desktop_and_a_phone(
-    browser: Browser, live_server: Any, demo: dict[str, str]
+    browser: Browser, live_server: Any, demo: dict[str, str], width_name: str
 ) -> None:
     keys = walkthrough_data()
     problems: list[str] = []
     personas = dict.fromkeys(persona for persona, _, _ in PAGES)
+    width, height = WIDTHS[width_name]
     for persona in personas:
-        for width_name, (width, height) in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            try:
-                page = context.new_page()
-                if persona is not None:
-                    sign_in(page, live_server, persona, demo[persona])
-                for who, name, path in PAGES:
-                    if who != persona:
-                        continue
-                    if "{historical_case}" in path and keys["historical_case"] is None:
-                        continue
-                    url = live_server.url + path.format(**keys)
-                    response = page.goto(url)
-                    label = f"walk/{persona or 'visitor'}-{name}-{width_name}"
-                    status = response.status if response else None
-                    if status != 200:
-                        problems.append(f"{label}: HTTP {status} for {url}")
-                        continue
-                    shot(page, label)
-                    problems += [f"{label}: {p}" for p in page_problems(page) if not _known(label, p)]
-                    button = EMPTY_SUBMIT.get((persona, name))
-                    if button:
-                        page.get_by_role("button", name=button).click()
-                        expect(page.locator(".govuk-error-summary")).to_be_visible()
-                        shot(page, f"{label}-errors")
-                        problems += [f"{label}-errors: {p}" for p in page_problems(page)]
-            finally:
-                context.close()
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            page = context.new_page()
+            if persona is not None:
+                sign_in(page, live_server, persona, demo[persona])
+            for who, name, path in PAGES:
+                if who != persona:
+                    continue
+                if "{historical_case}" in path and keys["historical_case"] is None:
+                    continue
+                url = live_server.url + path.format(**keys)
+                response = page.goto(url)
+                label = f"walk/{persona or 'visitor'}-{name}-{width_name}"
+                status = response.status if response else None
+                if status != 200:
+                    problems.append(f"{label}: HTTP {status} for {url}")
+                    continue
+                shot(page, label)
+                problems += [f"{label}: {p}" for p in page_problems(page) if not _known(label, p)]
+                button = EMPTY_SUBMIT.get((persona, name))
+                if button:
+                    page.get_by_role("button", name=button).click()
+                    expect(page.locator(".govuk-error-summary")).to_be_visible()
+                    shot(page, f"{label}-errors")
+                    problems += [f"{label}-errors: {p}" for p in page_problems(page)]
+        finally:
+            context.close()
     assert not problems, "\n".join(problems)

@@ -287,6 +287,7 @@ class Crawl:
         return response
 
 
+@pytest.mark.slow
 def test_a_superuser_crawling_the_whole_admin_reads_no_planted_content(planted_world, admin_user, client_for):
     # A marker in every content field of every workflow model.
     expected = {

@@ -213,6 +213,7 @@ def _wait_for(condition: Callable[[], T], *, timeout: float, what: str, rig: Rig
     return value
 
 
+@pytest.mark.slow
 def test_two_clusters_one_killed_mid_sweep_and_the_database_away_20s_send_each_reminder_once(
     rig, django_db_blocker
 ):

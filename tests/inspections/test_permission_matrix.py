@@ -547,6 +547,7 @@ PER_REPORT_REQUESTS = ("detail", "pdf", "fac_page")
 MATRIX_ROLES = [*ROLES[:-1], "chief_cumbria", "liaison_b", "anonymous"]
 
 
+@pytest.mark.slow
 def test_permission_matrix_has_no_mismatches(directory):
     """Roles × reports (two of each scenario) × time points around every window × paths, one world for all."""
     world = _make_world()
@@ -710,6 +711,7 @@ def _observe_disclosure(path: str, client: Client, user, inspection, record, now
     raise AssertionError(path)
 
 
+@pytest.mark.slow
 def test_disclosure_matrix_has_no_mismatches(directory):
     """I5 × every role × time points × paths; each 200 reading is on the trail as a view, each refusal as denied."""
     people, inspection, record = _disclosure_world()
@@ -883,6 +885,7 @@ def _expected_debrief(path: str, role: str, name: str, at: dt.datetime):
     return visible
 
 
+@pytest.mark.slow
 def test_debrief_matrix_has_no_mismatches(directory):
     people, debriefs = _debrief_world()
     cells, mismatches = 0, []

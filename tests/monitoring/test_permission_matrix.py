@@ -417,6 +417,7 @@ def _observe(path: str, client: Client, world: World) -> bool:
 SECRET_PAGES = ("monitoring:workspace", "monitoring:tracker", "monitoring:tracker-csv")
 
 
+@pytest.mark.slow
 def test_m5_m6_m10_engage_visibility_matrix_has_no_mismatches(directory):
     """Every role × path × time point agrees with the design table; the advice never leaks anywhere."""
     world = _make_world()
