@@ -752,7 +752,7 @@ class Generator:
                 subject_type="contacts.organisation" if subject_id else "contacts.meetingkind",
                 subject_id=str(subject_id or kind),
                 key=f"{kind}:{subject_id or 'national'}",
-                title=f"Standing meeting ({cadence.rule}): {MeetingKind(kind).label}",
+                title=f"Standing meeting: {MeetingKind(kind).label}",
                 url="/meetings/cadences/",
                 due_at=due_at,
                 working=f"{cadence.months} months after the last meeting; due by the end of that day",

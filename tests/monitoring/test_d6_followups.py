@@ -24,16 +24,31 @@ from hmicfrs_mou.deadlines import (
     explain_oversight_next_due,
     followup_last_day,
 )
-from hmicfrs_mou.models import Deadline, DeadlineChange, DeadlineParty, DeadlineState, PartyRole, Reminder
+from hmicfrs_mou.models import (
+    Deadline,
+    DeadlineChange,
+    DeadlineParty,
+    DeadlineState,
+    InboxMessage,
+    PartyRole,
+    Reminder,
+)
 from hmicfrs_mou.reminders import sweep
 from monitoring.deadlines import FOLLOW_UP_KIND, OVERSIGHT_KIND
 from monitoring.models import EngageCase, MeetingAction
-from monitoring.services import action_add, follow_up_send, meeting_record_held, meeting_schedule
+from monitoring.services import (
+    action_add,
+    deputy_nominate,
+    follow_up_send,
+    meeting_record_held,
+    meeting_schedule,
+)
 from tests.monitoring.conftest import (
     ACTION_AT,
     FOLLOW_UP_DUE,
     HELD_AT,
     HELD_ON,
+    HOUR,
     SECOND,
     attending,
     london,
@@ -133,7 +148,7 @@ def test_d6_the_follow_up_is_due_by_the_end_of_the_last_day_in_london(meeting, d
     computed = explain_followup_deadline(meeting)
     assert computed.value == due_utc
     assert computed.value.astimezone(LONDON).time() == dt.time(0, 0)
-    assert "D6" in computed.working
+    assert computed.working.startswith("Meeting held: ")  # plain words, not the rule id D6
     assert computed.working.endswith("the follow-up is due by the end of that day")
 
 
@@ -325,6 +340,120 @@ def test_d6_a_sweep_missed_while_the_worker_was_down_sends_each_owed_reminder_on
     }
 
 
+# --- Reminders of offers made before bank holidays: each once, on its day -----------------------------------
+
+# Meetings of D6_TABLE whose five working days cross Christmas with a substitute bank holiday, Easter and
+# two substitute bank holidays; each reminder's moment in London written out by hand. The engine reminds
+# 2 and 1 calendar days before the last day at 08:00, at 08:00 on the last day (a working day), at the
+# due moment (the end of the last day) and escalates to HMCI 2 days after it.
+HOLIDAY_REMINDERS = [
+    pytest.param(
+        D(2026, 12, 22),
+        D(2026, 12, 31),
+        {
+            "before-2d": london(
+                2026, 12, 29, 8, 0
+            ),  # Tue 29 Dec, after Christmas and the Boxing Day substitute
+            "before-1d": london(2026, 12, 30, 8, 0),  # Wed 30 Dec
+            "due": london(2026, 12, 31, 8, 0),  # Thu 31 Dec, the last working day
+            "overdue": london(2027, 1, 1, 0, 0),  # end of Thu 31 Dec, GMT
+            "escalation": london(2027, 1, 3, 0, 0),
+        },
+        id="christmas-2026-boxing-day-substitute",
+    ),
+    pytest.param(
+        D(2026, 4, 1),
+        D(2026, 4, 10),
+        {
+            "before-2d": london(2026, 4, 8, 8, 0),  # Wed 8 Apr, after Good Friday and Easter Monday
+            "before-1d": london(2026, 4, 9, 8, 0),  # Thu 9 Apr
+            "due": london(2026, 4, 10, 8, 0),  # Fri 10 Apr, the last working day
+            "overdue": london(2026, 4, 11, 0, 0),  # end of Fri 10 Apr, BST
+            "escalation": london(2026, 4, 13, 0, 0),
+        },
+        id="easter-2026",
+    ),
+    pytest.param(
+        D(2027, 12, 22),
+        D(2027, 12, 31),
+        {
+            "before-2d": london(2027, 12, 29, 8, 0),  # Wed 29 Dec, after the substitutes Mon 27 and Tue 28
+            "before-1d": london(2027, 12, 30, 8, 0),  # Thu 30 Dec
+            "due": london(2027, 12, 31, 8, 0),  # Fri 31 Dec, the last working day
+            "overdue": london(2028, 1, 1, 0, 0),  # end of Fri 31 Dec, GMT
+            "escalation": london(2028, 1, 3, 0, 0),
+        },
+        id="christmas-2027-two-substitutes",
+    ),
+]
+HOLIDAY_REMINDER_ORDER = ("before-2d", "before-1d", "due", "overdue", "escalation")
+
+
+def follow_up_inbox() -> list[tuple[str, int, dt.datetime]]:
+    """(step, recipient, moment) of each inbox copy of a D6 reminder."""
+    return sorted(
+        InboxMessage.objects.filter(reminder__deadline__kind=FOLLOW_UP_KIND).values_list(
+            "reminder__step", "user_id", "created_at"
+        )
+    )
+
+
+@pytest.mark.parametrize(("held_on", "last_day", "moments"), HOLIDAY_REMINDERS)
+def test_d6_reminders_of_offers_made_before_bank_holidays_go_once_each_on_their_day(
+    held_on, last_day, moments, announced_case, hmi_a, apcc, apcc_lead, apcc_deputy, hmci
+):
+    """D6, M9: Reminders of an offer made before bank holidays go once to each recipient, on their day."""
+    assert [row for row in D6_TABLE if row[0] == held_on][0][1] == last_day  # the dates of the table
+    assert moments["due"].astimezone(LONDON).date() == last_day
+    assert list(moments) == list(HOLIDAY_REMINDER_ORDER)
+    before = utc(dt.datetime.combine(held_on - dt.timedelta(days=7), dt.time(10), tzinfo=LONDON))
+    meeting = meeting_schedule(case=announced_case, scheduled_for=held_on, by=hmi_a, now=before)
+    deputy_nominate(meeting=meeting, deputy=apcc_deputy, by=apcc_lead, now=before + HOUR)
+    held_at = utc(dt.datetime.combine(held_on, dt.time(15), tzinfo=LONDON))
+    meeting_record_held(
+        meeting=meeting, held_on=held_on, attendances=attending(apcc_lead), by=hmi_a, now=held_at
+    )
+    action_add(
+        meeting=meeting,
+        text="The APCC offers a peer review.",
+        owner=apcc,
+        offer_of_assistance=True,
+        by=apcc_lead,
+        now=held_at + HOUR,
+    )
+    mail.outbox.clear()
+    recipients = {step: [apcc_lead, apcc_deputy] for step in HOLIDAY_REMINDER_ORDER}
+    recipients["escalation"] = [hmci]
+
+    def check(sent_steps: list[str], moment: dt.datetime) -> None:
+        ledger, emails = expected([(step, recipients[step]) for step in sent_steps])
+        assert follow_up_ledger() == ledger, moment
+        # Counted from the email backend's outbox: each (reminder, address) once.
+        assert follow_up_emails() == emails, moment
+        # And from the inbox: one copy each, written at the step's own moment (so on its day).
+        inbox = [(step, person.pk, moments[step]) for step in sent_steps for person in recipients[step]]
+        assert follow_up_inbox() == sorted(inbox), moment
+        sent = Reminder.objects.filter(deadline__kind=FOLLOW_UP_KIND).values_list("step", "sent_at")
+        assert all(at == moments[step] for step, at in sent), moment
+
+    sent_steps: list[str] = []
+    for step in HOLIDAY_REMINDER_ORDER:
+        for moment in (moments[step] - SECOND, moments[step]):
+            if moment == moments[step]:
+                sent_steps.append(step)
+            for _run in (1, 2):
+                sweep_at(moment)
+                check(sent_steps, moment)
+    past = moments["escalation"] + dt.timedelta(days=30)
+    for _run in (1, 2):
+        sweep_at(past)
+        check(sent_steps, past)
+    # Each recipient got each of its steps once: 2 x 4 reminders and HMCI's escalation.
+    assert len(mail.outbox) == len(follow_up_emails()) == 9
+    assert Deadline.objects.get(kind=FOLLOW_UP_KIND).state == DeadlineState.MISSED
+    assert not Reminder.objects.filter(deadline__kind=FOLLOW_UP_KIND, late=True).exists()
+
+
 # --- D7: the PPOG cadence ---------------------------------------------------------------------------------
 
 D7_TABLE = [
@@ -342,7 +471,7 @@ def test_d7_the_next_ppog_is_due_four_months_after_the_last(last, next_due):
     """D7, M4: The next PPOG is due four months after the last."""
     computed = explain_oversight_next_due(last)
     assert computed.value == next_due
-    assert computed.working.startswith("D7: last meeting")
+    assert computed.working.startswith("Last meeting")
 
 
 def test_d7_the_oversight_group_deadline_moves_to_four_months_after_the_last_held_meeting(
@@ -353,7 +482,7 @@ def test_d7_the_oversight_group_deadline_moves_to_four_months_after_the_last_hel
     deadline = Deadline.objects.get(kind=OVERSIGHT_KIND, key=f"case:{case.pk}")
     # Entered Engage on Wednesday 4 March 2026: the first PPOG is due by the end of Saturday 4 July 2026.
     assert deadline.due_at == london(2026, 7, 5, 0, 0)
-    assert "entered Engage" in deadline.working
+    assert "Entered Engage" in deadline.working
 
     meeting_record_held(
         meeting=meeting, held_on=HELD_ON, attendances=attending(apcc_lead), by=hmi_a, now=HELD_AT
@@ -361,7 +490,7 @@ def test_d7_the_oversight_group_deadline_moves_to_four_months_after_the_last_hel
     deadline.refresh_from_db()
     # Held Monday 1 June 2026: the next is due by the end of Thursday 1 October 2026.
     assert deadline.due_at == london(2026, 10, 2, 0, 0)
-    assert "last meeting Monday 1 June 2026 + 4 months = Thursday 1 October 2026" in deadline.working
+    assert "Last meeting Monday 1 June 2026 + 4 months = Thursday 1 October 2026" in deadline.working
     assert deadline.state == DeadlineState.OPEN
     assert set(deadline.parties.values_list("user_id", "role")) == {
         (hmi_a.pk, PartyRole.RESPONSIBLE),
@@ -391,4 +520,6 @@ def test_d7_the_oversight_group_deadline_moves_to_four_months_after_the_last_hel
 def test_d6_the_recorded_offer_keeps_its_working_beside_the_due_moment(offer):
     """D6: The recorded offer keeps its working beside the due moment."""
     action = MeetingAction.objects.get(pk=offer.pk)
-    assert action.follow_up_working.startswith("D6: Monday 1 June 2026 + 5 working days = Monday 8 June 2026")
+    assert action.follow_up_working.startswith(
+        "Meeting held: Monday 1 June 2026 + 5 working days = Monday 8 June 2026"
+    )

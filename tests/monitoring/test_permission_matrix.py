@@ -14,6 +14,11 @@ for an Engage record fails the URL check until it is added here.
 | PCC's note on plan  | HMICFRS for the area, the PCC's office; never the chief's office | | | |
 | meeting, action     | whoever sees the case, from when they are recorded | | | |
 | public pages        | –                            | –                          | everyone                     | "previously in Engage" |
+
+The fire list is observed with an FRS case on the same timeline. The findings register (M1) of force A holds
+the findings of a report published before the timeline: HMICFRS staff and the offices of the area see
+the register and each finding at every time point, nobody else; the PCC's holding-to-account note on a
+finding, from when it is written, only HMICFRS senior staff and staff for the area and the PCC's office.
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contacts.models import AssignmentKind, Organisation, OrganisationKind, Role
 from hmicfrs_mou.deadlines import LONDON
+from inspections.models import FindingKind
 from monitoring import services
-from monitoring.models import EngageCase, PlanNoteKind
+from monitoring.models import EngageCase, FindingEntryKind, PlanNoteKind
 from tests.conftest import force, make_person, office_of, org
 from tests.matrix import record_cells
+from tests.monitoring.conftest import published_report
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +119,10 @@ MARK_REASONS = "zqREASONSzq"
 MARK_CAUSE = "zqCAUSEzq"
 MARK_PCC_NOTE = "zqPCCNOTEzq"
 MARK_MEETING_NOTES = "zqPPOGNOTESzq"
+MARK_FIRE_CAUSE = "zqFIRECAUSEzq"
+MARK_FINDING_NOTE = "zqFINDINGNOTEzq"
+# The cause of concern of the report published before the timeline (tests/monitoring/conftest.py).
+FINDING_TEXT = "The force does not record crime accurately."
 SECRET_MARKS = (MARK_ADVICE, MARK_EVIDENCE)
 
 
@@ -153,6 +164,12 @@ def expected(path: str, role: str, at: dt.datetime) -> bool | None:
         if role in AREA_HMICFRS or role in OFFICES_A:
             return at >= CONCERN_AT
         return role in ("apcc_lead", "apcc_staff") and at >= PASSED_AT
+    if path in ("register", "finding"):
+        return role in AREA_HMICFRS or role in {"other_hmi", "hmicfrs_staff"} or role in OFFICES_A
+    if path == "finding_pcc_note":
+        return (role in AREA_HMICFRS or role == "pcc_a") and at >= NOTE_AT
+    if path == "public_fire_list":
+        return ANNOUNCED <= at < EXITED
     if path in ("public_case", "public_current_list"):
         if path == "public_current_list":
             return ANNOUNCED <= at < EXITED
@@ -176,8 +193,12 @@ PATHS = [
     "workspace_link",
     "tracker_link",
     "tracker_csv",
+    "register",
+    "finding",
+    "finding_pcc_note",
     "public_case",
     "public_current_list",
+    "public_fire_list",
     "public_previously",
 ]
 
@@ -195,7 +216,9 @@ COVERED = {
     "monitoring:tracker-csv": "tracker_csv",
     "public_monitoring:case": "public_case",
     "public_monitoring:police": "public_current_list",
-    "public_monitoring:fire": "the same selector as police, for fire (tests/monitoring/test_public_pages.py)",
+    "public_monitoring:fire": "public_fire_list",
+    "monitoring:register": "register",
+    "monitoring:finding": "finding, finding_pcc_note",
     "public_monitoring:previously": "public_previously",
 }
 ALLOWED = {
@@ -220,10 +243,8 @@ ALLOWED = {
     "monitoring:toolkit": "the APCC's toolkit: no case record (tests/monitoring/test_meeting_views.py)",
     "monitoring:toolkit-file": "as above",
     "monitoring:toolkit-send": "form on a case fetched through get_case_for_user",
-    "monitoring:register": "findings of published reports (tests/monitoring/test_register_views.py)",
-    "monitoring:finding": "as above",
-    "monitoring:finding-status": "form; as above",
-    "monitoring:finding-note": "form; as above",
+    "monitoring:finding-status": "form on a finding fetched through get_finding_for_user",
+    "monitoring:finding-note": "as above",
 }
 
 
@@ -312,6 +333,34 @@ def _make_world() -> World:
         concern=concern, passed_to_apcc=True, support_requested=False, by=p["pcc_a"], now=PASSED_AT
     )
     services.case_announce(case=case, announcement="Placed in Engage.", by=p["hmci"], now=ANNOUNCED)
+    # An FRS in Engage on the same timeline, for the public fire list; its HMI is not one of the roles.
+    frs = org(OrganisationKind.FIRE_RESCUE_SERVICE, "avon")
+    hmi_f = make_person("m_hmi_f", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [frs]})
+    fire_case = services.case_advise(
+        area=frs,
+        advice=f"Advice {MARK_ADVICE}",
+        evidence=f"Evidence {MARK_EVIDENCE}",
+        causes=[services.CauseInput(f"Prevention {MARK_FIRE_CAUSE}")],
+        by=hmi_f,
+        now=ADVISED,
+    )
+    services.case_decide(
+        case=fire_case, engage=True, reasons=f"Reasons {MARK_REASONS}", by=p["hmci"], now=DECIDED
+    )
+    services.case_record_pcc_informed(
+        case=fire_case, person_told="The commissioner", told_at=TOLD, how="in_person", by=hmi_f, now=TOLD
+    )
+    services.case_announce(case=fire_case, announcement="Placed in Engage.", by=p["hmci"], now=ANNOUNCED)
+    # The findings register (M1): a report about force A published before the timeline, with a PCC's note.
+    report = published_report(force_a, make_person("m_lead_hmi", hmicfrs, Role.HMI))
+    finding = report.findings.get(kind=FindingKind.CAUSE_OF_CONCERN)
+    services.finding_note_add(
+        finding=finding,
+        kind=FindingEntryKind.PCC_NOTE,
+        text=f"Holding to account {MARK_FINDING_NOTE}",
+        by=p["pcc_a"],
+        now=NOTE_AT,
+    )
     meeting = services.meeting_schedule(
         case=case, scheduled_for=ANNOUNCED.date(), by=p["hmi_a"], now=MEETING_AT
     )
@@ -331,13 +380,14 @@ def _make_world() -> World:
         by=p["apcc_lead"],
         now=ACTION_AT,
     )
-    services.case_exit(
-        case=case,
-        reasons="Enough progress.",
-        improvements="Crime recording now accurate.",
-        by=p["hmci"],
-        now=EXITED,
-    )
+    for exiting in (case, fire_case):
+        services.case_exit(
+            case=exiting,
+            reasons="Enough progress.",
+            improvements="Crime recording now accurate.",
+            by=p["hmci"],
+            now=EXITED,
+        )
     return World(
         people,
         force_a,
@@ -348,6 +398,7 @@ def _make_world() -> World:
             "meeting": meeting.pk,
             "action": action.pk,
             "concern": concern.pk,
+            "finding": finding.pk,
         },
     )
 
@@ -404,7 +455,16 @@ def _observe(path: str, client: Client, world: World) -> bool:
             return False
         rows = [row for row in csv.reader(io.StringIO(text)) if row and world.area.name in row]
         return any(MARK_CAUSE in cell or "Engage" in cell for row in rows for cell in row[1:])
+    if path == "register":
+        status, text = _get(client, reverse("monitoring:register", kwargs={"pk": world.area.pk}))
+        return status == 200 and FINDING_TEXT in text
+    if path in ("finding", "finding_pcc_note"):
+        status, text = _get(client, reverse("monitoring:finding", kwargs={"pk": world.ids["finding"]}))
+        return status == 200 and (path == "finding" or MARK_FINDING_NOTE in text)
     anonymous = _public_client()
+    if path == "public_fire_list":
+        text = _get(anonymous, reverse("public_monitoring:fire"))[1]
+        return MARK_FIRE_CAUSE in text and MARK_CAUSE not in text
     if path == "public_case":
         return _get(anonymous, reverse("public_monitoring:case", kwargs={"pk": world.case.pk}))[0] == 200
     if path == "public_current_list":
@@ -449,14 +509,21 @@ def test_m5_m6_m10_engage_visibility_matrix_has_no_mismatches(directory):
                                 leaks.append((label, role, name, mark))
                     for url in (
                         reverse("public_monitoring:police"),
+                        reverse("public_monitoring:fire"),
                         reverse("public_monitoring:previously"),
                         reverse("public_monitoring:case", kwargs={"pk": world.case.pk}),
                     ):
                         text = _get(_public_client(), url)[1]
-                        for mark in (*SECRET_MARKS, MARK_REASONS, MARK_PCC_NOTE, MARK_MEETING_NOTES):
+                        for mark in (
+                            *SECRET_MARKS,
+                            MARK_REASONS,
+                            MARK_PCC_NOTE,
+                            MARK_MEETING_NOTES,
+                            MARK_FINDING_NOTE,
+                        ):
                             if mark in text:
                                 leaks.append((label, "public", url, mark))
     record_cells("monitoring: Engage", cells, len(mismatches))
-    assert cells >= 4000, cells
+    assert cells >= 6000, cells
     assert leaks == []
     assert mismatches == [], "\n".join(map(str, mismatches[:80])) + f"\n({len(mismatches)} of {cells})"
