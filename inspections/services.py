@@ -31,6 +31,7 @@ from inspections.access import (
     require_area_pcc_office,
     require_chief_office_of_any,
     require_debrief_attendee,
+    require_hmi_for_area,
     require_hmicfrs_staff,
     require_inspection_team,
     require_pcc_office_requesting,
@@ -68,6 +69,7 @@ from inspections.models import (
     ReferenceGroup,
     Report,
     ReportKind,
+    ReportLanguage,
     ReportState,
     Representation,
     StrategicPresentation,
@@ -151,13 +153,13 @@ def programme_advance(
             f"“{ProgrammeState(PROGRAMME_ORDER[min(current + 1, len(PROGRAMME_ORDER) - 1)]).label}”."
         )
     if to == ProgrammeState.SUBMITTED and not programme.representations.filter(kind="apcc_collated").exists():
-        raise ValidationError("Record the APCC's collated response before submitting the programme (P1).")
+        raise ValidationError("Record the APCC's collated response before submitting the programme.")  # P1
     if (
         to == ProgrammeState.SUBMITTED
         and programme.representations.filter(considered_at__isnull=True).exists()
     ):
         raise ValidationError(
-            "Every representation must be considered before the programme is submitted (P1)."
+            "Every representation must be considered before the programme is submitted."  # P1
         )
     programme.state = to
     programme.save(update_fields=["state"])
@@ -207,7 +209,7 @@ def representation_consider(
         ProgrammeState.REPRESENTATIONS_REQUESTED,
         ProgrammeState.UNDER_CONSIDERATION,
     ):
-        raise ValidationError("Representations are considered before the programme is submitted (P1).")
+        raise ValidationError("Representations are considered before the programme is submitted.")  # P1
     if not consideration.strip():
         raise ValidationError({"consideration": "Record how the representation was considered."})
     representation.consideration = consideration
@@ -235,7 +237,7 @@ def commission_request(
     require_pcc_office_requesting(by, list(requested_by), [], now, "ask for a commissioned inspection")
     if any(area.kind == OrganisationKind.FIRE_RESCUE_SERVICE for area in areas):
         raise ValidationError(
-            "A commissioned inspection is for a police force only (P2). For a fire and rescue service, the PFCC "
+            "A commissioned inspection is for a police force only. For a fire and rescue service, the PFCC "  # P2
             "can raise a request for assistance instead."
         )
     if not areas or any(area.kind != OrganisationKind.POLICE_FORCE for area in areas):
@@ -243,7 +245,7 @@ def commission_request(
     if not requested_by or any(
         o.kind not in (OrganisationKind.OPCC, OrganisationKind.GOVERNING_BODY) for o in requested_by
     ):
-        raise ValidationError("A commissioned inspection is requested by one or more PCCs (P2).")
+        raise ValidationError("A commissioned inspection is requested by one or more PCCs.")  # P2
     if not scope.strip():
         raise ValidationError({"scope": "Describe the scope of the inspection."})
     require_pcc_office_requesting(
@@ -264,7 +266,7 @@ def commission_agree_estimate(
     now = now or timezone.now()
     require_hmicfrs_staff(by, now, "agree the estimate for a commissioned inspection")
     if not days or days <= 0 or cost_pounds is None or cost_pounds <= 0:
-        raise ValidationError("Agree an estimated duration in days and a cost, met by the OPCC (P2).")
+        raise ValidationError("Agree an estimated duration in days and a cost, met by the OPCC.")  # P2
     if request.state in (CommissionState.ACCEPTED, CommissionState.DECLINED):
         raise ValidationError("This request has been decided; its estimate cannot change.")
     request.estimated_days, request.estimated_cost_pounds = days, cost_pounds
@@ -286,7 +288,7 @@ def commission_accept(
     require_hmicfrs_staff(by, now, "accept a commissioned inspection")
     if request.estimate_agreed_at is None:
         raise ValidationError(
-            "The estimated duration and cost must be agreed before the request is accepted (P2)."
+            "The estimated duration and cost must be agreed before the request is accepted."  # P2
         )
     request.state = CommissionState.ACCEPTED
     request.decided_at = now
@@ -302,7 +304,7 @@ def reference_group_set(
     """P3: set the external reference group; returns warnings (no APCC and no PCC among members)."""
     require_inspection_team(by, inspection, now or timezone.now(), "choose the external reference group")
     if any(m.kind == OrganisationKind.HMICFRS for m in members):
-        raise ValidationError("An external reference group is made of organisations outside HMICFRS (P3).")
+        raise ValidationError("An external reference group is made of organisations outside HMICFRS.")  # P3
     group, _ = ReferenceGroup.objects.get_or_create(inspection=inspection)
     group.members.set(members)
     warnings = []
@@ -310,7 +312,7 @@ def reference_group_set(
         m.kind in (OrganisationKind.APCC, OrganisationKind.OPCC, OrganisationKind.GOVERNING_BODY)
         for m in members
     ):
-        warnings.append("The external reference group should include the APCC or at least one PCC (P3).")
+        warnings.append("The external reference group should include the APCC or at least one PCC.")  # P3
     audit_record(action=AuditAction.UPDATE, actor=by, obj=group)
     return group, warnings
 
@@ -342,7 +344,7 @@ def inspection_create(
     if kind == InspectionKind.COMMISSIONED and (
         commission is None or commission.state != CommissionState.ACCEPTED
     ):
-        raise ValidationError("A commissioned inspection needs an accepted commission request (P2).")
+        raise ValidationError("A commissioned inspection needs an accepted commission request.")  # P2
     inspection = Inspection.objects.create(
         kind=kind, title=title, lead=lead, commission=commission, created_at=now
     )
@@ -352,6 +354,7 @@ def inspection_create(
     return inspection
 
 
+@transaction.atomic
 def notice_send(
     *,
     kind: str,
@@ -368,8 +371,22 @@ def notice_send(
     The single mechanism for parity: the recipients share one row, so the PCC's
     office and the chief's office cannot be told at different times or in
     different detail; every person acting for them gets the identical message,
-    stamped alike. Callers check who is acting; this function only sends.
+    stamped alike.
+
+    Who may send it (DESIGN.md "Who acts at each step"): about an inspection (I1, I2), its team, and
+    only to the forces and FRSs it inspects; otherwise (a routine-monitoring concern, M3), the HMI for
+    every force or FRS told. Callers check too; this is the last refusal, before anything is written.
     """
+    areas = list(areas)
+    if inspection is not None:
+        require_inspection_team(by, inspection, now, "send notice of this inspection")
+        for area in areas:
+            _require_inspected(inspection, area, "areas")
+    else:
+        if not areas:
+            raise ValidationError({"areas": "Choose the force or FRS to send the notice to."})
+        for area in areas:
+            require_hmi_for_area(by, area, now, "send it a notice")
     if not subject.strip() or not body.strip():
         raise ValidationError("A notice needs a subject and a text.")
     today = timezone.localdate(now)
@@ -413,9 +430,23 @@ def inspection_notify(
 def methodology_change_notify(
     *, inspection: Inspection, body: str, by: User, now: dt.datetime | None = None
 ) -> InspectionNotice:
-    """I3: the senior responsible owner HMI tells the APCC and every PCC of a major methodology change."""
+    """I3: the senior responsible owner HMI tells the APCC and every PCC of a major methodology change.
+
+    Mid-cycle (DESIGN.md I3): while the inspection still gathers evidence. Once a report of it is final
+    for every force or FRS it inspects (I5: evidence gathering ended), a change can no longer apply to it,
+    and the notice is refused; so is one that does not say what is changing."""
     now = now or timezone.now()
     require_senior_responsible_owner(by, inspection, now, "send notice of a change of methodology")
+    if not body.strip():
+        raise ValidationError({"body": "Describe the change of methodology."})
+    areas = list(inspection.areas.all())
+    if all(_evidence_closed_at(inspection, area, now) is not None for area in areas) and (
+        areas or Report.objects.filter(inspection=inspection, finalised_at__lte=now).exists()
+    ):
+        raise ValidationError(
+            f"The report of “{inspection.title}” is final and its evidence gathering has ended: "
+            "a change of methodology can no longer apply to it."
+        )
     forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).values("pk")
     offices = list(offices_of_areas(forces, timezone.localdate(now)))
     recipients = [Organisation.objects.get(kind=OrganisationKind.APCC), *offices]
@@ -453,7 +484,7 @@ def evidence_record(
     outsiders = [person for person in named_staff if not is_hmicfrs_staff(person, timezone.localdate(now))]
     if outsiders:
         raise ValidationError(
-            {"named_staff": "Only HMICFRS staff can be named to read a disclosure in confidence (I5)."}
+            {"named_staff": "Only HMICFRS staff can be named to read a disclosure in confidence."}  # I5
         )
     record = EvidenceRecord.objects.create(
         inspection=inspection,
@@ -499,15 +530,15 @@ def strategic_presentation_record(
         require_inspection_team(by, inspection, now, "record a strategic presentation")
     if area.kind == OrganisationKind.POLICE_FORCE and pfcc_attending is not None:
         raise ValidationError(
-            "For a police force the chief constable decides whether the PCC is invited (I4)."
+            "For a police force the chief constable decides whether the PCC is invited."  # I4
         )
     if area.kind == OrganisationKind.FIRE_RESCUE_SERVICE:
         if pcc_invited is not None:
             raise ValidationError(
-                "For an FRS the PFCC chooses whether to attend; there is no invitation (I4)."
+                "For an FRS the PFCC chooses whether to attend; there is no invitation."  # I4
             )
         if pfcc_attending and not _pfcc_governs(area, held_on):
-            raise ValidationError("This FRS is not governed by a PFCC or mayor (I4).")
+            raise ValidationError("This FRS is not governed by a PFCC or mayor.")  # I4
     presentation = StrategicPresentation.objects.create(
         inspection=inspection,
         area=area,
@@ -643,9 +674,10 @@ def report_create(
     interested_parties: Iterable[Organisation] = (),
     summary: str = "",
     press_release: str = "",
+    language: str = ReportLanguage.ENGLISH,
     now: dt.datetime | None = None,
 ) -> Report:
-    """The team drafts a report of its inspection (I7 onwards)."""
+    """The team drafts a report of its inspection (I7 onwards), in English or Welsh (`language`)."""
     now = now or timezone.now()
     require_inspection_team(by, inspection, now, "write a report of this inspection")
     areas = list(areas if areas is not None else inspection.areas.all())
@@ -653,15 +685,17 @@ def report_create(
         raise ValidationError({"areas": "A force- or FRS-specific report is about exactly one force or FRS."})
     if not body.strip():
         raise ValidationError({"body": "Enter the report's text."})
+    if language not in ReportLanguage.values:
+        raise ValidationError({"language": "Choose the language the report is written in: English or Welsh."})
     interested_parties = list(interested_parties)
     if kind == ReportKind.OTHER and not interested_parties:
         raise ValidationError(
-            {"interested_parties": "Name the interested parties who get the embargoed copy (U4)."}
+            {"interested_parties": "Name the interested parties who get the embargoed copy."}  # U4
         )
     if kind != ReportKind.OTHER and interested_parties:
         raise ValidationError(
             {
-                "interested_parties": "A force- or FRS-specific report goes to its chief officer and PCC (U3, U5)."
+                "interested_parties": "A force- or FRS-specific report goes to its chief officer and PCC."  # U3, U5
             }
         )
     report = Report.objects.create(
@@ -671,6 +705,7 @@ def report_create(
         body=body,
         summary=summary,
         press_release=press_release,
+        language=language,
         created_at=now,
     )
     report.areas.set(areas)
@@ -927,7 +962,7 @@ def report_schedule(
     if immediate_release and report.kind != ReportKind.OTHER:
         raise ValidationError(
             {
-                "immediate_release": "Only a report that is not about one force or FRS can be for immediate release (U4)."
+                "immediate_release": "Only a report that is not about one force or FRS can be for immediate release."  # U4
             }
         )
     errors = {}
@@ -945,11 +980,9 @@ def report_schedule(
         if distribution_at > publication_at:
             errors["distribution_at"] = "The embargoed copy must go out before publication."
         elif distribution_at > latest and not exception_reason.strip():
-            rule = {ReportKind.FORCE_SPECIFIC: "U3", ReportKind.OTHER: "U4"}.get(
-                ReportKind(report.kind), "U5"
-            )
+            # U3 (force- or FRS-specific, 48 h), U4 (other, 24 h), U5 (accelerated cause of concern, 24 h)
             errors["distribution_at"] = (
-                f"The embargoed copy must go out at least {report.embargo_hours} hours before publication ({rule}), "
+                f"The embargoed copy must go out at least {report.embargo_hours} hours before publication, "
                 f"by {timezone.localtime(latest):%-d %B %Y, %H:%M}. Send it earlier (or leave its moment blank), "
                 "choose a later publication moment, or record the exceptional circumstances."
             )

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
+from hmicfrs_mou.models import AuditAction
 from responses import services
 from responses.access import get_obligation_for_chief, obligations_for_chief
 from responses.forms import ChiefCommentsForm
@@ -47,6 +49,10 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
     """U6: enter or change the chief officer's comments while invited and before the PCC submits."""
     obligation = get_obligation_for_chief(request, pk)
     now = timezone.now()
+    if request.method == "GET":
+        # The office's comments on the PCC's response: every reading is on the trail (audit
+        # completeness); saving them is audited by the service.
+        audit_record(action=AuditAction.VIEW, obj=obligation, request=request, detail={"comments_page": True})
     return form_page(
         request,
         form=ChiefCommentsForm(posted(request), initial={"comments": obligation.chief_comments}),

@@ -2,7 +2,9 @@
 
 The expectations are written from DESIGN.md ("Who sees what": conduct matters, shared unpublished
 findings; C4 "confidential to them"; L1 "the PCC's office and the HMI") and from the table in
-contacts.access, not from the code: a wrong rule shows up as mismatches, and the count is printed.
+contacts.access, not from the code: a wrong rule shows up as mismatches. Each table reports its cells and
+mismatches through tests/matrix.py (record_cells), so they are counted in the run's total; the pages are
+asked at every moment of the matrix, not only once.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from hmicfrs_mou.deadlines import LONDON
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from tests.conftest import make_person, office_of
 from tests.contacts.confidential_world import PANEL_MEETS, T0, T1
+from tests.matrix import record_cells
 
 # Someone who leaves their post on 15 June 2026 reads nothing from then on.
 LEFT_ON = dt.date(2026, 6, 15)
@@ -147,7 +150,7 @@ def records(people, force_a):
     }
 
 
-def test_c4_c5_l1_l2_permission_matrix(people, records, capsys):
+def test_c4_c5_l1_l2_permission_matrix(people, records):
     """Every kind × every role × four moments, through the one visibility rule (contacts.access)."""
     models = {
         "shared findings (C4)": SharedFindings,
@@ -163,47 +166,49 @@ def test_c4_c5_l1_l2_permission_matrix(people, records, capsys):
                 checked += 1
                 if sees != expected(kind, persona, moment):
                     mismatches.append(f"{kind} / {persona} / {moment}: sees={sees}")
-    with capsys.disabled():
-        print(f"\nconfidential records matrix: {checked} cells checked, {len(mismatches)} mismatches")
+    record_cells("contacts: confidential records", checked, len(mismatches))
     assert checked == len(READERS) * len(PERSONAS) * len(MOMENTS)
     assert mismatches == []
 
 
+def _clients(people: dict) -> dict[str, Client]:
+    clients = {}
+    for persona in PERSONAS:
+        clients[persona] = Client()
+        if persona != "anonymous":
+            clients[persona].force_login(people[persona])
+    return clients
+
+
 def test_c4_c5_l1_l2_pages_answer_the_matrix_and_audit_every_answer(people, records):
-    """The record's page at "later that day": 200 with a read audited for a reader; 404 with a refusal
-    audited for anyone else signed in; the sign-in page for a visitor."""
+    """The record's page at each moment of the matrix: 200 with a read audited for a reader; 404 with a
+    refusal audited for anyone else signed in (a reader too, before the record was made, and a former
+    post-holder once they have moved on); the sign-in page for a visitor."""
     mismatches, checked = [], 0
-    with time_machine.travel(T1, tick=False):
-        for kind, record in records.items():
-            url = reverse(DETAIL_URLS[kind], kwargs={"pk": record.pk})
-            for persona in PERSONAS:
-                user = people[persona]
-                client = Client()
-                if persona != "anonymous":
-                    client.force_login(user)
-                views_before = AuditEvent.objects.filter(
-                    object_id=str(record.pk), action=AuditAction.VIEW
-                ).count()
-                denied_before = AuditEvent.objects.filter(
-                    object_id=str(record.pk), action=AuditAction.DENIED
-                ).count()
-                status = client.get(url).status_code
-                checked += 1
-                if persona == "anonymous":
-                    want = 302
-                else:
-                    want = 200 if expected(kind, persona, "later that day") else 404
-                views = AuditEvent.objects.filter(object_id=str(record.pk), action=AuditAction.VIEW).count()
-                denied = AuditEvent.objects.filter(
-                    object_id=str(record.pk), action=AuditAction.DENIED
-                ).count()
-                audited = (views - views_before, denied - denied_before) == (
-                    (1, 0) if want == 200 else (0, 1) if want == 404 else (0, 0)
-                )
-                if status != want or not audited:
-                    mismatches.append(f"{kind} / {persona}: {status} (wanted {want}), audited={audited}")
-    print(f"confidential pages: {checked} checked, {len(mismatches)} mismatches")
-    assert checked == len(READERS) * len(PERSONAS)
+    for moment, at in MOMENTS.items():
+        with time_machine.travel(at, tick=False):
+            clients = _clients(people)  # signed in at each moment: a session ends after 30 idle minutes
+            for kind, record in records.items():
+                url = reverse(DETAIL_URLS[kind], kwargs={"pk": record.pk})
+                audit = AuditEvent.objects.filter(object_id=str(record.pk))
+                for persona in PERSONAS:
+                    views_before = audit.filter(action=AuditAction.VIEW).count()
+                    denied_before = audit.filter(action=AuditAction.DENIED).count()
+                    status = clients[persona].get(url).status_code
+                    checked += 1
+                    reads = expected(kind, persona, moment)
+                    want = 302 if persona == "anonymous" else 200 if reads else 404
+                    views = audit.filter(action=AuditAction.VIEW).count()
+                    denied = audit.filter(action=AuditAction.DENIED).count()
+                    audited = (views - views_before, denied - denied_before) == (
+                        (1, 0) if want == 200 else (0, 1) if want == 404 else (0, 0)
+                    )
+                    if status != want or not audited:
+                        mismatches.append(
+                            f"{kind} / {persona} / {moment}: {status} (wanted {want}), audited={audited}"
+                        )
+    record_cells("contacts: confidential record pages", checked, len(mismatches))
+    assert checked == len(READERS) * len(PERSONAS) * len(MOMENTS)
     assert mismatches == []
 
 
@@ -248,19 +253,21 @@ def test_every_confidential_page_is_in_the_table():
 
 
 def test_step_pages_answer_404_to_anyone_who_may_not_read_the_record(people, records):
-    """The pages of a step (representations, decision, briefing, advice) are the record's pages too."""
+    """The pages of a step (representations, decision, briefing, advice) are the record's pages too, at
+    every moment of the matrix: 404 exactly for those who may not read the record then."""
     mismatches, checked = [], 0
-    with time_machine.travel(T1, tick=False):
-        for name, kind in STEP_PAGES.items():
-            url = reverse(name, kwargs={"pk": records[kind].pk})
-            for persona in PERSONAS:
-                if persona == "anonymous":
-                    continue
-                client = Client()
-                client.force_login(people[persona])
-                status = client.get(url).status_code
-                checked += 1
-                if (status == 404) == expected(kind, persona, "later that day"):
-                    mismatches.append(f"{name} / {persona}: {status}")
-    print(f"confidential step pages: {checked} checked, {len(mismatches)} mismatches")
+    for moment, at in MOMENTS.items():
+        with time_machine.travel(at, tick=False):
+            clients = _clients(people)
+            for name, kind in STEP_PAGES.items():
+                url = reverse(name, kwargs={"pk": records[kind].pk})
+                for persona, client in clients.items():
+                    if persona == "anonymous":
+                        continue
+                    status = client.get(url).status_code
+                    checked += 1
+                    if (status == 404) == expected(kind, persona, moment):
+                        mismatches.append(f"{name} / {persona} / {moment}: {status}")
+    record_cells("contacts: confidential step pages", checked, len(mismatches))
+    assert checked == len(STEP_PAGES) * (len(PERSONAS) - 1) * len(MOMENTS)
     assert mismatches == []

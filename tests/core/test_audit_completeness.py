@@ -10,9 +10,11 @@ Kinds: a report under embargo (its page, its PDF copy, the reports CSV), a draft
 check (the force's page, the report page, the PDF), a disclosure in confidence (its page, the inspection
 page that lists it), debrief notes (their page), an Engage case before its announcement (its page, the
 letter PDF), an improvement plan's file, a confidential meeting (its page), a PCC's response before it
-is public (the uploaded file).
-Chief's comments on a draft response and the confidential contacts records (C4, C5, L1, L2) are being
-given their own pages: add their reads to EXTRA_READS below when they land.
+is public (the uploaded file), the chief officer's comments on it (the chief's office's page), and the
+confidential records between an HMI and a PCC's office (EXTRA_READS): shared unpublished findings (C4),
+an invitation to brief a panel (C5), a chief officer recruitment (L1) and a complaint or conduct matter
+about the chief officer (L2), each on its page, read by each party allowed to read it. None of these
+records has a file or download of its own.
 """
 
 from __future__ import annotations
@@ -27,7 +29,21 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from contacts.models import AssignmentKind, OrganisationKind, Role
+from contacts.models import (
+    AssignmentKind,
+    ChiefOfficerRecruitment,
+    ConductMatter,
+    OrganisationKind,
+    PanelInvitation,
+    Role,
+    SharedFindings,
+)
+from contacts.services_confidential import (
+    conduct_matter_log,
+    panel_invitation_record,
+    recruitment_record,
+    shared_findings_share,
+)
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from inspections.models import InspectionKind, ReportKind
 from inspections.services import (
@@ -155,7 +171,7 @@ def monitoring_reads(people: dict) -> list[Read]:
 def responses_reads(people: dict, media_root) -> list[Read]:
     """A PCC's response before it is public: the draft on the office's page, and the uploaded file."""
     from responses.models import ResponseObligation
-    from responses.services import response_submit
+    from responses.services import response_chief_comment, response_invite_chief, response_submit
     from tests.responses import conftest as responses
 
     force_a = force("avon-and-somerset")
@@ -167,15 +183,104 @@ def responses_reads(people: dict, media_root) -> list[Read]:
     submission = response_submit(
         obligation=obligation, upload=responses.pdf_upload(), by=pcc, now=responses.IN_PERIOD
     )
-    o = str(obligation.pk)
+    # A second response, still being drafted: the chief officer's office has been invited to comment and
+    # has; its comments page shows them and the report's recommendations.
+    other = responses.publish_report(lead=lead, areas=[force_a], title="Thematic zqchiefzq")
+    invited = ResponseObligation.objects.get(report=other, area=force_a)
+    response_invite_chief(
+        obligation=invited, comments_due_on=responses.LAST_DAY, by=pcc, now=responses.IN_PERIOD
+    )
+    response_chief_comment(
+        obligation=invited, comments="zqchiefcommentszq", by=people["chief_a"], now=responses.IN_PERIOD
+    )
+    o, c = str(obligation.pk), str(invited.pk)
     return [
         Read("draft response", "page (PCC's office)", pcc, reverse("responses:obligation", kwargs={"pk": o}), "responses.responseobligation", o),
         Read("submitted response", "file (PCC's office)", pcc, reverse("responses:submission", kwargs={"pk": submission.pk}), "responses.submission", str(submission.pk)),
+        Read("chief's comments", "page (chief's office)", people["chief_a"], reverse("responses:chief-comments", kwargs={"pk": c}), "responses.responseobligation", c),
     ]  # fmt: skip
 
 
-# Kinds that other pieces of work are adding: (kind, path, a function of the people giving the Read).
-EXTRA_READS: list[Callable[[dict], Read]] = []
+# The confidential records between an HMI and a PCC's office, made shortly before the reads.
+MADE_AT = READ_AT - 2 * H
+
+
+def _shared_findings(people: dict) -> SharedFindings:
+    """C4, shared by the HMI for the force with its PCC's office (one record for both of its reads)."""
+    record = SharedFindings.objects.first()
+    return record or shared_findings_share(
+        area=force("avon-and-somerset"),
+        title="zqsharedzq",
+        findings="zqsharedzq unpublished findings",
+        by=people["hmi_a"],
+        now=MADE_AT,
+    )
+
+
+def _panel_invitation(people: dict) -> PanelInvitation:
+    """C5, recorded by the HMI; the PCC's office is asked for its representations."""
+    made_on = MADE_AT.date()
+    return PanelInvitation.objects.first() or panel_invitation_record(
+        area=force("avon-and-somerset"),
+        received_on=made_on - dt.timedelta(days=2),
+        meeting_on=made_on + dt.timedelta(days=21),
+        purpose="zqpanelzq brief the panel on the PEEL report",
+        by=people["hmi_a"],
+        now=MADE_AT,
+    )
+
+
+def _recruitment(people: dict) -> ChiefOfficerRecruitment:
+    """L1, recorded by the PCC's office for its HMI."""
+    return ChiefOfficerRecruitment.objects.first() or recruitment_record(
+        area=force("avon-and-somerset"),
+        process="zqrecruitmentzq a timetable",
+        asks_panel=True,
+        by=people["pcc_a"],
+        now=MADE_AT,
+    )
+
+
+def _conduct_matter(people: dict) -> ConductMatter:
+    """L2, logged by the PCC's office for the HMI alone (the office that logged it does not read it back)."""
+    return ConductMatter.objects.first() or conduct_matter_log(
+        area=force("avon-and-somerset"),
+        kind="conduct",
+        summary="zqconductzq a matter concerning the chief officer",
+        by=people["pcc_a"],
+        now=MADE_AT,
+    )
+
+
+def _confidential_read(
+    kind: str, who: str, make: Callable[[dict], object], url_name: str
+) -> Callable[[dict], Read]:
+    def read(people: dict) -> Read:
+        record = make(people)
+        pk = str(record.pk)
+        reader = {"hmi_a": "HMI for the force", "pcc_a": "PCC's office"}[who]
+        return Read(
+            kind,
+            f"page ({reader})",
+            people[who],
+            reverse(url_name, kwargs={"pk": pk}),
+            record._meta.label_lower,
+            pk,
+        )
+
+    return read
+
+
+# Kinds that other pieces of work add: a function of the people giving the Read (made in READ_AT's batch).
+EXTRA_READS: list[Callable[[dict], Read]] = [
+    _confidential_read("shared findings", "hmi_a", _shared_findings, "contacts:shared-findings"),
+    _confidential_read("shared findings", "pcc_a", _shared_findings, "contacts:shared-findings"),
+    _confidential_read("panel invitation", "hmi_a", _panel_invitation, "contacts:panel-invitation"),
+    _confidential_read("panel invitation", "pcc_a", _panel_invitation, "contacts:panel-invitation"),
+    _confidential_read("chief officer recruitment", "pcc_a", _recruitment, "contacts:recruitment"),
+    _confidential_read("chief officer recruitment", "hmi_a", _recruitment, "contacts:recruitment"),
+    _confidential_read("conduct matter", "hmi_a", _conduct_matter, "contacts:conduct-matter"),
+]
 
 
 def test_every_read_of_an_embargoed_or_confidential_record_is_audited(directory, settings, tmp_path):

@@ -4,6 +4,7 @@ Most tests sign in through the real sign-in form (password, then the second step
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from typing import Any
@@ -22,11 +23,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts.models import Appointment, Role, User
+from contacts.models import ROLE_ORGANISATION_KINDS, Appointment, Organisation, OrganisationKind, Role, User
+from contacts.selectors import governing_body_of_area
 from contacts.services import appointment_end
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from hmicfrs_mou.signin import services
 from hmicfrs_mou.signin.policy import two_factor_required
+from tests.conftest import force, make_person, office_of, org
 
 PASSWORD = "correct-horse-battery-staple"
 T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -134,6 +137,132 @@ def test_optional_roles_reach_their_portal_with_a_password_alone(portal_of, who)
     # They are offered a second factor: the set-up page is open to them.
     assert client.get(reverse("signin:setup")).status_code == 200
     assert client.get(reverse("signin:security")).status_code == 200
+
+
+# --- Every role, in every kind of organisation it belongs to --------------------------------------------
+
+# The second factor is required of HMICFRS staff, the APCC and admins (the default of the setting
+# TWO_FACTOR_REQUIRED_ORGANISATION_KINDS, and every staff or superuser account); offered to everyone else.
+KINDS_REQUIRING_A_SECOND_FACTOR = {OrganisationKind.HMICFRS, OrganisationKind.APCC}
+# Where each kind of organisation's people land after signing in ("/" sends them there).
+HOME_OF_KIND = {
+    OrganisationKind.HMICFRS: "portal-hmicfrs",
+    OrganisationKind.APCC: "portal-apcc",
+    OrganisationKind.OPCC: "portal-opcc",
+    OrganisationKind.GOVERNING_BODY: "portal-opcc",
+    OrganisationKind.POLICE_FORCE: "portal-force",
+    OrganisationKind.FIRE_RESCUE_SERVICE: "portal-force",
+    OrganisationKind.IOPC: "responses:complaints",
+    OrganisationKind.COLLEGE_OF_POLICING: "responses:complaints",
+}
+ROLE_KINDS = [(role, kind) for role in Role for kind in ROLE_ORGANISATION_KINDS[role]]
+ADMINS = ["superuser", "staff"]
+
+
+def test_every_role_is_in_the_sign_in_table():
+    """Every role belongs to some kind of organisation, and every such kind has a home page here, so the
+    table below covers a role added later."""
+    assert set(ROLE_ORGANISATION_KINDS) == set(Role)
+    assert {kind for _role, kind in ROLE_KINDS} <= set(HOME_OF_KIND)
+    assert len(ROLE_KINDS) >= len(Role)
+
+
+def _organisation_of_kind(kind: str) -> Organisation:
+    on = timezone.localdate()
+    if kind == OrganisationKind.OPCC:
+        return office_of(force("avon-and-somerset"))
+    if kind == OrganisationKind.GOVERNING_BODY:
+        # A fire and rescue authority: the body governing Kent's FRS, which has no OPCC.
+        body = governing_body_of_area(org(OrganisationKind.FIRE_RESCUE_SERVICE, "kent"), on)
+        assert body is not None
+        assert body.kind == OrganisationKind.GOVERNING_BODY
+        return body
+    if kind == OrganisationKind.POLICE_FORCE:
+        return force("avon-and-somerset")
+    return Organisation.objects.filter(kind=kind).order_by("pk").first()
+
+
+def _persona(directory: None, role: str | None, kind: str) -> tuple[User, str, bool]:
+    """The person, their home page and whether they must give a second factor."""
+    if role is None:  # an admin: a superuser, or a staff account with no appointment
+        user = (
+            User.objects.create_superuser("root", "root@example.invalid", PASSWORD)
+            if kind == "superuser"
+            else User.objects.create_user("staff", "staff@example.invalid", PASSWORD, is_staff=True)
+        )
+        return user, reverse("admin:index"), True
+    organisation = _organisation_of_kind(kind)
+    user = make_person(f"signin_{role}", organisation, role)
+    return user, reverse(HOME_OF_KIND[kind]), kind in KINDS_REQUIRING_A_SECOND_FACTOR
+
+
+PERSONAS = [pytest.param(role, kind, id=f"{role}@{kind}") for role, kind in ROLE_KINDS] + [
+    pytest.param(None, admin, id=f"admin ({admin})") for admin in ADMINS
+]
+PAGES_BEHIND_SIGN_IN = [
+    "home",
+    "portal-hmicfrs",
+    "portal-opcc",
+    "portal-force",
+    "portal-apcc",
+    "responses:complaints",
+    "inbox",
+    "my-deadlines",
+    "audit-trail",
+    "admin:index",
+]
+
+
+@pytest.mark.parametrize(("role", "kind"), PERSONAS)
+def test_each_role_signs_in_with_a_second_factor_where_required_and_may_enrol_where_offered(
+    directory, role, kind
+):
+    """For every role in every kind of organisation it belongs to, and for admins: whether a second factor
+    is required; where it is, a password alone opens no page but the set-up, and the code from the
+    person's app opens their home page; where it is offered, the password alone opens the home page, the
+    person may set up an app, and from then on signs in with its code too."""
+    user, home, required = _persona(directory, role, kind)
+    assert two_factor_required(user) is required
+    with time_machine.travel(T0, tick=False):
+        password_only = Client()
+        signed_in = post_password(password_only, user)
+        assert signed_in.status_code == 302
+        assert signed_in["Location"] == reverse("home")
+        if required:
+            for name in PAGES_BEHIND_SIGN_IN:
+                response = password_only.get(reverse(name))
+                assert response.status_code == 302, name
+                assert response["Location"].startswith(reverse("signin:setup")), name
+            app_for(user)
+        else:
+            assert password_only.get("/")["Location"] == home
+            assert password_only.get(home).status_code == 200
+            # Offered: they set up an app from the set-up page (QR code, a code to confirm it).
+            page = password_only.get(reverse("signin:setup")).content.decode()
+            assert "QR code for your authenticator app" in page
+            secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+            key = base64.b32decode(secret)
+            enrolled = password_only.post(reverse("signin:setup"), {"code": f"{totp(key):06d}"})
+            assert enrolled["Location"] == reverse("signin:recovery-codes")
+            assert TOTPDevice.objects.get(user=user, confirmed=True).bin_key == key
+    # The next sign-in, with the app (a code not used before: half a minute later).
+    with time_machine.travel(T0 + dt.timedelta(minutes=1), tick=False):
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        client = Client()
+        post_password(client, user)
+        asked = client.get(home)
+        assert asked.status_code == 302
+        assert asked["Location"].startswith(reverse("signin:verify"))
+        done = client.post(reverse("signin:verify"), {"code": code_for(device), "next": "/"})
+        assert done.status_code == 302
+        landed = client.get(done["Location"])
+        if done["Location"] == "/":
+            assert landed["Location"] == home
+            landed = client.get(home)
+        assert landed.status_code == 200
+    assert AuditEvent.objects.filter(
+        actor=user, action=AuditAction.SIGN_IN, detail__second_factor="authenticator app"
+    ).exists()
 
 
 def test_the_setting_requires_a_second_factor_of_more_organisation_kinds(settings, pcc_office_a):
@@ -268,8 +397,8 @@ def test_the_admin_shows_no_secret_and_cannot_change_or_delete_a_device(client_f
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 
-# Wrong actors for the sign-in services (hmicfrs_mou/signin/services.py). Not marked `wrong_actor`: the
-# suite's coverage test reads only the top-level modules of hmicfrs_mou, so it counts these as no service.
+# Wrong actors for the sign-in services (hmicfrs_mou/signin/services.py); each service is tried in full,
+# with the `wrong_actor` marker the coverage test counts, in tests/core/test_signin_actors.py.
 def test_only_an_admin_resets_a_second_factor_or_unlocks(hmi_a, other_hmi, pcc_office_a):
     device = app_for(other_hmi)
     AccessAttempt.objects.create(

@@ -34,6 +34,7 @@ from inspections.models import (
     EvidenceRecord,
     EvidenceRequest,
     Inspection,
+    InspectionKind,
     InspectionNotice,
     Milestone,
     StrategicPresentation,
@@ -48,10 +49,12 @@ from inspections.services import (
     disclosure_make,
     evidence_request,
     inspection_create,
+    methodology_change_notify,
     milestone_add,
     milestone_change,
     milestone_remove,
     milestones_send,
+    notice_send,
     pcc_discussion_answer,
     pfcc_interview_record,
     presentation_arrange,
@@ -59,7 +62,7 @@ from inspections.services import (
     presentation_invitation_decide,
 )
 from tests.conftest import make_person, office_of
-from tests.inspections.conftest import final
+from tests.inspections.conftest import FINALISED, SECOND, final
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +213,103 @@ def test_i2_the_schedule_needs_a_milestone_and_is_for_peel(peel_a, frs_essex, hm
         "PEEL",
     )
     assert counts(Milestone, InspectionNotice) == (0, 0)
+
+
+# --- I1/I2/M3: the one notice mechanism checks who sends it ---------------------------------------
+
+
+def _notice(by: User, areas: list[Organisation], inspection: Inspection | None = None) -> InspectionNotice:
+    return notice_send(
+        kind=InspectionNotice.Kind.CONCERN if inspection is None else InspectionNotice.Kind.NOTIFICATION,
+        subject="A notice",
+        body="The same text for the chief and the PCC.",
+        areas=areas,
+        by=by,
+        url="/",
+        now=NOW,
+        inspection=inspection,
+    )
+
+
+@pytest.mark.wrong_actor("inspections.services.notice_send")
+@pytest.mark.parametrize("who", ["pcc_office_a", "chief_office_a", "other_hmi"])
+def test_i1_i2_m3_only_the_team_or_the_areas_hmi_sends_a_notice(peel_a, force_a, who, request):
+    """About an inspection, only its team; otherwise (M3) only the HMI for the area. Another role (the
+    PCC's or the chief's office) and the same role for another force (force B's HMI) are refused, and
+    nothing is written or sent."""
+    wrong = request.getfixturevalue(who)
+    before, audited = counts(*WRITTEN), AuditEvent.objects.count()
+    for attempt in (lambda: _notice(wrong, [force_a], peel_a), lambda: _notice(wrong, [force_a])):
+        error = refused(attempt, "Only the")
+        assert error.code == "actor"
+    nothing_written(before)
+    assert AuditEvent.objects.count() == audited
+
+
+def test_i1_m3_a_notice_goes_only_to_the_areas_its_sender_answers_for(
+    peel_a, force_a, force_b, hmi_a, chief_office_a
+):
+    """The team of force A's inspection cannot send its notice to force B, nor force A's HMI a concern
+    to force B; to force A both go, to the chief's office among others."""
+    before = counts(*WRITTEN)
+    assert "areas" in refused(lambda: _notice(hmi_a, [force_a, force_b], peel_a)).message_dict
+    refused(lambda: _notice(hmi_a, [force_b]), "Only the HMI for")
+    assert "areas" in refused(lambda: _notice(hmi_a, [])).message_dict
+    nothing_written(before)
+    _notice(hmi_a, [force_a], peel_a)
+    _notice(hmi_a, [force_a])
+    assert len(inbox(chief_office_a)) == 2
+
+
+# --- I3: a major methodology change, mid-cycle ------------------------------------------------------
+
+
+def _methodology(inspection: Inspection, body: str = "New questions on vetting.", now: dt.datetime = NOW):
+    return methodology_change_notify(inspection=inspection, body=body, by=inspection.lead, now=now)
+
+
+@pytest.mark.parametrize("body", ["", "  \n\t "])
+def test_i3_a_methodology_notice_needs_a_description_of_the_change(peel_a, apcc_lead, body):
+    """A missing field: refused on the text's own field, nothing written, nobody told."""
+    before, audited = counts(*WRITTEN), AuditEvent.objects.count()
+    error = refused(lambda: _methodology(peel_a, body))
+    assert error.message_dict == {"body": ["Describe the change of methodology."]}
+    nothing_written(before)
+    assert AuditEvent.objects.count() == audited
+    assert not inbox(apcc_lead)
+
+
+def test_i3_no_methodology_notice_once_evidence_gathering_has_ended(peel_a, apcc_lead, pcc_office_a):
+    """The wrong moment: "mid-cycle" ends when the inspection's report is final (I5: evidence gathering
+    ends). At that instant and after, refused with nothing written; a second before, sent."""
+    final(peel_a)
+    before, audited = counts(*WRITTEN), AuditEvent.objects.count()
+    for moment in (FINALISED, FINALISED + SECOND, NOW):
+        refused(lambda moment=moment: _methodology(peel_a, now=moment), "evidence gathering has ended")
+    nothing_written(before)
+    assert AuditEvent.objects.count() == audited
+    assert not inbox(apcc_lead)
+    _methodology(peel_a, now=FINALISED - SECOND)
+    assert [m.body for m in inbox(pcc_office_a)] == ["New questions on vetting."]
+
+
+def test_i3_a_methodology_notice_is_still_sent_while_one_inspected_force_gathers_evidence(
+    force_a, force_b, lead_hmi, apcc_lead
+):
+    """An inspection of two forces: a final report about one of them leaves the cycle open for the other."""
+    thematic = inspection_create(
+        kind=InspectionKind.THEMATIC,
+        title="Vetting across two forces",
+        areas=[force_a, force_b],
+        lead=lead_hmi,
+        by=lead_hmi,
+        now=NOW - dt.timedelta(days=60),
+    )
+    final(thematic, areas=[force_a])
+    _methodology(thematic)
+    final(thematic, areas=[force_b])
+    refused(lambda: _methodology(thematic), "evidence gathering has ended")
+    assert len(inbox(apcc_lead)) == 1
 
 
 # --- I4: the strategic presentation ---------------------------------------------------------------

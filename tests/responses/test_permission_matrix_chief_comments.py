@@ -2,7 +2,8 @@
 
 Roles × scenarios × time points × {read the chief's page, enter the comments}. The expectations
 are written from DESIGN.md ("U6 chief's comments; the response | the chief's office when invited;
-the PCC's office"), not derived from responses.access, so a wrong rule shows up as mismatches.
+the PCC's office"), not derived from responses.access, so a wrong rule shows up as mismatches. Each
+scenario reports its cells and mismatches through tests/matrix.py (record_cells), counted in the run's total.
 
 Timeline (Europe/London, summer 2026; tests/responses/conftest.py):
   INVITE   Mon 20 July 12:00 BST   the PCC's office invites the comments for Monday 27 July
@@ -27,6 +28,7 @@ from hmicfrs_mou.deadlines import LONDON
 from responses.models import ResponseObligation
 from responses.services import response_chief_comment, response_invite_chief, response_submit
 from tests.conftest import make_person, office_of, org
+from tests.matrix import record_cells
 from tests.responses.conftest import IN_PERIOD, complete, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +161,7 @@ def test_u6_chief_comments_permission_matrix(scenario, personas, obligation_a, m
                 want = expected(window, at)
                 if got != want:
                     mismatches.append(f"{scenario} {action} {role} at {label}: expected {want}, got {got}")
+    record_cells(f"responses: chief's comments ({scenario})", cells, len(mismatches))
     assert cells == len(checks) * len(ROLES) * len(TIMES)
     assert mismatches == [], f"{len(mismatches)} mismatches of {cells}:\n" + "\n".join(mismatches)
     # The rolled-back writes left the comments as they were.
