@@ -4,6 +4,11 @@ The templates never receive the Report itself, only the text as it may leave
 HMICFRS: the body through `published_text` (U1), and the same redacted passages
 taken out of the summary, the findings and the press release too, in case a
 passage was repeated there.
+
+Language: `lang` is the report's (English "en-GB" or Welsh "cy"). The PDF's root
+element carries it, so it becomes the document's /Lang; what the portal writes
+around the report (headings such as "Summary", the embargo notice, the dates) is
+in English and carries `lang="en-GB"` on its own element (`portal_lang`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from django.utils import timezone
 
 from contacts.models import Appointment, User
 from hmicfrs_mou.pdf import render_pdf
-from inspections.models import Finding, FindingKind, Report, ReportState
+from inspections.models import Finding, FindingKind, Report, ReportLanguage, ReportState
 from inspections.services import REDACTED, published_text
 
 FINDING_HEADINGS = {
@@ -27,6 +32,8 @@ FINDING_HEADINGS = {
 }
 _ORDER = {kind: index for index, kind in enumerate(FINDING_HEADINGS)}
 _BLANK_LINE = re.compile(r"\n\s*\n")
+# The language of the portal's own words around a report's text, whatever the report's language.
+PORTAL_LANG = ReportLanguage.ENGLISH
 
 
 def moment_label(moment: dt.datetime) -> str:
@@ -76,6 +83,8 @@ def public_report_context(report: Report) -> dict[str, Any]:
     areas = list(report.areas.all())
     return {
         "pk": report.pk,
+        "lang": report.language,
+        "portal_lang": PORTAL_LANG,
         "title": report.title,
         "inspection_kind": report.inspection.get_kind_display(),
         "areas": areas,
