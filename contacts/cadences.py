@@ -134,7 +134,7 @@ def _rows(pairs: list[tuple[Cadence, Organisation | None, str]], on: dt.date) ->
         held = last.get((cadence.kind.value, subject.pk if subject else None))
         if held is None:
             due = cadence_next_due(MOU_DATE, cadence.months, rule=cadence.rule)
-            due = Computed(due.value, due.working.replace("last meeting", "no meeting recorded; MOU dated"))
+            due = Computed(due.value, due.working.replace("Last meeting", "No meeting recorded; MOU dated"))
         else:
             due = cadence_next_due(held, cadence.months, rule=cadence.rule)
         rows.append(CadenceRow(cadence, subject, label, held, due, overdue=on > due.value))

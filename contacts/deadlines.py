@@ -70,7 +70,8 @@ def cadence_deadlines_sync(
             subject_type="contacts.organisation" if row.subject else "contacts.meetingkind",
             subject_id=subject_id or kind,
             key=f"{kind}:{subject_id or 'national'}",
-            title=f"Standing meeting ({row.cadence.rule}): {row.label}",
+            # The rule id (C1–C3) stays out of the title: people read it in lists, emails and calendars.
+            title=f"Standing meeting: {row.label}",
             url="/meetings/cadences/",
             due=Computed(end_of_day(row.due.value), row.due.working + "; due by the end of that day"),
             # A pair exists from the MOU's date; its first deadline is counted from then.

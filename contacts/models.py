@@ -381,13 +381,13 @@ class Assignment(EffectiveDated):
 class MeetingKind(models.TextChoices):
     """The standing contacts of the MOU's 'Contact and collaboration' section."""
 
-    HMCI_APCC_CHAIR = "hmci_apcc_chair", "HMCI and APCC chair (C1)"
+    HMCI_APCC_CHAIR = "hmci_apcc_chair", "HMCI and APCC chair"  # C1
     COO_APCC_CHIEF_EXECUTIVE = (
         "coo_apcc_chief_executive",
-        "Chief operating officer and APCC chief executive (C1)",
+        "Chief operating officer and APCC chief executive",  # C1
     )
-    HMI_PCC_FORMAL = "hmi_pcc_formal", "HMI and PCC formal meeting (C2)"
-    OPCC_LIAISON = "opcc_liaison", "OPCC chief executive and liaison lead (C3)"
+    HMI_PCC_FORMAL = "hmi_pcc_formal", "HMI and PCC formal meeting"  # C2
+    OPCC_LIAISON = "opcc_liaison", "OPCC chief executive and liaison lead"  # C3
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -411,14 +411,14 @@ class Meeting(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="meetings_about",
-        help_text="The force or FRS (C2) or the OPCC (C3) the meeting is about; blank for national meetings (C1).",
+        help_text="The force or FRS or the OPCC the meeting is about; blank for national meetings.",  # C2; C3; C1
     )
     parties = models.ManyToManyField(Organisation, related_name="meetings")
     attendees = models.ManyToManyField(User, blank=True, related_name="meetings_attended")
     notes = models.TextField(blank=True)
     confidential = models.BooleanField(
         default=False,
-        help_text="Unpublished information shared in confidence (C4): seen only by attendees, the HMI for "
+        help_text="Unpublished information shared in confidence: seen only by attendees, the HMI for "  # C4
         "the area and the parties.",
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="meetings_recorded")

@@ -226,11 +226,11 @@ def meeting_record(
         )
     national = kind in (MeetingKind.HMCI_APCC_CHAIR, MeetingKind.COO_APCC_CHIEF_EXECUTIVE)
     if national and subject is not None:
-        errors["subject"] = "A national meeting (C1) is not about one force, FRS or OPCC."
+        errors["subject"] = "A national meeting is not about one force, FRS or OPCC."  # C1
     if kind == MeetingKind.HMI_PCC_FORMAL and (subject is None or not subject.is_area):
-        errors["subject"] = "Choose the force or FRS the HMI and PCC met about (C2)."
+        errors["subject"] = "Choose the force or FRS the HMI and PCC met about."  # C2
     if kind == MeetingKind.OPCC_LIAISON and (subject is None or subject.kind != OrganisationKind.OPCC):
-        errors["subject"] = "Choose the OPCC whose chief executive met the liaison lead (C3)."
+        errors["subject"] = "Choose the OPCC whose chief executive met the liaison lead."  # C3
     if errors:
         raise ValidationError(errors)
     parties = list(parties) if parties is not None else _meeting_parties(kind, subject, held_on)

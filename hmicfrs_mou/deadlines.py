@@ -43,6 +43,11 @@ def _fmt_moment(moment: dt.datetime) -> str:
     return f"{local:%H:%M} {zone} on {_fmt_day(local.date())}"
 
 
+def _lead(lead: str) -> str:
+    """The plain words a working starts with ("Publication: "), or nothing. Never a rule id."""
+    return f"{lead}: " if lead else ""
+
+
 def _require_aware(moment: dt.datetime, name: str = "moment") -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime (with a time zone).")
@@ -68,9 +73,11 @@ def hours_before(moment: dt.datetime, hours: int) -> dt.datetime:
     return (moment.astimezone(UTC) - dt.timedelta(hours=hours)).astimezone(LONDON)
 
 
-def explain_hours_before(moment: dt.datetime, hours: int, *, rule: str) -> Computed:
+def explain_hours_before(moment: dt.datetime, hours: int, *, rule: str, lead: str = "") -> Computed:
+    """`hours_before` with its working. `rule` is the rule id (D1, D2, D4), for the code only: the working
+    is read by people, so it starts with `lead`, plain words for the moment counted from, never the id."""
     value = hours_before(moment, hours)
-    working = f"{rule}: {_fmt_moment(moment)} − {hours} elapsed hours = {_fmt_moment(value)}"
+    working = f"{_lead(lead)}{_fmt_moment(moment)} − {hours} elapsed hours = {_fmt_moment(value)}"
     if moment.astimezone(LONDON).utcoffset() != value.utcoffset():
         working += " (the clocks change in between, so the wall-clock time differs)"
     return Computed(value, working)
@@ -92,7 +99,8 @@ def explain_diary_note(publication: dt.datetime) -> Computed:
     start, end = diary_note_window(publication)
     return Computed(
         start,
-        f"D3: publication {_fmt_moment(end)}; the diary note goes in the week before, "
+        # D3 (U2)
+        f"Publication {_fmt_moment(end)}; the diary note goes in the week before, "
         f"from the start of {_fmt_day(start.date())}",
     )
 
@@ -122,8 +130,9 @@ def explain_response_deadline(published_on: dt.date) -> Computed:
     last = response_last_day(published_on)
     return Computed(
         end_of_day(last),
-        f"D5: published {_fmt_day(published_on)} (day 1 of 56); day 56 is {_fmt_day(last)}; "
-        f"the response is due before the end of that day (s55(5A) Police Act 1996)",
+        # D5 (U6)
+        f"Published {_fmt_day(published_on)} (day 1 of 56); day 56 is {_fmt_day(last)}; "
+        f"the response is due before the end of that day (section 55(5A) of the Police Act 1996)",
     )
 
 
@@ -158,7 +167,9 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
-def explain_add_working_days(start: dt.date, days: int, *, rule: str) -> Computed:
+def explain_add_working_days(start: dt.date, days: int, *, rule: str, lead: str = "") -> Computed:
+    """`add_working_days` with its working. `rule` is the rule id (D6, M8, C5, I8), for the code only; the
+    working starts with `lead`, plain words for the day counted from ("Meeting held"), never the id."""
     value = add_working_days(start, days)
     skipped = []
     day = start
@@ -166,7 +177,7 @@ def explain_add_working_days(start: dt.date, days: int, *, rule: str) -> Compute
         day += dt.timedelta(days=1)
         if not is_working_day(day) and day.weekday() < 5:
             skipped.append(f"{_fmt_day(day)} ({bank_holiday_name(day)})")
-    working = f"{rule}: {_fmt_day(start)} + {days} working days = {_fmt_day(value)}"
+    working = f"{_lead(lead)}{_fmt_day(start)} + {days} working days = {_fmt_day(value)}"
     working += "; weekends skipped"
     if skipped:
         working += "; bank holidays skipped: " + ", ".join(skipped)
@@ -186,13 +197,16 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def cadence_next_due(last: dt.date, months: int, *, rule: str) -> Computed:
-    """D7: a standing meeting is next due `months` after the last one (C1–C3, M4)."""
+    """D7: a standing meeting is next due `months` after the last one (C1–C3, M4).
+
+    `rule` is the rule id, for the code only: the working ("Last meeting ... + 3 months = ...") never names it.
+    """
     if months <= 0:
         raise ValueError("A meeting cadence needs a period of at least one month.")
     due = add_months(last, months)
     return Computed(
         due,
-        f"{rule}: last meeting {_fmt_day(last)} + {months} month{'s' if months != 1 else ''} = {_fmt_day(due)}"
+        f"Last meeting {_fmt_day(last)} + {months} month{'s' if months != 1 else ''} = {_fmt_day(due)}"
         + (" (the month is shorter, so its last day)" if due.day != last.day else ""),
     )
 
@@ -212,7 +226,9 @@ def followup_last_day(meeting_on: dt.date) -> dt.date:
 
 def explain_followup_deadline(meeting_on: dt.date) -> Computed:
     """D6: meeting date + 5 England-and-Wales working days, due by the end of that day."""
-    working = explain_add_working_days(meeting_on, FOLLOW_UP_WORKING_DAYS, rule="D6").working
+    working = explain_add_working_days(
+        meeting_on, FOLLOW_UP_WORKING_DAYS, rule="D6", lead="Meeting held"
+    ).working
     return Computed(
         end_of_day(followup_last_day(meeting_on)), f"{working}; the follow-up is due by the end of that day"
     )
@@ -223,9 +239,9 @@ def explain_oversight_next_due(last: dt.date) -> Computed:
     return cadence_next_due(last, OVERSIGHT_GROUP_MONTHS, rule="D7")
 
 
-def explain_working_days_task(start: dt.date, days: int, *, rule: str) -> Computed:
+def explain_working_days_task(start: dt.date, days: int, *, rule: str, lead: str = "") -> Computed:
     """A task due by the end of the day `days` working days after `start` (the APCC's M8 letter)."""
-    working = explain_add_working_days(start, days, rule=rule).working
+    working = explain_add_working_days(start, days, rule=rule, lead=lead).working
     return Computed(end_of_day(add_working_days(start, days)), f"{working}; due by the end of that day")
 
 
@@ -248,7 +264,9 @@ def explain_panel_representations_deadline(asked_on: dt.date, meeting_on: dt.dat
     after the HMI asks for them, or of the last working day before the panel meets if that is sooner."""
     after_asking = add_working_days(asked_on, PANEL_REPRESENTATIONS_WORKING_DAYS)
     before_meeting = last_working_day_before(meeting_on)
-    working = explain_add_working_days(asked_on, PANEL_REPRESENTATIONS_WORKING_DAYS, rule="Asked on").working
+    working = explain_add_working_days(
+        asked_on, PANEL_REPRESENTATIONS_WORKING_DAYS, rule="C5", lead="Asked on"
+    ).working
     if before_meeting < after_asking:
         return Computed(
             end_of_day(before_meeting),

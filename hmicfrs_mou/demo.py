@@ -248,7 +248,7 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
             attendees=[users["hmi"]],
             by=users["hmi"],
             confidential=True,
-            notes="Unpublished thematic findings shared with the PFCC in confidence (C4).",
+            notes="Unpublished thematic findings shared with the PFCC in confidence.",  # C4
         )
     if not Inspection.objects.exists():
         _demo_inspections(users, avon_police, avon_fire, cumbria_police, today)

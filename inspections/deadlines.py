@@ -20,12 +20,13 @@ from hmicfrs_mou.models import LIVE_STATES, Deadline
 from hmicfrs_mou.reminders import DeadlineKind, deadline_register, register_kind
 from inspections.models import Inspection, Report, ReportKind
 
+# (deadline kind, deadline rule id, publishing rule id, plain words for the moment counted from)
 DISTRIBUTION_KIND = {
-    ReportKind.FORCE_SPECIFIC: ("embargo_single_body", "D1", "U3"),
-    ReportKind.OTHER: ("embargo_other", "D2", "U4"),
-    ReportKind.ACCELERATED_CAUSE_OF_CONCERN: ("accelerated_coc_notice", "D4", "U5"),
+    ReportKind.FORCE_SPECIFIC: ("embargo_single_body", "D1", "U3", "Publication"),
+    ReportKind.OTHER: ("embargo_other", "D2", "U4", "Publication"),
+    ReportKind.ACCELERATED_CAUSE_OF_CONCERN: ("accelerated_coc_notice", "D4", "U5", "Issue"),
 }
-for code, rule, _ in DISTRIBUTION_KIND.values():
+for code, rule, _, _ in DISTRIBUTION_KIND.values():
     register_kind(
         DeadlineKind(
             code=code, rule=rule, label="Embargoed copy out", before_days=(7, 1), escalate_after_days=None
@@ -38,16 +39,16 @@ register_kind(
 
 def distribution_due(report: Report) -> Computed:
     """D1/D2/D4: the latest moment the embargoed copy may go out."""
-    _, rule, _ = DISTRIBUTION_KIND[ReportKind(report.kind)]
+    _, rule, _, lead = DISTRIBUTION_KIND[ReportKind(report.kind)]
     if report.publication_at is None:
         raise ValueError("The report has no publication moment yet.")
-    return explain_hours_before(report.publication_at, report.embargo_hours, rule=rule)
+    return explain_hours_before(report.publication_at, report.embargo_hours, rule=rule, lead=lead)
 
 
 def register_report_deadlines(report: Report, *, now: dt.datetime) -> None:
     """Register (or move) the distribution and diary-note deadlines of a scheduled report."""
     responsible = [report.inspection.lead, *report.inspection.team.all()]
-    code, _, _ = DISTRIBUTION_KIND[ReportKind(report.kind)]
+    code, _, _, _ = DISTRIBUTION_KIND[ReportKind(report.kind)]
     url = f"/inspections/reports/{report.pk}/"
     # Once the copy has gone there is nothing left to remind anyone to send.
     already_sent = report.distribution_notified_at is not None or (
@@ -108,7 +109,7 @@ PCC_UPDATE_WORKING_DAYS = getattr(settings, "PCC_UPDATE_WORKING_DAYS", 5)
 def pcc_update_due(flagged_at: dt.datetime) -> Computed:
     """I8: the update is due by the end of the fifth England-and-Wales working day after the concern was flagged."""
     return explain_working_days_task(
-        timezone.localdate(flagged_at), PCC_UPDATE_WORKING_DAYS, rule="Significant concern flagged"
+        timezone.localdate(flagged_at), PCC_UPDATE_WORKING_DAYS, rule="I8", lead="Significant concern flagged"
     )
 
 

@@ -26,6 +26,7 @@ from inspections.models import (
     InspectionNotice,
     Report,
     ReportKind,
+    ReportLanguage,
 )
 
 TIME_HINT = "Use the 24-hour clock, for example 09:30 or 17:00. UK time."
@@ -153,7 +154,7 @@ class InspectionForm(GovukFormMixin, forms.Form):
         queryset=CommissionRequest.objects.none(),
         required=False,
         empty_label="Not a commissioned inspection",
-        help_text="A commissioned inspection needs a request accepted once its duration and cost were agreed (P2).",
+        help_text="A commissioned inspection needs a request accepted once its duration and cost were agreed.",  # P2
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -191,6 +192,16 @@ class NoticeForm(GovukFormMixin, forms.Form):
 class ReportForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of report", choices=ReportKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Title", max_length=300)
+    # Preselected English, the model's default; a post without it (not from this page) means English too.
+    language = forms.ChoiceField(
+        label="Language",
+        choices=ReportLanguage.choices,
+        widget=forms.RadioSelect,
+        initial=ReportLanguage.ENGLISH,
+        required=False,
+        help_text="The language the report is written in. Its PDFs are marked with it, so screen readers "
+        "read it out in that language.",
+    )
     areas = forms.ModelMultipleChoiceField(
         label="Forces and FRSs the report is about",
         queryset=Organisation.objects.none(),
@@ -210,13 +221,13 @@ class ReportForm(GovukFormMixin, forms.Form):
         label="Press release",
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="Goes with the embargoed copy to the chief and the PCC (U3, U5).",
+        help_text="Goes with the embargoed copy to the chief and the PCC.",  # U3, U5
     )
     interested_parties = forms.ModelMultipleChoiceField(
         label="Interested parties (other reports only)",
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Who receives the embargoed copy at least 24 hours before publication (U4). Hold Ctrl "
+        help_text="Who receives the embargoed copy at least 24 hours before publication. Hold Ctrl "  # U4
         "(Cmd on a Mac) to choose more than one.",
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
@@ -228,19 +239,23 @@ class ReportForm(GovukFormMixin, forms.Form):
             kind__in=INTERESTED_PARTY_KINDS
         ).order_by("kind", "name")
 
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or ReportLanguage.ENGLISH
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         parties = cleaned.get("interested_parties")
         kind = cleaned.get("kind")
         if kind == ReportKind.OTHER and not parties:
             self.add_error(
-                "interested_parties", "Choose the interested parties who receive the embargoed copy (U4)."
+                "interested_parties",
+                "Choose the interested parties who receive the embargoed copy.",  # U4
             )
         elif kind and kind != ReportKind.OTHER and parties:
             self.add_error(
                 "interested_parties",
                 "Interested parties are named for other reports only: a force- or FRS-specific report goes "
-                "to its chief and PCC (U3, U5).",
+                "to its chief and PCC.",  # U3, U5
             )
         return cleaned
 
@@ -281,7 +296,7 @@ class RedactionForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason",
         max_length=300,
-        help_text="For example, a person's safety, or national security (U1).",
+        help_text="For example, a person's safety, or national security.",  # U1
         error_messages={"required": "Give the reason for the redaction."},
     )
 
@@ -298,7 +313,7 @@ class FindingForm(GovukFormMixin, forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label="The report's first force or FRS",
-        help_text="Findings are tracked to closure for each force or FRS (M1).",
+        help_text="Findings are tracked to closure for each force or FRS.",  # M1
     )
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
@@ -323,13 +338,13 @@ class ScheduleForm(MomentFormMixin, GovukFormMixin, forms.Form):
     immediate_release = forms.BooleanField(
         label="For immediate release",
         required=False,
-        help_text="Other reports only: no embargoed copy goes out in advance (U4).",
+        help_text="Other reports only: no embargoed copy goes out in advance.",  # U4
     )
     exception_reason = forms.CharField(
         label="Exceptional circumstances (only if the copy goes out later than the MOU asks)",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="The PCC is told the decision and these reasons (U5).",
+        help_text="The PCC is told the decision and these reasons.",  # U5
     )
 
 
@@ -337,7 +352,7 @@ class DiaryNoteForm(GovukFormMixin, forms.Form):
     text = forms.CharField(
         label="Diary note",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Goes to the interested parties in the week before publication (U2).",
+        help_text="Goes to the interested parties in the week before publication.",  # U2
         error_messages={"required": "Enter the diary note."},
     )
 
@@ -367,7 +382,7 @@ class FactualAccuracyCommentForm(GovukFormMixin, forms.Form):
     proposed_correction = forms.CharField(
         label="Correction of fact",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A correction of fact only, not a different view of the findings (I7).",
+        help_text="A correction of fact only, not a different view of the findings.",  # I7
         error_messages={"required": "Enter the correction of fact."},
     )
     evidence = forms.CharField(

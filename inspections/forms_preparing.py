@@ -180,7 +180,7 @@ class CommissionForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
         help_text="The matter or activities you want inspected. HMICFRS discusses the scope with you before "
-        "accepting, and the OPCC meets the cost (P2).",
+        "accepting, and the OPCC meets the cost.",  # P2
         error_messages={"required": "Describe the scope of the inspection."},
     )
 
@@ -237,7 +237,7 @@ class EstimateForm(GovukFormMixin, forms.Form):
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
-        help_text="Met by the OPCC (P2). For example, 45000 or 45000.50",
+        help_text="Met by the OPCC. For example, 45000 or 45000.50",  # P2
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
         error_messages={
             "required": "Enter the estimated cost in pounds.",
@@ -260,7 +260,7 @@ class ReferenceGroupForm(GovukFormMixin, forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Include the APCC or at least one PCC (P3).",
+        help_text="Include the APCC or at least one PCC.",  # P3
         error_messages={
             "invalid_choice": "Choose offices from the list.",
             "invalid_pk_value": "Choose offices from the list.",

@@ -313,7 +313,10 @@ class Debrief(models.Model):
     pcc_invited = models.BooleanField(
         default=False, help_text="Police: the chief's decision. FRS with a PFCC: by right."
     )
-    significant_concern = models.BooleanField(default=False, help_text="I8: the chief keeps the PCC updated.")
+    # I8: where a debrief shows significant concern, the chief keeps the PCC updated.
+    significant_concern = models.BooleanField(
+        default=False, help_text="If the debrief shows significant concern, the chief keeps the PCC updated."
+    )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     # I6 (police): the chief's office decides whether the PCC attends; until it does the PCC is not invited.
@@ -370,9 +373,9 @@ class ChiefUpdate(models.Model):
 
 
 class ReportKind(models.TextChoices):
-    FORCE_SPECIFIC = "force_specific", "Force- or FRS-specific (PEEL, FRS): 48 hours' embargo (U3)"
-    OTHER = "other", "Other report: 24 hours' embargo to interested parties (U4)"
-    ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern: 24 hours' notice (U5)"
+    FORCE_SPECIFIC = "force_specific", "Force- or FRS-specific (PEEL, FRS): 48 hours' embargo"  # U3
+    OTHER = "other", "Other report: 24 hours' embargo to interested parties"  # U4
+    ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern: 24 hours' notice"  # U5
 
 
 class ReportState(models.TextChoices):
@@ -381,6 +384,13 @@ class ReportState(models.TextChoices):
     FINAL = "final", "Final"
     SCHEDULED = "scheduled", "Publication scheduled"
     PUBLISHED = "published", "Published"
+
+
+class ReportLanguage(models.TextChoices):
+    """The language a report is written in, as the BCP 47 tag its PDFs and pages are marked with."""
+
+    ENGLISH = "en-GB", "English"
+    WELSH = "cy", "Welsh"
 
 
 EMBARGO_HOURS = {
@@ -422,6 +432,13 @@ class Report(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(max_length=20, choices=ReportKind.choices)
     title = models.CharField(max_length=300)
+    language = models.CharField(
+        "language",
+        max_length=10,
+        choices=ReportLanguage.choices,
+        default=ReportLanguage.ENGLISH,
+        help_text="The language the report is written in.",
+    )
     summary = models.TextField(blank=True)
     body = models.TextField(help_text="The report's text, paragraphs separated by blank lines.")
     press_release = models.TextField(blank=True)
@@ -430,7 +447,7 @@ class Report(models.Model):
         Organisation,
         blank=True,
         related_name="reports_of_interest",
-        help_text="U4: who gets the embargoed copy.",
+        help_text="Who gets the embargoed copy at least 24 hours before publication.",  # U4
     )
     state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
     # I7: the draft goes to the force or FRS only, for this window.

@@ -109,7 +109,7 @@ def oversight_due(case: EngageCase, last_held: dt.date | None) -> Computed:
     if start is None:
         raise ValueError("An Engage period always has its start date.")
     computed = explain_oversight_next_due(start)
-    working = computed.working if last_held else computed.working.replace("last meeting", "entered Engage")
+    working = computed.working if last_held else computed.working.replace("Last meeting", "Entered Engage")
     return Computed(end_of_day(computed.value), working + "; due by the end of that day")
 
 
@@ -141,7 +141,7 @@ def register_toolkit_deadline(case: EngageCase, *, now: dt.datetime) -> Deadline
         subject_id=case.pk,
         key=f"toolkit:{case.pk}",
         title=f"Write to the PCC for {case.area} and share the Engage toolkit",
-        due=explain_working_days_task(on, TOOLKIT_WORKING_DAYS, rule="M8"),
+        due=explain_working_days_task(on, TOOLKIT_WORKING_DAYS, rule="M8", lead="Entered Engage"),
         subject_created_at=now,
         responsible=_apcc_leads(on),
         url=f"/monitoring/cases/{case.pk}/",

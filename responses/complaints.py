@@ -224,14 +224,14 @@ def super_complaint_decide_eligibility(
     if eligible:
         apcc = Organisation.objects.filter(kind=OrganisationKind.APCC).first()
         if apcc is None:
-            raise ValidationError("The APCC is not in the directory, so it cannot be notified (S1).")
+            raise ValidationError("The APCC is not in the directory, so it cannot be notified.")  # S1
         complaint.apcc_notified_at = now
         notified = inbox_send(
             people_acting_for([apcc]),
             f"Super-complaint eligible for investigation: {complaint.title}",
             f"HMICFRS has decided that the super-complaint from {complaint.designated_body} is eligible for "
             "investigation. APCC portfolio leads are asked to support the investigation with HMICFRS, the IOPC "
-            "and the College of Policing (S1, S2).",
+            "and the College of Policing.",  # S1, S2
             reverse("responses:complaint", kwargs={"pk": complaint.pk}),
             now,
         )
@@ -264,7 +264,7 @@ def super_complaint_start_investigation(
     supporters = list(supporters)
     if not supporters:
         raise ValidationError(
-            {"supporters": "Choose the APCC portfolio leads supporting the investigation (S2)."}
+            {"supporters": "Choose the APCC portfolio leads supporting the investigation."}  # S2
         )
     allowed = set(
         apcc_people(timezone.localdate(now))
@@ -275,7 +275,7 @@ def super_complaint_start_investigation(
     if outsiders:
         raise ValidationError(
             {
-                "supporters": "Only APCC portfolio leads and staff support an investigation (S2). Not APCC: "
+                "supporters": "Only APCC portfolio leads and staff support an investigation. Not APCC: "  # S2
                 + ", ".join(outsiders)
                 + "."
             }
@@ -283,7 +283,7 @@ def super_complaint_start_investigation(
     investigators = list(Organisation.objects.filter(kind__in=INVESTIGATOR_KINDS))
     if {o.kind for o in investigators} != set(INVESTIGATOR_KINDS):
         raise ValidationError(
-            "HMICFRS, the IOPC and the College of Policing must all be in the directory (S2)."
+            "HMICFRS, the IOPC and the College of Policing must all be in the directory."  # S2
         )
     complaint.state = SuperComplaintState.INVESTIGATING
     complaint.full_clean()
@@ -294,7 +294,7 @@ def super_complaint_start_investigation(
         supporters,
         f"Supporting a super-complaint investigation: {complaint.title}",
         "HMICFRS, the IOPC and the College of Policing have started the investigation; you are named as an APCC "
-        "portfolio lead supporting it (S2).",
+        "portfolio lead supporting it.",  # S2
         reverse("responses:complaint", kwargs={"pk": complaint.pk}),
         now,
     )
@@ -336,7 +336,7 @@ def super_complaint_link_report(
     kinds = list(report.areas.values_list("kind", flat=True))
     if not kinds or any(kind != OrganisationKind.POLICE_FORCE for kind in kinds):
         raise ValidationError(
-            {"report": "The report must be about the police forces concerned, and only them (S3)."}
+            {"report": "The report must be about the police forces concerned, and only them."}  # S3
         )
     complaint.report = report
     complaint.state = SuperComplaintState.REPORTED

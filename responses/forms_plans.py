@@ -152,7 +152,7 @@ class LinkReportForm(GovukFormMixin, forms.Form):
         queryset=Report.objects.none(),
         empty_label="Choose the report",
         help_text="The report of the investigation, about the police forces concerned. When it is published "
-        "each of their PCCs owes a response within 56 days (U6, S3).",
+        "each of their PCCs owes a response within 56 days.",  # U6, S3
         error_messages={
             "required": "Choose the report.",
             "invalid_choice": "Choose one of the reports listed.",

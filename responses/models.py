@@ -212,7 +212,7 @@ class SuperComplaintState(models.TextChoices):
 
 class SuperComplaint(models.Model):
     title = models.CharField(max_length=300)
-    designated_body = models.CharField(max_length=300, help_text="The designated body that raised it (S1).")
+    designated_body = models.CharField(max_length=300, help_text="The designated body that raised it.")  # S1
     received_at = models.DateTimeField()
     state = models.CharField(
         max_length=20, choices=SuperComplaintState.choices, default=SuperComplaintState.RECEIVED

@@ -202,7 +202,7 @@ def _check_editor(*, by: User, report: Report, area: Organisation, now: dt.datet
     require_action_plan_editor(by, area, now, "prepare, update and publish its action plan")
     if not report.is_published(now):
         raise ValidationError(
-            "An action plan answers a published report (U8): this report is not published yet."
+            "An action plan answers a published report: this report is not published yet."  # U8
         )
 
 
@@ -233,7 +233,7 @@ def action_plan_item_save(
         or not finding.report.areas.filter(pk=area.pk).exists()
     ):
         raise ValidationError(
-            "An action plan answers the recommendations of a fire and rescue service report (U8): "
+            "An action plan answers the recommendations of a fire and rescue service report: "  # U8
             f"{finding.reference} is not one."
         )
     _check_editor(by=by, report=finding.report, area=area, now=now)
@@ -377,7 +377,7 @@ def action_plan_publish(
     missing = [finding.reference for finding in recommendations if finding.pk not in answered]
     if missing:
         raise ValidationError(
-            "Every recommendation needs an action before the plan is published (U8). Still to do: "
+            "Every recommendation needs an action before the plan is published. Still to do: "  # U8
             + ", ".join(missing)
             + "."
         )

@@ -300,7 +300,7 @@ def representation_consider(request: HttpRequest, pk: int, representation_pk: in
     def consider(data: dict[str, Any]) -> object:
         if programme.state not in OPEN_STATES:
             raise ValidationError(
-                "The programme has been submitted: its representations can no longer be considered (P1)."
+                "The programme has been submitted: its representations can no longer be considered."  # P1
             )
         return services.representation_consider(
             representation=representation, consideration=data["consideration"], by=request.user

@@ -280,6 +280,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
             body=data["body"],
             summary=data["summary"],
             press_release=data["press_release"],
+            language=data["language"],
             areas=list(data["areas"]) or None,
             interested_parties=list(data["interested_parties"]),
             by=request.user,

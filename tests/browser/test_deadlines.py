@@ -27,7 +27,7 @@ def test_reminders_reach_the_inbox_and_my_deadlines_shows_the_working(
     row = page.locator("tbody tr").filter(has_text="Avon and Somerset Constabulary")
     expect(row).to_contain_text("Overdue")
     row.get_by_text("How this was worked out").click()
-    expect(row).to_contain_text("C2: last meeting")
+    expect(row).to_contain_text("Last meeting")
     shot(page, "deadlines-overdue")
 
     page.goto(f"{live_server.url}/inbox/")

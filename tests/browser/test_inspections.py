@@ -99,7 +99,7 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
     page.get_by_role("button", name="Add a report").click()
     expect(page.locator("main h1")).to_have_text("Add a report")
     shot(page, "insp-report-new")
-    page.get_by_label("Force- or FRS-specific (PEEL, FRS): 48 hours' embargo (U3)").check()
+    page.get_by_label("Force- or FRS-specific (PEEL, FRS): 48 hours' embargo").check()
     page.get_by_label("Title", exact=True).fill(NEW_REPORT)
     page.get_by_label("Summary", exact=True).fill("How well the constabulary supports victims of crime.")
     page.get_by_label("Report text").fill(
@@ -149,7 +149,7 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
     page.get_by_role("button", name="Schedule publication").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text("at least 48 hours before publication (U3)")
+    expect(summary).to_contain_text("at least 48 hours before publication")
     expect(page).to_have_title(re.compile(rf"^Error: Schedule publication – {re.escape(NEW_REPORT)} – "))
     inset = page.locator("main .govuk-inset-text")
     expect(inset).to_contain_text("For the publication moment you entered, the embargoed copy must go out by")

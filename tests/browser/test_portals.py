@@ -239,7 +239,7 @@ def test_hmi_records_a_meeting(page: Page, live_server: Any, demo: dict[str, str
         page.get_by_role("button", name="Save meeting").click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+/$"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Meeting recorded.")
-    expect(page.locator("main h1")).to_have_text("HMI and PCC formal meeting (C2)")
+    expect(page.locator("main h1")).to_have_text("HMI and PCC formal meeting")
     shot(page, "meeting-recorded")
     assert Meeting.objects.count() == before + 1
     meeting = Meeting.objects.latest("pk")

@@ -33,7 +33,7 @@ def test_cadence_next_due_counts_calendar_months_d7(last, months, due):
     assert add_months(last, months) == due
     computed = cadence_next_due(last, months, rule="C2")
     assert computed.value == due
-    assert computed.working.startswith("C2: last meeting")
+    assert computed.working.startswith("Last meeting")
 
 
 def test_a_cadence_needs_a_positive_period():
@@ -66,7 +66,7 @@ def test_a_pair_that_never_met_is_counted_from_the_mou(hmi_a, force_a):
     row = _row(cadence_rows(user=hmi_a, on=dt.date(2025, 12, 1)), MeetingKind.HMI_PCC_FORMAL, force_a)
     assert row.last_held_on is None
     assert row.due.value == dt.date(2026, 1, 3)
-    assert "no meeting recorded" in row.due.working
+    assert "No meeting recorded" in row.due.working
 
 
 def test_c1_pairs_are_national_and_quarterly(hmicfrs_staff, hmicfrs, apcc):
@@ -130,5 +130,5 @@ def test_cadence_page_shows_overdue_with_its_working(client_for, hmi_a, hmicfrs,
     )
     page = client_for(hmi_a).get(reverse("contacts:cadences"), {"show": "overdue"}).content.decode()
     assert "Avon and Somerset Constabulary" in page
-    assert "C2: last meeting Tuesday 10 March 2026 + 6 months = Thursday 10 September 2026" in page
+    assert "Last meeting Tuesday 10 March 2026 + 6 months = Thursday 10 September 2026" in page
     assert "Overdue" in page

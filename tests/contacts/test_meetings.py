@@ -51,8 +51,8 @@ def test_hmi_records_a_c2_meeting_and_it_is_audited(client_for, hmi_a, hmicfrs, 
         ({"day": (16, 6, 2026)}, "A meeting can only be recorded once it has been held"),
         ({"day": (31, 2, 2026)}, "The date must be a real date"),
         ({"day": ("", 6, 2026)}, "The date must include a day"),
-        ({"subject": None}, "Choose the force or FRS the HMI and PCC met about (C2)."),
-        ({"kind": "opcc_liaison"}, "Choose the OPCC whose chief executive met the liaison lead (C3)."),
+        ({"subject": None}, "Choose the force or FRS the HMI and PCC met about."),
+        ({"kind": "opcc_liaison"}, "Choose the OPCC whose chief executive met the liaison lead."),
         ({"forged_subject": True}, "Select a valid choice."),
         ({"kind": "tea_party"}, "Select a valid choice. tea_party is not one of the available choices."),
     ],
@@ -87,7 +87,7 @@ def test_bad_meeting_input_is_refused_and_nothing_is_saved(
 def test_a_national_meeting_cannot_name_a_force(client_for, hmi_a, hmicfrs, apcc, force_a):
     data = _form(force_a, [hmicfrs, apcc], kind=MeetingKind.HMCI_APCC_CHAIR)
     response = client_for(hmi_a).post(reverse("contacts:meeting-new"), data)
-    assert "A national meeting (C1) is not about one force, FRS or OPCC." in response.content.decode()
+    assert "A national meeting is not about one force, FRS or OPCC." in response.content.decode()
     assert not Meeting.objects.exists()
 
 

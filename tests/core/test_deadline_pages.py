@@ -86,7 +86,7 @@ def test_meeting_recorded_moves_the_pairs_deadline_and_both_parties_are_on_it(
     )
     deadline = Deadline.objects.get(kind="cadence_c2", key=f"hmi_pcc_formal:{force_a.pk}")
     assert deadline.due_at == end_of_day(dt.date(2026, 9, 10))
-    assert "C2: last meeting Tuesday 10 March 2026 + 6 months" in deadline.working
+    assert "Last meeting Tuesday 10 March 2026 + 6 months" in deadline.working
     assert set(deadline.parties.values_list("user__username", flat=True)) >= {"hmi_a", "pcc_office_a"}
 
 

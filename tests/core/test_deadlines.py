@@ -293,7 +293,7 @@ def test_d1_u3_wall_clock_differs_across_the_autumn_change():
             48,
             "D1 (U3)",
             [
-                "D1 (U3)",
+                "Publication: 10:00 GMT on Monday 26 October 2026",
                 "10:00 GMT on Monday 26 October 2026",
                 "48 elapsed hours",
                 "11:00 BST on Saturday 24 October 2026",
@@ -306,7 +306,7 @@ def test_d1_u3_wall_clock_differs_across_the_autumn_change():
             24,
             "D2 (U4)",
             [
-                "D2 (U4)",
+                "Publication: 10:00 BST on Sunday 28 March 2027",
                 "10:00 BST on Sunday 28 March 2027",
                 "24 elapsed hours",
                 "09:00 GMT on Saturday 27 March 2027",
@@ -318,16 +318,18 @@ def test_d1_u3_wall_clock_differs_across_the_autumn_change():
             london(2026, 6, 15, 10),
             24,
             "D4 (U5)",
-            ["D4 (U5)", "10:00 BST on Monday 15 June 2026", "10:00 BST on Sunday 14 June 2026"],
+            ["Publication: 10:00 BST on Monday 15 June 2026", "10:00 BST on Sunday 14 June 2026"],
             False,
             id="D4-U5-no-change",
         ),
     ],
 )
 def test_d1_d2_d4_explain_hours_before_shows_the_working(moment, hours, rule, fragments, clock_note):
-    """D1/D2/D4: the working names the rule, both moments in London time, and flags a clock change."""
-    computed = explain_hours_before(moment, hours, rule=rule)
+    """D1/D2/D4: the working says in plain words what it counts from (never the rule id), both moments in
+    London time, and flags a clock change."""
+    computed = explain_hours_before(moment, hours, rule=rule, lead="Publication")
     assert computed.value == hours_before(moment, hours)
+    assert rule not in computed.working
     for fragment in fragments:
         assert fragment in computed.working
     assert ("clocks change in between" in computed.working) is clock_note
@@ -408,7 +410,7 @@ def test_d3_diary_note_window_starts_at_london_midnight_seven_days_before(
     assert end == publication
     assert getattr(end.tzinfo, "key", None) == "Europe/London"
     assert explain_diary_note(publication).value == expected_start_utc
-    assert "D3" in explain_diary_note(publication).working
+    assert explain_diary_note(publication).working.startswith("Publication ")  # not the rule id D3
 
 
 def test_d3_diary_note_window_rejects_a_naive_publication():
@@ -522,27 +524,34 @@ def test_d5_u6_end_of_day_is_the_next_london_midnight(last_day, expected_utc, ex
         pytest.param(
             dt.date(2026, 8, 31),
             utc(2026, 10, 26, 0),
-            ["D5", "Monday 31 August 2026", "day 1 of 56", "Sunday 25 October 2026", "s55(5A)"],
+            [
+                "Published Monday 31 August 2026",
+                "day 1 of 56",
+                "Sunday 25 October 2026",
+                "section 55(5A) of the Police Act 1996",
+            ],
             id="D5-U6-last-day-autumn-change-2026",
         ),
         pytest.param(
             dt.date(2026, 2, 2),
             utc(2026, 3, 29, 23),
-            ["D5", "Monday 2 February 2026", "Sunday 29 March 2026"],
+            ["Published Monday 2 February 2026", "Sunday 29 March 2026"],
             id="D5-U6-last-day-spring-change-2026",
         ),
         pytest.param(
             dt.date(2028, 1, 10),
             utc(2028, 3, 6, 0),
-            ["D5", "Monday 10 January 2028", "Sunday 5 March 2028"],
+            ["Published Monday 10 January 2028", "Sunday 5 March 2028"],
             id="D5-U6-across-29-Feb-2028",
         ),
     ],
 )
 def test_d5_u6_explain_response_deadline(published_on, expected_utc, fragments):
-    """D5 (U6): the deadline moment and its working (publication day 1, day 56, s55(5A))."""
+    """D5 (U6): the deadline moment and its working (publication day 1, day 56, section 55(5A)), in plain
+    words with no rule id."""
     computed = explain_response_deadline(published_on)
     assert computed.value == expected_utc
+    assert not computed.working.startswith("D5")
     for fragment in fragments:
         assert fragment in computed.working
 
@@ -673,7 +682,7 @@ def test_d6_m9_is_working_day_in_england_and_wales(day, expected):
             5,
             "D6 (M9)",
             [
-                "D6 (M9)",
+                "Meeting held: Monday 21 December 2026",
                 "Monday 21 December 2026",
                 "Wednesday 30 December 2026",
                 "Friday 25 December 2026",
@@ -686,16 +695,17 @@ def test_d6_m9_is_working_day_in_england_and_wales(day, expected):
             dt.date(2026, 3, 16),
             5,
             "D6 (M9)",
-            ["D6 (M9)", "Monday 16 March 2026", "Monday 23 March 2026", "weekends skipped"],
+            ["Meeting held: Monday 16 March 2026", "Monday 23 March 2026", "weekends skipped"],
             ["bank holidays skipped", "Tuesday 17 March 2026"],
             id="D6-M9-St-Patricks-not-skipped",
         ),
     ],
 )
 def test_d6_m9_explain_add_working_days_lists_skipped_bank_holidays(start, days, rule, fragments, absent):
-    """D6 (M9): the working lists the bank holidays skipped, and only those."""
-    computed = explain_add_working_days(start, days, rule=rule)
+    """D6 (M9): the working lists the bank holidays skipped, and only those, in plain words (no rule id)."""
+    computed = explain_add_working_days(start, days, rule=rule, lead="Meeting held")
     assert computed.value == add_working_days(start, days)
+    assert rule not in computed.working
     for fragment in fragments:
         assert fragment in computed.working
     for fragment in absent:
@@ -749,7 +759,7 @@ def test_d7_add_months_clamps_to_the_month_end(start, months, expected):
             3,
             "D7 (C1)",
             dt.date(2028, 2, 29),
-            ["D7 (C1)", "Tuesday 30 November 2027", "+ 3 months", "Tuesday 29 February 2028"],
+            ["Last meeting Tuesday 30 November 2027", "+ 3 months", "Tuesday 29 February 2028"],
             True,
             id="D7-C1-quarterly-to-leap-day",
         ),
@@ -758,7 +768,7 @@ def test_d7_add_months_clamps_to_the_month_end(start, months, expected):
             6,
             "D7 (C2)",
             dt.date(2027, 2, 28),
-            ["D7 (C2)", "Monday 31 August 2026", "+ 6 months", "Sunday 28 February 2027"],
+            ["Last meeting Monday 31 August 2026", "+ 6 months", "Sunday 28 February 2027"],
             True,
             id="D7-C2-twice-a-year",
         ),
@@ -767,7 +777,7 @@ def test_d7_add_months_clamps_to_the_month_end(start, months, expected):
             3,
             "D7 (C3)",
             dt.date(2027, 4, 15),
-            ["D7 (C3)", "Friday 15 January 2027", "Thursday 15 April 2027"],
+            ["Last meeting Friday 15 January 2027", "Thursday 15 April 2027"],
             False,
             id="D7-C3-quarterly",
         ),
@@ -776,7 +786,7 @@ def test_d7_add_months_clamps_to_the_month_end(start, months, expected):
             4,
             "D7 (M4)",
             dt.date(2027, 9, 30),
-            ["D7 (M4)", "Monday 31 May 2027", "+ 4 months", "Thursday 30 September 2027"],
+            ["Last meeting Monday 31 May 2027", "+ 4 months", "Thursday 30 September 2027"],
             True,
             id="D7-M4-PPOG-three-a-year",
         ),
@@ -792,10 +802,10 @@ def test_d7_add_months_clamps_to_the_month_end(start, months, expected):
     ],
 )
 def test_d7_cadence_next_due(last, months, rule, expected, fragments, clamped):
-    """D7 (C1–C3, M4): the next standing meeting, with working that cites the rule id."""
+    """D7 (C1–C3, M4): the next standing meeting, with a working in plain words that never cites the rule id."""
     computed = cadence_next_due(last, months, rule=rule)
     assert computed.value == expected
-    assert rule in computed.working
+    assert rule not in computed.working
     for fragment in fragments:
         assert fragment in computed.working
     assert ("its last day" in computed.working) is clamped

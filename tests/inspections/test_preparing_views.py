@@ -361,7 +361,7 @@ def test_p1_submission_without_the_apccs_collated_response_is_refused(client_for
     assert hmicfrs.post(advance, {"to": ProgrammeState.UNDER_CONSIDERATION}).status_code == 302
     response = hmicfrs.post(advance, {"to": ProgrammeState.SUBMITTED})
     assert errored(response)
-    assert "collated response before submitting the programme (P1)" in page_text(response)
+    assert "collated response before submitting the programme." in page_text(response)
     programme.refresh_from_db()
     assert programme.state == ProgrammeState.UNDER_CONSIDERATION
 
@@ -624,7 +624,7 @@ def test_p3_a_group_without_the_apcc_or_a_pcc_is_warned_of(client_for, hmi_a, pe
     browser = client_for(hmi_a)
     response = browser.post(url("reference-group", pk=peel_a.pk), {"others": [force_b.pk]}, follow=True)
     assert response.status_code == 200
-    assert "should include the APCC or at least one PCC (P3)" in page_text(response)
+    assert "should include the APCC or at least one PCC." in page_text(response)
     assert list(ReferenceGroup.objects.get(inspection=peel_a).members.all()) == [force_b]
 
 

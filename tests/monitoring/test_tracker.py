@@ -141,7 +141,7 @@ def test_d7_ppog_overdue_four_months_after_entry_with_no_meeting(
         row = _row(tracker_rows(user=apcc_lead, at=moment), force_a)
         page = _page(client_for(apcc_lead))
     assert row.oversight_due_day == dt.date(2026, 7, 4)
-    assert "entered Engage" in row.oversight_due.working
+    assert "Entered Engage" in row.oversight_due.working
     assert row.oversight_overdue is overdue
     assert ("Overdue" in page) is overdue
     assert "PPOG due by the end of 4 July 2026" in page

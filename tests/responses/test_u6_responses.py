@@ -137,7 +137,7 @@ def test_d5_the_response_is_due_at_the_end_of_day_56_in_london(
     assert obligation.due_at == due_utc
     assert obligation.due_at.astimezone(LONDON).time() == dt.time(0, 0)
     assert f"{last_day.day} {last_day:%B %Y}" in obligation.working
-    assert "D5" in obligation.working
+    assert obligation.working.startswith("Published ")  # plain words, not the rule id D5
 
 
 # --- U6: the completeness check ------------------------------------------------------------------------------
