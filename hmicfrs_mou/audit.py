@@ -22,12 +22,13 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
     if hops and forwarded:
         chain = [part.strip() for part in forwarded.split(",") if part.strip()]
         if len(chain) >= hops:
             return chain[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    return remote or None
 
 
 def audit_record(

@@ -58,11 +58,7 @@ def link_to(url: str, default: str = "/") -> str:
 
 def when_words(moment: dt.datetime) -> str:
     """A deadline's moment in words with its zone: a day needs none, a time names GMT or BST."""
-    words = due_moment(moment)
-    local = timezone.localtime(moment)
-    if local.time() == dt.time(0, 0):
-        return words
-    return f"{words} {local.tzname()}"
+    return due_moment(moment)
 
 
 def list_id(kind: str, label: str) -> str:

@@ -145,7 +145,7 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (due {timezone.localtime(self.due_at):%-d %B %Y %H:%M})"
+        return f"{self.title} (due {timezone.localtime(self.due_at):%-d %B %Y %H:%M %Z})"
 
     def is_overdue(self, at: dt.datetime) -> bool:
         return self.state in LIVE_STATES and at >= self.due_at

@@ -267,8 +267,8 @@ def deadline_register(
     due_at = due_at.astimezone(dt.UTC)
     if due_at < subject_created_at:
         raise ValidationError(
-            f"The deadline ({timezone.localtime(due_at):%-d %B %Y %H:%M}) falls before its subject existed "
-            f"({timezone.localtime(subject_created_at):%-d %B %Y %H:%M})."
+            f"The deadline ({timezone.localtime(due_at):%-d %B %Y %H:%M %Z}) falls before its subject existed "
+            f"({timezone.localtime(subject_created_at):%-d %B %Y %H:%M %Z})."
         )
     responsible = list(responsible)
     deadline = Deadline.objects.select_for_update().filter(kind=kind, key=key, state__in=LIVE_STATES).first()

@@ -431,7 +431,7 @@ def check_upload_rate(by: object, now: object = None) -> None:
     )
 
 
-def check_pdf(upload: UploadedFile, *, by: object = None) -> CheckedPdf:
+def check_pdf(upload: UploadedFile[bytes], *, by: object = None) -> CheckedPdf:
     """Read and check an upload; raise ValidationError with a message for the person if it is refused.
 
     With `by` (the person uploading), the upload counts towards that person's rate limit.
@@ -462,7 +462,9 @@ def check_pdf(upload: UploadedFile, *, by: object = None) -> CheckedPdf:
         # Names hidden in compressed object streams are only visible once pypdf has parsed them.
         if _parsed_names(reader) & set(DANGEROUS_NAMES):
             raise ValidationError(SCRIPTS_MESSAGE)
-        root_pages = reader.trailer["/Root"].get_object()["/Pages"].get_object()
+        root_pages = reader.root_object["/Pages"].get_object()
+        if not isinstance(root_pages, DictionaryObject):
+            raise ValidationError(DAMAGED_MESSAGE)
         declared = int(root_pages.get("/Count", 0))
         if declared > MAX_PAGES:
             raise ValidationError(f"The selected file has more than {MAX_PAGES} pages: upload a shorter PDF.")

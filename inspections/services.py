@@ -14,6 +14,7 @@ from django.utils import timezone
 from contacts.models import AREA_KINDS, Organisation, OrganisationKind, User
 from contacts.selectors import (
     governance_of_area,
+    governing_body_of_area,
     hmis_for_area,
     is_hmicfrs_staff,
     office_of_area,
@@ -764,7 +765,7 @@ def report_open_factual_accuracy(
     inbox_send(
         people_acting_for(areas),
         f"Draft for factual-accuracy check: {report.title}",
-        f"Please send corrections of fact by {timezone.localtime(closes_at):%-d %B %Y %H:%M}.",
+        f"Please send corrections of fact by {timezone.localtime(closes_at):%-d %B %Y %H:%M %Z}.",
         f"/inspections/reports/{report.pk}/factual-accuracy/",
         now,
     )
@@ -786,8 +787,12 @@ def fac_comment_submit(
     """I7: a correction of fact from the force or FRS, while the window is open."""
     now = now or timezone.now()
     require_chief_office_of_any(by, report.areas.all(), now, "send factual-accuracy comments on this draft")
-    if report.state != ReportState.FACTUAL_ACCURACY or not (
-        report.fac_opens_at <= now < report.fac_closes_at
+    opens, closes = report.fac_opens_at, report.fac_closes_at
+    if (
+        report.state != ReportState.FACTUAL_ACCURACY
+        or opens is None
+        or closes is None
+        or not opens <= now < closes
     ):
         raise ValidationError(
             "The factual-accuracy window for this report is closed: comments can no longer be sent."
@@ -856,7 +861,11 @@ def report_finalise(
         raise ValidationError("This report is already final.")
     if report.fac_comments.filter(decision=FactualAccuracyComment.Decision.PENDING).exists():
         raise ValidationError("Decide every factual-accuracy comment before the report is final.")
-    closes_early = report.state == ReportState.FACTUAL_ACCURACY and report.fac_closes_at > now
+    closes_early = (
+        report.state == ReportState.FACTUAL_ACCURACY
+        and report.fac_closes_at is not None
+        and report.fac_closes_at > now
+    )
     if closes_early:
         errors = {}
         if not confirm_early_close:
@@ -966,14 +975,13 @@ def report_schedule(
             }
         )
     errors = {}
-    already_sent = report.distribution_at is not None and report.distribution_at <= now
-    if already_sent:
+    if report.distribution_at is not None and report.distribution_at <= now:
         # The embargoed copy is out: a new publication moment cannot take it back.
         distribution_at = report.distribution_at
         immediate_release = False
     elif immediate_release:
         distribution_at = publication_at
-    if not already_sent and not immediate_release:
+    else:
         latest = hours_before(publication_at, report.embargo_hours)
         if distribution_at is None:
             distribution_at = max(latest, now)
@@ -983,7 +991,7 @@ def report_schedule(
             # U3 (force- or FRS-specific, 48 h), U4 (other, 24 h), U5 (accelerated cause of concern, 24 h)
             errors["distribution_at"] = (
                 f"The embargoed copy must go out at least {report.embargo_hours} hours before publication, "
-                f"by {timezone.localtime(latest):%-d %B %Y, %H:%M}. Send it earlier (or leave its moment blank), "
+                f"by {timezone.localtime(latest):%-d %B %Y, %H:%M %Z}. Send it earlier (or leave its moment blank), "
                 "choose a later publication moment, or record the exceptional circumstances."
             )
         elif distribution_at < now and report.distribution_at is None:
@@ -1086,7 +1094,7 @@ def reports_due_notices(*, now: dt.datetime | None = None) -> dict[str, int]:
                 inbox_send(
                     people_acting_for(organisations),
                     f"Embargoed copy ready: {report.title}",
-                    f"Embargoed until {timezone.localtime(report.publication_at):%-d %B %Y %H:%M}. "
+                    f"Embargoed until {timezone.localtime(report.publication_at):%-d %B %Y %H:%M %Z}. "
                     "Do not share it before then.",
                     f"/inspections/reports/{report.pk}/",
                     now,
@@ -1166,7 +1174,8 @@ def _require_schedule_open(inspection: Inspection, now: dt.datetime) -> None:
         raise ValidationError("A report of this inspection is final: its schedule can no longer change.")
 
 
-def _check_milestone(name: str, starts_on: dt.date | None, ends_on: dt.date | None) -> None:
+def _check_milestone(name: str, starts_on: dt.date | None, ends_on: dt.date | None) -> dt.date:
+    """Refuses a milestone without a name or a start, or ending before it starts; gives the start."""
     errors = {}
     if not name.strip():
         errors["name"] = "Enter the name of the milestone, for example the final evidence-gathering period."
@@ -1174,8 +1183,9 @@ def _check_milestone(name: str, starts_on: dt.date | None, ends_on: dt.date | No
         errors["starts_on"] = "Enter the date the milestone starts."
     elif ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = "The end date must be the same as or after the start date."
-    if errors:
+    if errors or starts_on is None:
         raise ValidationError(errors)
+    return starts_on
 
 
 @transaction.atomic
@@ -1192,9 +1202,9 @@ def milestone_add(
     now = now or timezone.now()
     require_inspection_team(by, inspection, now, "change the milestones of this inspection")
     _require_schedule_open(inspection, now)
-    _check_milestone(name, starts_on, ends_on)
+    starts = _check_milestone(name, starts_on, ends_on)
     milestone = Milestone.objects.create(
-        inspection=inspection, name=name.strip(), starts_on=starts_on, ends_on=ends_on
+        inspection=inspection, name=name.strip(), starts_on=starts, ends_on=ends_on
     )
     audit_record(action=AuditAction.CREATE, actor=by, obj=milestone)
     return milestone
@@ -1215,8 +1225,8 @@ def milestone_change(
     inspection = milestone.inspection
     require_inspection_team(by, inspection, now, "change the milestones of this inspection")
     _require_schedule_open(inspection, now)
-    _check_milestone(name, starts_on, ends_on)
-    milestone.name, milestone.starts_on, milestone.ends_on = name.strip(), starts_on, ends_on
+    starts = _check_milestone(name, starts_on, ends_on)
+    milestone.name, milestone.starts_on, milestone.ends_on = name.strip(), starts, ends_on
     milestone.save(update_fields=["name", "starts_on", "ends_on"])
     audit_record(action=AuditAction.UPDATE, actor=by, obj=milestone)
     return milestone
@@ -1437,7 +1447,7 @@ def pcc_discussion_answer(
     )
     request.answered_by, request.answered_at, request.answer_note = by, now, note.strip()
     request.save(update_fields=["discussion", "answered_by", "answered_at", "answer_note"])
-    office = office_of_area(request.area, timezone.localdate(now))
+    office = _speaking_office(request.area, timezone.localdate(now))
     if not accept:
         declined = EvidenceRecord.objects.create(
             inspection=request.inspection,
@@ -1490,7 +1500,7 @@ def disclosure_make(
     record = EvidenceRecord.objects.create(
         inspection=inspection,
         kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE,
-        source=office_of_area(area, today),
+        source=_speaking_office(area, today),
         area=area,
         summary=summary.strip(),
         recorded_by=by,
@@ -1531,7 +1541,7 @@ def pfcc_interview_record(
     record = EvidenceRecord.objects.create(
         inspection=inspection,
         kind=EvidenceRecord.Kind.PFCC_INTERVIEW,
-        source=office_of_area(area, today) or governance_of_area(area, today).body,
+        source=_speaking_office(area, today, body_if_no_office=True),
         area=area,
         summary=summary.strip(),
         recorded_by=by,
@@ -1597,6 +1607,22 @@ def commission_decline(
     return request
 
 
+def _speaking_office(area: Organisation, today: dt.date, *, body_if_no_office: bool = False) -> Organisation:
+    """The office that speaks for `area` today (or, with body_if_no_office, its governing body).
+
+    The actor checks before each caller already found one; should the directory change between the
+    check and here, the step is refused in words rather than failing on a record without its source.
+    """
+    found = office_of_area(area, today)
+    if found is None and body_if_no_office:
+        found = governing_body_of_area(area, today)
+    if found is None:
+        raise ValidationError(
+            f"The directory names nobody governing {area} today, so this cannot be recorded."
+        )
+    return found
+
+
 @transaction.atomic
 def assistance_request(
     *, area: Organisation, text: str, by: User, now: dt.datetime | None = None
@@ -1612,7 +1638,7 @@ def assistance_request(
     if not text.strip():
         raise ValidationError({"text": "Describe the assistance you are asking for."})
     request = AssistanceRequest.objects.create(
-        office=office_of_area(area, today), area=area, text=text.strip(), requested_by=by, requested_at=now
+        office=_speaking_office(area, today), area=area, text=text.strip(), requested_by=by, requested_at=now
     )
     inbox_send(
         hmis_for_area(area, today),

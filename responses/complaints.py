@@ -82,7 +82,7 @@ def reads_every_super_complaint(user: Any) -> bool:
     return _signed_in(user) and (manages_super_complaints(user) or _acts_for_apcc(user))
 
 
-def _investigating_bodies(user: Any) -> QuerySet:
+def _investigating_bodies(user: Any) -> QuerySet[Organisation]:
     """The IOPC or College of Policing, when the user acts for it (S2)."""
     return organisations_acted_for(user).filter(kind__in=INVESTIGATING_BODY_KINDS)
 
@@ -105,12 +105,12 @@ def may_open_super_complaints(user: Any) -> bool:
     )
 
 
-def _governed_forces(user: Any, on: dt.date) -> QuerySet:
+def _governed_forces(user: Any, on: dt.date) -> QuerySet[Organisation]:
     bodies = organisations_acted_for(user).filter(kind=OrganisationKind.GOVERNING_BODY)
     return areas_governed_by(bodies, on, kind=OrganisationKind.POLICE_FORCE)
 
 
-def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:
+def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[SuperComplaint]:
     """HMICFRS and APCC staff see all; a PCC's staff see those whose report involves their force, once
     the report is published (S3); IOPC and College of Policing staff see those their organisation
     investigates (S2); everyone else sees none."""
@@ -133,13 +133,15 @@ def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> Que
 def get_super_complaint_for_user(
     request: HttpRequest, pk: int, at: dt.datetime | None = None
 ) -> SuperComplaint:
-    complaint = super_complaints_visible_to(request.user, at).select_related("report").filter(pk=pk).first()
+    complaint: SuperComplaint | None = (
+        super_complaints_visible_to(request.user, at).select_related("report").filter(pk=pk).first()
+    )
     if complaint is None:
         raise not_found(request, object_type="responses.supercomplaint", object_id=pk)
     return complaint
 
 
-def apcc_people(on: dt.date) -> QuerySet:
+def apcc_people(on: dt.date) -> QuerySet[User]:
     """People holding an APCC role on the day: who may support an investigation (S2)."""
     appointments = Appointment.objects.in_force(on).filter(
         role__in=APCC_ROLES, organisation__kind=OrganisationKind.APCC
@@ -185,7 +187,7 @@ def super_complaint_receive(
         errors["received_at"] = "The moment received must carry its time zone."
     elif received_at > now:
         errors["received_at"] = "The date received cannot be in the future."
-    if errors:
+    if errors or received_at is None:
         raise ValidationError(errors)
     complaint = SuperComplaint(
         title=title.strip(), designated_body=designated_body.strip(), received_at=received_at

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from contacts.models import AssignmentKind, Organisation, OrganisationKind, User
@@ -21,7 +23,7 @@ from hmicfrs_mou.inbox import inbox_send
 from hmicfrs_mou.models import AuditAction, Deadline, DeadlineState
 from hmicfrs_mou.reminders import DeadlineKind, deadline_close, deadline_register, register_kind
 from hmicfrs_mou.uploads import check_pdf
-from inspections.models import FindingKind, Report
+from inspections.models import Finding, FindingKind, Report
 from responses.access import require_chief_office_of, require_office_answering
 from responses.models import (
     ObligationState,
@@ -246,7 +248,8 @@ def chief_may_comment(obligation: ResponseObligation, now: dt.datetime) -> str:
         return "The PCC's office has already submitted the response, so the comments can no longer change."
     if obligation.state == ObligationState.ANSWERED_ELSEWHERE:
         return "The PCC's office has marked this report as answered by another response."
-    if now >= end_of_day(obligation.chief_comments_due_on):
+    due_on = obligation.chief_comments_due_on
+    if due_on is not None and now >= end_of_day(due_on):
         return (
             "The date the PCC's office set for the chief officer's comments has passed "
             f"(they were due {chief_comments_due_words(obligation)})."
@@ -299,7 +302,7 @@ def response_chief_comment(
     return obligation
 
 
-def recommendations_of(obligation: ResponseObligation):
+def recommendations_of(obligation: ResponseObligation) -> QuerySet[Finding]:
     """The report's recommendations that this force's response must answer."""
     # In the order they were made (R2 before R10), which is the report's order.
     return obligation.report.findings.filter(kind=FindingKind.RECOMMENDATION).order_by("pk")
@@ -385,7 +388,7 @@ def response_missing(obligation: ResponseObligation, now: dt.datetime | None = N
     return missing
 
 
-def submission_content(obligation: ResponseObligation, now: dt.datetime) -> dict:
+def submission_content(obligation: ResponseObligation, now: dt.datetime) -> dict[str, Any]:
     """The response as sent to HMICFRS and the Home Secretary (U6, s55(4)–(5B)): the PCC's comments,
     the chief officer's comments as their office entered them (when invited, by whom, when), the
     PCC's response to them, and for every recommendation the action or why none."""
@@ -416,7 +419,7 @@ def submission_content(obligation: ResponseObligation, now: dt.datetime) -> dict
 
 @transaction.atomic
 def response_submit(
-    *, obligation: ResponseObligation, upload: UploadedFile, by: User, now: dt.datetime | None = None
+    *, obligation: ResponseObligation, upload: UploadedFile[bytes], by: User, now: dt.datetime | None = None
 ) -> Submission:
     """U6: upload the published response. The upload is the copy to HMICFRS and the Home Secretary.
     A new version never overwrites an earlier one; a late one is accepted and marked late."""
