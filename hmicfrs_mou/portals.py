@@ -100,8 +100,55 @@ SECTION_PREFIXES = {
 }
 
 
+# HMICFRS roles whose work is the national picture (their home shows it, with its links).
+NATIONAL_ROLES = frozenset({"hmci", "coo", "chief_of_staff"})
+# HMICFRS roles that work on inspections only: no responses or monitoring to act on.
+INSPECTION_ONLY_ROLES = frozenset({"inspection_staff", "comms_staff"})
+# The unread count stops growing in the header at this many ("99+"), so the item keeps its width.
+UNREAD_SHOWN_UP_TO = 99
+
+
+def _portal_items(user: Any, portal: Portal) -> list[tuple[str, str]]:
+    """The sections of a portal the person uses, in one row at desktop width.
+
+    At 1280 px the row holds seven items; what a role uses less often is linked from its home page
+    instead (the national figures from HMCI's, action plans from a fire authority's office's).
+    """
+    appointments = current_appointments(user)
+    roles = {a.role for a in appointments}
+    items = [(reverse(PORTAL_HOME[portal]), "Home")]
+    if holds(user, Perm.VIEW_DIRECTORY):
+        items.append((reverse("contacts:directory"), "Directory"))
+    if portal == Portal.HMICFRS:
+        items.append((reverse("inspections:list"), "Inspections"))
+        if not roles <= INSPECTION_ONLY_ROLES:
+            items.append((reverse("responses:awaiting"), "Responses"))
+            items.append((reverse("monitoring:workspace"), "Monitoring"))
+    elif portal == Portal.OPCC:
+        items.append((reverse("inspections:my-area"), "Inspections"))
+        items.append((reverse("responses:awaiting"), "Responses"))
+        items.append((reverse("monitoring:workspace"), "Monitoring"))
+    elif portal == Portal.FORCE:
+        kinds = {a.organisation.kind for a in appointments}
+        items.append((reverse("inspections:my-area"), "Inspections"))
+        if OrganisationKind.FIRE_RESCUE_SERVICE in kinds:
+            # U8: a fire and rescue service's action plan.
+            items.append((reverse("responses:plans"), "Action plans"))
+        items.append((reverse("monitoring:workspace"), "Monitoring"))
+        if OrganisationKind.POLICE_FORCE in kinds:
+            # U6: only a chief constable is invited to comment on the PCC's response.
+            items.append((reverse("responses:chief-invitations"), "Comments on responses"))
+    elif portal == Portal.APCC:
+        items.append((reverse("monitoring:tracker"), "Engage tracker"))
+        items.append((reverse("responses:complaints"), "Super-complaints"))
+        items.append((reverse("responses:dashboard"), "Timeliness"))
+    if portal != Portal.APCC and may_see_meetings(user):
+        items.append((reverse("contacts:meetings"), "Meetings"))
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Service navigation items for base.html, by portal."""
+    """Service navigation items for base.html, by portal and role: only what the person can use."""
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     unread = 0
@@ -115,33 +162,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     else:
         portal = portal_for(user)
         if portal:
-            items.append((reverse(PORTAL_HOME[portal]), "Home"))
-        if holds(user, Perm.VIEW_DIRECTORY):
-            items.append((reverse("contacts:directory"), "Directory"))
-        if portal == Portal.HMICFRS:
-            items.append((reverse("inspections:list"), "Inspections"))
-        elif portal in (Portal.OPCC, Portal.FORCE):
-            items.append((reverse("inspections:my-area"), "Inspections"))
-        if portal in (Portal.OPCC, Portal.HMICFRS):
-            items.append((reverse("responses:awaiting"), "Responses"))
-        if portal in (Portal.OPCC, Portal.FORCE, Portal.HMICFRS):
-            items.append((reverse("responses:plans"), "Action plans"))
-            items.append((reverse("monitoring:workspace"), "Monitoring"))
-        elif portal == Portal.APCC:
-            items.append((reverse("monitoring:tracker"), "Engage tracker"))
-        if portal in (Portal.HMICFRS, Portal.APCC) or investigates(user):
-            items.append((reverse("responses:complaints"), "Super-complaints"))
-        if portal == Portal.FORCE:
-            items.append((reverse("responses:chief-invitations"), "Comments on responses"))
-        if portal in (Portal.HMICFRS, Portal.APCC):
-            items.append((reverse("responses:dashboard"), "Timeliness"))
-        if may_see_meetings(user):
-            items.append((reverse("contacts:meetings"), "Meetings"))
-        items.append((reverse("my-deadlines"), "My deadlines"))
+            items = _portal_items(user, portal)
+        else:
+            # No portal home to show their work: the people investigating super-complaints (S2), or an
+            # administrator with no appointment.
+            if investigates(user):
+                items.append((reverse("responses:complaints"), "Super-complaints"))
+            items.append((reverse("my-deadlines"), "My deadlines"))
         items.append((reverse("inbox"), "Inbox"))
         unread = InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
-        if holds(user, Perm.VIEW_AUDIT_TRAIL):
-            items.append((reverse("audit-trail"), "Audit trail"))
         if user.is_staff:
             # A link to the admin, which checks its own permissions; no portal page is opened by is_staff.
             items.append((reverse("admin:index"), "Admin"))
@@ -154,7 +183,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         active = path == href if href == "/" else path.startswith(prefix)
         item = {"href": href, "text": text, "active": active}
         if text == "Inbox" and unread:
-            item["count"] = unread
+            item["count"] = unread if unread <= UNREAD_SHOWN_UP_TO else f"{UNREAD_SHOWN_UP_TO}+"
         nav_items.append(item)
     # Only the longest matching prefix is the current page.
     actives = [item for item in nav_items if item["active"]]

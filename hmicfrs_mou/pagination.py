@@ -1,0 +1,38 @@
+"""A paginator for lists that grow without bound (the audit trail: 500,000 rows and counting).
+
+Django's Paginator counts every matching row (SELECT COUNT(*)) on each page view, and that count is what
+grows with the table: PostgreSQL has to visit every row that matches. CappedPaginator counts no further
+than `cap` rows (a COUNT over a LIMIT subquery, so its cost is bounded by the cap, not the table) and says
+when there are more; pages go as far as the cap, and a narrower search reaches the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+# Far more than anyone pages through (200 pages of 50): past it, the search form is the way in.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at `cap`; `capped` is true when more rows match."""
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        """The rows that match, counted to one past the cap (which is how it knows there are more)."""
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return min(self._counted, self.cap)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._counted > self.cap

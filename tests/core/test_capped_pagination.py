@@ -1,0 +1,75 @@
+"""The audit trail at 500,000 rows: a paginator that counts no further than its cap (a COUNT over a LIMIT
+subquery, bounded by the cap rather than the table) and says when more entries match."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from hmicfrs_mou.audit_forms import AuditSearchForm
+from hmicfrs_mou.deadlines import LONDON
+from hmicfrs_mou.models import AuditAction, AuditEvent
+from hmicfrs_mou.pagination import CappedPaginator
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 5, 1, 9, tzinfo=LONDON)
+
+
+def _events(n: int) -> None:
+    AuditEvent.objects.bulk_create(
+        AuditEvent(at=START + dt.timedelta(minutes=i), action=AuditAction.VIEW, actor_label=f"person {i}")
+        for i in range(n)
+    )
+
+
+def test_more_rows_than_the_cap_count_as_the_cap_and_say_so():
+    _events(25)
+    paginator = CappedPaginator(AuditEvent.objects.all(), 10, cap=20)
+    assert paginator.count == 20
+    assert paginator.capped
+    assert paginator.num_pages == 2
+    assert [e.actor_label for e in paginator.get_page(1)][:2] == ["person 24", "person 23"]
+    assert len(paginator.get_page(2)) == 10
+
+
+@pytest.mark.parametrize("n", [0, 19, 20])
+def test_rows_up_to_the_cap_count_exactly(n):
+    _events(n)
+    paginator = CappedPaginator(AuditEvent.objects.all(), 10, cap=20)
+    assert paginator.count == n == Paginator(AuditEvent.objects.all(), 10).count
+    assert not paginator.capped
+
+
+def test_the_count_reads_no_further_than_one_past_the_cap():
+    _events(5)
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(AuditEvent.objects.filter(action=AuditAction.VIEW), 10, cap=3).count == 3
+    (count,) = [q["sql"] for q in queries.captured_queries]
+    assert "COUNT(" in count.upper()
+    assert "LIMIT 4" in count.upper()
+
+
+def _trail(paginator: Paginator) -> str:
+    request = RequestFactory().get("/audit/")
+    return render_to_string(
+        "audit/trail.html",
+        {"form": AuditSearchForm(), "page_obj": paginator.get_page(1), "querystring": ""},
+        request=request,
+    )
+
+
+def test_the_trail_says_when_more_entries_match_than_it_counts():
+    _events(12)
+    assert "More than 10 entries: the first 10 are listed. Search to narrow them down." in _trail(
+        CappedPaginator(AuditEvent.objects.all(), 5, cap=10)
+    )
+    counted = _trail(CappedPaginator(AuditEvent.objects.all(), 5, cap=100))
+    assert "12 entries" in counted
+    assert "More than" not in counted
