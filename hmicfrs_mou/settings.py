@@ -110,13 +110,22 @@ else:
     _database_url = env_str("DATABASE_URL")
 if not _database_url.strip():
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable: it is empty (see .env.example).")
-DATABASES = {
-    "default": dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
-}
+DATABASES = {"default": dj_database_url.parse(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections: opening one costs more than the cheapest page (a new backend process,
+    # authentication, the session settings), so each web thread and queue worker keeps its own for
+    # DATABASE_CONN_MAX_AGE seconds. The health check makes the first query of a request find a
+    # connection the server dropped (a restart, an idle timeout) and open another, rather than fail.
+    # Not psycopg's pool: every gunicorn worker and django-q2 worker is its own process, so a pool would
+    # hold one connection per thread there too; django-q2 already closes connections before it forks and
+    # ages them out between tasks (close_old_connections), which is what persistent connections need.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's JIT compiles costly plans first: ~100 ms on a grouped query of the dashboard for no gain.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Opening a SQLite file costs next to nothing: close it after each request unless told otherwise.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)
     # The web server and the task worker write to one file: wait for the lock
     # rather than fail, and let readers go on while a writer works.
     DATABASES["default"]["OPTIONS"] = {

@@ -35,7 +35,7 @@ def test_u3_welsh_names_and_curly_apostrophes_survive_excel(client_for, peel_a, 
         response = client_for(lead_hmi).get(reverse("inspections:reports-csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="reports-2026-04-01.csv"')
-    rows = excel_reads(response.content)
+    rows = excel_reads(b"".join(response.streaming_content))
     header, row = rows[0], rows[1]
     assert header == [
         "Title",

@@ -954,9 +954,10 @@ def test_diary_note_goes_in_the_week_before_publication_u2(hmi_a, scheduled):
 
 
 def csv_rows(response) -> list[list[str]]:
-    """The rows as Excel reads them: UTF-8 announced by its byte-order mark."""
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    """The rows as Excel reads them: UTF-8 announced by its byte-order mark (the export streams)."""
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_csv_export_follows_visible_to_and_is_audited_u3(hmi_a, pcc_office_a, pcc_office_b, scheduled):

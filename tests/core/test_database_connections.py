@@ -1,0 +1,129 @@
+"""Persistent database connections: on by default for PostgreSQL (a new connection per request cost more
+than the cheapest page), off for SQLite, and DATABASE_CONN_MAX_AGE overrides either.
+
+Settings are read at import, so each case imports them in a fresh interpreter, as tests/core/test_settings.py
+does. The test client keeps one connection whatever the setting (it disconnects close_old_connections
+around each request), so the reuse test calls close_old_connections itself, as the end of a real request does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+PRINT_SETTINGS = (
+    "import json, hmicfrs_mou.settings as s; d = s.DATABASES['default'];"
+    "print(json.dumps([d['ENGINE'], d['CONN_MAX_AGE'], d.get('CONN_HEALTH_CHECKS', False)]))"
+)
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_CONN_MAX_AGE"}}
+    clean.update({"ENV_FILE": "", "DEBUG": "true", **env})
+    return subprocess.run(  # noqa: S603 - our own interpreter on our own code
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def _settings(**env: str) -> list:
+    result = _run(PRINT_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_keeps_connections_with_a_health_check_by_default():
+    assert _settings(DATABASE_URL="postgres://mou@db:5432/mou") == [
+        "django.db.backends.postgresql",
+        600,
+        True,
+    ]
+
+
+def test_sqlite_closes_its_connection_after_each_request_by_default():
+    assert _settings(DATABASE_URL="sqlite:///conn.sqlite3") == ["django.db.backends.sqlite3", 0, False]
+
+
+def test_the_setting_overrides_the_default_for_either_database():
+    postgres = _settings(DATABASE_URL="postgres://mou@db:5432/mou", DATABASE_CONN_MAX_AGE="0")
+    assert postgres == ["django.db.backends.postgresql", 0, True]
+    sqlite = _settings(DATABASE_URL="sqlite:///conn.sqlite3", DATABASE_CONN_MAX_AGE="30")
+    assert sqlite == ["django.db.backends.sqlite3", 30, False]
+
+
+def test_a_bad_setting_refuses_to_start():
+    result = _run(PRINT_SETTINGS, DATABASE_URL="postgres://mou@db:5432/mou", DATABASE_CONN_MAX_AGE="forever")
+    assert result.returncode != 0
+    assert "DATABASE_CONN_MAX_AGE must be a whole number" in result.stderr
+
+
+# What the end of every request does (request_finished -> close_old_connections), twice, reporting the
+# PostgreSQL server process that answered each time: the same process means the connection was reused.
+BACKEND_PIDS = """
+import json, django
+django.setup()
+from django.db import close_old_connections, connection
+pids = []
+for _ in range(3):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pids.append(cursor.fetchone()[0])
+    close_old_connections()
+print(json.dumps(pids))
+"""
+
+
+def _postgres_available() -> bool:
+    try:
+        psycopg.connect(POSTGRES_SERVER, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _postgres_available(), reason="needs the PostgreSQL server at 127.0.0.1:5432")
+@pytest.mark.parametrize(("max_age", "reused"), [(None, True), ("0", False)])
+def test_postgresql_reuses_one_connection_across_requests_unless_told_not_to(max_age, reused):
+    env = {"DATABASE_URL": POSTGRES_SERVER, "DJANGO_SETTINGS_MODULE": "hmicfrs_mou.settings"}
+    if max_age is not None:
+        env["DATABASE_CONN_MAX_AGE"] = max_age
+    result = _run(BACKEND_PIDS, **env)
+    assert result.returncode == 0, result.stderr
+    pids = json.loads(result.stdout)
+    assert len(set(pids)) == (1 if reused else 3)
+
+
+# A kept connection the server has since dropped (a restart, an idle timeout): the next request's first
+# query finds it dead through the health check and opens another, rather than failing.
+DROPPED_CONNECTION = """
+import json, django, psycopg
+django.setup()
+from django.db import close_old_connections, connection
+def backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+first = backend_pid()
+close_old_connections()
+with psycopg.connect(%r, autocommit=True) as admin:
+    admin.execute("SELECT pg_terminate_backend(%%s)", [first])
+close_old_connections()
+print(json.dumps([first, backend_pid()]))
+"""
+
+
+@pytest.mark.skipif(not _postgres_available(), reason="needs the PostgreSQL server at 127.0.0.1:5432")
+def test_a_connection_the_server_dropped_is_replaced_at_the_next_request():
+    env = {"DATABASE_URL": POSTGRES_SERVER, "DJANGO_SETTINGS_MODULE": "hmicfrs_mou.settings"}
+    result = _run(DROPPED_CONNECTION % POSTGRES_SERVER, **env)
+    assert result.returncode == 0, result.stderr
+    first, second = json.loads(result.stdout)
+    assert second != first
