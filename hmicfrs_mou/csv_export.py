@@ -89,7 +89,7 @@ class JoinedIds(Subquery):
 
     template = "ARRAY_TO_STRING(ARRAY(%(subquery)s), ',')"
 
-    def __init__(self, queryset: QuerySet, **extra: Any) -> None:
+    def __init__(self, queryset: QuerySet[Any], **extra: Any) -> None:
         super().__init__(queryset, output_field=CharField(), **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:

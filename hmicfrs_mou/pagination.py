@@ -8,7 +8,7 @@ when there are more; pages go as far as the cap, and a narrower search reaches t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -17,7 +17,13 @@ from django.utils.functional import cached_property
 COUNT_CAP = 10_000
 
 
-class CappedPaginator(Paginator):
+if TYPE_CHECKING:  # Paginator is generic to the type checker only (Django does not subscript it at run time)
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
+
+
+class CappedPaginator(_Paginator):
     """A Paginator whose count stops at `cap`; `capped` is true when more rows match."""
 
     def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, **kwargs: Any) -> None:
@@ -27,10 +33,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         """The rows that match, counted to one past the cap (which is how it knows there are more)."""
-        return self.object_list[: self.cap + 1].count()
+        # A queryset (the audit trail): counting a slice is a COUNT over LIMIT cap + 1.
+        counted: int = self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
+        return counted
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self._counted, self.cap)
 
     @cached_property
