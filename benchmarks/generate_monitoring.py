@@ -37,6 +37,7 @@ from monitoring.models import (
     OversightMeeting,
     RoutineConcern,
 )
+from monitoring.services import engage_chart_refresh
 
 BATCH = 2000
 OPEN_CASES = 10
@@ -262,6 +263,8 @@ class MonitoringGenerator:
                 )
             )
         RoutineConcern.objects.bulk_create(concerns, batch_size=BATCH)
+        # The chart's summary, as the services keep it (the rows above are written directly).
+        engage_chart_refresh()
         offer = MeetingAction.objects.filter(meeting=avon_meeting, offer_of_assistance=True).first()
         return {
             "engage_area": avon.pk,

@@ -44,7 +44,7 @@ from contacts.models import (
 )
 from contacts.selectors import organisations_acted_for, roles_held
 from hmicfrs_mou.access import moment, not_found
-from inspections.models import Finding, Report
+from inspections.models import Finding, Report, published_condition
 from monitoring.models import (
     EngageCase,
     FindingEntry,
@@ -319,9 +319,8 @@ def findings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[An
         return Finding.objects.filter(report_id__in=Report.objects.visible_to(user, v.at).values("pk"))
     # The offices hold the chief to account for published findings; an embargoed copy's findings are
     # read in the copy itself (inspections.access), not in the register.
-    return Finding.objects.filter(
-        report_id__in=Report.objects.published(v.at).values("pk"), area_id__in=v.office_area_ids
-    )
+    # On the joined report: a finding is checked against its own report, not a list of every published one.
+    return Finding.objects.filter(published_condition(v.at, via="report"), area_id__in=v.office_area_ids)
 
 
 def get_finding_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> Finding:

@@ -315,3 +315,26 @@ class FindingStateAdmin(MonitoringAdmin):
 
     def visible(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(finding__in=access.findings_visible_to(request.user).values("pk"))
+
+
+@admin.register(m.EngageQuarterChange)
+class EngageQuarterChangeAdmin(MonitoringAdmin):
+    metadata_fields = ("id", "kind", "quarter", "started", "ended")
+    list_display = ("quarter", "kind", "started", "ended")
+    list_filter = ("kind",)
+    search_fields = ("kind",)
+
+    def visible(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        # Counts of public periods only (M5): what the tracker's chart shows.
+        return queryset
+
+
+@admin.register(m.EngageChartState)
+class EngageChartStateAdmin(MonitoringAdmin):
+    metadata_fields = ("id", "as_of", "holds_until")
+    list_display = ("as_of", "holds_until")
+    list_filter = (("as_of", admin.DateFieldListFilter),)
+    search_fields = ("as_of",)
+
+    def visible(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset

@@ -31,6 +31,7 @@ from django.db import transaction
 from contacts.models import Organisation, OrganisationKind
 from hmicfrs_mou.deadlines import LONDON
 from monitoring.models import DatePrecision, EngageCase, EngagePeriod, date_label
+from monitoring.services import engage_chart_refresh
 
 HISTORY_FILE = "engage_history.csv"
 DEFAULT_PATH = Path(settings.BASE_DIR) / "monitoring" / "reference_data" / HISTORY_FILE
@@ -368,4 +369,7 @@ def load_engage_history(path: Path = DEFAULT_PATH) -> HistoryLoadResult:
             result.updated += 1
         else:
             result.unchanged += 1
+    if result.created or result.updated:
+        # The chart's summary counts the public periods this changed.
+        engage_chart_refresh()
     return result

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from contacts.models import AREA_KINDS, EffectiveDated, EffectiveQuerySet, Organisation
+from contacts.models import AREA_KINDS, EffectiveDated, EffectiveQuerySet, Organisation, OrganisationKind
 from hmicfrs_mou.deadlines import due_day
 from inspections.models import Finding, InspectionNotice
 
@@ -255,9 +255,10 @@ class EngagePeriod(EffectiveDated):
         ordering: ClassVar = ["area__name", "-starts_on"]
         indexes: ClassVar = [
             models.Index(fields=["starts_on", "ends_on"]),
-            # "Previously in Engage" reads the most recent exits a page at a time, and the periods in force
+            # "Previously in Engage" reads the most recent exits a page at a time, walking this index
+            # backwards in its own order (newest exit first, then newest record), and the periods in force
             # today are the few open or ending later: both without reading every period (M10).
-            models.Index(fields=["ends_on"]),
+            models.Index(fields=["ends_on", "id"], name="engage_period_by_end"),
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(
@@ -280,6 +281,42 @@ class EngagePeriod(EffectiveDated):
     @property
     def left_label(self) -> str:
         return date_label(self.ends_on, self.ends_precision)
+
+
+class EngageQuarterChange(models.Model):
+    """How many public periods (M5) began and how many ended in a calendar quarter, by kind of area.
+
+    The summary behind the tracker's chart of areas in Engage at each quarter end: some eighty rows
+    however long the history, where counting the periods would read every one on each request.
+    monitoring.services.engage_chart_refresh works it out afresh from the periods whenever an
+    announcement, an exit or loaded history changes them; EngageChartState says for which moments
+    it holds (the chart falls back to counting the periods outside them).
+    """
+
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    # The first day of the quarter.
+    quarter = models.DateField()
+    started = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "quarter"], name="engage_quarter_change_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quarter}: +{self.started} -{self.ended}"
+
+
+class EngageChartState(models.Model):
+    """When EngageQuarterChange was worked out (`as_of`), and until when it holds: the next announcement
+    already recorded after that moment (none: until the summary is next worked out). One row."""
+
+    as_of = models.DateTimeField()
+    holds_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Engage chart as of {self.as_of:%Y-%m-%d %H:%M}"
 
 
 class EngageLetter(models.Model):

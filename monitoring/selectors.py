@@ -26,7 +26,9 @@ from monitoring.deadlines import oversight_due
 from monitoring.models import (
     EngageCase,
     EngageCause,
+    EngageChartState,
     EngagePeriod,
+    EngageQuarterChange,
     MeetingAction,
     OversightMeeting,
     ToolkitSending,
@@ -178,9 +180,12 @@ def _periods_in_force(user: Any, at: dt.datetime) -> dict[int, EngagePeriod]:
     offers = MeetingAction.objects.filter(
         meeting__case=OuterRef("case_id"), offer_of_assistance=True, followed_up=False, recorded_at__lte=at
     ).order_by()
+    # The periods open or ending after today, found through the index on the end date, each with its
+    # own case checked against monitoring.access (a primary-key read each). With the start in the
+    # query, or the visible cases as a list, the database would read every period or every case.
     periods = (
-        EngagePeriod.objects.in_force(today)
-        .filter(case__in=EngageCase.objects.visible_to(user, at).values("pk"))
+        EngagePeriod.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .filter(Exists(EngageCase.objects.visible_to(user, at).filter(pk=OuterRef("case_id"))))
         .select_related("case", "case__area", "area")
         .defer("case__advice", "case__evidence", "case__decision_reasons", "case__exit_reasons")
         .annotate(
@@ -199,7 +204,7 @@ def _periods_in_force(user: Any, at: dt.datetime) -> dict[int, EngagePeriod]:
         )
     )
     found: dict[int, EngagePeriod] = {}
-    for period in periods:
+    for period in (period for period in periods if period.in_force_on(today)):
         # One period per area is in force on a day (the open period is unique, history does not overlap).
         found.setdefault(period.area_id, period)
     return found
@@ -316,14 +321,14 @@ def quarter_ends(first_year: int, today: dt.date) -> list[dt.date]:
         year += 1
 
 
-def engage_over_time(*, at: dt.datetime) -> list[QuarterCount]:
-    """Police forces and FRSs in Engage at the end of each quarter since 2019, from public periods only.
+QuarterChanges = dict[tuple[str, dt.date], tuple[int, int]]
 
-    In Engage at the end of a quarter: started by then and not ended by then. A period ends after it
-    starts, so that is the periods started by the end less those ended by the end: the database counts
-    the public periods by kind and the quarter they started in, and by kind and the quarter they ended
-    in (two grouped counts, some eighty rows, never every period), and the running totals give each
-    quarter's figure.
+
+def quarter_changes(at: dt.datetime) -> QuarterChanges:
+    """The public periods at `at` counted by kind of area and calendar quarter: (started, ended) in it.
+
+    Two grouped counts over every public period (some eighty rows come back): what the summary
+    EngageQuarterChange holds, worked out afresh by monitoring.services.engage_chart_refresh.
     """
     public = EngagePeriod.objects.public(at).order_by()
     started: Counter[tuple[str, dt.date]] = Counter()
@@ -341,11 +346,47 @@ def engage_over_time(*, at: dt.datetime) -> list[QuarterCount]:
         .annotate(count=Count("pk"))
     ):
         ended[kind, quarter] += count
+    return {key: (started[key], ended[key]) for key in started.keys() | ended.keys()}
+
+
+def _summarised_changes(at: dt.datetime) -> QuarterChanges | None:
+    """The summary's figures when it holds at `at` (worked out by then, and no announcement recorded
+    since that it leaves out), in two short reads; None otherwise."""
+    holds = (
+        EngageChartState.objects.filter(as_of__lte=at)
+        .filter(Q(holds_until__isnull=True) | Q(holds_until__gt=at))
+        .exists()
+    )
+    if not holds:
+        return None
+    return {
+        (kind, quarter): (started, ended)
+        for kind, quarter, started, ended in EngageQuarterChange.objects.order_by().values_list(
+            "kind", "quarter", "started", "ended"
+        )
+    }
+
+
+def engage_over_time(*, at: dt.datetime) -> list[QuarterCount]:
+    """Police forces and FRSs in Engage at the end of each quarter since 2019, from public periods only.
+
+    In Engage at the end of a quarter: started by then and not ended by then. A period ends after it
+    starts, so that is the periods started by the end less those ended by the end: the public periods
+    counted by kind and the quarter they started in, and by kind and the quarter they ended in, and
+    the running totals give each quarter's figure. The counts come from the summary the services keep
+    (EngageQuarterChange, some eighty rows however long the history) where it holds at `at`, and are
+    worked out from the periods otherwise (a moment before the summary, or no summary yet).
+    """
+    changes = _summarised_changes(at)
+    if changes is None:
+        changes = quarter_changes(at)
 
     def in_engage(kind: str, end: dt.date) -> int:
         # `end` is the last day of its quarter: a date is on or before it when its quarter starts by then.
-        return sum(n for (k, q), n in started.items() if k == kind and q <= end) - sum(
-            n for (k, q), n in ended.items() if k == kind and q <= end
+        return sum(
+            started - ended
+            for (k, quarter), (started, ended) in changes.items()
+            if k == kind and quarter <= end
         )
 
     return [
@@ -364,7 +405,10 @@ def engage_over_time(*, at: dt.datetime) -> list[QuarterCount]:
 def _public_periods(at: dt.datetime) -> Any:
     """Periods of announced Engage decisions (M5), with what the public pages show and nothing more."""
     return (
-        EngagePeriod.objects.filter(case__in=public_cases(at).values("pk"))
+        # Each period's own case checked (a primary-key read each), so a page reads its few periods from
+        # the index on the end date. As a condition on the joined case instead, SQLite starts from the
+        # index on the announcement and reads every announced case; as `case__in`, every case too.
+        EngagePeriod.objects.filter(Exists(public_cases(at).filter(pk=OuterRef("case_id"))))
         .select_related("area", "case")
         .only(
             "case",
@@ -385,25 +429,33 @@ def _public_periods(at: dt.datetime) -> Any:
 
 
 def public_current_periods(kind: str, *, at: dt.datetime) -> list[EngagePeriod]:
-    """M5: forces (kind "police") or FRSs ("fire") in Engage at `at` under an announced decision, by name."""
-    return list(
+    """M5: forces (kind "police") or FRSs ("fire") in Engage at `at` under an announced decision, by name.
+
+    Read from the periods open or ending after today (the index on the end date finds those few),
+    never from every period there has been; the start is checked on those few here, since a condition
+    on it in the query would have the database start from every period begun by today instead.
+    """
+    today = timezone.localdate(at)
+    periods = (
         _public_periods(at)
-        .filter(starts_on__lte=timezone.localdate(at), area__kind=KIND_FILTERS[kind])
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .filter(area__kind=KIND_FILTERS[kind])
         .filter(Q(case__exited_at__isnull=True) | Q(case__exited_at__gt=at))
         .order_by("area__name", "-starts_on")
     )
+    return [period for period in periods if period.in_force_on(today)]
 
 
 def public_previous_periods(*, at: dt.datetime) -> Any:
     """M10: periods of forces and FRSs that have ended by `at` (back to Scan), most recently left first.
 
     A queryset to be read a page at a time (the causes are fetched for the page only): the list
-    grows by every exit, some 1,400 at ten times the real size.
+    grows by every exit, some 1,400 at ten times the real size. Its order is the index
+    engage_period_by_end's read backwards (periods that ended the same day: the later recorded first),
+    so a page reads its own rows and not every ended period to sort them.
     """
     return (
-        _public_periods(at)
-        .filter(case__exited_at__lte=at, ends_on__isnull=False)
-        .order_by("-ends_on", "area__name", "pk")
+        _public_periods(at).filter(case__exited_at__lte=at, ends_on__isnull=False).order_by("-ends_on", "-pk")
     )
 
 

@@ -42,8 +42,10 @@ from monitoring.models import (
     DeputyNomination,
     EngageCase,
     EngageCause,
+    EngageChartState,
     EngageLetter,
     EngagePeriod,
+    EngageQuarterChange,
     FindingEntry,
     FindingEntryKind,
     FindingState,
@@ -59,6 +61,7 @@ from monitoring.models import (
     ToolkitVersion,
 )
 from monitoring.pdf import letter_context, render_letter
+from monitoring.selectors import quarter_changes
 
 PCC_INFORMED_HOW = {
     "in_person": "In person",
@@ -349,6 +352,7 @@ def case_announce(
     case.announced_by = by
     case.full_clean()
     case.save(update_fields=["announcement", "announced_at", "announced_by"])
+    engage_chart_refresh(now=now)
     on = timezone.localdate(now)
     register_toolkit_deadline(case, now=now)
     inbox_send(
@@ -432,6 +436,7 @@ def case_exit(
     case.exited_at = now
     case.exited_by = by
     case.save(update_fields=["exit_reasons", "exit_improvements", "exited_at", "exited_by"])
+    engage_chart_refresh(now=now)
     _close_deadline(OVERSIGHT_KIND, f"case:{case.pk}", now, DeadlineState.WAIVED, "Left Engage")
     _close_deadline(TOOLKIT_KIND, f"toolkit:{case.pk}", now, DeadlineState.WAIVED, "Left Engage")
     office = office_of_area(case.area, today)
@@ -444,6 +449,37 @@ def case_exit(
     )
     audit_record(action=AuditAction.UPDATE, actor=by, obj=case, detail={"step": "exited"})
     return case
+
+
+# --- The tracker's chart: its summary, kept current --------------------------------------------------
+
+
+@transaction.atomic
+def engage_chart_refresh(*, now: dt.datetime | None = None) -> None:
+    """Work out the summary behind the chart of areas in Engage (EngageQuarterChange) afresh, as at `now`.
+
+    Called by every write that changes the public periods (an announcement, an exit, loaded history).
+    It holds from `now` until the next announcement already recorded for a later moment, if any: the
+    chart counts the periods itself for a moment outside that.
+    """
+    now = _now(now)
+    # One refresh at a time: the second waits for the first and then writes its own figures.
+    state = EngageChartState.objects.select_for_update().order_by("pk").first()
+    changes = quarter_changes(now)
+    EngageQuarterChange.objects.all().delete()
+    EngageQuarterChange.objects.bulk_create(
+        EngageQuarterChange(kind=kind, quarter=quarter, started=started, ended=ended)
+        for (kind, quarter), (started, ended) in changes.items()
+    )
+    state = state or EngageChartState()
+    state.as_of = now
+    state.holds_until = (
+        EngageCase.objects.filter(announced_at__gt=now)
+        .order_by("announced_at")
+        .values_list("announced_at", flat=True)
+        .first()
+    )
+    state.save()
 
 
 # --- M8: the toolkit ------------------------------------------------------------------------------------

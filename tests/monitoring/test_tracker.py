@@ -33,7 +33,7 @@ from monitoring.selectors import engage_over_time, plain_working, quarter_ends, 
 from monitoring.services import case_exit
 from monitoring.views.tracker import over_time_chart
 from tests.conftest import force
-from tests.monitoring.conftest import ADVICE, ANNOUNCED, DECIDED, EVIDENCE, FOLLOW_UP_DUE
+from tests.monitoring.conftest import ADVICE, ANNOUNCED, DECIDED, EVIDENCE, FOLLOW_UP_DUE, TOLD
 
 pytestmark = pytest.mark.django_db
 
@@ -365,18 +365,18 @@ def test_m10_engage_over_time_counts_the_public_history_by_quarter(directory):
     assert all(q.fire == 0 for q in quarters.values())
 
 
-def test_m5_engage_over_time_leaves_out_decisions_not_yet_announced(apcc_lead, announced_case):
+def test_m5_engage_over_time_leaves_out_decisions_not_yet_announced(engage, force_a, hmi_a, hmci):
+    """Decided on 4 March 2026 (the period opens that day), announced only on 3 April."""
     end_of_march = dt.date(2026, 3, 31)
 
     def police_on(at: dt.datetime) -> int:
         return next(q.police for q in engage_over_time(at=at) if q.ends_on == end_of_march)
 
-    april = dt.datetime(2026, 4, 2, tzinfo=LONDON)
-    assert police_on(april) == 1
-    EngageCase.objects.filter(pk=announced_case.pk).update(
-        announced_at=dt.datetime(2026, 4, 3, tzinfo=LONDON)
-    )
-    assert police_on(april) == 0
+    announced = dt.datetime(2026, 4, 3, 10, tzinfo=LONDON)
+    engage(force_a, hmi=hmi_a, hmci=hmci, decided=DECIDED, told=TOLD, announced=announced)
+    assert police_on(announced - SECOND) == 0
+    assert police_on(announced) == 1
+    assert police_on(announced + dt.timedelta(days=30)) == 1
 
 
 def test_chart_draws_a_column_per_quarter_with_a_description_in_words(directory):
