@@ -431,19 +431,20 @@ def _public_periods(at: dt.datetime) -> Any:
 def public_current_periods(kind: str, *, at: dt.datetime) -> list[EngagePeriod]:
     """M5: forces (kind "police") or FRSs ("fire") in Engage at `at` under an announced decision, by name.
 
-    Read from the periods open or ending after today (the index on the end date finds those few),
+    Read from the periods open or ending today or later (the index on the end date finds those few),
     never from every period there has been; the start is checked on those few here, since a condition
-    on it in the query would have the database start from every period begun by today instead.
+    on it in the query would have the database start from every period begun by today instead. A period
+    ending today is listed until the moment its exit takes effect (the case's exited_at).
     """
     today = timezone.localdate(at)
     periods = (
         _public_periods(at)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .filter(area__kind=KIND_FILTERS[kind])
         .filter(Q(case__exited_at__isnull=True) | Q(case__exited_at__gt=at))
         .order_by("area__name", "-starts_on")
     )
-    return [period for period in periods if period.in_force_on(today)]
+    return [period for period in periods if period.starts_on <= today]
 
 
 def public_previous_periods(*, at: dt.datetime) -> Any:

@@ -143,7 +143,7 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
     publication = timezone.localtime(timezone.now() + dt.timedelta(days=4)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
-    latest = explain_hours_before(publication, 48, rule="D1")
+    latest = explain_hours_before(publication, 48, rule="D1", lead="Publication")
     fill_date(page, "publication_at", publication)
     fill_date(page, "distribution_at", publication - dt.timedelta(hours=24))
     page.get_by_role("button", name="Schedule publication").click()

@@ -290,7 +290,7 @@ def test_engage_journey_from_the_hmis_advice_to_the_follow_up_copied_to_hmci(
     with time_machine.travel(at(monday, 14), tick=True):
         switch_user(page, live_server, "hmci")
         page.get_by_role("link", name=re.compile(r"^Inbox")).click()
-        page.get_by_role("link", name=f"Engage decision needed: {force_a.name}").click()
+        page.get_by_role("link", name=f"Engage decision needed: {force_a.name}", exact=True).click()
         page.get_by_role("link", name="Go to it").click()
         expect(page).to_have_url(case_url)
         page.get_by_role("button", name="Decide on Engage").click()
@@ -460,7 +460,7 @@ def test_engage_journey_from_the_hmis_advice_to_the_follow_up_copied_to_hmci(
         switch_user(page, live_server, "apcc_lead")
         page.get_by_role("link", name=re.compile(r"^Inbox")).click()
         expect(page.locator("main h1")).to_have_text("Inbox")
-        message = page.get_by_role("link", name=reminder.subject)
+        message = page.get_by_role("link", name=reminder.subject, exact=True)
         expect(message).to_be_visible()
         shot(page, "17-apcc-inbox-reminder")
         message.click()
@@ -511,7 +511,7 @@ def test_engage_journey_from_the_hmis_advice_to_the_follow_up_copied_to_hmci(
         switch_user(page, live_server, "hmci")
         page.get_by_role("link", name=re.compile(r"^Inbox")).click()
         copy = page.get_by_role(
-            "link", name=f"Copy: Follow-up of the offer of assistance at the PPOG: {force_a.name}"
+            "link", name=f"Copy: Follow-up of the offer of assistance at the PPOG: {force_a.name}", exact=True
         )
         expect(copy).to_be_visible()
         shot(page, "21-hmci-inbox-copy")

@@ -65,6 +65,10 @@ SYSTEM_WRITES = {
     "hmicfrs_mou.roles.ensure_groups": "creates the role groups at set-up",
     "hmicfrs_mou.schedules.install_schedules": "installs the background schedules at set-up",
     "monitoring.history.load_engage_history": "loads the public history of Engage at set-up",
+    "monitoring.services.engage_chart_refresh": (
+        "recomputes the Engage chart's quarterly summary for the announcement, exit or history load that "
+        "has checked its actor; no person acts"
+    ),
     "responses.services.obligations_create_for_report": (
         "publication itself creates the PCCs' response obligations (U6); no person acts"
     ),

@@ -1858,7 +1858,9 @@ def test_every_state_changing_service_is_in_the_wrong_actor_table():
         for name, fn in inspect.getmembers(services, inspect.isfunction)
         if fn.__module__ == services.__name__ and not name.startswith("_")
     }
-    assert writes == {row.name for row in ROWS}
+    # The chart's summary is recomputed by the services that change public periods, after their own actor
+    # check; no person calls it (it is in SYSTEM_WRITES of tests/core/test_wrong_actor_coverage.py).
+    assert writes - {"engage_chart_refresh"} == {row.name for row in ROWS}
     for row in ROWS:
         assert len(row.wrong) >= 2, row
 
