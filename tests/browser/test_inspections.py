@@ -153,7 +153,9 @@ def test_hmi_schedules_a_peel_report_and_the_embargo_opens_and_lifts_on_time(
     expect(page).to_have_title(re.compile(rf"^Error: Schedule publication – {re.escape(NEW_REPORT)} – "))
     inset = page.locator("main .govuk-inset-text")
     expect(inset).to_contain_text("For the publication moment you entered, the embargoed copy must go out by")
-    expect(inset.locator("strong")).to_have_text(shown(latest.value))
+    expect(inset.locator("strong")).to_have_text(
+        f"{shown(latest.value)} {timezone.localtime(latest.value).tzname()}"
+    )
     expect(inset).to_contain_text(f"How this was worked out: {latest.working}")
     shot(page, "insp-schedule-error")
     report.refresh_from_db()
