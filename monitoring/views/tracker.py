@@ -8,8 +8,7 @@ rows from monitoring.selectors.tracker_rows, at a fixed number of queries.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -21,11 +20,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.csv_export import BOM, cell
+from hmicfrs_mou.csv_export import cell, streaming_csv_response
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
@@ -260,13 +258,6 @@ def tracker(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer inside a streamed response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "Force or FRS",
     "Kind",
@@ -307,14 +298,6 @@ def _csv_row(row: TrackerRow) -> list[object]:
     ]
 
 
-def _stream(rows: list[TrackerRow]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield BOM
-    yield writer.writerow(CSV_HEADER)
-    for row in rows:
-        yield writer.writerow(_csv_row(row))
-
-
 @tracker_readers
 @require_GET
 def tracker_csv(request: HttpRequest) -> StreamingHttpResponse:
@@ -335,9 +318,4 @@ def tracker_csv(request: HttpRequest) -> StreamingHttpResponse:
         },
     )
     stamp = f"{kind or 'all'}-{status or 'all'}-{timezone.localdate(now):%Y-%m-%d}"
-    response = StreamingHttpResponse(_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"engage-tracker-{stamp}.csv") or ""
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return streaming_csv_response(f"engage-tracker-{stamp}.csv", CSV_HEADER, (_csv_row(row) for row in rows))
