@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
 from hmicfrs_mou.permissions import Perm
+from inspections import search as report_search
 from inspections import services
 from inspections.access import (
     debriefs_visible_to,
@@ -62,7 +63,6 @@ from inspections.forms_i6_i8 import FinaliseForm
 from inspections.models import (
     EvidenceRecord,
     FactualAccuracyComment,
-    Finding,
     Inspection,
     InspectionKind,
     Report,
@@ -612,33 +612,31 @@ def reports_csv(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _search(user: Any, q: str, at: dt.datetime) -> tuple[QuerySet, QuerySet]:
-    """Reports the user may see whose title or findings contain q, and those findings."""
-    visible = Report.objects.visible_to(user, at)
-    findings = Finding.objects.filter(report__in=visible.values("pk"), text__icontains=q)
-    reports = visible.filter(
-        Q(title__icontains=q) | Q(pk__in=Finding.objects.filter(text__icontains=q).values("report_id"))
-    )
-    return reports, findings
-
-
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    """Reports and findings the reader may see that match the words searched for, best match first."""
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
     context: dict[str, Any] = {"form": form, "q": q}
     if q:
-        reports, findings = _search(request.user, q, timezone.now())
-        page = Paginator(
-            reports.prefetch_related("areas").order_by("-publication_at", "-pk"), PAGE_SIZE
-        ).get_page(request.GET.get("page"))
-        findings = findings.select_related("report", "area").order_by("report_id", "reference")
+        results = report_search.search(request.user, q, timezone.now())
+        page = Paginator(results.reports.prefetch_related("areas"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        findings = list(results.findings.select_related("report", "area")[:SEARCH_FINDINGS_SHOWN])
         context.update(
             {
                 "page_obj": page,
-                "findings": findings[:SEARCH_FINDINGS_SHOWN],
-                "findings_count": findings.count(),
+                "report_rows": [
+                    (report, report_search.snippet(report, report.summary, results.words)) for report in page
+                ],
+                "finding_rows": [
+                    (finding, report_search.snippet(finding, finding.text, results.words))
+                    for finding in findings
+                ],
+                "findings_shown": len(findings),
+                "findings_count": results.findings.count(),
                 "querystring": urlencode({"q": q}),
             }
         )

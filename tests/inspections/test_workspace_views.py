@@ -1006,7 +1006,7 @@ def test_search_counts_come_from_visible_to(hmi_a, pcc_office_a, scheduled):
     assert scheduled.title not in pcc
     after = get(pcc_office_a, url, AFTER).content.decode()
     assert "1 report<" in after
-    assert "Improve rural response times." in after
+    assert "Improve <mark>rural</mark> response times" in after
 
 
 def test_search_by_title_finds_reports_without_matching_findings(hmi_a, draft):

@@ -1,0 +1,159 @@
+"""Search over the reports and findings a person may see.
+
+On PostgreSQL this is full-text search: a report matches when every word of the query starts a word of its
+title or summary, or of one of its findings ("custod" finds "custody"; English stemming, so "inspections"
+finds "inspection"); matches are ranked by how well the title and summary match, and each row carries a
+snippet with the matched words marked. Two GIN indexes (migration 0006) hold the same expressions as the
+queries below, so a search reads the index instead of every row: keep `REPORT_VECTOR` and `FINDING_VECTOR`
+identical to the indexed expressions, or PostgreSQL falls back to scanning.
+
+SQLite (a developer's machine and half of the test runs) has no full-text search in Django's ORM: there a
+report matches when every word appears in its title, summary or a finding, and the snippet is cut in
+Python. Both ways start from `Report.objects.visible_to`, so a search never shows what the reader may
+not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from inspections.models import Finding, Report
+
+CONFIG = "english"
+# Letters and digits only: punctuation in a raw tsquery is syntax (& | ! : ( )), so it never reaches it.
+WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 8
+# Markers PostgreSQL puts round a matched word; the text is escaped first, then they become <mark>.
+START, STOP = "\u27e6", "\u27e7"
+HEADLINE_OPTIONS: dict[str, Any] = {
+    "max_words": 35,
+    "min_words": 15,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
+SNIPPET_WORDS = 30
+
+
+def report_vector() -> SearchVector:
+    """The indexed expression for reports (migration 0006 builds the same one)."""
+    return SearchVector("title", "summary", config=CONFIG)
+
+
+def finding_vector() -> SearchVector:
+    """The indexed expression for findings (migration 0006 builds the same one)."""
+    return SearchVector("text", config=CONFIG)
+
+
+def query_words(q: str) -> list[str]:
+    """The words searched for: letters and digits, lower case, at most MAX_WORDS."""
+    return WORD.findall(q.lower())[:MAX_WORDS]
+
+
+def full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class SearchResults:
+    reports: QuerySet[Report]
+    findings: QuerySet[Finding]
+    words: list[str]
+
+
+def _tsquery(words: list[str]) -> SearchQuery:
+    # Every word, each as a prefix: what a person types is often the start of the word they mean.
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG)
+
+
+def _contains_all(fields: tuple[str, ...], words: list[str]) -> Q:
+    condition = Q()
+    for word in words:
+        either = Q()
+        for field in fields:
+            either |= Q(**{f"{field}__icontains": word})
+        condition &= either
+    return condition
+
+
+def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
+    """The reports `user` may see at `at` that match `q`, best first, and the matching findings."""
+    words = query_words(q)
+    visible = Report.objects.visible_to(user, at)
+    if not words:
+        return SearchResults(visible.none(), Finding.objects.none(), words)
+    reports: QuerySet[Report]
+    findings: QuerySet[Finding]
+    if full_text():
+        query = _tsquery(words)
+        by_words: QuerySet[Finding] = Finding.objects.annotate(document=finding_vector()).filter(
+            document=query
+        )
+        # The reports that match by their own words or by a finding's, as one list of ids read from the two
+        # indexes: written as an OR over the report row instead, the database would scan every report.
+        by_text = Report.objects.annotate(document=report_vector()).filter(document=query).values("pk")
+        matching = by_text.union(by_words.values("report_id"))
+        reports = (
+            visible.filter(pk__in=matching)
+            .annotate(
+                rank=SearchRank(report_vector(), query),
+                snippet=SearchHeadline(
+                    "summary", query, config=CONFIG, start_sel=START, stop_sel=STOP, **HEADLINE_OPTIONS
+                ),
+            )
+            .order_by("-rank", F("publication_at").desc(nulls_last=True), "-pk")
+        )
+        findings = by_words.filter(report__in=visible.values("pk")).annotate(
+            snippet=SearchHeadline(
+                "text", query, config=CONFIG, start_sel=START, stop_sel=STOP, **HEADLINE_OPTIONS
+            )
+        )
+    else:
+        containing = Finding.objects.filter(_contains_all(("text",), words))
+        reports = visible.filter(
+            _contains_all(("title", "summary"), words) | Q(pk__in=containing.values("report_id"))
+        ).order_by(F("publication_at").desc(nulls_last=True), "-pk")
+        findings = containing.filter(report__in=visible.values("pk"))
+    # Ordered by an expression, not the column: ordered by report_id, the database may walk that column's
+    # index testing every finding against the words until it has a page, which for words no finding
+    # contains means every finding in the portal. By the expression it reads the matches from the index
+    # and sorts those.
+    return SearchResults(reports, findings.order_by(F("report_id") + 0, "reference"), words)
+
+
+def snippet(obj: Report | Finding, text: str, words: list[str]) -> SafeString:
+    """The passage of `text` that matched, escaped, with the matched words in <mark>.
+
+    On PostgreSQL the row carries PostgreSQL's own headline (`snippet`); on SQLite the passage round the
+    first match is cut here.
+    """
+    marked = getattr(obj, "snippet", None)
+    if marked is None:
+        marked = _cut(text, words)
+    escaped = str(conditional_escape(marked))
+    # Safe: the text is escaped above and only the fixed markers become markup.
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _cut(text: str, words: list[str]) -> str:
+    tokens = text.split()
+    if not tokens:
+        return ""
+    lowered = [token.lower() for token in tokens]
+    first = next((i for i, token in enumerate(lowered) if any(word in token for word in words)), 0)
+    start = max(0, first - SNIPPET_WORDS // 3)
+    window = tokens[start : start + SNIPPET_WORDS]
+    marked = [
+        f"{START}{token}{STOP}" if any(word in token.lower() for word in words) else token for token in window
+    ]
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""
+    return f"{prefix}{' '.join(marked)}{suffix}"
