@@ -21,7 +21,7 @@ from django.db.models import Max
 
 from contacts.models import Organisation, OrganisationKind, Role, User
 from hmicfrs_mou.deadlines import LONDON, explain_followup_deadline
-from inspections.models import Finding, InspectionNotice
+from inspections.models import RELEASED_STATES, Finding, InspectionNotice
 from monitoring.models import (
     Attendance,
     EngageCase,
@@ -35,8 +35,10 @@ from monitoring.models import (
     ImprovementPlanVersion,
     MeetingAction,
     OversightMeeting,
+    RegisterRow,
     RoutineConcern,
 )
+from monitoring.receivers import kind_order
 from monitoring.services import engage_chart_refresh
 
 BATCH = 2000
@@ -239,6 +241,31 @@ class MonitoringGenerator:
                     state.status = FindingStatus.BEING_PROGRESSED
             FindingEntry.objects.bulk_create(entries, batch_size=BATCH)
             FindingState.objects.bulk_create(list(states.values()), batch_size=BATCH)
+        # The register's rows, as monitoring.receivers keeps them (bulk writes send no signals).
+        statuses = {state.finding_id: state.status for state in states.values()}
+        RegisterRow.objects.bulk_create(
+            (
+                RegisterRow(
+                    finding_id=pk,
+                    area_id=area_id,
+                    report_id=report_id,
+                    kind_order=kind_order(kind),
+                    reference=reference,
+                    public_from=publication_at if report_state in RELEASED_STATES else None,
+                    status=statuses.get(pk, FindingStatus.AWAITING_REVIEW),
+                )
+                for pk, area_id, report_id, kind, reference, report_state, publication_at in Finding.objects.values_list(
+                    "pk",
+                    "area_id",
+                    "report_id",
+                    "kind",
+                    "reference",
+                    "report__state",
+                    "report__publication_at",
+                ).iterator(chunk_size=BATCH)
+            ),
+            batch_size=BATCH,
+        )
 
         # Routine concerns, each with its notice.
         concerns = []

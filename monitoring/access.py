@@ -54,6 +54,7 @@ from monitoring.models import (
     OversightMeeting,
     PlanNote,
     PlanNoteKind,
+    RegisterRow,
     RoutineConcern,
 )
 
@@ -321,6 +322,29 @@ def findings_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[An
     # read in the copy itself (inspections.access), not in the register.
     # On the joined report: a finding is checked against its own report, not a list of every published one.
     return Finding.objects.filter(published_condition(v.at, via="report"), area_id__in=v.office_area_ids)
+
+
+def register_rows_for(user: Any, area: Organisation, at: dt.datetime | None = None) -> QuerySet[Any]:
+    """The area's findings register rows that `user` may see: the rows of
+    `findings_visible_to(user, at).filter(area=area)`, read from the rows' own index.
+
+    Everyone who may read the register sees a finding once its report is public (`public_from`); HMICFRS
+    staff also see those of the reports they may see before that (their team's drafts), which are few and
+    checked one by one.
+    """
+    v = viewer(user, at)
+    rows = RegisterRow.objects.filter(area=area)
+    public = Q(public_from__lte=v.at)
+    if v.hmicfrs:
+        # The reports' ids are read first: given the subquery, the database would test every report.
+        pending = set(rows.exclude(public).order_by().values_list("report_id", flat=True).distinct())
+        readable = list(
+            Report.objects.visible_to(user, v.at).filter(pk__in=pending).values_list("pk", flat=True)
+        )
+        return rows.filter(public | Q(report_id__in=readable))
+    if area.pk not in v.office_area_ids:
+        return rows.none()
+    return rows.filter(public)
 
 
 def get_finding_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> Finding:

@@ -317,6 +317,18 @@ class FindingStateAdmin(MonitoringAdmin):
         return queryset.filter(finding__in=access.findings_visible_to(request.user).values("pk"))
 
 
+@admin.register(m.RegisterRow)
+class RegisterRowAdmin(MonitoringAdmin):
+    metadata_fields = ("id", "finding", "area", "report", "kind_order", "reference", "public_from", "status")
+    list_display = ("reference", "area", "status", "public_from")
+    list_filter = ("status",)
+    search_fields = ("reference", "area__name")
+    list_select_related = ("area",)
+
+    def visible(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(finding__in=access.findings_visible_to(request.user).values("pk"))
+
+
 @admin.register(m.EngageQuarterChange)
 class EngageQuarterChangeAdmin(MonitoringAdmin):
     metadata_fields = ("id", "kind", "quarter", "started", "ended")

@@ -583,3 +583,38 @@ class FindingState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding.reference}: {self.get_status_display()}"
+
+
+class RegisterRow(models.Model):
+    """What the findings register sorts, counts and filters each finding by, one row per finding (M1).
+
+    The register of a force with ten years of reports holds about a thousand findings; reading them all
+    to show 25 cost more with every report. These rows hold, beside the area, what the page orders by (the
+    kind, the report's publication moment, the reference), who may see the finding when (`public_from`: the
+    report's publication moment once it is scheduled or published, empty before) and its current status,
+    so the page reads one index range. They are kept by monitoring.receivers whenever a finding, its report
+    or its register state is saved; migration 0003 filled them for the findings already there.
+    """
+
+    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="register_row")
+    area = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey("inspections.Report", on_delete=models.CASCADE, related_name="+")
+    kind_order = models.PositiveSmallIntegerField()
+    reference = models.CharField(max_length=40)
+    public_from = models.DateTimeField(null=True, verbose_name="public from")
+    status = models.CharField(
+        max_length=20, choices=FindingStatus.choices, default=FindingStatus.AWAITING_REVIEW
+    )
+
+    class Meta:
+        verbose_name = "findings register row"
+        verbose_name_plural = "findings register rows"
+        indexes: ClassVar = [
+            models.Index(
+                fields=["area", "kind_order", "-public_from", "reference"], name="register_row_page"
+            ),
+            models.Index(fields=["area", "public_from", "status"], name="register_row_counts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_status_display()}"

@@ -21,12 +21,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery, Window
-from django.db.models.functions import DenseRank
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from hmicfrs_mou.access import not_found
@@ -38,6 +38,7 @@ from inspections.models import Finding, FindingKind, Report
 from monitoring import access, services
 from monitoring.forms_meetings import FindingNoteForm, FindingStatusForm, RegisterFilterForm
 from monitoring.models import FindingEntryKind, FindingState, FindingStatus
+from monitoring.receivers import kind_order
 from monitoring.views.meetings import may
 
 PAGE_SIZE = 25
@@ -55,6 +56,18 @@ NOTE_LABELS = {
     FindingEntryKind.PCC_NOTE: "Add a holding-to-account note",
     FindingEntryKind.HMICFRS_NOTE: "Add an HMICFRS note",
 }
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count when the page has counted it already (one query fewer)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int | None) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self._known_count is None else self._known_count
 
 
 def state_of(finding: Finding) -> FindingState | None:
@@ -77,47 +90,28 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     status = kind = ""
     if form.is_valid():
         status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
-    # The area's findings grow with every report about it, so they are read narrowly and ordered here:
-    # their ids, kinds and references, their reports' publication moments and their statuses
-    # (FindingState by area), each read without a join that would scan every report or every state.
-    # These give the totals, the filtered count and the page; only the page's findings are then read
-    # in full. Each finding is checked against monitoring.access one by one (a correlated subquery,
-    # an index read each): filtered directly, the database would read every report in the portal to
-    # check the area's few.
-    visible = access.findings_visible_to(user, now).filter(pk=OuterRef("pk")).order_by().values("pk")[:1]
-    listing = list(
-        Finding.objects.filter(area=area)
-        .annotate(visible=Subquery(visible))
-        .filter(visible__isnull=False)
-        .order_by()
-        .values_list("pk", "kind", "reference", "report_id")
+    # The area's findings grow with every report about it, so the page reads their register rows
+    # (monitoring.models.RegisterRow), which hold what it counts, filters and orders by: the totals are one
+    # count by status, the page one range of an index; only the page's findings are then read in full.
+    rows = access.register_rows_for(user, area, now)
+    by_status = Counter(
+        dict(rows.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     )
-    # Their reports ranked newest first (reports published at the same moment share a rank; one not yet
-    # given a publication moment comes before all), read as whole numbers.
-    newest_first = dict(
-        Report.objects.filter(pk__in={report_id for *_, report_id in listing})
-        .annotate(rank=Window(DenseRank(), order_by=F("publication_at").desc(nulls_first=True)))
-        .order_by()
-        .values_list("pk", "rank")
-    )
-    # A finding without a state row (or with one saying so) has not been reviewed yet.
-    statuses = dict(
-        FindingState.objects.filter(area=area)
-        .exclude(status=FindingStatus.AWAITING_REVIEW)
-        .order_by()
-        .values_list("finding_id", "status")
-    )
-    # Causes of concern, recommendations, then areas for improvement; in each, the newest report first,
-    # then by reference.
-    listing.sort(key=lambda row: (KIND_ORDER.get(row[1], 2), newest_first[row[3]], row[2]))
-    by_status = Counter(statuses.get(pk, FindingStatus.AWAITING_REVIEW) for pk, *_ in listing)
-    chosen = [
-        pk
-        for pk, finding_kind, *_ in listing
-        if (not kind or finding_kind == kind)
-        and (not status or statuses.get(pk, FindingStatus.AWAITING_REVIEW) == status)
-    ]
-    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = sum(by_status.values())
+    chosen = rows
+    if kind:
+        chosen = chosen.filter(kind_order=kind_order(kind))
+    if status:
+        chosen = chosen.filter(status=status)
+    # Causes of concern, recommendations, then areas for improvement; in each, the newest report first (one
+    # not yet given a publication moment before all), then by reference.
+    ordered = chosen.order_by("kind_order", F("public_from").desc(nulls_first=True), "reference")
+    page = KnownCountPaginator(
+        ordered.values_list("finding_id", flat=True),
+        PAGE_SIZE,
+        # Without a filter the count is the total already counted; with one, the database counts.
+        count=None if kind else (by_status[status] if status else total),
+    ).get_page(request.GET.get("page"))
     # The page's findings, already known visible (the read above went through monitoring.access).
     found = (
         Finding.objects.filter(pk__in=list(page.object_list))
@@ -153,7 +147,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 {"status": value, "label": label, "count": by_status[value]}
                 for value, label in FindingStatus.choices
             ],
-            "total": len(listing),
+            "total": total,
             "filtered": bool(filters),
             "querystring": urlencode(filters),
         },

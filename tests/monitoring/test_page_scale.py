@@ -272,9 +272,11 @@ def test_m1_register_orders_by_kind_then_newest_report_then_reference_and_counts
     )
     # The 2026 reports are published a month after the 2024 one, both at the same moment: their findings
     # of a kind are then in order of reference across the two.
-    Report.objects.filter(pk__in=[newer.pk, same_moment.pk]).update(
-        publication_at=newer.publication_at + dt.timedelta(days=30)
-    )
+    # Saved one by one, as the services save a report (a QuerySet.update would not reach the register's rows).
+    moment = newer.publication_at + dt.timedelta(days=30)
+    for report in (newer, same_moment):
+        report.publication_at = moment
+        report.save(update_fields=["publication_at"])
     progressed = newer.findings.filter(kind=FindingKind.RECOMMENDATION).order_by("reference").first()
     finding_status_set(finding=progressed, status=FindingStatus.BEING_PROGRESSED, by=chief_office_a, now=READ)
 
