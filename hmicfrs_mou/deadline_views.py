@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from typing import ClassVar
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -72,11 +73,47 @@ def my_deadlines(request: HttpRequest) -> HttpResponse:
     )
 
 
+REMINDER_KIND = "reminder"
+
+
+class InboxFilterForm(GovukFormMixin, forms.Form):
+    """The inbox's filters, from the query string (GOV.UK "filter a list")."""
+
+    show = forms.ChoiceField(
+        label="Messages", required=False, choices=[("", "Read and unread"), ("unread", "Unread only")]
+    )
+    kind = forms.ChoiceField(
+        label="Kind of message",
+        required=False,
+        choices=[
+            ("", "Reminders and notices"),
+            ("reminders", "Reminders of a deadline"),
+            ("notices", "Notices (something happened)"),
+        ],
+    )
+
+
 @login_required
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(InboxMessage.objects.filter(user=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "deadlines/inbox.html", {"page_obj": page})
+    """The person's messages, newest first, filtered by unread and by kind (reminders or notices)."""
+    form = InboxFilterForm(request.GET or None)
+    found = InboxMessage.objects.filter(user=request.user)
+    filters = {}
+    if form.is_valid():
+        filters = {name: value for name, value in form.cleaned_data.items() if value}
+    if filters.get("show") == "unread":
+        found = found.filter(read_at__isnull=True)
+    if filters.get("kind") == "reminders":
+        found = found.filter(kind=REMINDER_KIND)
+    elif filters.get("kind") == "notices":
+        found = found.exclude(kind=REMINDER_KIND)
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/inbox.html",
+        {"page_obj": page, "form": form, "filtered": bool(filters), "querystring": urlencode(filters)},
+    )
 
 
 @login_required
