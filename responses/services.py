@@ -188,6 +188,19 @@ def response_invite_chief(
     _still_open(obligation)
     if comments_due_on is None:
         raise ValidationError({"comments_due_on": "Enter the date the chief officer's comments are due."})
+    if (
+        obligation.chief_comments_invited_at is not None
+        and comments_due_on == obligation.chief_comments_due_on
+    ):
+        # The same invitation again would only send the chief's office the same message twice.
+        raise ValidationError(
+            {
+                "comments_due_on": "The chief officer's office was already invited on "
+                f"{_day(timezone.localdate(obligation.chief_comments_invited_at))} to comment "
+                f"{chief_comments_due_words(obligation)}; nothing has been sent again. "
+                "To move the date, enter a different one."
+            }
+        )
     today = timezone.localdate(now)
     if comments_due_on <= today:
         raise ValidationError(

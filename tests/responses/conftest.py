@@ -177,12 +177,14 @@ def chief_comments_entered(
 def complete(obligation: ResponseObligation, by: User, now: dt.datetime = IN_PERIOD) -> ResponseObligation:
     """Every part s55(4)–(5B) asks for, through the services: the PCC's office invites the chief's
     comments, the chief's office enters them in its own portal, the PCC's office writes the rest."""
-    response_invite_chief(
-        obligation=obligation,
-        comments_due_on=now.astimezone(LONDON).date() + dt.timedelta(days=7),
-        by=by,
-        now=now,
-    )
+    obligation.refresh_from_db()
+    if obligation.chief_comments_invited_at is None:  # the same invitation twice is refused
+        response_invite_chief(
+            obligation=obligation,
+            comments_due_on=now.astimezone(LONDON).date() + dt.timedelta(days=7),
+            by=by,
+            now=now,
+        )
     chief_comments_entered(obligation, now=now)
     response_save(
         obligation=obligation,

@@ -110,6 +110,24 @@ def test_u6_inviting_again_moves_the_date_and_tells_the_chiefs_office_again(
     )
 
 
+def test_u6_the_same_invitation_again_warns_and_sends_nothing(chief_office_a, invited, pcc_office_a):
+    """Inviting again for the date already set would tell the chief's office the same thing twice."""
+    with pytest.raises(ValidationError) as refused:
+        response_invite_chief(
+            obligation=invited, comments_due_on=COMMENTS_DUE_ON, by=pcc_office_a, now=IN_PERIOD + SECOND
+        )
+    assert "already invited on Monday 20 July 2026" in str(refused.value)
+    assert "nothing has been sent again" in str(refused.value)
+    assert (
+        InboxMessage.objects.filter(
+            user=chief_office_a, subject__startswith="Your comments are invited"
+        ).count()
+        == 1
+    )
+    invited.refresh_from_db()
+    assert invited.chief_comments_invited_at == IN_PERIOD
+
+
 @pytest.mark.parametrize(
     ("due_on", "words"),
     [
