@@ -62,6 +62,7 @@ METADATA_TEXT_FIELDS = frozenset(
         "inspections.report.title",
         "inspections.milestone.name",
         "inspections.finding.reference",
+        "monitoring.registerrow.reference",  # a copy of the finding's reference
         "monitoring.engagecase.source",
         "monitoring.engageletter.sha256",
         "monitoring.toolkitversion.sha256",
