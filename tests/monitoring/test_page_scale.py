@@ -305,7 +305,7 @@ def test_m1_register_orders_by_kind_then_newest_report_then_reference_and_counts
     both = _get(
         register_url(force_a) + "?status=being_progressed&kind=recommendation", pcc_office_a, READ
     ).content.decode()
-    assert "1 finding match the filters" in both
+    assert "1 finding matches the filters" in both
     assert f">{progressed.reference}</a>" in both
 
 

@@ -210,7 +210,7 @@ def test_m1_register_filters_by_status_and_kind(
     page = text_of(get(pcc_office_a, register_url(force_a) + "?status=being_progressed"))
     assert cause.reference in page
     assert recommendation.reference not in page
-    assert "1 finding match the filters" in page
+    assert "1 finding matches the filters" in page
     page = text_of(get(pcc_office_a, register_url(force_a) + "?status=awaiting_review"))
     assert cause.reference not in page
     assert recommendation.reference in page
