@@ -87,8 +87,8 @@ class InboxFilterForm(GovukFormMixin, forms.Form):
         required=False,
         choices=[
             ("", "Reminders and notices"),
-            ("reminders", "Reminders of a deadline"),
-            ("notices", "Notices (something happened)"),
+            ("reminders", "Reminders"),
+            ("notices", "Notices"),
         ],
     )
 
