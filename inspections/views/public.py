@@ -8,6 +8,9 @@ No personal data: no names of inspectors, recipients or authors.
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -16,14 +19,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from contacts.models import AREA_KINDS, Organisation
 from hmicfrs_mou.access import not_found
 from hmicfrs_mou.pdf import render_pdf
 from inspections.events import report_sections
+from inspections.forms import SearchForm
 from inspections.models import Report
 from inspections.pdf import public_report_context
+from inspections.search import search, snippet
 from inspections.views.documents import pdf_response, report_filename
 
 PAGE_SIZE = 20
+AREAS_SHOWN = 10
 
 
 def published_reports() -> QuerySet:
@@ -47,9 +54,41 @@ def _published_report(request: HttpRequest, pk: int) -> Report:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    reports = published_reports().select_related("inspection").prefetch_related("areas")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/public/index.html", {"page_obj": page})
+    """Published reports, newest first; with words searched for, the reports that match (best first) and
+    the forces and fire and rescue services whose names match."""
+    form = SearchForm(request.GET or None)
+    form.fields["q"].label = "Search published reports, forces and fire and rescue services"
+    form.fields[
+        "q"
+    ].help_text = "Words from a title, a summary or a finding, or the name of a force or service."
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    context: dict[str, Any] = {"form": form, "q": q}
+    if q:
+        # The anonymous visitor's view: published reports only, whoever is signed in.
+        results = search(AnonymousUser(), q, timezone.now())
+        reports = results.reports.select_related("inspection").prefetch_related("areas")
+        page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            {
+                "page_obj": page,
+                "rows": [(report, snippet(report, report.summary, results.words)) for report in page],
+                "areas": list(_areas_named(results.words)[:AREAS_SHOWN]),
+                "querystring": urlencode({"q": q}),
+            }
+        )
+    else:
+        reports = published_reports().select_related("inspection").prefetch_related("areas")
+        page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update({"page_obj": page, "rows": [(report, "") for report in page]})
+    return render(request, "inspections/public/index.html", context)
+
+
+def _areas_named(words: list[str]) -> QuerySet:
+    """Forces and fire and rescue services whose name holds every word."""
+    areas = Organisation.objects.filter(kind__in=AREA_KINDS)
+    for word in words:
+        areas = areas.filter(name__icontains=word)
+    return areas.order_by("name")
 
 
 @require_safe

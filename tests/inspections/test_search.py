@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from inspections.models import Finding, FindingKind, Report
 from inspections.search import _tsquery, finding_vector, query_words, report_vector, search, snippet
-from inspections.services import finding_add
+from inspections.services import finding_add, report_finalise, report_schedule
 from tests.inspections import test_workspace_views as workspace
 from tests.inspections.test_workspace_views import CREATED, get, new_draft, travel
 
@@ -133,3 +133,34 @@ def test_postgresql_reads_the_search_indexes(hmi_a, draft):
             cursor.execute("SET enable_seqscan = on")
     assert "report_search" in report_plan
     assert "finding_search" in finding_plan
+
+
+# --- The public search (published reports, and forces and services by name) --------------------------------
+
+PUBLIC = reverse("public_reports:index")
+
+
+def test_u1_the_public_search_finds_a_report_only_once_it_is_published(draft, hmi_a):
+    """U1: before its publication moment a report is not found, even by a signed-in member of its team."""
+    final = report_finalise(report=draft, by=draft.inspection.lead, now=workspace.FINALISED)
+    report_schedule(
+        report=final, publication_at=workspace.PUBLICATION, by=draft.inspection.lead, now=workspace.SCHEDULED
+    )
+    before = get(hmi_a, PUBLIC + "?q=rural", workspace.PUBLICATION - workspace.SECOND).content.decode()
+    assert "0 reports match" in before
+    assert draft.title not in before
+    after = get(None, PUBLIC + "?q=rural", workspace.PUBLICATION).content.decode()
+    assert "1 report matches" in after
+    assert draft.title in after
+
+
+def test_the_public_search_lists_forces_and_services_by_name(directory):
+    page = Client().get(PUBLIC + "?q=avon").content.decode()
+    assert ">Avon and Somerset Constabulary</a>" in page
+    assert ">Avon Fire &amp; Rescue Service</a>" in page
+    assert ">Kent Police</a>" not in page
+
+
+def test_the_public_search_with_nothing_found_says_so(directory):
+    page = Client().get(PUBLIC + "?q=zzqx").content.decode()
+    assert "No published report matches." in page
