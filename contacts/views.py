@@ -14,6 +14,7 @@ from contacts.access import can_record_meeting, confidential_roles, get_meeting_
 from contacts.cadences import cadence_rows
 from contacts.forms import DirectoryFilterForm, MeetingForm
 from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
+from contacts.sections import area_sections
 from contacts.services import meeting_record
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit import audit_record
@@ -156,4 +157,8 @@ def public_area(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
     today = timezone.localdate()
     row = selectors.area_rows(Organisation.objects.filter(pk=area.pk), on=today, with_people=False)[0]
     history = area.governance.select_related("body").order_by("-starts_on")
-    return render(request, "public/area.html", {"row": row, "history": history, "today": today})
+    return render(
+        request,
+        "public/area.html",
+        {"row": row, "history": history, "today": today, "sections": area_sections(area, timezone.now())},
+    )

@@ -9,7 +9,9 @@ class InspectionsConfig(AppConfig):
         # In ready(), as Django asks: the app's own module, once every app is loaded; not a loop.
         # Adds the reports' moments (embargoed copy, publication) to the calendar feed.
         # Offers published reports as public-domain material for panel briefings (C5).
+        # Lists an area's published reports on its public page (contacts.sections).
         from inspections import (
+            area_section,  # noqa: F401
             calendar,  # noqa: F401
             deadlines,  # noqa: F401
             public_domain,  # noqa: F401

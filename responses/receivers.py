@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from contacts.models import OrganisationKind
+from contacts.sections import AreaSection, register_area_section
 from inspections.events import ReportSection, register_report_section, report_published
 from inspections.models import Report
-from responses.selectors import public_responses_for
+from responses.selectors import public_area_responses, public_responses_for
 from responses.services import obligations_create_for_report
 
 
@@ -24,3 +26,13 @@ def connect() -> None:
             context=lambda report, now: {"responses": public_responses_for(report, now)},
         )
     )
+    register_area_section(
+        AreaSection(template="responses/public/_area_responses.html", context=area_responses, order=20)
+    )
+
+
+def area_responses(area: Any, now: dt.datetime) -> dict[str, Any]:
+    """U6 on a police force's public page: its PCC's responses and their timeliness (none for an FRS)."""
+    if area.kind != OrganisationKind.POLICE_FORCE:
+        return {}
+    return {"area": area, **public_area_responses(area, now)}

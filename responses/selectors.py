@@ -392,3 +392,54 @@ def overdue_responses(at: dt.datetime) -> QuerySet:
 def days_overdue(obligation: ResponseObligation, at: dt.datetime) -> int:
     """Whole days since day 56 ended: 1 on the day after it."""
     return (timezone.localtime(at, LONDON).date() - last_day(obligation)).days
+
+
+# --- The public page of a force: its PCC's responses ---------------------------------------------------
+
+AREA_RESPONSES_SHOWN = 10
+
+
+def public_area_responses(area: Organisation, at: dt.datetime) -> dict[str, Any]:
+    """U6 on a force's public page: how many of its PCC's responses to published reports were on time,
+    late, awaiting, overdue or answered by another response at `at`, and the newest few with their status.
+    Two queries, whatever the force's history."""
+    obligations = _with_first_version(_of_published_reports(at).filter(area=area), at)
+    counts = dict(
+        obligations.annotate(status=_status_expression(at))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    newest = list(
+        with_first_submission(
+            _of_published_reports(at)
+            .filter(area=area)
+            .select_related("report", "office")
+            .defer(*REPORT_TEXT)
+            .order_by("-report__publication_at", "-pk"),
+            at,
+        )[:AREA_RESPONSES_SHOWN]
+    )
+    return {
+        "total": sum(counts.values()),
+        "counts": [
+            {"status": status, "label": label, "count": counts.get(status, 0)}
+            for status, label in (
+                (ResponseStatus.ON_TIME, "Published on time"),
+                (ResponseStatus.LATE, "Published late"),
+                (ResponseStatus.AWAITING, "Awaiting"),
+                (ResponseStatus.OVERDUE, "Overdue"),
+                (ResponseStatus.ANSWERED_ELSEWHERE, "Answered by another response"),
+            )
+        ],
+        "newest": [
+            {
+                "report": obligation.report,
+                "status": obligation_status(obligation, at),
+                "last_day": last_day(obligation),
+                "published_url": obligation.first_published_url or "",
+            }
+            for obligation in newest
+        ],
+    }

@@ -1,0 +1,35 @@
+"""The published reports about a force or service, as a section of its public page (contacts.sections)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from contacts.sections import AreaSection, register_area_section
+from inspections.models import Report
+
+AREA_REPORTS_SHOWN = 10
+
+
+def area_reports(area: Any, now: dt.datetime) -> dict[str, Any]:
+    """The reports about `area` public at `now` (the anonymous visitor's view), newest first: how many, and
+    the newest few. Two queries, whatever the history."""
+    reports = (
+        Report.objects.visible_to(AnonymousUser(), now).filter(areas=area).order_by("-publication_at", "-pk")
+    )
+    return {
+        "area": area,
+        "total": reports.count(),
+        "reports": list(
+            reports.select_related("inspection").defer("body", "summary", "press_release")[
+                :AREA_REPORTS_SHOWN
+            ]
+        ),
+    }
+
+
+register_area_section(
+    AreaSection(template="inspections/public/_area_reports.html", context=area_reports, order=10)
+)
