@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from contacts.models import AREA_KINDS, Organisation, Role, User
 from hmicfrs_mou.deadlines import LONDON
-from inspections.models import Finding, FindingKind, Report
+from inspections.models import Finding, FindingKind
 from monitoring.models import EngageCase, EngageCause, EngagePeriod, FindingStatus
 from monitoring.selectors import engage_over_time, quarter_ends, workspace_cases
 from monitoring.services import finding_status_set
