@@ -144,11 +144,19 @@ class Organisation(models.Model):
 class OrganisationUserObjectPermission(UserObjectPermissionBase):
     """django-guardian direct foreign-key table: scope granted on an organisation."""
 
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Organisation, verbose_name="organisation", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "organisation permission of a user"
+        verbose_name_plural = "organisation permissions of users"
 
 
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Organisation, verbose_name="organisation", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "organisation permission of a group"
+        verbose_name_plural = "organisation permissions of groups"
 
 
 class GovernanceModel(models.TextChoices):
@@ -183,14 +191,16 @@ class Governance(EffectiveDated):
     )
     body = models.ForeignKey(
         Organisation,
+        verbose_name="governing body",
         on_delete=models.PROTECT,
         related_name="governs",
         limit_choices_to={"kind": OrganisationKind.GOVERNING_BODY},
     )
-    model = models.CharField(max_length=20, choices=GovernanceModel.choices)
+    model = models.CharField(verbose_name="governance model", max_length=20, choices=GovernanceModel.choices)
     source = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = "governance"
         ordering: ClassVar = ["area__name", "starts_on"]
         verbose_name_plural = "governance"
         constraints: ClassVar = [
@@ -473,7 +483,7 @@ class SharedFindings(models.Model):
     findings = models.TextField()
     named_staff = models.ManyToManyField(User, blank=True, related_name="shared_findings_named")
     shared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="shared_findings_made")
-    shared_at = models.DateTimeField()
+    shared_at = models.DateTimeField(verbose_name="shared")
 
     objects = ConfidentialQuerySet.as_manager()
 
@@ -508,28 +518,28 @@ class PanelInvitation(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations_made"
     )
     received_on = models.DateField()
-    meeting_on = models.DateField()
+    meeting_on = models.DateField(verbose_name="panel meets on")
     purpose = models.TextField(help_text="What the panel asks the HMI to brief it on.")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="panel_invitations_recorded")
-    recorded_at = models.DateTimeField()
-    representations_due_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(verbose_name="recorded")
+    representations_due_at = models.DateTimeField(verbose_name="representations due")
     representations_working = models.CharField(max_length=300, blank=True)
     representations = models.TextField(blank=True)
     representations_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="panel_representations_sent"
     )
-    representations_at = models.DateTimeField(null=True, blank=True)
+    representations_at = models.DateTimeField(verbose_name="representations made", null=True, blank=True)
     decision = models.CharField(max_length=20, choices=PanelDecision.choices, blank=True)
     decision_reasons = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="panel_invitations_decided"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name="decided", null=True, blank=True)
     briefing_notes = models.TextField(blank=True)
     briefing_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="panel_briefings_written"
     )
-    briefing_at = models.DateTimeField(null=True, blank=True)
+    briefing_at = models.DateTimeField(verbose_name="briefing written", null=True, blank=True)
 
     objects = ConfidentialQuerySet.as_manager()
 
@@ -552,10 +562,10 @@ class PanelBriefingSource(models.Model):
     """C5: a published document the briefing notes rely on, as it was when the HMI chose it."""
 
     invitation = models.ForeignKey(PanelInvitation, on_delete=models.CASCADE, related_name="sources")
-    document_key = models.CharField(max_length=100)
+    document_key = models.CharField(verbose_name="document reference", max_length=100)
     title = models.CharField(max_length=300)
-    published_at = models.DateTimeField()
-    url = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(verbose_name="published")
+    url = models.CharField(verbose_name="link", max_length=300, blank=True)
 
     class Meta:
         ordering: ClassVar = ["published_at", "pk"]
@@ -580,8 +590,10 @@ class ChiefOfficerRecruitment(models.Model):
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chief_recruitments")
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chief_recruitments_run")
     process = models.TextField(help_text="The appointment process: timetable, panel and criteria.")
-    asks_panel = models.BooleanField(default=False)
-    asks_pre_appointment_advice = models.BooleanField(default=False)
+    asks_panel = models.BooleanField(verbose_name="asks an HMI to sit on the panel", default=False)
+    asks_pre_appointment_advice = models.BooleanField(
+        verbose_name="asks for advice before appointment", default=False
+    )
     shortlisted_forces = models.ManyToManyField(
         Organisation,
         blank=True,
@@ -591,13 +603,13 @@ class ChiefOfficerRecruitment(models.Model):
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="chief_recruitments_recorded"
     )
-    recorded_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(verbose_name="recorded")
     panel_answer = models.CharField(max_length=20, choices=PanelAnswer.choices, blank=True)
     advice = models.TextField(blank=True)
     advised_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="chief_recruitments_advised"
     )
-    advised_at = models.DateTimeField(null=True, blank=True)
+    advised_at = models.DateTimeField(verbose_name="advised", null=True, blank=True)
 
     objects = ConfidentialQuerySet.as_manager()
 

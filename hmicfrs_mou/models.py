@@ -37,25 +37,27 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(verbose_name="time", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # PROTECT: an account that has acted is deactivated, never deleted, so the trail
     # keeps pointing at it. The label keeps the name as it was at the time.
-    actor_label = models.CharField(max_length=300, blank=True)
+    actor_label = models.CharField(verbose_name="actor's name at the time", max_length=300, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
-    object_type = models.CharField(max_length=100, blank=True, db_index=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
+    object_type = models.CharField(verbose_name="record type", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(verbose_name="record ID", max_length=64, blank=True)
+    object_repr = models.CharField(verbose_name="record's name at the time", max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(verbose_name="IP address", null=True, blank=True)
+    user_agent = models.CharField(verbose_name="browser", max_length=300, blank=True)
     path = models.CharField(max_length=500, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "audit event"
+        verbose_name_plural = "audit trail"
         ordering: ClassVar = ["-at", "-pk"]
         indexes: ClassVar = [
             models.Index(fields=["object_type", "object_id"]),
@@ -65,7 +67,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'anonymous'} {self.get_action_display()} {self.object_repr}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M:%S} {at.tzname()} {self.actor_label or 'anonymous'} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:
@@ -104,20 +107,20 @@ class Deadline(models.Model):
     kind = models.CharField(max_length=40, db_index=True)
     # The subject: a record (a report, a response, a follow-up) or a standing pair
     # (a meeting cadence), named by a key that is stable across recomputation.
-    subject_type = models.CharField(max_length=100)
-    subject_id = models.CharField(max_length=64)
-    key = models.CharField(max_length=200)
+    subject_type = models.CharField(verbose_name="record type", max_length=100)
+    subject_id = models.CharField(verbose_name="record ID", max_length=64)
+    key = models.CharField(verbose_name="unique key", max_length=200)
     title = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    due_at = models.DateTimeField()
+    url = models.CharField(verbose_name="link", max_length=300, blank=True)
+    due_at = models.DateTimeField(verbose_name="due")
     working = models.TextField()
     state = models.CharField(max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN)
-    state_reason = models.TextField(blank=True)
-    state_changed_at = models.DateTimeField(null=True, blank=True)
+    state_reason = models.TextField(verbose_name="why the state changed", blank=True)
+    state_changed_at = models.DateTimeField(verbose_name="state changed", null=True, blank=True)
     # When the sweep next has something to do for this deadline; null once every
     # step is done. Indexed with state so a sweep's cost follows what is due.
-    next_fire_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    next_fire_at = models.DateTimeField(verbose_name="next reminder due", null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -165,6 +168,8 @@ class DeadlineParty(models.Model):
     role = models.CharField(max_length=12, choices=PartyRole.choices)
 
     class Meta:
+        verbose_name = "deadline party"
+        verbose_name_plural = "deadline parties"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["deadline", "user", "role"], name="deadline_party_unique"),
         ]
@@ -177,9 +182,9 @@ class DeadlineChange(models.Model):
     """A recomputation that moved a deadline, kept so the history can be shown."""
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="changes")
-    at = models.DateTimeField(default=timezone.now)
-    old_due_at = models.DateTimeField()
-    new_due_at = models.DateTimeField()
+    at = models.DateTimeField(verbose_name="moved", default=timezone.now)
+    old_due_at = models.DateTimeField(verbose_name="was due")
+    new_due_at = models.DateTimeField(verbose_name="now due")
     reason = models.CharField(max_length=300)
 
     class Meta:
@@ -209,16 +214,16 @@ class Reminder(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
-    fire_at = models.DateTimeField()
+    fire_at = models.DateTimeField(verbose_name="due to be sent")
     status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(verbose_name="claimed by the task worker", null=True, blank=True)
+    claim_token = models.CharField(verbose_name="claim token", max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(verbose_name="next attempt", null=True, blank=True)
     # Set when an attempt begins (just before the send) and cleared when its outcome is recorded:
     # a row still SENDING with this set lost its outcome, and is resolved before it is sent again.
-    send_started_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(verbose_name="sending started", null=True, blank=True)
+    sent_at = models.DateTimeField(verbose_name="sent", null=True, blank=True)
     late = models.BooleanField(
         default=False, help_text="Sent more than five minutes after its time, measured when it was sent."
     )
@@ -227,8 +232,8 @@ class Reminder(models.Model):
         help_text="Sent again after an attempt whose outcome was lost; the email provider cannot say whether "
         "the first went (SMTP). Both copies carry the same Message-ID.",
     )
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(verbose_name="last error", blank=True)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-fire_at", "pk"]
@@ -276,14 +281,18 @@ class InboxMessage(models.Model):
     kind = models.CharField(max_length=40, default="notice")
     subject = models.CharField(max_length=300)
     body = models.TextField()
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.NONE)
-    email_claim = models.CharField(max_length=32, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField(verbose_name="link", max_length=300, blank=True)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
+    read_at = models.DateTimeField(verbose_name="read", null=True, blank=True)
+    email_state = models.CharField(
+        verbose_name="email state", max_length=10, choices=EmailState.choices, default=EmailState.NONE
+    )
+    email_claim = models.CharField(verbose_name="email claim token", max_length=32, blank=True)
+    email_claimed_at = models.DateTimeField(
+        verbose_name="email claimed by the task worker", null=True, blank=True
+    )
+    emailed_at = models.DateTimeField(verbose_name="emailed", null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(verbose_name="email attempts", default=0)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
@@ -314,18 +323,20 @@ class SweepRun(models.Model):
     could not (killed, or the database still down) is found by a later sweep.
     """
 
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField(verbose_name="started")
     state = models.CharField(max_length=10, choices=SweepState.choices, default=SweepState.RUNNING)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    due = models.PositiveIntegerField(default=0)
-    sent = models.PositiveIntegerField(default=0)
-    late = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    retried = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(verbose_name="last heard from", null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name="finished", null=True, blank=True)
+    due = models.PositiveIntegerField(verbose_name="reminders due", default=0)
+    sent = models.PositiveIntegerField(verbose_name="reminders sent", default=0)
+    late = models.PositiveIntegerField(verbose_name="reminders sent late", default=0)
+    failed = models.PositiveIntegerField(verbose_name="reminders failed", default=0)
+    retried = models.PositiveIntegerField(verbose_name="reminders retried", default=0)
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "reminder sweep"
+        verbose_name_plural = "reminder sweeps"
         ordering: ClassVar = ["-started_at"]
         indexes: ClassVar = [models.Index(fields=["-started_at"])]
 

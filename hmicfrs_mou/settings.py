@@ -48,8 +48,8 @@ INSTALLED_APPS = [
     "django_q",
     # Sign-in: a second factor (TOTP apps, recovery codes) and lockout after failed attempts.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "hmicfrs_mou.signin.otp_apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named in words
+    "hmicfrs_mou.signin.otp_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static, named in words
     "axes",
     "hmicfrs_mou",
     # After django_otp and axes: its admin replaces theirs with audited, read-only ones.
@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hmicfrs_mou.portals.navigation",
             ],
+            # `date` with the zone named in the hour the clocks go back too (see the module).
+            "builtins": ["hmicfrs_mou.templatetags.zone_dates"],
         },
     },
 ]

@@ -40,8 +40,8 @@ class Programme(models.Model):
     year = models.CharField(max_length=9, help_text="For example 2026–27")
     framework = models.TextField(blank=True)
     state = models.CharField(max_length=30, choices=ProgrammeState.choices, default=ProgrammeState.DRAFT)
-    representations_due_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    representations_due_on = models.DateField(verbose_name="representations due by", null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-year"]
@@ -55,8 +55,10 @@ class ProgrammeEvent(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     state = models.CharField(max_length=30, choices=ProgrammeState.choices)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(verbose_name="changed", default=timezone.now)
+    by = models.ForeignKey(
+        User, verbose_name="changed by", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -76,8 +78,8 @@ class Representation(models.Model):
     kind = models.CharField(max_length=20, choices=RepresentationKind.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
-    received_at = models.DateTimeField(default=timezone.now)
-    considered_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(verbose_name="received", default=timezone.now)
+    considered_at = models.DateTimeField(verbose_name="considered", null=True, blank=True)
     consideration = models.TextField(blank=True)
 
     class Meta:
@@ -108,13 +110,15 @@ class CommissionRequest(models.Model):
         max_length=20, choices=CommissionState.choices, default=CommissionState.REQUESTED
     )
     estimated_days = models.PositiveIntegerField(null=True, blank=True)
-    estimated_cost_pounds = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    estimate_agreed_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    estimated_cost_pounds = models.DecimalField(
+        verbose_name="estimated cost (£)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    estimate_agreed_at = models.DateTimeField(verbose_name="estimate agreed", null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name="decided", null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
     # P2: what was said about the scope with the requesting PCC(s), and when.
     scope_discussion = models.TextField(blank=True)
-    scope_discussed_at = models.DateTimeField(null=True, blank=True)
+    scope_discussed_at = models.DateTimeField(verbose_name="scope discussed", null=True, blank=True)
     decline_reason = models.TextField(blank=True)
 
     class Meta:
@@ -131,7 +135,7 @@ class AssistanceRequest(models.Model):
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assistance_about")
     text = models.TextField()
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(verbose_name="requested", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-requested_at", "-pk"]
@@ -165,7 +169,7 @@ class Inspection(models.Model):
     commission = models.OneToOneField(
         CommissionRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -205,7 +209,7 @@ class InspectionNotice(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     recipients = models.ManyToManyField(Organisation, related_name="inspection_notices")
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(verbose_name="sent")
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -252,7 +256,7 @@ class EvidenceRecord(models.Model):
         help_text="HMICFRS staff besides the HMI who may read a confidential disclosure.",
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(verbose_name="recorded", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-recorded_at"]
@@ -267,11 +271,15 @@ class StrategicPresentation(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="presentations")
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField()
-    pcc_invited = models.BooleanField(null=True, help_text="Police: the chief constable's decision.")
-    pfcc_attending = models.BooleanField(null=True, help_text="FRS with a PFCC or mayor: the PFCC's choice.")
+    pcc_invited = models.BooleanField(
+        verbose_name="PCC invited", null=True, help_text="Police: the chief constable's decision."
+    )
+    pfcc_attending = models.BooleanField(
+        verbose_name="PFCC attending", null=True, help_text="FRS with a PFCC or mayor: the PFCC's choice."
+    )
     # Who made the decision (the chief's office) or the choice (the PFCC's office), and when.
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name="decided", null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Strategic presentation, {self.area}"
@@ -290,10 +298,10 @@ class EvidenceRequest(models.Model):
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(help_text="The evidence asked of the chief officer.")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(verbose_name="requested", default=timezone.now)
     discussion = models.CharField(max_length=10, choices=Discussion.choices, default=Discussion.REQUESTED)
     answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(verbose_name="answered", null=True, blank=True)
     answer_note = models.TextField(blank=True)
 
     class Meta:
@@ -311,20 +319,29 @@ class Debrief(models.Model):
     held_on = models.DateField()
     notes = models.TextField()
     pcc_invited = models.BooleanField(
-        default=False, help_text="Police: the chief's decision. FRS with a PFCC: by right."
+        verbose_name="PCC invited",
+        default=False,
+        help_text="Police: the chief's decision. FRS with a PFCC: by right.",
     )
     # I8: where a debrief shows significant concern, the chief keeps the PCC updated.
     significant_concern = models.BooleanField(
         default=False, help_text="If the debrief shows significant concern, the chief keeps the PCC updated."
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(verbose_name="recorded", default=timezone.now)
     # I6 (police): the chief's office decides whether the PCC attends; until it does the PCC is not invited.
     # For an FRS governed by a PFCC the PFCC attends as of right and nobody decides (both stay empty).
     attendance_decided_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User,
+        verbose_name="PCC's attendance decided by",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    attendance_decided_at = models.DateTimeField(null=True, blank=True)
+    attendance_decided_at = models.DateTimeField(
+        verbose_name="PCC's attendance decided", null=True, blank=True
+    )
 
     class Meta:
         ordering: ClassVar = ["held_on", "pk"]
@@ -342,9 +359,11 @@ class ConfidentialityAcknowledgement(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(verbose_name="acknowledged", default=timezone.now)
 
     class Meta:
+        verbose_name = "confidentiality acknowledgement"
+        verbose_name_plural = "confidentiality acknowledgements"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["debrief", "person"], name="one_ack_per_person")
         ]
@@ -359,8 +378,8 @@ class ChiefUpdate(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="chief_updates")
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, verbose_name="sent by", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(verbose_name="sent", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-at", "-pk"]
@@ -451,31 +470,48 @@ class Report(models.Model):
     )
     state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
     # I7: the draft goes to the force or FRS only, for this window.
-    fac_opens_at = models.DateTimeField(null=True, blank=True)
-    fac_closes_at = models.DateTimeField(null=True, blank=True)
-    finalised_at = models.DateTimeField(null=True, blank=True)
+    fac_opens_at = models.DateTimeField(verbose_name="factual-accuracy window opens", null=True, blank=True)
+    fac_closes_at = models.DateTimeField(verbose_name="factual-accuracy window closes", null=True, blank=True)
+    finalised_at = models.DateTimeField(verbose_name="finalised", null=True, blank=True)
     # I7: made final while the window was still open: when it was due to close and the team's reason.
-    fac_was_due_to_close_at = models.DateTimeField(null=True, blank=True)
-    fac_closed_early_reason = models.TextField(blank=True)
+    fac_was_due_to_close_at = models.DateTimeField(
+        verbose_name="factual-accuracy window was due to close", null=True, blank=True
+    )
+    fac_closed_early_reason = models.TextField(
+        verbose_name="why the factual-accuracy window closed early", blank=True
+    )
     # I8: the draft shows significant concern, so the chief's office keeps the PCC updated.
-    significant_concern_at = models.DateTimeField(null=True, blank=True)
+    significant_concern_at = models.DateTimeField(
+        verbose_name="significant concern recorded", null=True, blank=True
+    )
     significant_concern_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User,
+        verbose_name="significant concern recorded by",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # U3/U4/U5: from distribution_at the recipients see the embargoed copy; from publication_at, everyone.
-    publication_at = models.DateTimeField(null=True, blank=True)
-    distribution_at = models.DateTimeField(null=True, blank=True)
+    publication_at = models.DateTimeField(verbose_name="publication", null=True, blank=True)
+    distribution_at = models.DateTimeField(verbose_name="embargoed copy goes out", null=True, blank=True)
     immediate_release = models.BooleanField(default=False)
     embargo_exception = models.TextField(
         blank=True, help_text="Why the copy goes out later than the MOU asks (recorded and sent to the PCC)."
     )
     distribution_notified_at = models.DateTimeField(
-        null=True, blank=True, help_text="When recipients were told the embargoed copy is ready."
+        verbose_name="recipients told of the embargoed copy",
+        null=True,
+        blank=True,
+        help_text="When recipients were told the embargoed copy is ready.",
     )
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the publication notices were sent."
+        verbose_name="publication notices sent",
+        null=True,
+        blank=True,
+        help_text="When the publication notices were sent.",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     objects = ReportQuerySet.as_manager()
 
@@ -530,7 +566,7 @@ class Finding(models.Model):
     kind = models.CharField(max_length=30, choices=FindingKind.choices)
     reference = models.CharField(max_length=40, unique=True)
     text = models.TextField()
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name="closed", null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["reference"]
@@ -552,14 +588,16 @@ class FactualAccuracyComment(models.Model):
     current_text = models.TextField()
     proposed_correction = models.TextField()
     evidence = models.TextField(help_text="What shows the current text is wrong.")
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(User, verbose_name="sent by", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(verbose_name="sent", default=timezone.now)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name="decided", null=True, blank=True)
 
     class Meta:
+        verbose_name = "factual-accuracy comment"
+        verbose_name_plural = "factual-accuracy comments"
         ordering: ClassVar = ["submitted_at"]
         constraints: ClassVar = [
             models.CheckConstraint(
@@ -577,8 +615,8 @@ class Redaction(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="redactions")
     passage = models.TextField()
     reason = models.CharField(max_length=300)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, verbose_name="redacted by", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(verbose_name="redacted", default=timezone.now)
 
     def __str__(self) -> str:
         return f"Redaction in {self.report}"
@@ -589,7 +627,7 @@ class DiaryNote(models.Model):
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="diary_note")
     text = models.TextField()
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(verbose_name="sent")
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
@@ -601,7 +639,11 @@ class EmbargoedCopyOpen(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="copy_opens")
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(verbose_name="opened", default=timezone.now)
+
+    class Meta:
+        verbose_name = "opening of an embargoed copy"
+        verbose_name_plural = "openings of embargoed copies"
 
     def __str__(self) -> str:
         return f"{self.person} opened {self.report}"

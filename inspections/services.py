@@ -460,7 +460,14 @@ def methodology_change_notify(
         sent_by=by,
     )
     notice.recipients.set(recipients)
-    inbox_send(people_acting_for(recipients), notice.subject, body, "", now)
+    # The inspection's page lists the notices an office received, but only the offices of the forces it
+    # inspects may open it; the APCC and every other PCC's office have no page for it, only the message.
+    inspected = {office.pk for office in offices_of_areas(areas, timezone.localdate(now))}
+    with_page = people_acting_for([office for office in recipients if office.pk in inspected])
+    shown = {person.pk for person in with_page}
+    inbox_send(with_page, notice.subject, body, _inspection_url(inspection), now)
+    others = [person for person in people_acting_for(recipients) if person.pk not in shown]
+    inbox_send(others, notice.subject, body, "", now)
     audit_record(action=AuditAction.CREATE, actor=by, obj=notice)
     return notice
 
@@ -1042,7 +1049,9 @@ def _notify_exception(report: Report, now: dt.datetime) -> None:
         people_acting_for(offices),
         f"Embargoed copy later than usual: {report.title}",
         f"HMICFRS cannot send the embargoed copy as early as the MOU asks. Reasons: {report.embargo_exception}",
-        "",
+        # The office's inspections page: where the embargoed copy appears once it is sent (the report's
+        # own page answers "not found" until then).
+        "/inspections/my-area/",
         now,
     )
 

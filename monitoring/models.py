@@ -60,18 +60,28 @@ class RoutineConcern(models.Model):
     text = models.TextField()
     notice = models.OneToOneField(InspectionNotice, on_delete=models.PROTECT, related_name="routine_concern")
     raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField()
+    raised_at = models.DateTimeField(verbose_name="raised")
     passed_to_apcc = models.BooleanField(
-        null=True, blank=True, help_text="The PCC passed the concern to the APCC."
+        verbose_name="passed to the APCC",
+        null=True,
+        blank=True,
+        help_text="The PCC passed the concern to the APCC.",
     )
     # When it was first passed on: the APCC sees it from then (passing on is never taken back).
-    passed_to_apcc_at = models.DateTimeField(null=True, blank=True)
+    passed_to_apcc_at = models.DateTimeField(verbose_name="passed to the APCC on", null=True, blank=True)
     support_requested = models.BooleanField(
         null=True, blank=True, help_text="The PCC asked for additional support."
     )
-    pcc_note = models.TextField(blank=True)
-    pcc_marked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    pcc_marked_at = models.DateTimeField(null=True, blank=True)
+    pcc_note = models.TextField(verbose_name="PCC's office's note", blank=True)
+    pcc_marked_by = models.ForeignKey(
+        User,
+        verbose_name="marked by the PCC's office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pcc_marked_at = models.DateTimeField(verbose_name="marked by the PCC's office on", null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-raised_at", "-pk"]
@@ -124,31 +134,45 @@ class EngageCase(models.Model):
     advice = models.TextField()
     evidence = models.TextField()
     advised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    advised_at = models.DateTimeField()
+    advised_at = models.DateTimeField(verbose_name="advised")
     # M4: HMCI's decision with reasons.
-    decision_engage = models.BooleanField(null=True, blank=True)
+    decision_engage = models.BooleanField(verbose_name="decided to Engage", null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name="decided", null=True, blank=True)
     # M6: the HMI tells the PCC/PFCC personally before the announcement.
-    pcc_informed_person = models.CharField(max_length=200, blank=True)
-    pcc_informed_at = models.DateTimeField(null=True, blank=True)
-    pcc_informed_how = models.CharField(max_length=30, blank=True)
+    pcc_informed_person = models.CharField(verbose_name="person told", max_length=200, blank=True)
+    pcc_informed_at = models.DateTimeField(verbose_name="PCC told", null=True, blank=True)
+    pcc_informed_how = models.CharField(verbose_name="how the PCC was told", max_length=30, blank=True)
     pcc_informed_recorded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User,
+        verbose_name="PCC being told recorded by",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    pcc_informed_recorded_at = models.DateTimeField(null=True, blank=True)
+    pcc_informed_recorded_at = models.DateTimeField(
+        verbose_name="PCC being told recorded", null=True, blank=True
+    )
     # M5: the public announcement.
     announcement = models.TextField(blank=True, help_text="The public statement of the decision.")
-    announced_at = models.DateTimeField(null=True, blank=True)
+    announced_at = models.DateTimeField(verbose_name="announced", null=True, blank=True)
     announced_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # M10: HMCI decides the exit with reasons.
     exit_reasons = models.TextField(blank=True)
     exit_improvements = models.TextField(blank=True, help_text="The improvements made (public).")
-    exited_at = models.DateTimeField(null=True, blank=True)
-    exited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    exited_at = models.DateTimeField(verbose_name="left Engage", null=True, blank=True)
+    exited_by = models.ForeignKey(
+        User,
+        verbose_name="exit decided by",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Cases loaded from public history (engage_history.csv) rather than worked in the portal.
-    historical = models.BooleanField(default=False)
+    historical = models.BooleanField(verbose_name="from the public history", default=False)
     source = models.CharField(max_length=300, blank=True)
 
     objects = EngageCaseQuerySet.as_manager()
@@ -245,9 +269,17 @@ class EngagePeriod(EffectiveDated):
     case = models.OneToOneField(EngageCase, on_delete=models.PROTECT, related_name="period")
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="engage_periods")
     starts_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        verbose_name="start date known to the nearest",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
     )
-    ends_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    ends_precision = models.CharField(
+        verbose_name="end date known to the nearest",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
 
     objects = EngagePeriodQuerySet.as_manager()
 
@@ -296,10 +328,12 @@ class EngageQuarterChange(models.Model):
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     # The first day of the quarter.
     quarter = models.DateField()
-    started = models.PositiveIntegerField(default=0)
-    ended = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(verbose_name="areas entering Engage", default=0)
+    ended = models.PositiveIntegerField(verbose_name="areas leaving Engage", default=0)
 
     class Meta:
+        verbose_name = "Engage quarter change"
+        verbose_name_plural = "Engage quarter changes"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["kind", "quarter"], name="engage_quarter_change_unique")
         ]
@@ -312,11 +346,16 @@ class EngageChartState(models.Model):
     """When EngageQuarterChange was worked out (`as_of`), and until when it holds: the next announcement
     already recorded after that moment (none: until the summary is next worked out). One row."""
 
-    as_of = models.DateTimeField()
+    as_of = models.DateTimeField(verbose_name="worked out")
     holds_until = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = "Engage chart state"
+        verbose_name_plural = "Engage chart states"
+
     def __str__(self) -> str:
-        return f"Engage chart as of {self.as_of:%Y-%m-%d %H:%M}"
+        local = timezone.localtime(self.as_of)
+        return f"Engage chart as of {local:%-d %B %Y, %H:%M} {local.tzname()}"
 
 
 class EngageLetter(models.Model):
@@ -325,8 +364,8 @@ class EngageLetter(models.Model):
     case = models.OneToOneField(EngageCase, on_delete=models.PROTECT, related_name="letter")
     addressed_to = models.TextField(help_text="The chief officer and the PCC/PFCC, as addressed.")
     pdf = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    sent_at = models.DateTimeField()
+    sha256 = models.CharField(verbose_name="SHA-256 fingerprint", max_length=64)
+    sent_at = models.DateTimeField(verbose_name="sent")
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
@@ -342,10 +381,10 @@ class ToolkitVersion(models.Model):
     version = models.PositiveIntegerField(unique=True)
     file_name = models.CharField(max_length=200)
     content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(verbose_name="SHA-256 fingerprint", max_length=64)
     note = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
+    uploaded_at = models.DateTimeField(verbose_name="uploaded")
 
     class Meta:
         ordering: ClassVar = ["-version"]
@@ -361,7 +400,7 @@ class ToolkitSending(models.Model):
     toolkit = models.ForeignKey(ToolkitVersion, on_delete=models.PROTECT, related_name="sendings")
     letter = models.TextField()
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(verbose_name="sent")
 
     def __str__(self) -> str:
         return f"Toolkit sent for {self.case}"
@@ -379,7 +418,7 @@ class ImprovementPlanVersion(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     content = models.BinaryField(null=True, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(verbose_name="submitted")
 
     class Meta:
         ordering: ClassVar = ["case", "-version"]
@@ -400,8 +439,8 @@ class PlanNote(models.Model):
     plan = models.ForeignKey(ImprovementPlanVersion, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=PlanNoteKind.choices)
     text = models.TextField()
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    by = models.ForeignKey(User, verbose_name="written by", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(verbose_name="written")
 
     class Meta:
         ordering: ClassVar = ["at", "pk"]
@@ -424,10 +463,12 @@ class OversightMeeting(models.Model):
     )
     scheduled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(verbose_name="recorded", null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     class Meta:
+        verbose_name = "PPOG or FPOG meeting"
+        verbose_name_plural = "PPOG and FPOG meetings"
         ordering: ClassVar = ["-scheduled_for", "-pk"]
         indexes: ClassVar = [models.Index(fields=["case", "held_on"])]
 
@@ -441,7 +482,7 @@ class DeputyNomination(models.Model):
     meeting = models.ForeignKey(OversightMeeting, on_delete=models.CASCADE, related_name="nominations")
     deputy = models.ForeignKey(User, on_delete=models.PROTECT, related_name="deputy_nominations")
     nominated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    nominated_at = models.DateTimeField()
+    nominated_at = models.DateTimeField(verbose_name="nominated")
 
     class Meta:
         constraints: ClassVar = [
@@ -476,12 +517,12 @@ class MeetingAction(models.Model):
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     offer_of_assistance = models.BooleanField(default=False)
     # D6, computed once from the meeting date through hmicfrs_mou.deadlines (kept with its working).
-    follow_up_due_at = models.DateTimeField(null=True, blank=True)
-    follow_up_working = models.TextField(blank=True)
+    follow_up_due_at = models.DateTimeField(verbose_name="written follow-up due", null=True, blank=True)
+    follow_up_working = models.TextField(verbose_name="how the follow-up date was worked out", blank=True)
     # Open offers with no follow-up are what the tracker counts: kept as a flag for a partial index.
-    followed_up = models.BooleanField(default=False)
+    followed_up = models.BooleanField(verbose_name="followed up", default=False)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(verbose_name="recorded")
 
     class Meta:
         ordering: ClassVar = ["meeting", "pk"]
@@ -514,11 +555,17 @@ class FollowUp(models.Model):
     action = models.OneToOneField(MeetingAction, on_delete=models.PROTECT, related_name="follow_up")
     text = models.TextField()
     sent_to = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    hmci_copy_to = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    hmci_copied_at = models.DateTimeField()
+    hmci_copy_to = models.ForeignKey(
+        User, verbose_name="HMCI copied in", on_delete=models.PROTECT, related_name="+"
+    )
+    hmci_copied_at = models.DateTimeField(verbose_name="copied to HMCI")
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField()
-    late = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(verbose_name="sent")
+    late = models.BooleanField(verbose_name="sent late", default=False)
+
+    class Meta:
+        verbose_name = "written follow-up"
+        verbose_name_plural = "written follow-ups"
 
     def __str__(self) -> str:
         return f"Follow-up of {self.action}"
@@ -548,10 +595,12 @@ class FindingEntry(models.Model):
     kind = models.CharField(max_length=15, choices=FindingEntryKind.choices)
     status = models.CharField(max_length=20, choices=FindingStatus.choices, blank=True)
     text = models.TextField(blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    by = models.ForeignKey(User, verbose_name="recorded by", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(verbose_name="recorded")
 
     class Meta:
+        verbose_name = "findings register entry"
+        verbose_name_plural = "findings register entries"
         ordering: ClassVar = ["finding", "at", "pk"]
         indexes: ClassVar = [models.Index(fields=["finding", "kind", "at"])]
         constraints: ClassVar = [
@@ -575,10 +624,12 @@ class FindingState(models.Model):
     status = models.CharField(
         max_length=20, choices=FindingStatus.choices, default=FindingStatus.AWAITING_REVIEW
     )
-    changed_at = models.DateTimeField()
-    updates = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(verbose_name="last changed")
+    updates = models.PositiveIntegerField(verbose_name="number of updates", default=0)
 
     class Meta:
+        verbose_name = "findings register state"
+        verbose_name_plural = "findings register states"
         indexes: ClassVar = [models.Index(fields=["area", "status"])]
 
     def __str__(self) -> str:

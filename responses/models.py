@@ -42,26 +42,36 @@ class ResponseObligation(models.Model):
         related_name="obligations_to_answer",
         help_text="The office of the body governing the force on the day of publication.",
     )
-    published_on = models.DateField()
-    due_at = models.DateTimeField()
+    published_on = models.DateField(verbose_name="report published on")
+    due_at = models.DateTimeField(verbose_name="due")
     working = models.TextField()
     state = models.CharField(max_length=20, choices=ObligationState.choices, default=ObligationState.AWAITING)
     # The builder (s55(4)–(5B)).
-    chief_comments_invited_at = models.DateTimeField(null=True, blank=True)
-    chief_comments_due_on = models.DateField(null=True, blank=True)
-    chief_comments = models.TextField(blank=True)
+    chief_comments_invited_at = models.DateTimeField(
+        verbose_name="chief's comments invited", null=True, blank=True
+    )
+    chief_comments_due_on = models.DateField(verbose_name="chief's comments due by", null=True, blank=True)
+    chief_comments = models.TextField(verbose_name="chief's comments", blank=True)
     # U6: entered by the chief officer's office in its own portal, while invited and before submission.
     chief_comments_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User,
+        verbose_name="chief's comments entered by",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    chief_comments_at = models.DateTimeField(null=True, blank=True)
-    pcc_comments = models.TextField(blank=True)
+    chief_comments_at = models.DateTimeField(verbose_name="chief's comments received", null=True, blank=True)
+    pcc_comments = models.TextField(verbose_name="PCC's comments", blank=True)
     reply_to_chief = models.TextField(
         blank=True, help_text="The PCC's response to the chief officer's comments."
     )
-    published_url = models.URLField(blank=True, max_length=500)
+    published_url = models.URLField(
+        verbose_name="address of the published response", blank=True, max_length=500
+    )
     answered_by = models.ForeignKey(
         "self",
+        verbose_name="answered by another response",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -69,11 +79,13 @@ class ResponseObligation(models.Model):
         help_text="Answered by the response to another report with the same findings.",
     )
     answered_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(verbose_name="created", default=timezone.now)
 
     objects = ObligationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "PCC response"
+        verbose_name_plural = "PCC responses"
         ordering: ClassVar = ["due_at", "pk"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["report", "area"], name="one_obligation_per_report_and_force"),
@@ -101,7 +113,10 @@ class RecommendationResponse(models.Model):
     """s55(5B): for each recommendation, the action taken or proposed, or why none."""
 
     obligation = models.ForeignKey(
-        ResponseObligation, on_delete=models.CASCADE, related_name="recommendation_responses"
+        ResponseObligation,
+        verbose_name="PCC response",
+        on_delete=models.CASCADE,
+        related_name="recommendation_responses",
     )
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="+")
     action = models.TextField(blank=True)
@@ -120,18 +135,20 @@ class Submission(models.Model):
     """A submitted version of a response: never overwritten; the upload counts as sending it to
     HMICFRS and the Home Secretary (U6)."""
 
-    obligation = models.ForeignKey(ResponseObligation, on_delete=models.PROTECT, related_name="submissions")
+    obligation = models.ForeignKey(
+        ResponseObligation, verbose_name="PCC response", on_delete=models.PROTECT, related_name="submissions"
+    )
     version = models.PositiveIntegerField()
-    submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    late = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(verbose_name="sent")
+    submitted_by = models.ForeignKey(User, verbose_name="sent by", on_delete=models.PROTECT, related_name="+")
+    late = models.BooleanField(verbose_name="sent late", default=False)
     stored_name = models.CharField(max_length=100, unique=True)
     original_name = models.CharField(max_length=255)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(verbose_name="size (bytes)")
+    sha256 = models.CharField(verbose_name="SHA-256 fingerprint", max_length=64)
     content = models.JSONField(help_text="The response's parts as submitted.")
-    published_url = models.URLField(max_length=500)
-    sent_to_home_secretary = models.BooleanField(default=True)
+    published_url = models.URLField(verbose_name="address of the published response", max_length=500)
+    sent_to_home_secretary = models.BooleanField(verbose_name="sent to the Home Secretary", default=True)
 
     class Meta:
         ordering: ClassVar = ["obligation", "-version"]
@@ -157,20 +174,22 @@ class ActionPlanItem(models.Model):
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="action_plan_items")
     action = models.TextField()
     owner = models.CharField(max_length=200)
-    target_on = models.DateField()
+    target_on = models.DateField(verbose_name="target date")
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(verbose_name="last updated", default=timezone.now)
 
     def __str__(self) -> str:
         return f"Action for {self.finding.reference}"
 
 
 class ActionPlanUpdate(models.Model):
-    item = models.ForeignKey(ActionPlanItem, on_delete=models.CASCADE, related_name="updates")
+    item = models.ForeignKey(
+        ActionPlanItem, verbose_name="action plan item", on_delete=models.CASCADE, related_name="updates"
+    )
     text = models.TextField()
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, verbose_name="updated by", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(verbose_name="updated", default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["-at"]
@@ -185,7 +204,7 @@ class ActionPlanVersion(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="action_plan_versions")
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField()
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(verbose_name="published")
     published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     content = models.JSONField()
 
@@ -213,22 +232,26 @@ class SuperComplaintState(models.TextChoices):
 class SuperComplaint(models.Model):
     title = models.CharField(max_length=300)
     designated_body = models.CharField(max_length=300, help_text="The designated body that raised it.")  # S1
-    received_at = models.DateTimeField()
+    received_at = models.DateTimeField(verbose_name="received")
     state = models.CharField(
         max_length=20, choices=SuperComplaintState.choices, default=SuperComplaintState.RECEIVED
     )
-    eligibility_decided_at = models.DateTimeField(null=True, blank=True)
+    eligibility_decided_at = models.DateTimeField(verbose_name="eligibility decided", null=True, blank=True)
     eligibility_reason = models.TextField(blank=True)
-    apcc_notified_at = models.DateTimeField(null=True, blank=True)
+    apcc_notified_at = models.DateTimeField(verbose_name="APCC notified", null=True, blank=True)
     investigators = models.ManyToManyField(
         Organisation, blank=True, related_name="super_complaints_investigated"
     )
-    apcc_supporters = models.ManyToManyField(User, blank=True, related_name="+")
+    apcc_supporters = models.ManyToManyField(
+        User, verbose_name="APCC supporters", blank=True, related_name="+"
+    )
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.PROTECT, related_name="super_complaints"
     )
 
     class Meta:
+        verbose_name = "super-complaint"
+        verbose_name_plural = "super-complaints"
         ordering: ClassVar = ["-received_at"]
 
     def __str__(self) -> str:

@@ -337,6 +337,8 @@ class PublicResponse:
     last_day: dt.date
     published_url: str
     answered_by_report: Report | None
+    # The London day the first version was sent (the upload of the response as published), if any.
+    published_on: dt.date | None = None
 
     @property
     def label(self) -> str:
@@ -371,6 +373,11 @@ def public_responses_for(report: Report, at: dt.datetime) -> list[PublicResponse
             last_day=last_day(obligation),
             published_url=obligation.first_published_url or "",
             answered_by_report=obligation.answered_by.report if obligation.answered_by_id else None,
+            published_on=(
+                timezone.localtime(obligation.first_submitted_at, LONDON).date()
+                if obligation.first_submitted_at
+                else None
+            ),
         )
         for obligation in obligations
     ]

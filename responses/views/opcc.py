@@ -349,7 +349,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """U6: upload the published response; the upload is the copy to HMICFRS and the Home Secretary."""
+    """U6: check the response, then upload the published PDF; the upload is the copy to HMICFRS and the
+    Home Secretary. The GET is the check page; only its confirming POST calls the service."""
     obligation = _obligation_to_work_on(request, pk)
     form = SubmitForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -377,6 +378,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 + timeliness,
             )
             return redirect("responses:obligation", pk=obligation.pk)
+    # A "check your answers" page: the parts of the response that go with the upload, where it goes and
+    # whether it would count as on time, all read before the one button that sends it.
+    now = timezone.now()
+    recommendations = list(services.recommendations_of(obligation))
+    answers = {answer.finding_id: answer for answer in obligation.recommendation_responses.all()}
     return render(
         request,
         "responses/opcc/submit.html",
@@ -385,7 +391,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "obligation": obligation,
             "missing": services.response_missing(obligation),
             "versions": obligation.submissions.count(),
-            "timing": timing(obligation, timezone.now()),
+            "timing": timing(obligation, now),
+            "late_if_sent_now": now >= obligation.due_at,
+            "chief_comments_closed_without": services.chief_comments_closed_without(obligation, now),
+            "recommendations": [(finding, answers.get(finding.pk)) for finding in recommendations],
         },
     )
 

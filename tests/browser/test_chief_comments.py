@@ -117,10 +117,14 @@ def test_u6_the_chiefs_office_adds_its_comments_and_the_opcc_submits_the_respons
         page.get_by_role("button", name="Save the response").click()
         expect(page.locator("#missing")).to_have_count(0)
         page.get_by_role("link", name="Upload the published response").click()
+        # The check page before sending shows the chief's comments and the reply that go with it.
+        expect(page.locator("main h1")).to_have_text("Check your response before you send it")
+        expect(page.locator("#parts")).to_contain_text(COMMENTS)
+        expect(page.locator("#parts")).to_contain_text(REPLY)
         page.get_by_label("Upload the response as published (PDF)").set_input_files(
             str(blank_pdf(tmp_path / "response.pdf"))
         )
-        page.get_by_role("button", name="Upload and send").click()
+        page.get_by_role("button", name="Confirm and send").click()
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
             "Version 1 of the response has been sent to HMICFRS and the Home Secretary."
         )

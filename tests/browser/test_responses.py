@@ -1,8 +1,9 @@
 """The PCC's statutory response (U6, D5) in a real browser: a published PEEL report with three
 recommendations awaits the Avon and Somerset OPCC's response; the office invites the chief's
-comments, writes the response part by part (the completeness check names what is missing), is
-refused a file that only calls itself a PDF, submits the real PDF on time, and the public report
-page shows the response as published on time. Then the APCC's timeliness dashboard counts it (U7).
+comments, writes the response part by part (the completeness check names what is missing), checks
+what will be sent on the "check your answers" page, is refused a file that only calls itself a PDF,
+confirms and sends the real PDF on time, and the public report page shows the response as published
+on time, with the day. Then the APCC's timeliness dashboard counts it (U7).
 
 The report is built through the services at a moment in the past (time_machine), with its
 publication moment yesterday, and published by `reports_due_notices(now=...)` as the worker
@@ -249,17 +250,35 @@ def test_opcc_builds_and_submits_the_response_and_the_public_sees_it_on_time(
     # A text file that only calls itself .pdf: refused, with the reason, and nothing submitted.
     fake = tmp_path / "response.pdf"
     fake.write_text("This is the PCC's response, typed in a text editor.\n", encoding="utf-8")
+    # The link to the report the response answers.
+    expect(page.locator("#report-link")).to_have_attribute("href", f"/public/reports/{report.pk}/")
+    expect(page.locator("#report-link")).to_have_text(REPORT)
+    # Sending starts on a "check your answers" page: what goes, to whom, on time or not, each part.
     page.get_by_role("link", name="Upload the published response").click()
-    expect(page.locator("main h1")).to_have_text("Upload the published response")
+    expect(page.locator("main h1")).to_have_text("Check your response before you send it")
+    sending = page.locator("#sending")
+    expect(sending).to_contain_text("HMICFRS and the Home Secretary")
+    expect(sending).to_contain_text(f"By the end of {day_words(day_56)}. Sent now, it is on time.")
+    expect(sending.get_by_role("link", name=REPORT)).to_be_visible()
+    parts = page.locator("#parts")
+    expect(parts).to_contain_text("The constabulary accepts the findings")
+    expect(parts).to_contain_text("I welcome the report")
+    expect(parts).to_contain_text("Waiting times for 101 are published from June.")
+    expect(parts).to_contain_text(PUBLISHED_URL)
+    expect(parts.get_by_role("link", name="Change the PCC's comments")).to_be_visible()
+    shot(page, "resp-opcc-check-before-sending")
+    assert not Submission.objects.filter(obligation=obligation).exists()
     page.get_by_label("Upload the response as published (PDF)").set_input_files(str(fake))
-    page.get_by_role("button", name="Upload and send").click()
+    page.get_by_role("button", name="Confirm and send").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
     refusal = "The selected file is not a PDF (its content is not a PDF document)."
     expect(summary.get_by_role("link", name=refusal)).to_be_visible()
     expect(page.locator("#id_file_error")).to_contain_text(refusal)
     expect(page.locator("#id_file")).to_have_attribute("aria-invalid", "true")
-    expect(page).to_have_title(re.compile(rf"^Error: Upload the published response – {re.escape(REPORT)}"))
+    expect(page).to_have_title(
+        re.compile(rf"^Error: Check your response before you send it – {re.escape(REPORT)}")
+    )
     shot(page, "resp-opcc-submit-not-a-pdf")
     assert not Submission.objects.filter(obligation=obligation).exists()
     obligation.refresh_from_db()
@@ -270,7 +289,7 @@ def test_opcc_builds_and_submits_the_response_and_the_public_sees_it_on_time(
     # The real PDF: sent to HMICFRS and the Home Secretary, on time.
     pdf = blank_pdf(tmp_path / "PCC response - PEEL 2026.pdf")
     page.get_by_label("Upload the response as published (PDF)").set_input_files(str(pdf))
-    page.get_by_role("button", name="Upload and send").click()
+    page.get_by_role("button", name="Confirm and send").click()
     expect(page).to_have_url(obligation_url)
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text(
@@ -304,6 +323,8 @@ def test_opcc_builds_and_submits_the_response_and_the_public_sees_it_on_time(
         entry = responses.locator(".govuk-summary-list__row", has_text="Avon and Somerset Constabulary")
         expect(entry).to_contain_text(avon_office().name)
         expect(entry.locator(".govuk-tag")).to_have_text("Published on time")
+        sent_on = timezone.localdate(submission.submitted_at)
+        expect(entry).to_contain_text(f"Published {sent_on.day} {sent_on:%B %Y}")
         link = entry.get_by_role("link", name=re.compile(r"^Read the PCC's response"))
         expect(link).to_have_attribute("href", PUBLISHED_URL)
         public.locator("#pcc-responses").scroll_into_view_if_needed()
