@@ -10,15 +10,15 @@ nothing else, from disk, without touching the network:
   STATIC_ROOT (where hashed names from the manifest storage live);
 - `file://` URLs are served only when the file lies inside STATICFILES_DIRS or
   STATIC_ROOT;
-- `/generated/<name>`: a file the caller made for this one render (the
-  recipient's watermark), from the dict it passed, and only those names;
+- `/generated/<name>`: a file the caller made for this one render (an image
+  drawn for this document), from the dict it passed, and only those names;
 - anything else (`http:`, `https:` elsewhere, `data:`, `ftp:`, a `..` step)
   raises ValueError, which WeasyPrint logs and skips.
 
 Every PDF is tagged PDF/UA-1 (`pdf_variant`): a structure tree of headings and
 paragraphs in reading order, the document's language from `<html lang>`, its
 title from `<title>` shown as the window title, and XMP metadata saying so.
-Whatever is decoration (page backgrounds, such as the watermark) is an artifact,
+Whatever is decoration (page backgrounds, page headers and footers) is an artifact,
 outside the structure, so a screen reader does not read it into the text.
 """
 

@@ -5,6 +5,11 @@ HMICFRS: the body through `published_text` (U1), and the same redacted passages
 taken out of the summary, the findings and the press release too, in case a
 passage was repeated there.
 
+An embargoed copy is made in two parts: the base, what every recipient's copy says
+(`embargoed_base_context`, templates/pdf/embargoed_copy.html), rendered by WeasyPrint
+once per version of the report and kept in Django's cache; and the recipient's marks
+(`recipient_marks`), stamped on its pages for each download (hmicfrs_mou.pdf_stamp).
+
 Language: `lang` is the report's (English "en-GB" or Welsh "cy"). The PDF's root
 element carries it, so it becomes the document's /Lang; what the portal writes
 around the report (headings such as "Summary", the embargo notice, the dates) is
@@ -14,14 +19,20 @@ in English and carries `lang="en-GB"` on its own element (`portal_lang`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from html import unescape
 from typing import Any
+from urllib.parse import urljoin
 
+import weasyprint
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contacts.models import Appointment, User
-from hmicfrs_mou.pdf import render_pdf
+from hmicfrs_mou.pdf import PDF_BASE_URL, html_to_pdf, static_path_for
+from hmicfrs_mou.pdf_stamp import PreparedPdf, prepare, stamp, stamp_font
 from inspections.models import Finding, FindingKind, Report, ReportLanguage, ReportState
 from inspections.services import REDACTED, published_text
 
@@ -123,6 +134,38 @@ def restriction_label(report: Report) -> str:
     return "Not yet published: not for publication or sharing"
 
 
+def embargoed_base_context(report: Report) -> dict[str, Any]:
+    """What every copy of the report before publication says, whoever it is for (U1, U3, U5; I7 for a
+    draft): the published text, the press release, the embargo or "not for publication" line.
+
+    Nothing about a recipient: this is rendered once per version of the report and each person's
+    marks are stamped on it (`render_embargoed_copy`).
+    """
+    context = public_report_context(report)
+    passages = [redaction.passage for redaction in report.redactions.all()]
+    scheduled = report.is_released
+    context.update(
+        {
+            "embargo_label": restriction_label(report),
+            "publication_label": context["publication_label"] if scheduled else "",
+            "press_release_paragraphs": paragraphs(_redact(report.press_release, passages)),
+        }
+    )
+    return context
+
+
+def recipient_marks(report: Report, recipient: User, *, at: dt.datetime) -> dict[str, str]:
+    """What a copy says about the one person it is for, made at `at`: stamped on every page."""
+    name = recipient.get_full_name() or recipient.get_username()
+    organisations = _and_join(recipient_organisations(recipient, timezone.localdate(at)))
+    return {
+        "watermark_word": "EMBARGOED" if report.is_released else "DRAFT",
+        "copy_for_label": f"Copy for {name}, {organisations}" if organisations else f"Copy for {name}",
+        "recipient_name": name,
+        "produced_label": moment_label(at),
+    }
+
+
 def embargoed_copy_context(report: Report, recipient: User, *, at: dt.datetime) -> dict[str, Any]:
     """The copy for one person before publication (U3, U4, U5; I7 for a draft): the published text
     (U1), the press release, and on every page the embargo and the person it was made for.
@@ -132,27 +175,67 @@ def embargoed_copy_context(report: Report, recipient: User, *, at: dt.datetime) 
     publication instead. `at` is the moment the copy is made: it chooses the
     recipient's organisations (their appointments then) and is printed on the copy.
     """
-    context = public_report_context(report)
-    passages = [redaction.passage for redaction in report.redactions.all()]
-    name = recipient.get_full_name() or recipient.get_username()
-    organisations = _and_join(recipient_organisations(recipient, timezone.localdate(at)))
-    scheduled = report.is_released
-    context.update(
-        {
-            "embargo_label": restriction_label(report),
-            "watermark_word": "EMBARGOED" if scheduled else "DRAFT",
-            "copy_for_label": f"Copy for {name}, {organisations}" if organisations else f"Copy for {name}",
-            "recipient_name": name,
-            "produced_label": moment_label(at),
-            "publication_label": context["publication_label"] if scheduled else "",
-            "press_release_paragraphs": paragraphs(_redact(report.press_release, passages)),
-        }
-    )
-    return context
+    return embargoed_base_context(report) | recipient_marks(report, recipient, at=at)
+
+
+# Part of the base's cache key: change it when the stamp's layout or the way the base is prepared
+# changes, so no base prepared the old way is stamped the new way.
+BASE_LAYOUT = "embargoed-copy-base/1"
+COPY_TEMPLATE = "pdf/embargoed_copy.html"
+# A base is only served before publication; a day bounds what a version no one opens keeps in the cache.
+BASE_CACHE_SECONDS = 24 * 60 * 60
+_LINKED = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def embargoed_base_key(html: str) -> str:
+    """The cache key of the base rendered from `html`: a digest of everything that is printed.
+
+    The HTML carries every word of the copy (report text after redactions, summary, findings, press
+    release, embargo label, publication moment, language, title), so a change to any of them, or to
+    the template, gives a new key; the stylesheets it links and the WeasyPrint version are in the
+    digest too. A stale base cannot be found under a new version's key.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"{BASE_LAYOUT}\0{weasyprint.__version__}\0".encode())
+    digest.update(html.encode())
+    for url in sorted(set(_LINKED.findall(html))):
+        try:
+            digest.update(static_path_for(urljoin(PDF_BASE_URL, unescape(url))).read_bytes())
+        except ValueError:
+            digest.update(url.encode())  # not fetched when rendering either
+    return f"inspections:embargoed-base:{digest.hexdigest()}"
+
+
+def embargoed_base(html: str) -> PreparedPdf:
+    """The rendered base for `html`, laid out for stamping: from the cache, or rendered now and kept.
+
+    In Django's cache, not a FileField: the key is derived from the printed content, so staleness is
+    impossible and nothing needs deleting; the cache evicts what is no longer opened, and no unmarked
+    copy of an embargoed report is left in the media storage. With several workers, point the default
+    cache at Redis to render each version once in all of them.
+    """
+    key = embargoed_base_key(html)
+    prepared = cache.get(key)
+    if not isinstance(prepared, PreparedPdf):
+        prepared = prepare(html_to_pdf(html))
+        cache.set(key, prepared, BASE_CACHE_SECONDS)
+    return prepared
 
 
 def render_embargoed_copy(report: Report, recipient: User, *, at: dt.datetime) -> bytes:
-    """The copy for one person before publication as PDF, with their watermark on every page."""
-    context = embargoed_copy_context(report, recipient, at=at)
-    watermark = render_to_string("pdf/watermark.svg", context).encode()
-    return render_pdf("pdf/embargoed_copy.html", context, generated={"watermark.svg": watermark})
+    """The copy for one person before publication as PDF: the report's base, rendered once per version
+    (`embargoed_base`), with this person's marks stamped on every page: the diagonal watermark word
+    and their name, and at the foot "Copy for NAME, ORGANISATIONS – page N of M" and the moment the
+    copy was made. Reads the relations `public_report_context` reads: prefetch them.
+    """
+    html = render_to_string(COPY_TEMPLATE, embargoed_base_context(report))
+    marks = recipient_marks(report, recipient, at=at)
+    copy_for, made = marks["copy_for_label"], f"This copy was made at {marks['produced_label']}"
+    font = stamp_font([marks["watermark_word"], marks["recipient_name"], copy_for, made])
+    return stamp(
+        embargoed_base(html),
+        font,
+        watermark=marks["watermark_word"],
+        caption=marks["recipient_name"],
+        footer=lambda page, pages: [f"{copy_for} – page {page} of {pages}", made],
+    )
