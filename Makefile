@@ -68,8 +68,11 @@ bench: setup ## Benchmark every portal page at 1x and 10x the real data size
 bench-sweep: setup ## Benchmark the reminder sweep at 2,000 and 200,000 deadlines with 2,000 due
 	$(PY) benchmarks/sweep.py $(BENCH_ARGS)
 
-bench-pdf: setup ## Render a 50-page watermarked embargoed copy and print time and peak memory
+bench-pdf: setup ## Embargoed copy: a full render of a 50-page report, then each recipient's stamped copy (time, memory)
 	$(PY) benchmarks/pdf.py $(BENCH_ARGS)
+
+load: setup ## The portal under load as deployed: gunicorn, task worker, PostgreSQL, locust (~4 min at 10x; LOAD_ARGS)
+	$(PY) benchmarks/load.py $(LOAD_ARGS)
 
 browser-deps: ## Install Debian's Chromium and the font library WeasyPrint wants (needs root)
 	command -v chromium >/dev/null && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || \
@@ -85,4 +88,4 @@ lock: ## Re-pin requirements.lock from pyproject.toml in a scratch virtualenv
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles test-artifacts .coverage .coverage.*
 
-.PHONY: help setup db run test coverage lint check-deploy bench bench-sweep bench-pdf browser-deps refresh-govuk lock clean
+.PHONY: help setup db run test coverage lint check-deploy bench bench-sweep bench-pdf load browser-deps refresh-govuk lock clean
