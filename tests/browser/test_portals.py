@@ -156,7 +156,10 @@ def test_visitor_sees_public_pages_only(page: Page, live_server: Any, demo: dict
     forces.locator("tbody tr").first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/public/[^/]+/[^/]+/$"))
     expect(page.locator("main .govuk-summary-list__key", has_text="Governed by")).to_be_visible()
-    expect(page.get_by_role("table")).to_contain_text("Governance history")
+    expect(page.get_by_role("table", name="Governance history")).to_be_visible()
+    # The sections the apps add: the reports about the area and, for a force, its PCC's responses.
+    expect(page.get_by_role("heading", name="Inspection reports")).to_be_visible()
+    expect(page.get_by_role("heading", name="PCC responses")).to_be_visible()
     shot(page, "public-area")
 
     page.goto(f"{live_server.url}/directory/")
