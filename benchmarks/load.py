@@ -39,6 +39,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.pages import _table  # noqa: E402  (the page bench's Markdown table, once ROOT is on the path)
+
 PASSWORD = "load-test-password-" + "x" * 8  # noqa: S105 - a scratch database, dropped at the end
 REMINDER_KEY = "load:"
 GOAL_P95_OVER_FLOOR = 10
@@ -245,22 +248,6 @@ def _pdf() -> str:
     buffer = io.BytesIO()
     writer.write(buffer)
     return base64.b64encode(buffer.getvalue()).decode()
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return (
-            "| "
-            + " | ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            )
-            + " |"
-        )
-
-    return [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
 
 
 def _stats(times: list[float], errors: int, seconds: float) -> list[str]:

@@ -14,7 +14,7 @@ from contacts.access import can_record_meeting, confidential_roles, get_meeting_
 from contacts.cadences import cadence_rows
 from contacts.forms import DirectoryFilterForm, MeetingForm
 from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
-from contacts.sections import area_sections
+from contacts.sections import AREA_SECTIONS
 from contacts.services import meeting_record
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit import audit_record
@@ -160,5 +160,10 @@ def public_area(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
     return render(
         request,
         "public/area.html",
-        {"row": row, "history": history, "today": today, "sections": area_sections(area, timezone.now())},
+        {
+            "row": row,
+            "history": history,
+            "today": today,
+            "sections": AREA_SECTIONS.render(area, timezone.now()),
+        },
     )

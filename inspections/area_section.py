@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
-from contacts.sections import AreaSection, register_area_section
+from contacts.sections import AREA_SECTIONS
+from hmicfrs_mou.sections import Section
 from inspections.models import Report
 
 AREA_REPORTS_SHOWN = 10
@@ -30,6 +31,6 @@ def area_reports(area: Any, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-register_area_section(
-    AreaSection(template="inspections/public/_area_reports.html", context=area_reports, order=10)
+AREA_SECTIONS.register(
+    Section(template="inspections/public/_area_reports.html", context=area_reports, order=10)
 )

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from contacts.models import OrganisationKind
-from contacts.sections import AreaSection, register_area_section
-from inspections.events import ReportSection, register_report_section, report_published
+from contacts.sections import AREA_SECTIONS
+from hmicfrs_mou.sections import Section
+from inspections.events import REPORT_SECTIONS, report_published
 from inspections.models import Report
 from responses.selectors import public_area_responses, public_responses_for
 from responses.services import obligations_create_for_report
@@ -20,14 +21,14 @@ def create_obligations(sender: Any, *, report: Report, now: dt.datetime, **kwarg
 
 def connect() -> None:
     report_published.connect(create_obligations, sender=Report, dispatch_uid="responses.create_obligations")
-    register_report_section(
-        ReportSection(
+    REPORT_SECTIONS.register(
+        Section(
             template="responses/public/_report_responses.html",
             context=lambda report, now: {"responses": public_responses_for(report, now)},
         )
     )
-    register_area_section(
-        AreaSection(template="responses/public/_area_responses.html", context=area_responses, order=20)
+    AREA_SECTIONS.register(
+        Section(template="responses/public/_area_responses.html", context=area_responses, order=20)
     )
 
 

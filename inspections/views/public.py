@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from contacts.models import AREA_KINDS, Organisation
 from hmicfrs_mou.access import not_found
 from hmicfrs_mou.pdf import render_pdf
-from inspections.events import report_sections
+from inspections.events import REPORT_SECTIONS
 from inspections.forms import SearchForm
 from inspections.models import Report
 from inspections.pdf import public_report_context
@@ -98,7 +98,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/public/report.html",
-        {"report": public_report_context(published), "sections": report_sections(published, timezone.now())},
+        {
+            "report": public_report_context(published),
+            "sections": REPORT_SECTIONS.render(published, timezone.now()),
+        },
     )
 
 

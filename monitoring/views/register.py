@@ -43,7 +43,6 @@ from monitoring.views.meetings import may
 
 PAGE_SIZE = 25
 AREA_TYPE = "contacts.organisation"
-KIND_ORDER = {FindingKind.CAUSE_OF_CONCERN: 0, FindingKind.RECOMMENDATION: 1}
 KIND_HEADINGS = {
     FindingKind.CAUSE_OF_CONCERN: "Causes of concern",
     FindingKind.RECOMMENDATION: "Recommendations",
