@@ -10,8 +10,9 @@ while the due reminders fit in a sweep's time budget: BATCH is the size of a
 claim, not a ceiling), the ratio of the largest to the smallest (goal: at most
 1.5), and the query plan of the sweep's "what is due" query (on PostgreSQL it
 must be an index scan, not a sequential scan). PostgreSQL when DATABASE_URL
-names a PostgreSQL server (a scratch database mou_bench_sweep is made there);
-SQLite otherwise.
+names a PostgreSQL server (a scratch database NAME_bench_sweep is made there,
+NAME being the database named, and dropped at the end); SQLite otherwise. DEBUG is off,
+as deployed.
 """
 
 from __future__ import annotations
@@ -33,15 +34,37 @@ def _prepare_database() -> str:
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
-        base, _, _ = url.rpartition("/")
+        base, _, name = url.rpartition("/")
+        # A scratch database named after the one given, so that two people's runs do not meet.
+        scratch = f"{name.split('?')[0] or 'mou'}_bench_sweep"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mou_bench_sweep")
-            conn.execute("CREATE DATABASE mou_bench_sweep")
-        return f"{base}/mou_bench_sweep"
+            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+            conn.execute(f'CREATE DATABASE "{scratch}"')
+        return f"{base}/{scratch}"
     return f"sqlite:///{tempfile.mkdtemp(prefix='mou-sweep-')}/bench.sqlite3"
 
 
+def _drop_database(url: str) -> None:
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        base, _, scratch = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+
+
 def main() -> int:
+    url = _prepare_database()
+    try:
+        return _run(url)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _drop_database(url)
+
+
+def _run(url: str) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -50,13 +73,17 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    os.environ["DATABASE_URL"] = _prepare_database()
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hmicfrs_mou.settings")
     os.environ["TESTING"] = "true"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # As deployed: a development checkout's .env turns DEBUG on, and with it a log of every query.
+    settings.DEBUG = False
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -109,7 +136,7 @@ def main() -> int:
             cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
         plan = Deadline.objects.filter(next_fire_at__lte=now).order_by("next_fire_at", "pk")[:BATCH].explain()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         sweeps = sent = first_sweep = 0
         while True:
             run = sweep(now=now)
@@ -119,12 +146,14 @@ def main() -> int:
             if run.due == 0 and run.sent == 0 and run.failed == 0:
                 break
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         results[size] = elapsed
         print(
             f"\n{size:>8,} deadlines, {due:,} due: filled in {fill:.1f} s; {sweeps} sweep(s) sent {sent:,} "
             f"reminders in {elapsed:.2f} s: {sent / elapsed:,.0f} reminders per second "
             f"({elapsed / max(sent, 1) * 1000:.2f} ms each); the first sweep sent {first_sweep:,} "
-            f"(claims of {BATCH}, a budget of {SWEEP_BUDGET.total_seconds():.0f} s a sweep)"
+            f"(claims of {BATCH}, a budget of {SWEEP_BUDGET.total_seconds():.0f} s a sweep); this process's "
+            f"CPU {cpu / max(sent, 1) * 1000:.2f} ms each (the rest is the database, the disk and a busy machine)"
         )
         print("  plan of the 'what is due' query:")
         for line in plan.splitlines():

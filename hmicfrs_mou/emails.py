@@ -102,9 +102,9 @@ def reminder_message_id(reminder: Reminder) -> str:
     return f"<{reminder_reference(reminder)}@{mail_host()}>"
 
 
-def reminder_message(reminder: Reminder) -> tuple[str, str]:
+def reminder_message(reminder: Reminder, context: dict[str, Any] | None = None) -> tuple[str, str]:
     """Subject and plain text, shared by the email and the inbox copy."""
-    context = _context(reminder)
+    context = context or _context(reminder)
     subject = render_to_string("emails/reminder-subject.txt", context).strip()
     return " ".join(subject.split()), render_to_string("emails/reminder-body.txt", context)
 
@@ -133,7 +133,7 @@ def reminder_email(
 ) -> EmailMultiAlternatives:
     """The email for one reminder, with its reference and Message-ID; its subject and text are the inbox copy's."""
     context = _context(reminder)
-    subject, text = reminder_message(reminder)
+    subject, text = reminder_message(reminder, context)
     return _email(
         subject=subject,
         text=text,
@@ -205,8 +205,8 @@ def digest_email(
     )
 
 
-def reminder_email_arrived(reminder: Reminder, *, connection: BaseEmailBackend) -> bool | None:
-    """Whether an earlier attempt at this reminder reached the email service.
+def email_arrived(reference: str, *, connection: BaseEmailBackend) -> bool | None:
+    """Whether an earlier attempt at the email with this reference reached the email service.
 
     True or False when the backend can be asked by reference (GOV.UK Notify: its
     `sent_with_reference`); None when it cannot (SMTP). Raises if the service
@@ -215,4 +215,63 @@ def reminder_email_arrived(reminder: Reminder, *, connection: BaseEmailBackend) 
     lookup = getattr(connection, "sent_with_reference", None)
     if lookup is None:
         return None
-    return bool(lookup(reminder_reference(reminder)))
+    return bool(lookup(reference))
+
+
+def reminder_email_arrived(reminder: Reminder, *, connection: BaseEmailBackend) -> bool | None:
+    """Whether an earlier attempt at this reminder reached the email service (see `email_arrived`)."""
+    return email_arrived(reminder_reference(reminder), connection=connection)
+
+
+def escalations_reference(first: Reminder) -> str:
+    """A person's escalations of one morning go as one email, known by its first reminder's reference.
+
+    The same on every attempt (the reminders begun together are sent again together); one
+    escalation alone is the email it would have been on its own.
+    """
+    return reminder_reference(first)
+
+
+def escalations_email(
+    user: Any, reminders: list[Reminder], at: dt.datetime, *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """One email for everything escalated to a person since the last morning, each with its link.
+
+    Its plain text is also the inbox copy. One item reads as a reminder would ("... is overdue and
+    has been escalated to you"); several are counted in the subject and listed.
+    """
+    items = [
+        {
+            "deadline": reminder.deadline,
+            "due_words": when_words(reminder.deadline.due_at),
+            "link": link_to(reminder.deadline.url, "/deadlines/"),
+        }
+        for reminder in reminders
+    ]
+    count = len(items)
+    late = any(reminder.late for reminder in reminders)
+    if count == 1:
+        subject = f"{reminders[0].deadline.title} {STEP_WORDS['escalation']}"
+    else:
+        subject = f"{count} overdue deadlines have been escalated to you"
+    context = {
+        "recipient": user,
+        "items": items,
+        "count": count,
+        "day": timezone.localtime(at).date(),
+        "late": late,
+        "deadlines": link_to(reverse("my-deadlines")),
+    }
+    return _email(
+        subject=" ".join(f"{'[Late] ' if late else ''}{subject}".split()),
+        text=render_to_string("emails/escalations-body.txt", context),
+        html=render_to_string("emails/escalations-body.html", context),
+        to=user.email,
+        headers=automatic_headers(
+            reference=escalations_reference(reminders[0]),
+            kind="reminders-escalations",
+            label="MOU portal reminders: escalations",
+        ),
+        link=context["deadlines"],
+        connection=connection,
+    )

@@ -14,17 +14,26 @@ minute) recomputes what is due from stored state:
    UPDATE that stamps them with the sweep's token; only rows the update moved
    to SENDING are this sweep's. A claim not yet begun is held for CLAIM_LEASE,
    sized to one batch: if its holder dies, another sweep takes it after that.
-3. Deliver, one reminder at a time:
-   a. render the email, and judge it late or not, at this moment;
-   b. begin: one commit writes the inbox copy (unique per reminder: a second
-      attempt's is ignored) and, by a conditional UPDATE on the token, the
-      attempt (`send_started_at`, the attempt count, late or not), renewing
-      the hold to SEND_LEASE from now;
-   c. send, within SEND_TIMEOUT;
-   d. mark: the conditional UPDATE to SENT, `sent_at` being the moment of (b).
+3. Deliver, a group at a time. A person's escalations claimed together are one parcel (one
+   email listing each with its link, one inbox copy: one message a morning, however many);
+   every other reminder is a parcel of its own.
+   a. render each parcel's email, and judge it late or not, at this moment;
+   b. begin: one commit writes the group's inbox copies (unique per parcel: a second attempt's
+      is ignored) and, by one conditional UPDATE on the token, each row's attempt
+      (`send_started_at`, the attempt count, late or not), renewing the hold to SEND_LEASE from
+      now. It is the one commit of the group that waits for the disk;
+   c. for each parcel in turn: send it, within SEND_TIMEOUT, over the sweep's one connection to
+      the email service;
+   d. and mark it: the conditional UPDATE to SENT, `sent_at` being the moment of (b), before the
+      next parcel is sent. On PostgreSQL these commits do not wait for the disk
+      (`synchronous_commit` off for the sweep's session): committed, seen by every other
+      session, and kept through a dropped connection or a killed worker; only a crash of the
+      database server itself within about a second may lose them (below).
       If the connection drops, it reconnects and retries until
-      SEND_LEASE - LEASE_MARGIN after the begin: an outage shorter than that
-      loses nothing.
+      SEND_LEASE - LEASE_MARGIN after the begin: an outage shorter than that loses nothing.
+   A group sends for at most GROUP_TIME; the parcels it has not reached by then (certainly not
+   sent) are un-begun and go with the next group, timed at their own moment. The first group is
+   GROUP_FIRST parcels, the next as many as the last one's pace sends in GROUP_TIME.
    A send the backend refuses is retried with back-off up to MAX_ATTEMPTS,
    then marked failed and shown to admins.
 4. Repeat. The sweep plans and claims batch after batch until nothing due is
@@ -66,6 +75,17 @@ it no longer matters, because the mark is retried for the lease. So:
     possible only in this window, and never silent.
 A row whose attempts reach MAX_ATTEMPTS without an outcome is marked failed.
 
+What grouping changes in that window, and what it does not. Each parcel is still marked before
+the next is sent, so a killed worker or a dropped connection leaves at most one parcel whose
+email went unrecorded, as before. The rows begun with it and not yet reached are resolved the
+same way: Notify says they never arrived and they are sent once; over SMTP they are sent once
+and recorded as possible repeats, because the engine cannot tell them from the one that went
+(so the health page's count errs high, never low). A crash of the database server itself may
+lose the marks of the group being sent (their commits did not wait for the disk; the next
+group's begin does, and takes them with it): those rows are resolved after SEND_LEASE as
+above, so over SMTP up to one group (GROUP_TIME of sends) can go twice, each recorded as a
+possible repeat and carrying its first Message-ID; never silently.
+
 Lateness is measured for each reminder at its own moment of sending (the begin,
 a few milliseconds before the send): one sent more than LATE_AFTER after its
 time (the worker was down, the queue was long) is marked late, and its subject
@@ -84,14 +104,21 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, connection, models, transaction
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from hmicfrs_mou.deadlines import LONDON, Computed, due_day
-from hmicfrs_mou.emails import reminder_email, reminder_email_arrived
+from hmicfrs_mou.emails import (
+    email_arrived,
+    escalations_email,
+    escalations_reference,
+    reminder_email,
+    reminder_reference,
+)
 from hmicfrs_mou.models import (
     LIVE_STATES,
     Deadline,
@@ -113,8 +140,8 @@ T = TypeVar("T")
 
 # Rows claimed at once. Not a ceiling: a sweep claims batch after batch within its budget.
 BATCH = 200
-# A claimed row not yet begun, sized to a batch: one goes in well under a second here (about
-# 1.5 ms a reminder, `make bench-sweep`) and in about 20 s at GOV.UK Notify's 100 ms a request.
+# A claimed row not yet begun, sized to a batch: one goes in well under a second here
+# (`make bench-sweep`) and in about 20 s at GOV.UK Notify's 100 ms a request.
 # After it, a dead holder's rows go to the next sweep.
 CLAIM_LEASE = dt.timedelta(seconds=20)
 # The email backend's timeout (SMTP: each socket operation; Notify: each HTTP request).
@@ -133,6 +160,12 @@ RECONNECT_FOR = dt.timedelta(seconds=5)
 SWEEP_LIFETIME = dt.timedelta(seconds=settings.Q_CLUSTER["timeout"])
 MAX_ATTEMPTS = 4
 RETRY_BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15))
+# Claimed reminders are begun in groups, one commit each: the first of GROUP_FIRST, then as many
+# as the last group's pace sends in GROUP_TIME. A group still sending after GROUP_TIME stops
+# and begins the rest again with the next, at their own moment: so a reminder's recorded time
+# trails its send by at most GROUP_TIME, and a crash leaves at most that much begun and unsent.
+GROUP_FIRST = 10
+GROUP_TIME = dt.timedelta(seconds=0.5)
 # A reminder sent more than this after its time is marked late.
 LATE_AFTER = dt.timedelta(minutes=5)
 MORNING = dt.time(8, 0)
@@ -173,6 +206,12 @@ def _morning(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, MORNING, tzinfo=LONDON)
 
 
+def _morning_at_or_after(moment: dt.datetime) -> dt.datetime:
+    local = moment.astimezone(LONDON)
+    morning = _morning(local.date())
+    return morning if morning >= local else _morning(local.date() + dt.timedelta(days=1))
+
+
 def steps_for(deadline: Deadline, kind: DeadlineKind) -> list[Step]:
     """Every reminder step of a deadline, in time order, whether or not it has gone."""
     day = due_day(deadline.due_at)
@@ -187,10 +226,11 @@ def steps_for(deadline: Deadline, kind: DeadlineKind) -> list[Step]:
     steps.append(Step("due", min(_morning(day), deadline.due_at), PartyRole.RESPONSIBLE))
     steps.append(Step("overdue", deadline.due_at, PartyRole.RESPONSIBLE))
     if kind.escalate_after_days is not None:
+        # On the first morning at or after: a person's escalations go together, once a morning.
         steps.append(
             Step(
                 "escalation",
-                deadline.due_at + dt.timedelta(days=kind.escalate_after_days),
+                _morning_at_or_after(deadline.due_at + dt.timedelta(days=kind.escalate_after_days)),
                 PartyRole.ESCALATION,
             )
         )
@@ -454,15 +494,22 @@ def _plan_due(now: dt.datetime) -> int:
         Reminder.objects.bulk_create(
             [row for deadline in due for row in _plan(deadline, now)], ignore_conflicts=True, batch_size=500
         )
+        moved: dict[int, dt.datetime | None] = {}
+        states: dict[int, str] = {}
+        unmoved = Q()
         for deadline in due:
             spec = KINDS.get(deadline.kind)
             state = deadline.state
             if state == DeadlineState.OPEN and now >= deadline.due_at:
                 state = DeadlineState.MISSED
-            deadline.state = state
-            next_fire = _next_fire(deadline, spec, after=now) if spec else None
-            Deadline.objects.filter(pk=deadline.pk, next_fire_at=deadline.next_fire_at).update(
-                next_fire_at=next_fire, state=state
+            deadline.state = states[deadline.pk] = state
+            moved[deadline.pk] = _next_fire(deadline, spec, after=now) if spec else None
+            unmoved |= Q(pk=deadline.pk, next_fire_at=deadline.next_fire_at)
+        if due:
+            # One statement for the batch, each deadline still moved on only if no one else has.
+            Deadline.objects.filter(unmoved).update(
+                next_fire_at=_per_row(moved, Deadline._meta.get_field("next_fire_at")),
+                state=_per_row(states, Deadline._meta.get_field("state")),
             )
     return len(due)
 
@@ -478,27 +525,33 @@ def _claimable(now: dt.datetime) -> Q:
 def claim(now: dt.datetime, *, token: str | None = None) -> list[Reminder]:
     """Claim up to BATCH reminders ready to go; another sweep cannot claim the same rows.
 
-    Idempotent for a given token: run again after a lost reply, it returns the rows it took.
+    A person's escalations waiting together are claimed together (beyond BATCH if need be), so
+    that they go as one email. Idempotent for a given token: run again after a lost reply, it
+    returns the rows it took.
     """
     token = token or uuid.uuid4().hex
     mine = (
         Reminder.objects.filter(claim_token=token, status=ReminderStatus.SENDING)
         .select_related("deadline", "recipient")
-        .order_by("next_attempt_at")
+        .order_by("next_attempt_at", "pk")
     )
     taken = list(mine)
     if taken:
         return taken
-    ids = list(
-        Reminder.objects.filter(
-            status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING], next_attempt_at__lte=now
-        )
-        .filter(_claimable(now))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:BATCH]
-    )
-    if not ids:
+    ready = Reminder.objects.filter(
+        status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING], next_attempt_at__lte=now
+    ).filter(_claimable(now))
+    chosen = list(ready.order_by("next_attempt_at").values_list("pk", "step", "recipient_id")[:BATCH])
+    if not chosen:
         return []
+    ids = [pk for pk, _, _ in chosen]
+    escalated = {recipient for _, step, recipient in chosen if step == "escalation"}
+    if escalated:
+        ids += (
+            ready.filter(step="escalation", recipient_id__in=escalated)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
     # One conditional UPDATE: on PostgreSQL a concurrent sweep's update of the same
     # rows waits, re-reads them as claimed by us and so skips them.
     Reminder.objects.filter(pk__in=ids).filter(_claimable(now)).update(
@@ -507,12 +560,13 @@ def claim(now: dt.datetime, *, token: str | None = None) -> list[Reminder]:
     return list(mine.all())
 
 
-def _settle(reminder: Reminder, *, until: float, **values: Any) -> int:
-    """The conditional UPDATE of a claimed row, retried through a dropped connection. 0: the claim is lost."""
+def _settle(rows: list[Reminder], *, until: float, **values: Any) -> int:
+    """The conditional UPDATE of claimed rows, retried through a dropped connection. 0: the claim is lost."""
+    pks, token = [row.pk for row in rows], rows[0].claim_token
     return _reconnecting(
-        lambda: Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(**values),
+        lambda: Reminder.objects.filter(pk__in=pks, claim_token=token).update(**values),
         until=until,
-        what=f"recording reminder {reminder.pk}",
+        what=f"recording reminders {pks[:5]}",
     )
 
 
@@ -520,20 +574,100 @@ def _backoff(attempts: int) -> dt.timedelta:
     return RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
 
 
-def _resolve_lost_outcome(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> str | None:
+def _kind_label(code: str) -> str:
+    spec = KINDS.get(code)
+    return spec.label if spec else "deadlines"
+
+
+@dataclass
+class _Parcel:
+    """What goes as one email with one inbox copy: a reminder, or a person's escalations of a morning."""
+
+    rows: list[Reminder]
+    # An early step for someone who chose the morning email: the inbox copy only, which joins it.
+    digest: bool = False
+    message: EmailMultiAlternatives | None = None
+    inbox: InboxMessage | None = None
+
+    @property
+    def first(self) -> Reminder:
+        return self.rows[0]
+
+    @property
+    def escalations(self) -> bool:
+        return self.first.step == "escalation"
+
+    @property
+    def reference(self) -> str:
+        return escalations_reference(self.first) if self.escalations else reminder_reference(self.first)
+
+    def render(self, at: dt.datetime, email: BaseEmailBackend) -> None:
+        """The email and its inbox copy, each row judged late or not at `at` (the moment of the begin)."""
+        for row in self.rows:
+            row.late = at - row.fire_at > LATE_AFTER
+        first = self.first
+        if self.escalations:
+            self.message = escalations_email(first.recipient, self.rows, at, connection=email)
+            url, kind = reverse("inbox"), "escalations"
+        else:
+            self.message = reminder_email(
+                first, connection=email, kind_label=_kind_label(first.deadline.kind)
+            )
+            url, kind = first.deadline.url, "reminder"
+        # Unique per reminder (the parcel's first): a second attempt's copy is ignored.
+        self.inbox = InboxMessage(
+            user=first.recipient,
+            reminder=first,
+            kind=kind,
+            subject=self.message.subject[:300],
+            body=self.message.body,
+            url=url,
+            created_at=at,
+            email_state=EmailState.DIGEST if self.digest else EmailState.NONE,
+        )
+
+
+def _parcels(rows: list[Reminder]) -> list[_Parcel]:
+    """Each reminder on its own; a person's escalations together (those begun together, together again)."""
+    early = {row.recipient_id for row in rows if row.step.startswith("before-") and row.recipient.email}
+    digest_people = (
+        set(
+            Preferences.objects.filter(user_id__in=early, daily_digest=True).values_list("user_id", flat=True)
+        )
+        if early
+        else set()
+    )
+    parcels: list[_Parcel] = []
+    escalations: dict[tuple[int, dt.datetime | None], _Parcel] = {}
+    for row in rows:
+        if row.step != "escalation":
+            joins = row.step.startswith("before-") and row.recipient_id in digest_people
+            parcels.append(_Parcel([row], digest=joins))
+        elif (row.recipient_id, row.send_started_at) in escalations:
+            escalations[(row.recipient_id, row.send_started_at)].rows.append(row)
+        else:
+            parcels.append(parcel := _Parcel([row]))
+            escalations[(row.recipient_id, row.send_started_at)] = parcel
+    for parcel in escalations.values():
+        parcel.rows.sort(key=lambda row: row.pk)
+    return parcels
+
+
+def _resolve_lost_outcome(parcel: _Parcel, *, clock: _Clock, email: BaseEmailBackend) -> str | None:
     """An earlier attempt began and its outcome was never recorded: settle it, or prepare to send again.
 
-    Returns the row's new status if settled here; None if it is to be sent (marked a possible repeat
-    when the email service cannot say whether the earlier attempt went).
+    Returns the rows' new status if settled here; None if they are to be sent (marked a possible
+    repeat when the email service cannot say whether the earlier attempt went).
     """
     until = clock.retry_until()
+    first = parcel.first
     try:
-        arrived = reminder_email_arrived(reminder, connection=email) if reminder.recipient.email else False
+        arrived = email_arrived(parcel.reference, connection=email) if first.recipient.email else False
     except Exception as error:  # noqa: BLE001 - the service could not be asked: ask again later, never guess
-        attempts = reminder.attempts + 1
+        attempts = first.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
         _settle(
-            reminder,
+            parcel.rows,
             until=until,
             status=ReminderStatus.FAILED if failed else ReminderStatus.PENDING,
             attempts=attempts,
@@ -543,115 +677,203 @@ def _resolve_lost_outcome(reminder: Reminder, *, clock: _Clock, email: BaseEmail
         return ReminderStatus.FAILED if failed else ReminderStatus.PENDING
     if arrived:
         _settle(
-            reminder,
+            parcel.rows,
             until=until,
             status=ReminderStatus.SENT,
-            sent_at=reminder.send_started_at,
+            sent_at=first.send_started_at,
             send_started_at=None,
             next_attempt_at=None,
             last_error="",
         )
         return ReminderStatus.SENT
-    if reminder.attempts >= MAX_ATTEMPTS:
+    if first.attempts >= MAX_ATTEMPTS:
         _settle(
-            reminder,
+            parcel.rows,
             until=until,
             status=ReminderStatus.FAILED,
             next_attempt_at=None,
-            last_error=f"Stopped after {reminder.attempts} attempts, the last with no recorded outcome.",
+            last_error=f"Stopped after {first.attempts} attempts, the last with no recorded outcome.",
         )
         return ReminderStatus.FAILED
-    reminder.possible_repeat = reminder.possible_repeat or arrived is None
+    for row in parcel.rows:
+        row.possible_repeat = row.possible_repeat or arrived is None
     return None
 
 
-def _kind_label(code: str) -> str:
-    spec = KINDS.get(code)
-    return spec.label if spec else "deadlines"
+def _per_row(values: dict[int, Any], field: models.Field[Any, Any]) -> Any:
+    """One UPDATE's value for a column that may differ by row: a plain value when every row agrees."""
+    distinct = set(values.values())
+    if len(distinct) == 1:
+        return distinct.pop()
+    by_value: dict[Any, list[int]] = {}
+    for pk, value in values.items():
+        by_value.setdefault(value, []).append(pk)
+    return Case(*[When(pk__in=pks, then=Value(value)) for value, pks in by_value.items()], output_field=field)
 
 
-def joins_digest(reminder: Reminder) -> bool:
-    """An early step ("due in N days") for a person who chose the morning email."""
-    return reminder.step.startswith("before-") and (
-        Preferences.objects.filter(user_id=reminder.recipient_id, daily_digest=True).exists()
-    )
+def _durable_commit() -> None:
+    """This transaction's commit waits for the disk (the sweep's other commits need not: see the docstring)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO on")
 
 
-def deliver(reminder: Reminder, *, clock: _Clock, email: BaseEmailBackend) -> str | None:
-    """Send one claimed reminder: begin (with the inbox copy), send, mark: the module's step 3.
+def _quick_commits(on: bool) -> None:
+    """PostgreSQL: the session's commits after a begin return without waiting for the disk, or wait again."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
-    Returns the row's new status; None if another sweep holds it now.
+
+def _deliver_group(
+    parcels: list[_Parcel], *, clock: _Clock, email: BaseEmailBackend
+) -> tuple[list[tuple[_Parcel, str | None]], list[_Parcel], float]:
+    """Begin a group of parcels in one commit, then send and mark each in turn: the module's step 3.
+
+    Returns each parcel handled with its rows' new status (None: another sweep holds them now),
+    the parcels not reached within GROUP_TIME (begun again with the next group), and the seconds
+    the sends took.
     """
-    if reminder.send_started_at is not None:
-        settled = _resolve_lost_outcome(reminder, clock=clock, email=email)
-        if settled is not None:
-            return settled
-    attempts = reminder.attempts + 1
+    token = parcels[0].first.claim_token
     attempt: dict[str, Any] = {}
 
-    def begin() -> int:
-        # Timed, judged late and written at the moment it goes (again, if reconnecting took a while).
+    def begin() -> list[_Parcel]:
+        # Timed, judged late and written at the moment they go (again, if reconnecting took a while).
         at = attempt["at"] = clock.now()
         attempt["began"] = time.monotonic()
-        reminder.late = at - reminder.fire_at > LATE_AFTER
-        message = attempt["message"] = reminder_email(
-            reminder, connection=email, kind_label=_kind_label(reminder.deadline.kind)
-        )
-        # An early reminder to someone who chose one email each morning joins that email instead;
-        # on the day and when overdue it goes at once, whatever they chose.
-        attempt["digest"] = digest = bool(reminder.recipient.email) and joins_digest(reminder)
-        inbox = InboxMessage(
-            user=reminder.recipient,
-            reminder=reminder,
-            kind="reminder",
-            subject=message.subject[:300],
-            body=message.body,
-            url=reminder.deadline.url,
-            created_at=at,
-            email_state=EmailState.DIGEST if digest else EmailState.NONE,
-        )
-        # The inbox copy (unique per reminder: a second attempt's is ignored) and the begin
-        # share one commit, the one flush to disk that must come before the send.
+        for parcel in parcels:
+            parcel.render(at, email)
+        rows = [row for parcel in parcels for row in parcel.rows]
+        pks = [row.pk for row in rows]
+        # The inbox copies and the begin share one commit, the one flush to disk that must come
+        # before the sends; one statement each, however many reminders.
         with transaction.atomic():
-            InboxMessage.objects.bulk_create([inbox], ignore_conflicts=True)
-            return Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(
+            _durable_commit()
+            InboxMessage.objects.bulk_create(
+                [parcel.inbox for parcel in parcels if parcel.inbox], ignore_conflicts=True
+            )
+            begun = Reminder.objects.filter(pk__in=pks, claim_token=token).update(
                 claimed_at=at,
                 send_started_at=at,
-                attempts=attempts,
-                late=reminder.late,
-                possible_repeat=reminder.possible_repeat,
+                attempts=_per_row(
+                    {row.pk: row.attempts + 1 for row in rows}, Reminder._meta.get_field("attempts")
+                ),
+                late=_per_row({row.pk: row.late for row in rows}, Reminder._meta.get_field("late")),
+                possible_repeat=_per_row(
+                    {row.pk: row.possible_repeat for row in rows}, Reminder._meta.get_field("possible_repeat")
+                ),
             )
-
-    if not _reconnecting(begin, until=clock.retry_until(), what=f"beginning reminder {reminder.pk}"):
-        return None
-    at, message, began = attempt["at"], attempt["message"], attempt["began"]
-    mark_until = began + (SEND_LEASE - LEASE_MARGIN).total_seconds()
-    try:
-        if reminder.recipient.email and not attempt["digest"]:
-            message.send(fail_silently=False)
-    except Exception as error:  # noqa: BLE001 - any backend failure is retried, then escalated
-        logger.warning("Reminder %s failed (attempt %s): %s", reminder.pk, attempts, error)
-        failed = attempts >= MAX_ATTEMPTS
-        _settle(
-            reminder,
-            until=mark_until,
-            status=ReminderStatus.FAILED if failed else ReminderStatus.PENDING,
-            send_started_at=None,
-            last_error=str(error)[:2000],
-            next_attempt_at=None if failed else at + _backoff(attempts),
+        if begun == len(pks):
+            return parcels
+        held = set(
+            Reminder.objects.filter(pk__in=pks, claim_token=token, send_started_at=at).values_list(
+                "pk", flat=True
+            )
         )
-        return ReminderStatus.FAILED if failed else ReminderStatus.PENDING
-    if not _settle(
-        reminder,
-        until=mark_until,
-        status=ReminderStatus.SENT,
-        sent_at=at,
-        send_started_at=None,
-        next_attempt_at=None,
-        last_error="",
-    ):
-        logger.error("Reminder %s was sent, but another sweep had taken it over.", reminder.pk)
-    return ReminderStatus.SENT
+        return [parcel for parcel in parcels if all(row.pk in held for row in parcel.rows)]
+
+    begun = _reconnecting(begin, until=clock.retry_until(), what=f"beginning {len(parcels)} reminders")
+    at, began = attempt["at"], attempt["began"]
+    lost = [(parcel, None) for parcel in parcels if parcel not in begun]
+    mark_until = began + (SEND_LEASE - LEASE_MARGIN).total_seconds()
+    sending = time.monotonic()
+    stop_at = sending + GROUP_TIME.total_seconds()
+    done: list[tuple[_Parcel, str | None]] = []
+    for index, parcel in enumerate(begun):
+        if index and (time.monotonic() >= stop_at or clock.spent()):
+            return lost + done, _unbegin(begun[index:], at=at, until=mark_until), time.monotonic() - sending
+        first = parcel.first
+        attempts = first.attempts + 1
+        try:
+            if first.recipient.email and not parcel.digest and parcel.message is not None:
+                parcel.message.send(fail_silently=False)
+        except Exception as error:  # noqa: BLE001 - any backend failure is retried, then escalated
+            logger.warning(
+                "Reminders %s failed (attempt %s): %s", [r.pk for r in parcel.rows], attempts, error
+            )
+            _reopen(email)
+            failed = attempts >= MAX_ATTEMPTS
+            _settle(
+                parcel.rows,
+                until=mark_until,
+                status=ReminderStatus.FAILED if failed else ReminderStatus.PENDING,
+                send_started_at=None,
+                attempts=attempts,
+                last_error=str(error)[:2000],
+                next_attempt_at=None if failed else at + _backoff(attempts),
+            )
+            done.append((parcel, ReminderStatus.FAILED if failed else ReminderStatus.PENDING))
+            continue
+        # The mark, as soon as the email has gone: the window in which it has gone unrecorded is
+        # this send and this one UPDATE, as for a reminder sent alone.
+        if not _settle(
+            parcel.rows,
+            until=mark_until,
+            status=ReminderStatus.SENT,
+            sent_at=at,
+            send_started_at=None,
+            next_attempt_at=None,
+            last_error="",
+        ):
+            logger.error("Reminders %s were sent, but another sweep had taken them over.", parcel.first.pk)
+        done.append((parcel, ReminderStatus.SENT))
+    return lost + done, [], time.monotonic() - sending
+
+
+def _unbegin(parcels: list[_Parcel], *, at: dt.datetime, until: float) -> list[_Parcel]:
+    """Begun but certainly not sent (this process never reached them): back to claimed and not begun."""
+    rows = [row for parcel in parcels for row in parcel.rows]
+    token = rows[0].claim_token
+    _reconnecting(
+        lambda: Reminder.objects.filter(
+            pk__in=[row.pk for row in rows], claim_token=token, send_started_at=at
+        ).update(
+            send_started_at=None,
+            attempts=_per_row({row.pk: row.attempts for row in rows}, Reminder._meta.get_field("attempts")),
+        ),
+        until=until,
+        what="handing back reminders not reached",
+    )
+    return parcels
+
+
+def _reopen(email: BaseEmailBackend) -> None:
+    """After a failed send, a fresh connection to the email service for the next (SMTP: the old may be dead)."""
+    try:
+        email.close()
+        email.open()
+    except Exception as error:  # noqa: BLE001 - each send then opens its own, and fails on its own
+        logger.warning("Reminders: could not reopen the email connection: %s", error)
+
+
+def deliver(
+    batch: list[Reminder], *, clock: _Clock, email: BaseEmailBackend
+) -> list[tuple[Reminder, str | None]]:
+    """Send a claimed batch, group after group: each reminder with its new status (None: taken over).
+
+    Rows an earlier attempt began, whose outcome was lost, are settled first (or sent again).
+    Stops early when the sweep's budget is spent; the rows not begun are for the caller to hand back.
+    """
+    results: list[tuple[Reminder, str | None]] = []
+    waiting: list[_Parcel] = []
+    for parcel in _parcels(batch):
+        if parcel.first.send_started_at is not None:
+            settled = _resolve_lost_outcome(parcel, clock=clock, email=email)
+            if settled is not None:
+                results += [(row, settled) for row in parcel.rows]
+                continue
+        waiting.append(parcel)
+    size = GROUP_FIRST
+    while waiting and not clock.spent():
+        group, waiting = waiting[:size], waiting[size:]
+        handled, unsent, took = _deliver_group(group, clock=clock, email=email)
+        results += [(row, status) for parcel, status in handled for row in parcel.rows]
+        waiting = unsent + waiting
+        # As many as go in GROUP_TIME at the pace just seen; at least one.
+        pace = took / max(len(handled), 1)
+        size = max(1, min(BATCH, int(GROUP_TIME.total_seconds() / pace) if pace > 0 else BATCH))
+    return results
 
 
 STOPPED_UNSEEN = (
@@ -711,6 +933,34 @@ def _record_crash(run: SweepRun, clock: _Clock, error: BaseException, token: str
         logger.exception("Reminders: the sweep crashed and could not say so; a later sweep will record it.")
 
 
+def _open(email: BaseEmailBackend) -> None:
+    """One connection to the email service for the whole sweep (SMTP: one session, not one a reminder).
+
+    If it cannot be opened now, each send opens its own and fails, and is retried, on its own.
+    """
+    try:
+        email.open()
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Reminders: could not open the email connection: %s", error)
+
+
+def _close(email: BaseEmailBackend | None) -> None:
+    try:
+        if email is not None:
+            email.close()
+    except Exception as error:  # noqa: BLE001 - what went has gone; a failed goodbye changes nothing
+        logger.warning("Reminders: could not close the email connection: %s", error)
+
+
+def _reset_commits() -> None:
+    """After a failure: the session's commits wait for the disk again (a new session does anyway)."""
+    try:
+        if not connection.in_atomic_block:
+            _quick_commits(False)
+    except Exception:  # noqa: BLE001, S110 - the connection is gone, and its setting with it
+        pass
+
+
 def sweep(now: dt.datetime | None = None) -> SweepRun:
     """One run: plan, claim and deliver batch after batch until nothing is due or the budget is spent."""
     clock = _Clock(now)
@@ -721,39 +971,51 @@ def sweep(now: dt.datetime | None = None) -> SweepRun:
         what="starting",
     )
     token = ""
+    email: BaseEmailBackend | None = None
     try:
         _reconnecting(
             lambda: _record_crashed_runs(clock.start), until=clock.retry_until(), what="finding crashed runs"
         )
         email = get_connection(timeout=SEND_TIMEOUT.total_seconds())
+        _open(email)
+        _reconnecting(lambda: _quick_commits(True), until=clock.retry_until(), what="starting")
         while not clock.spent():
             at = clock.now()
-            planned = _reconnecting(lambda at=at: _plan_due(at), until=clock.retry_until(), what="planning")
+            # Everything due is planned before the claim, so that a person's escalations falling
+            # due together are claimed, and go, together.
+            planned = 0
+            while not clock.spent():
+                more = _reconnecting(lambda at=at: _plan_due(at), until=clock.retry_until(), what="planning")
+                planned += more
+                if more < BATCH:
+                    break
             token = uuid.uuid4().hex
             batch = _reconnecting(
                 lambda at=at, token=token: claim(at, token=token), until=clock.retry_until(), what="claiming"
             )
             run.due += planned
-            for reminder in batch:
-                if clock.spent():
-                    _reconnecting(
-                        lambda token=token: _release(token), until=clock.retry_until(), what="releasing"
-                    )
-                    break
-                if reminder.attempts:
-                    run.retried += 1
-                status = deliver(reminder, clock=clock, email=email)
+            run.retried += sum(1 for reminder in batch if reminder.attempts)
+            for reminder, status in deliver(batch, clock=clock, email=email):
                 if status == ReminderStatus.SENT:
                     run.sent += 1
                     run.late += int(reminder.late)
                 elif status == ReminderStatus.FAILED:
                     run.failed += 1
+            if clock.spent():
+                _reconnecting(
+                    lambda token=token: _release(token), until=clock.retry_until(), what="releasing"
+                )
             token = ""
             _heartbeat(run, clock)
             if not planned and not batch:
                 break
-    except Exception as error:
-        _record_crash(run, clock, error, token)
+        _close(email)
+        _reconnecting(lambda: _quick_commits(False), until=clock.retry_until(), what="finishing")
+    except BaseException as error:
+        _close(email)
+        _reset_commits()
+        if isinstance(error, Exception):
+            _record_crash(run, clock, error, token)
         raise
     run.state = SweepState.FINISHED
     run.finished_at = run.heartbeat_at = clock.now()

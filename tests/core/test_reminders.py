@@ -132,7 +132,7 @@ def test_steps_are_mornings_ahead_the_day_itself_overdue_and_escalation(hmi_a):
         "before-1d": _at(29),
         "due": _at(30),
         "overdue": DUE,
-        "escalation": DUE + dt.timedelta(days=7),
+        "escalation": _at(8, month=7),  # the first morning at or after seven days overdue
     }
 
 
@@ -255,9 +255,14 @@ def test_overdue_then_escalation(hmi_a, hmicfrs_staff):
     assert [m.to[0] for m in mail.outbox] == [hmi_a.email]
     assert "is overdue" in mail.outbox[0].subject
     mail.outbox.clear()
+    # Seven days overdue at midnight; escalated in the morning, with the person's others.
     sweep(now=DUE + dt.timedelta(days=7))
+    assert mail.outbox == []
+    assert not Reminder.objects.filter(step="escalation").exists()
+    sweep(now=_at(8, month=7))
     assert [m.to[0] for m in mail.outbox] == [hmicfrs_staff.email]
     assert "escalated to you" in mail.outbox[0].subject
+    assert not mail.outbox[0].subject.startswith("[Late]")
     deadline.refresh_from_db()
     assert deadline.next_fire_at is None
 

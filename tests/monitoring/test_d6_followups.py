@@ -226,7 +226,7 @@ BEFORE_2D = london(2026, 6, 6, 8, 0)
 BEFORE_1D = london(2026, 6, 7, 8, 0)
 ON_THE_DAY = london(2026, 6, 8, 8, 0)
 OVERDUE = FOLLOW_UP_DUE
-ESCALATION = london(2026, 6, 11, 0, 0)
+ESCALATION = london(2026, 6, 11, 8, 0)  # two days overdue at midnight; escalations go at 08:00
 
 
 def follow_up_ledger() -> list[tuple[str, int]]:
@@ -345,7 +345,7 @@ def test_d6_a_sweep_missed_while_the_worker_was_down_sends_each_owed_reminder_on
 # Meetings of D6_TABLE whose five working days cross Christmas with a substitute bank holiday, Easter and
 # two substitute bank holidays; each reminder's moment in London written out by hand. The engine reminds
 # 2 and 1 calendar days before the last day at 08:00, at 08:00 on the last day (a working day), at the
-# due moment (the end of the last day) and escalates to HMCI 2 days after it.
+# due moment (the end of the last day) and escalates to HMCI on the morning (08:00) 2 days after it.
 HOLIDAY_REMINDERS = [
     pytest.param(
         D(2026, 12, 22),
@@ -357,7 +357,7 @@ HOLIDAY_REMINDERS = [
             "before-1d": london(2026, 12, 30, 8, 0),  # Wed 30 Dec
             "due": london(2026, 12, 31, 8, 0),  # Thu 31 Dec, the last working day
             "overdue": london(2027, 1, 1, 0, 0),  # end of Thu 31 Dec, GMT
-            "escalation": london(2027, 1, 3, 0, 0),
+            "escalation": london(2027, 1, 3, 8, 0),
         },
         id="christmas-2026-boxing-day-substitute",
     ),
@@ -369,7 +369,7 @@ HOLIDAY_REMINDERS = [
             "before-1d": london(2026, 4, 9, 8, 0),  # Thu 9 Apr
             "due": london(2026, 4, 10, 8, 0),  # Fri 10 Apr, the last working day
             "overdue": london(2026, 4, 11, 0, 0),  # end of Fri 10 Apr, BST
-            "escalation": london(2026, 4, 13, 0, 0),
+            "escalation": london(2026, 4, 13, 8, 0),
         },
         id="easter-2026",
     ),
@@ -381,7 +381,7 @@ HOLIDAY_REMINDERS = [
             "before-1d": london(2027, 12, 30, 8, 0),  # Thu 30 Dec
             "due": london(2027, 12, 31, 8, 0),  # Fri 31 Dec, the last working day
             "overdue": london(2028, 1, 1, 0, 0),  # end of Fri 31 Dec, GMT
-            "escalation": london(2028, 1, 3, 0, 0),
+            "escalation": london(2028, 1, 3, 8, 0),
         },
         id="christmas-2027-two-substitutes",
     ),

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLISHED = dt.datetime(2026, 8, 31, 9, 0, tzinfo=dt.UTC)  # 10:00 BST
 DUE = dt.datetime(2026, 10, 26, 0, 0, tzinfo=dt.UTC)  # the end of Sunday 25 October, GMT
-ESCALATION = DUE + dt.timedelta(days=7)
+ESCALATION = DUE + dt.timedelta(days=7, hours=8)  # 08:00 GMT: escalations go in the morning
 SECOND = dt.timedelta(seconds=1)
 MARGIN = dt.timedelta(minutes=5)
 TITLE = "Thematic: policing of the night-time economy"
