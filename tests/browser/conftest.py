@@ -62,8 +62,60 @@ def demo(settings: Any, tmp_path: Path) -> dict[str, str]:
 
     settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    restored = _restore_demo_snapshot(settings.DEMO_LOGINS_FILE)
+    if restored is not None:
+        return restored
     load_directory()
-    return {login.username: password for login, password in load_demo()}
+    logins = {login.username: password for login, password in load_demo()}
+    _take_demo_snapshot(logins, settings.DEMO_LOGINS_FILE)
+    return logins
+
+
+# The directory and the demo cost about five seconds of CPU to load, and every browser test starts from an
+# empty database (the live server needs committed data, so each test is flushed afterwards). On SQLite the
+# test database is in memory: the first test's loaded database is copied aside once (SQLite's backup API)
+# and later tests copy it back in a few milliseconds. The demo is dated from today, so a copy made on another
+# day is not reused. PostgreSQL runs no browser tests (.ci/run), so it always loads afresh.
+_DEMO_SNAPSHOTS: dict[Any, tuple[Any, dict[str, str], bytes]] = {}
+
+
+def _sqlite_connection() -> Any | None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return None
+    connection.ensure_connection()
+    return connection.connection
+
+
+def _take_demo_snapshot(logins: dict[str, str], logins_file: Path) -> None:
+    import sqlite3
+
+    from django.utils import timezone
+
+    raw = _sqlite_connection()
+    if raw is None:
+        return
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    raw.backup(copy)
+    # The printed logins (passwords, second factors) as `make run` prints them, for tests that read them.
+    _DEMO_SNAPSHOTS[timezone.localdate()] = (copy, dict(logins), Path(logins_file).read_bytes())
+
+
+def _restore_demo_snapshot(logins_file: Path) -> dict[str, str] | None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    saved = _DEMO_SNAPSHOTS.get(timezone.localdate())
+    raw = _sqlite_connection()
+    if saved is None or raw is None:
+        return None
+    copy, logins, printed = saved
+    copy.backup(raw)
+    Path(logins_file).write_bytes(printed)
+    # Content types are cached in memory by id; the copied tables hold the ids this process made first.
+    ContentType.objects.clear_cache()
+    return dict(logins)
 
 
 def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
