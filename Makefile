@@ -24,7 +24,8 @@ $(STAMP): requirements.lock pyproject.toml
 .env:
 	@printf '# Development settings for this checkout (see .env.example). Never deploy this file.\nDEBUG=true\n' > .env
 
-setup: $(STAMP) .env ## Make the virtualenv at .venv, install the pinned dependencies, write a development .env
+setup: $(STAMP) .env ## Make the virtualenv at .venv, install the pinned dependencies, write a development .env, compile the Welsh catalogue
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore='$(VENV)/*' >/dev/null; else echo 'No GNU msgfmt: the committed locale/cy/LC_MESSAGES/django.mo is used as it is.'; fi
 
 db: setup ## Migrate, load the reference data, the Engage history and the demo scenario (keeps existing data)
 	DEBUG=true $(PY) manage.py migrate --no-input

@@ -8,4 +8,4 @@ class HmicfrsMouConfig(AppConfig):
     def ready(self) -> None:
         # Sign-in and sign-out events are written to the audit trail.
         # In ready(), as Django asks: the app's own module, once every app is loaded; not a loop.
-        from hmicfrs_mou import audit  # noqa: F401
+        from hmicfrs_mou import audit, language  # noqa: F401  (and the language chosen, at sign-in)

@@ -22,6 +22,8 @@ from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from hmicfrs_mou.deadlines import due_day
 from hmicfrs_mou.models import Deadline, PartyRole
@@ -65,8 +67,8 @@ class DueItem:
         """'by the end of 16 January 2027' for a deadline at midnight; otherwise the London time and its zone."""
         local = timezone.localtime(self.due_at)
         if local.time() == dt.time(0, 0):
-            return f"by the end of {due_day(self.due_at):%-d %B %Y}"
-        return f"{local:%-d %B %Y, %H:%M} {local.tzname()}"
+            return gettext("by the end of %(day)s") % {"day": date_format(due_day(self.due_at), "j F Y")}
+        return f"{date_format(local, 'j F Y, H:i')} {local.tzname()}"
 
     @property
     def tag(self) -> str:
@@ -76,13 +78,13 @@ class DueItem:
         if self.overdue:
             late = max(-days, 0)
             if late == 0:
-                return "Overdue"
-            return f"Overdue by {late} day{'s' if late != 1 else ''}"
+                return gettext("Overdue")
+            return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", late) % {"days": late}
         if days <= 0:
-            return "Due today"
+            return gettext("Due today")
         if days == 1:
-            return "Due tomorrow"
-        return f"Due in {days} days"
+            return gettext("Due tomorrow")
+        return ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
 
     @property
     def tag_class(self) -> str:

@@ -366,6 +366,13 @@ class Preferences(models.Model):
         help_text="Notices and early reminders come together in one email at 8am; reminders on the day "
         "something is due, and when it is overdue, still come straight away.",
     )
+    language = models.CharField(
+        "Language of the portal",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="Chosen with the language switch; empty follows the browser.",
+    )
 
     class Meta:
         verbose_name = "preferences"

@@ -13,6 +13,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contacts.access import may_see_meetings
 from contacts.models import INVESTIGATING_BODY_KINDS, Appointment, OrganisationKind
@@ -154,10 +155,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if user is None or not user.is_authenticated:
         items = [
-            (reverse("public:index"), "Forces and fire and rescue services"),
-            (reverse("public_reports:index"), "Reports"),
-            (reverse("public_responses:overdue"), "Overdue responses"),
-            (reverse("public_monitoring:police"), "In Engage"),
+            (reverse("public:index"), gettext("Forces and fire and rescue services")),
+            (reverse("public_reports:index"), gettext("Reports")),
+            (reverse("public_responses:overdue"), gettext("Overdue responses")),
+            (reverse("public_monitoring:police"), gettext("In Engage")),
         ]
     else:
         portal = portal_for(user)

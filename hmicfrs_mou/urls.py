@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from hmicfrs_mou import deadline_views, views
+from hmicfrs_mou import deadline_views, language, views
 from hmicfrs_mou.signin.urls import password_urlpatterns
 
 admin.site.site_header = "HMICFRS–APCC MOU portal administration"
@@ -11,6 +11,8 @@ admin.site.site_title = "MOU portal admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The header's language switch (Django's set_language, keeping a signed-in person's choice).
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The second factor, idle timeout and password reset (hmicfrs_mou/signin).

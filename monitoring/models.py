@@ -16,7 +16,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from contacts.models import AREA_KINDS, EffectiveDated, EffectiveQuerySet, Organisation, OrganisationKind
 from hmicfrs_mou.deadlines import due_day
@@ -39,9 +39,10 @@ def date_label(day: dt.date | None, precision: str = DatePrecision.DAY) -> str:
         return ""
     if precision == DatePrecision.YEAR:
         return f"{day:%Y}"
+    # Django's formatting: month names in the reader's language (Welsh ones under Welsh).
     if precision == DatePrecision.MONTH:
-        return f"{day:%B %Y}"
-    return f"{day.day} {day:%B %Y}"
+        return dateformat.format(day, "F Y")
+    return dateformat.format(day, "j F Y")
 
 
 # --- M3: routine-monitoring concerns ---------------------------------------------------------

@@ -12,18 +12,20 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
 from inspections.models import Finding
 from responses.models import ResponseObligation
 
-FOREIGN_ANSWER = "An answer names a recommendation that is not in this report."
+FOREIGN_ANSWER = gettext_noop("An answer names a recommendation that is not in this report.")
 # Per-recommendation field names: action_<finding id>, reason_<finding id>.
 ANSWER_FIELD = re.compile(r"^(action|reason)_(\d+)$")
 TEXT_LIMIT = 50_000
 
 
-def _text(label: str, help_text: str = "", rows: int = 6, css: str = "") -> forms.CharField:
+def _text(label: Any, help_text: Any = "", rows: int = 6, css: str = "") -> forms.CharField:
     attrs: dict[str, Any] = {"rows": rows}
     if css:
         attrs["class"] = css
@@ -40,10 +42,12 @@ class InviteChiefForm(GovukFormMixin, forms.Form):
     """s55(4): the PCC invites the chief officer's comments by a date the PCC sets."""
 
     comments_due_on = GovukDateField(
-        label="Date the chief officer's comments are due",
-        help_text="For example, 27 3 2027. It must be after today and before the response is due. "
-        "Their office can enter comments until the end of that day (UK time).",
-        error_messages={"required": "Enter the date the chief officer's comments are due."},
+        label=_("Date the chief officer's comments are due"),
+        help_text=_(
+            "For example, 27 3 2027. It must be after today and before the response is due. "
+            "Their office can enter comments until the end of that day (UK time)."
+        ),
+        error_messages={"required": _("Enter the date the chief officer's comments are due.")},
     )
 
 
@@ -51,11 +55,13 @@ class ChiefCommentsForm(GovukFormMixin, forms.Form):
     """U6: the chief officer's office enters its comments on the report, in its own portal."""
 
     comments = forms.CharField(
-        label="The chief officer's comments on the report",
-        help_text="These go into the PCC's response exactly as you write them, with the PCC's response to them.",
+        label=_("The chief officer's comments on the report"),
+        help_text=_(
+            "These go into the PCC's response exactly as you write them, with the PCC's response to them."
+        ),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={"required": "Enter the chief officer's comments on the report."},
+        error_messages={"required": _("Enter the chief officer's comments on the report.")},
     )
 
 
@@ -66,11 +72,11 @@ class ResponseForm(GovukFormMixin, forms.Form):
     overview names what is still missing, and submission waits for it.
     """
 
-    pcc_comments = _text("The PCC's comments on the report")
-    reply_to_chief = _text("The PCC's response to the chief officer's comments")
+    pcc_comments = _text(_("The PCC's comments on the report"))
+    reply_to_chief = _text(_("The PCC's response to the chief officer's comments"))
     published_url = forms.CharField(
-        label="Web address where the response is published",
-        help_text="The page on the PCC's website, starting https://",
+        label=_("Web address where the response is published"),
+        help_text=_("The page on the PCC's website, starting https://"),
         required=False,
         max_length=500,
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
@@ -82,13 +88,15 @@ class ResponseForm(GovukFormMixin, forms.Form):
         # Added after GovukFormMixin has styled the declared fields, so they carry their class themselves.
         for finding in self.recommendations:
             self.fields[f"action_{finding.pk}"] = _text(
-                f"Recommendation {finding.reference}: the action taken or proposed",
+                gettext("Recommendation %(reference)s: the action taken or proposed")
+                % {"reference": finding.reference},
                 rows=4,
                 css="govuk-textarea",
             )
             self.fields[f"reason_{finding.pk}"] = _text(
-                f"Recommendation {finding.reference}: why no action is taken or proposed",
-                "Leave this empty if you have described the action.",
+                gettext("Recommendation %(reference)s: why no action is taken or proposed")
+                % {"reference": finding.reference},
+                _("Leave this empty if you have described the action."),
                 rows=3,
                 css="govuk-textarea",
             )
@@ -105,7 +113,7 @@ class ResponseForm(GovukFormMixin, forms.Form):
         }
         if posted_ids - known:
             # A forged or stale id: refuse the whole form, so nothing is saved.
-            raise forms.ValidationError(FOREIGN_ANSWER, code="foreign_answer")
+            raise forms.ValidationError(gettext(FOREIGN_ANSWER), code="foreign_answer")
         return cleaned
 
     def answers(self) -> dict[int, tuple[str, str]]:
@@ -121,13 +129,15 @@ class ResponseForm(GovukFormMixin, forms.Form):
 
 class SubmitForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
-        label="Upload the response as published (PDF)",
-        help_text="A PDF of the response exactly as the PCC published it, up to 20 MB, "
-        "not password-protected, with no scripts or attached files.",
+        label=_("Upload the response as published (PDF)"),
+        help_text=_(
+            "A PDF of the response exactly as the PCC published it, up to 20 MB, "
+            "not password-protected, with no scripts or attached files."
+        ),
         error_messages={
-            "required": "Select the PDF of the published response.",
-            "empty": "The selected file is empty.",
-            "invalid": "Select the PDF of the published response.",
+            "required": _("Select the PDF of the published response."),
+            "empty": _("The selected file is empty."),
+            "invalid": _("Select the PDF of the published response."),
         },
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
@@ -142,17 +152,17 @@ class AnsweredElsewhereForm(GovukFormMixin, forms.Form):
     """Link this report to another response of the same office that answers its findings."""
 
     answered_by = ObligationChoiceField(
-        label="The response that answers this report",
+        label=_("The response that answers this report"),
         queryset=ResponseObligation.objects.none(),
-        empty_label="Choose a response",
+        empty_label=_("Choose a response"),
         error_messages={
-            "required": "Choose the response that answers this report.",
-            "invalid_choice": "Choose one of your office's other responses.",
+            "required": _("Choose the response that answers this report."),
+            "invalid_choice": _("Choose one of your office's other responses."),
         },
     )
     reason = forms.CharField(
-        label="Why that response answers this report",
-        help_text="For example, the national report makes the same recommendations.",
+        label=_("Why that response answers this report"),
+        help_text=_("For example, the national report makes the same recommendations."),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),

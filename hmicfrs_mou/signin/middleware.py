@@ -35,6 +35,7 @@ OPEN_VIEWS = frozenset(
         "password_reset_complete",
         "accessibility",
         "privacy",
+        "set_language",
     }
 )
 OPEN_PREFIXES = ("/static/", "/public/", "/calendar/")

@@ -11,6 +11,7 @@ from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
@@ -38,7 +39,7 @@ def second_factor_snapshot(user: Any) -> dict[str, Any]:
 
 def _require_self(user: Any, by: Any) -> None:
     if by is None or not by.is_authenticated or by.pk != user.pk:
-        raise ValidationError("Only the person themselves can set up their second factor.")
+        raise ValidationError(_("Only the person themselves can set up their second factor."))
 
 
 def _require_admin(by: Any) -> None:
@@ -66,7 +67,9 @@ def totp_enrol(*, user: Any, key: str, code: str, by: Any, request: HttpRequest)
     _require_self(user, by)
     device = TOTPDevice(user=user, name=APP_NAME, key=key, confirmed=True)
     if not _code_matches(device, code):
-        raise ValidationError({"code": "The code is not right. Check the time on your phone and try again"})
+        raise ValidationError(
+            {"code": _("The code is not right. Check the time on your phone and try again")}
+        )
     before = second_factor_snapshot(user)
     TOTPDevice.objects.filter(user=user).delete()
     device.save()
@@ -103,7 +106,7 @@ def recovery_codes_renew(*, user: Any, by: Any, request: HttpRequest) -> list[st
     """New recovery codes (the old ones stop working), shown once."""
     _require_self(user, by)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValidationError("Set up an authenticator app first.")
+        raise ValidationError(_("Set up an authenticator app first."))
     before = second_factor_snapshot(user)
     codes = _new_recovery_codes(user)
     audit_access_change(

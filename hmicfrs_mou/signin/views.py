@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -92,9 +93,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             return get_lockout_response(request, None, credentials)
         form.add_error(
             "code",
-            "You entered a wrong code just before. Wait a few seconds, then enter the code the app shows now"
+            _(
+                "You entered a wrong code just before. Wait a few seconds, then enter the code the app shows now"
+            )
             if throttled
-            else "The security code is not right. Check it and try again",
+            else _("The security code is not right. Check it and try again"),
         )
     return render(
         request,
@@ -156,7 +159,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret": _grouped(secret),
-            "qr_svg": qr.svg_inline(scale=5, border=2, title="QR code for your authenticator app"),
+            "qr_svg": qr.svg_inline(scale=5, border=2, title=_("QR code for your authenticator app")),
             "required": two_factor_required(user),
             "replacing": has_second_factor(user),
             **({} if user.is_verified() else {"nav_items": []}),

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from contacts.models import AREA_KINDS, Organisation
@@ -57,10 +58,10 @@ def index(request: HttpRequest) -> HttpResponse:
     """Published reports, newest first; with words searched for, the reports that match (best first) and
     the forces and fire and rescue services whose names match."""
     form = SearchForm(request.GET or None)
-    form.fields["q"].label = "Search published reports, forces and fire and rescue services"
-    form.fields[
-        "q"
-    ].help_text = "Words from a title, a summary or a finding, or the name of a force or service."
+    form.fields["q"].label = gettext("Search published reports, forces and fire and rescue services")
+    form.fields["q"].help_text = gettext(
+        "Words from a title, a summary or a finding, or the name of a force or service."
+    )
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
     context: dict[str, Any] = {"form": form, "q": q}
     if q:

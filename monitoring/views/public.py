@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from monitoring.access import get_public_case
@@ -24,8 +25,8 @@ from monitoring.selectors import public_causes, public_current_periods, public_p
 # Ended periods a page on "Previously in Engage", most recently left first (M10: the list only grows).
 PREVIOUS_PAGE_SIZE = 25
 TITLES = {
-    "police": "Police forces in Engage",
-    "fire": "Fire and rescue services in Engage",
+    "police": gettext_lazy("Police forces in Engage"),
+    "fire": gettext_lazy("Fire and rescue services in Engage"),
 }
 
 

@@ -14,13 +14,15 @@ if (dialog && typeof dialog.showModal === 'function') {
   let tick;
   let deadline;
 
+  // In the page's language: Welsh keeps the singular noun after a number (5 munud, 30 eiliad).
+  const welsh = document.documentElement.lang === 'cy';
   const words = (ms) => {
     const seconds = Math.max(0, Math.ceil(ms / 1000));
     if (seconds >= 60) {
       const minutes = Math.ceil(seconds / 60);
-      return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+      return welsh ? `${minutes} munud` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
     }
-    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+    return welsh ? `${seconds} eiliad` : `${seconds} second${seconds === 1 ? '' : 's'}`;
   };
 
   const end = () => {

@@ -15,6 +15,8 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from contacts.models import User
 from hmicfrs_mou import reminders
@@ -84,6 +86,11 @@ def test_d7_ninety_overdue_items_are_one_email_and_one_inbox_message_listing_eac
     (inbox,) = InboxMessage.objects.filter(user=hmci)
     assert (inbox.kind, inbox.subject) == ("escalations", email.subject)
     assert sorted(int(n) for n in LINK.findall(inbox.body)) == list(range(90))
+    # In the portal each item's address is a link to it, the rest of the text escaped as ever.
+    client = Client()
+    client.force_login(hmci)
+    page = client.get(reverse("inbox-message", kwargs={"pk": inbox.pk})).content.decode()
+    assert len(set(re.findall(r'<a href="http://127\.0\.0\.1:8000/meetings/(\d+)/"', page))) == 90
     escalations = Reminder.objects.filter(step="escalation")
     assert escalations.count() == 90
     assert set(escalations.values_list("status", "late")) == {(ReminderStatus.SENT, False)}
