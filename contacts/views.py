@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from contacts import selectors
 from contacts.access import can_record_meeting, confidential_roles, get_meeting_for_user, may_see_meetings
 from contacts.cadences import cadence_rows
 from contacts.forms import DirectoryFilterForm, MeetingForm
-from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation
+from contacts.models import AREA_KINDS, AREA_URL_SLUGS, Meeting, Organisation, User
 from contacts.sections import AREA_SECTIONS
 from contacts.services import meeting_record
 from hmicfrs_mou.access import holds
@@ -21,6 +22,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.sorting import Column, Sorting
 
 KIND_SLUGS = {value: key for key, value in AREA_URL_SLUGS.items()}
 
@@ -37,6 +39,27 @@ def _area(kind_slug: str, slug: str) -> Organisation:
     return get_object_or_404(Organisation, kind=kind, slug=slug)
 
 
+def _names(people: list[User]) -> str | None:
+    return ", ".join(sorted(str(person) for person in people)) or None
+
+
+# The directory comes forces first, then FRSs, by name; a column chosen sorts on it (people by name; an
+# area with nobody assigned last either way), equal rows keeping that order.
+DIRECTORY_SORTING = Sorting(
+    [
+        Column("area", _("Force or FRS"), value=lambda row: (row.area.kind != AREA_KINDS[0], row.area.name)),
+        Column(
+            "governed",
+            _("Governed by"),
+            value=lambda row: row.governance.body.name if row.governance else None,
+        ),
+        Column("hmi", _("HMI"), value=lambda row: _names(row.hmis)),
+        Column("lead", _("Liaison lead"), value=lambda row: _names(row.liaison_leads)),
+    ],
+    default="area",
+)
+
+
 @login_required
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
@@ -46,11 +69,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         kind, q = form.cleaned_data["kind"], form.cleaned_data["q"]
     today = timezone.localdate()
-    rows = selectors.area_rows(selectors.areas(kind=kind, q=q), on=today)
+    rows, sort = DIRECTORY_SORTING.sort_rows(
+        request, selectors.area_rows(selectors.areas(kind=kind, q=q), on=today)
+    )
     return render(
         request,
         "contacts/directory.html",
-        {"form": form, "rows": rows, "today": today},
+        {"form": form, "rows": rows, "sort": sort, "today": today},
     )
 
 
@@ -72,17 +97,34 @@ def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
     )
 
 
+MEETING_SORTING = Sorting(
+    [
+        Column("date", "Date", ("held_on",), first="desc"),
+        Column("meeting", "Meeting", ("kind",)),
+        Column("about", "About", ("subject__name",)),
+    ],
+    default="date",
+)
+
+
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     if not may_see_meetings(request.user):
         raise PermissionDenied
-    meetings = Meeting.objects.visible_to(request.user).select_related("subject")
+    meetings, sort = MEETING_SORTING.apply(
+        request, Meeting.objects.visible_to(request.user).select_related("subject")
+    )
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "contacts/meeting_list.html",
-        {"page_obj": page, "can_record": can_record_meeting(request.user)},
+        {
+            "page_obj": page,
+            "sort": sort,
+            "querystring": sort.querystring,
+            "can_record": can_record_meeting(request.user),
+        },
     )
 
 

@@ -258,19 +258,26 @@ def load_demo(today: dt.date | None = None) -> list[tuple[DemoLogin, str]]:
     return [(login, passwords[login.username]) for login in LOGINS]
 
 
-PEEL_BODY = """Summary
+# Headings ("# ", "## ") and numbered paragraphs: inspections/report_text.py.
+PEEL_BODY = """# Overall findings
 
 This report sets out our findings on how well Avon and Somerset Constabulary keeps people safe and reduces crime.
 
-Investigating crime
+We found the constabulary good at preventing crime and at protecting vulnerable people, but it needs to improve how it investigates crime.
+
+# Investigating crime
 
 The constabulary's investigations are mostly thorough, but too many victims are not kept informed of progress.
 
-Protecting vulnerable people
+## Keeping victims informed
+
+In 11 of the 40 case files we reviewed, the victim had not been updated for more than 28 days.
+
+# Protecting vulnerable people
 
 The constabulary identifies vulnerability well at first contact. Officer 4471 disclosed the address of a refuge in a case file.
 
-Managing offenders
+# Managing offenders
 
 The constabulary manages registered sex offenders well, with good use of risk assessment tools."""
 
@@ -358,7 +365,10 @@ def _demo_inspections(
         kind=ReportKind.OTHER,
         title="Police response to stalking",
         summary="A national look at how forces respond to stalking.",
-        body="Summary\n\nForces have improved how they identify stalking.\n\nRecommendations\n\nChief constables should review how stalking protection orders are used.",
+        body=(
+            "# Identifying stalking\n\nForces have improved how they identify stalking.\n\n"
+            "# Stalking protection orders\n\nChief constables should review how stalking protection orders are used."
+        ),
         interested_parties=[avon_police, cumbria_police],
         by=hmi,
         now=now - dt.timedelta(days=60),
@@ -389,7 +399,12 @@ def _demo_inspections(
         kind=ReportKind.FORCE_SPECIFIC,
         title="Avon Fire & Rescue Service: effectiveness, efficiency and people",
         summary="Draft for factual-accuracy check.",
-        body="Summary\n\nThe service responds to emergencies promptly.\n\nPreventing fires\n\nThe service carried out 4,200 home fire safety visits in 2025.",
+        body=(
+            "# Responding to emergencies\n\nThe service responds to emergencies promptly.\n\n"
+            "# Preventing fires\n\nThe service carried out 4,200 home fire safety visits in 2025.\n\n"
+            "## Working with partners\n\nThe service shares information about people at risk with the local "
+            "authority and the NHS."
+        ),
         by=hmi,
         now=now - dt.timedelta(days=10),
     )
@@ -409,7 +424,7 @@ def _demo_inspections(
         inspection=cumbria,
         kind=ReportKind.FORCE_SPECIFIC,
         title="PEEL 2025–27: Cumbria Constabulary",
-        body="Summary\n\nThe constabulary is good at preventing crime.",
+        body="# Preventing crime\n\nThe constabulary is good at preventing crime.",
         by=hmi,
         now=now - dt.timedelta(days=20),
     )

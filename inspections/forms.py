@@ -214,7 +214,9 @@ class ReportForm(GovukFormMixin, forms.Form):
     body = forms.CharField(
         label="Report text",
         widget=forms.Textarea(attrs={"rows": 16}),
-        help_text="Separate paragraphs with a blank line; they are numbered for factual-accuracy comments.",
+        # The markup, said once (inspections/report_text.py); the numbers are the ones
+        # factual-accuracy comments cite.
+        help_text=Report._meta.get_field("body").help_text,
         error_messages={"required": "Enter the report's text."},
     )
     press_release = forms.CharField(

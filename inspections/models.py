@@ -459,7 +459,14 @@ class Report(models.Model):
         help_text="The language the report is written in.",
     )
     summary = models.TextField(blank=True)
-    body = models.TextField(help_text="The report's text, paragraphs separated by blank lines.")
+    # The markup and the paragraph numbers: inspections/report_text.py.
+    body = models.TextField(
+        help_text=(
+            "The report's text. Leave a blank line between paragraphs; they are numbered 1, 2, 3 "
+            "through the whole report. Start a line with # and a space for a section heading, or "
+            "## and a space for a sub-heading. Headings are not numbered."
+        )
+    )
     press_release = models.TextField(blank=True)
     areas = models.ManyToManyField(Organisation, related_name="reports")
     interested_parties = models.ManyToManyField(

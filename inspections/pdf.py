@@ -33,6 +33,7 @@ from django.utils import timezone
 from contacts.models import Appointment, User
 from hmicfrs_mou.pdf import PDF_BASE_URL, html_to_pdf, static_path_for
 from hmicfrs_mou.pdf_stamp import PreparedPdf, prepare, stamp, stamp_font
+from inspections import report_text
 from inspections.models import Finding, FindingKind, Report, ReportLanguage, ReportState
 from inspections.services import REDACTED, published_text
 
@@ -54,7 +55,11 @@ def moment_label(moment: dt.datetime) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Paragraphs separated by blank lines; single line breaks stay inside a paragraph."""
+    """Paragraphs separated by blank lines; single line breaks stay inside a paragraph.
+
+    For the summary and the press release; the report's text has headings and numbered paragraphs
+    (`inspections.report_text`).
+    """
     return [part.strip() for part in _BLANK_LINE.split(text.replace("\r\n", "\n")) if part.strip()]
 
 
@@ -103,7 +108,8 @@ def public_report_context(report: Report) -> dict[str, Any]:
         "publication_at": report.publication_at,
         "publication_label": moment_label(report.publication_at) if report.publication_at else "",
         "summary_paragraphs": paragraphs(_redact(report.summary, passages)),
-        "paragraphs": paragraphs(published_text(report)),
+        # Headings and paragraphs numbered as in the draft the force checked (I7).
+        "blocks": report_text.parse(published_text(report)),
         "finding_groups": _finding_groups(list(report.findings.all()), passages, len(areas) > 1),
     }
 

@@ -32,6 +32,7 @@ from hmicfrs_mou.access import not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
+from inspections import report_text
 from inspections.access import evidence_requests_visible_to, get_report_for_user, inspections_visible_to
 from inspections.forms import FactualAccuracyCommentForm, hmicfrs_people
 from inspections.forms_steps import (
@@ -49,7 +50,6 @@ from inspections.services import (
     presentation_attendance_choose,
     presentation_invitation_decide,
 )
-from inspections.views.workspace import paragraphs
 
 
 def _window_open(report: Report, at: dt.datetime) -> bool:
@@ -91,16 +91,23 @@ def factual_accuracy(request: HttpRequest, pk: int) -> HttpResponse:
     if not areas.exists():
         # The inspection team sees the draft too, but the comments are the force's or FRS's.
         raise PermissionDenied
+    blocks = report_text.parse(report.body)
+    initial: dict[str, str] = {}
     if request.method == "GET":
         # The draft is not for the PCC or the public: every reading is on the trail.
         audit_record(action=AuditAction.VIEW, obj=report, request=request)
+        # "Suggest a correction" beside a paragraph: the form starts with its number and its text,
+        # taken from the draft here, never from the link.
+        chosen = report_text.find_paragraph(blocks, request.GET.get("paragraph"))
+        if chosen is not None:
+            initial = {"paragraph": str(chosen.number), "current_text": chosen.text}
     return form_page(
         request,
-        form=FactualAccuracyCommentForm(posted(request)),
+        form=FactualAccuracyCommentForm(posted(request), initial=initial),
         template="inspections/force/fac.html",
         context={
             "report": report,
-            "paragraphs": paragraphs(report.body),
+            "blocks": blocks,
             "comments": _comments_of(report, areas),
             "areas": areas.order_by("name"),
         },

@@ -9,7 +9,6 @@ form with nothing changed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -34,8 +33,9 @@ from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
 from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.sorting import Column, Sorting
+from inspections import report_text, services
 from inspections import search as report_search
-from inspections import services
 from inspections.access import (
     debriefs_visible_to,
     evidence_requests_visible_to,
@@ -74,17 +74,11 @@ PAGE_SIZE = 25
 SEARCH_FINDINGS_SHOWN = 50
 REPORT_SUBJECT = "inspections.report"
 OPEN_STATES = (ReportState.DRAFT, ReportState.FACTUAL_ACCURACY)
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def may_start_inspections(user: Any) -> bool:
     """HMICFRS staff may start an inspection."""
     return holds(user, Perm.ADD_INSPECTION)
-
-
-def paragraphs(text: str) -> list[str]:
-    """The report's paragraphs (separated by blank lines), numbered from 1 in templates."""
-    return [part.strip() for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
 
 
 def _inspection_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:
@@ -122,6 +116,17 @@ def _next_deadlines(report_ids: list[int]) -> dict[str, Deadline]:
 # --- Inspections --------------------------------------------------------------------------------
 
 
+INSPECTION_SORTING = Sorting(
+    [
+        Column("title", "Inspection", ("title",)),
+        Column("kind", "Kind", ("kind",)),
+        Column("lead", "Lead HMI", ("lead__last_name", "lead__first_name")),
+        Column("started", "Started", ("created_at",), first="desc"),
+    ],
+    default="started",
+)
+
+
 @login_required
 @require_GET
 def inspection_list(request: HttpRequest) -> HttpResponse:
@@ -136,13 +141,18 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
                 "reports", queryset=Report.objects.visible_to(request.user, now).order_by("created_at", "pk")
             ),
         )
-        .order_by("-created_at", "-pk")
     )
+    inspections, sort = INSPECTION_SORTING.apply(request, inspections)
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/workspace/list.html",
-        {"page_obj": page, "can_start": may_start_inspections(request.user)},
+        {
+            "page_obj": page,
+            "sort": sort,
+            "querystring": sort.querystring,
+            "can_start": may_start_inspections(request.user),
+        },
     )
 
 
@@ -322,8 +332,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         comments = list(report.fac_comments.select_related("submitted_by", "decided_by"))
         context.update(
             {
-                "paragraphs": paragraphs(report.body),
-                "published_text": paragraphs(services.published_text(report)),
+                "blocks": report_text.parse(report.body),
+                "published_blocks": report_text.parse(services.published_text(report)),
                 "comments": comments,
                 "pending": sum(c.decision == FactualAccuracyComment.Decision.PENDING for c in comments),
                 "redactions": report.redactions.select_related("by"),
@@ -451,7 +461,7 @@ def report_redact(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=RedactionForm(posted(request)),
         template="inspections/workspace/redact.html",
-        context={"report": report, "paragraphs": paragraphs(report.body)},
+        context={"report": report, "blocks": report_text.parse(report.body)},
         perform=lambda data: services.redaction_add(
             report=report, passage=data["passage"], reason=data["reason"], by=request.user
         ),

@@ -32,6 +32,7 @@ from hmicfrs_mou.access import not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.sorting import Column, Sorting
 from inspections.models import FindingKind
 from monitoring import access, selectors, services
 from monitoring.forms import (
@@ -389,6 +390,21 @@ class AreaRow:
     state: CaseState | None = None
 
 
+_STEPS = list(CaseStep)
+WORKSPACE_SORTING = Sorting(
+    [
+        Column(
+            "area",
+            "Force or FRS",
+            value=lambda row: (not row.yours, row.area.kind != AREA_KINDS[0], row.area.name),
+        ),
+        Column("status", "Status today", value=lambda row: row.in_engage, first="desc"),
+        Column("case", "Engage case", value=lambda row: _STEPS.index(row.state.step) if row.state else None),
+    ],
+    default="area",
+)
+
+
 @login_required
 @require_GET
 def workspace(request: HttpRequest) -> HttpResponse:
@@ -410,15 +426,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
         row = rows.get(area_id)
         if row is not None:
             row.case, row.state = case, state_at(case, now)
-    ordered = list(rows.values())
-    if v.hmicfrs:
-        # Sorting is stable: the person's own areas first, each group still forces then FRSs by name.
-        ordered.sort(key=lambda row: not row.yours)
+    # Forces then FRSs by name; a column chosen sorts on it, equal rows keeping that order (a stable sort).
+    # The area column puts the person's own areas first (HMICFRS: `yours` is false for no one else).
+    ordered, sort = WORKSPACE_SORTING.sort_rows(request, rows.values())
     return render(
         request,
         "monitoring/cases/workspace.html",
         {
             "rows": ordered,
+            "sort": sort,
             "hmicfrs": v.hmicfrs,
             "yours_count": sum(row.yours for row in ordered) if v.hmicfrs else 0,
             "engage_count": sum(row.in_engage for row in ordered),

@@ -27,7 +27,9 @@ from hmicfrs_mou.csv_export import cell, streaming_csv_response
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
-from monitoring.selectors import QuarterCount, TrackerRow, engage_over_time, tracker_rows
+from hmicfrs_mou.sorting import Column as SortColumn
+from hmicfrs_mou.sorting import Sorting
+from monitoring.selectors import KIND_ORDER, QuarterCount, TrackerRow, engage_over_time, tracker_rows
 
 TRACKER_PORTALS = (Portal.APCC, Portal.HMICFRS)
 CASE_SUBJECT = "monitoring.engagecase"
@@ -234,12 +236,39 @@ def _querystring(kind: str, status: str) -> str:
     return urlencode({k: v for k, v in (("kind", kind), ("status", status)) if v})
 
 
+# The rows come in the tracker's order (forces then FRSs, by name); a column chosen sorts on it, equal rows
+# keeping that order. A value of None (an area in Scan has no dates) sorts last either way.
+TRACKER_SORTING = Sorting(
+    [
+        SortColumn("area", "Force or FRS", value=lambda row: (KIND_ORDER[row.area.kind], row.area.name)),
+        SortColumn("status", "Status", value=lambda row: row.in_engage, first="desc"),
+        SortColumn(
+            "entered", "Entered Engage", value=lambda row: row.period.starts_on if row.period else None
+        ),
+        SortColumn(
+            "days", "Days in Engage", value=lambda row: row.days_in_engage, first="desc", numeric=True
+        ),
+        SortColumn("next", "Next PPOG or FPOG", value=lambda row: row.oversight_due_day),
+        SortColumn(
+            "offers",
+            "Offers of assistance not followed up",
+            value=lambda row: row.open_offers if row.in_engage else None,
+            first="desc",
+        ),
+        SortColumn("toolkit", "Toolkit sent", value=lambda row: row.toolkit_sent if row.in_engage else None),
+    ],
+    default="area",
+)
+
+
 @tracker_readers
 @require_GET
 def tracker(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form, kind, status = _filters(request)
-    rows = tracker_rows(user=request.user, at=now, kind=kind, status=status)
+    rows, sort = TRACKER_SORTING.sort_rows(
+        request, tracker_rows(user=request.user, at=now, kind=kind, status=status)
+    )
     quarters = engage_over_time(at=now)
     return render(
         request,
@@ -247,6 +276,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "sort": sort,
             "summary": summarise(rows),
             "now": now,
             "today": timezone.localdate(now),

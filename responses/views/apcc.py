@@ -28,6 +28,7 @@ from hmicfrs_mou.csv_export import cell, streaming_csv_response
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
+from hmicfrs_mou.sorting import Column, Sorting
 from responses.selectors import REPORT_KIND_LABELS, Tally, Timeliness, timeliness, timeliness_years
 
 TIMELINESS_PORTALS = (Portal.APCC, Portal.HMICFRS)
@@ -164,6 +165,30 @@ def _chart_for(figures: Timeliness, year: int | None) -> Chart:
     )
 
 
+# The table by PCC office sorts on any column; it comes by office name, and equal rows keep that order.
+OFFICE_SORTING = Sorting(
+    [
+        Column("office", "PCC office", value=lambda tally: tally.label),
+        Column("due", "Responses due", value=lambda tally: tally.total, first="desc", numeric=True),
+        Column("on_time", "On time", value=lambda tally: tally.on_time, first="desc", numeric=True),
+        Column("late", "Late", value=lambda tally: tally.late, first="desc", numeric=True),
+        Column(
+            "outstanding", "Outstanding", value=lambda tally: tally.outstanding, first="desc", numeric=True
+        ),
+        Column("overdue", "Of which overdue", value=lambda tally: tally.overdue, first="desc", numeric=True),
+        Column(
+            "elsewhere",
+            "Answered by another response",
+            value=lambda tally: tally.answered_elsewhere,
+            first="desc",
+            numeric=True,
+        ),
+        Column("median", "Median days to respond", value=lambda tally: tally.median_days, numeric=True),
+    ],
+    default="office",
+)
+
+
 def _querystring(year: int | None, kind: str | None) -> str:
     return urlencode({k: v for k, v in (("year", year), ("kind", kind)) if v})
 
@@ -174,12 +199,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form, year, kind = _filters(request, now)
     figures = timeliness(year=year, report_kind=kind, at=now)
+    offices, sort = OFFICE_SORTING.sort_rows(request, figures.offices)
     return render(
         request,
         "responses/apcc/dashboard.html",
         {
             "form": form,
             "figures": figures,
+            "offices": offices,
+            "sort": sort,
             "year": year,
             "kind_label": REPORT_KIND_LABELS.get(kind) if kind else None,
             "chart": _chart_for(figures, year),

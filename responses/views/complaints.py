@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.form_pages import form_page, posted
+from hmicfrs_mou.sorting import Column, Sorting
 from responses import complaints
 from responses.forms_plans import EligibilityForm, InvestigationForm, LinkReportForm, SuperComplaintForm
 from responses.models import SuperComplaint, SuperComplaintState
@@ -38,6 +39,18 @@ def _complaint_url(complaint: SuperComplaint) -> str:
     return reverse("responses:complaint", kwargs={"pk": complaint.pk})
 
 
+COMPLAINT_SORTING = Sorting(
+    [
+        Column("title", "Super-complaint", ("title",)),
+        Column("body", "Designated body", ("designated_body",)),
+        Column("received", "Received", ("received_at",), first="desc"),
+        Column("state", "State", ("state",)),
+        Column("report", "Report", ("report__title",)),
+    ],
+    default="received",
+)
+
+
 @login_required
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
@@ -45,11 +58,17 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if not complaints.may_open_super_complaints(request.user):
         raise PermissionDenied("Super-complaints are for HMICFRS, the APCC and PCCs' offices.")
     rows = complaints.super_complaints_visible_to(request.user, now).select_related("report")
-    page = Paginator(rows.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows, sort = COMPLAINT_SORTING.apply(request, rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "responses/complaints/list.html",
-        {"page_obj": page, "can_manage": complaints.manages_super_complaints(request.user)},
+        {
+            "page_obj": page,
+            "sort": sort,
+            "querystring": sort.querystring,
+            "can_manage": complaints.manages_super_complaints(request.user),
+        },
     )
 
 

@@ -23,6 +23,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.audit import audit_record
@@ -30,6 +33,7 @@ from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
+from hmicfrs_mou.sorting import Column, Sorting
 from responses import services
 from responses.access import (
     can_work_on,
@@ -43,10 +47,10 @@ from responses.models import ObligationState, ResponseObligation, Submission
 PAGE_SIZE = 25
 OBLIGATION_TYPE = "responses.responseobligation"
 SHOW_CHOICES = {
-    "awaiting": "Awaiting a response",
-    "submitted": "Submitted",
-    "answered_elsewhere": "Answered by another response",
-    "all": "All",
+    "awaiting": _("Awaiting a response"),
+    "submitted": _("Submitted"),
+    "answered_elsewhere": _("Answered by another response"),
+    "all": _("All"),
 }
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -84,24 +88,55 @@ def last_day_of(obligation: ResponseObligation) -> dt.date:
 def timing(obligation: ResponseObligation, now: dt.datetime, *, first_late: bool | None = None) -> Timing:
     last_day = last_day_of(obligation)
     if obligation.state == ObligationState.ANSWERED_ELSEWHERE:
-        return Timing(last_day, "Answered by another response", "Answered elsewhere", "govuk-tag--grey")
+        return Timing(
+            last_day,
+            gettext("Answered by another response"),
+            gettext("Answered elsewhere"),
+            "govuk-tag--grey",
+        )
     if obligation.state == ObligationState.SUBMITTED:
         if first_late:
-            return Timing(last_day, "Submitted after the deadline", "Submitted late", "govuk-tag--orange")
-        return Timing(last_day, "Submitted by the deadline", "Submitted on time", "govuk-tag--green")
+            return Timing(
+                last_day,
+                gettext("Submitted after the deadline"),
+                gettext("Submitted late"),
+                "govuk-tag--orange",
+            )
+        return Timing(
+            last_day, gettext("Submitted by the deadline"), gettext("Submitted on time"), "govuk-tag--green"
+        )
     today = timezone.localdate(now)
     if now >= obligation.due_at:
         days = max((today - last_day).days, 1)
         return Timing(
-            last_day, f"Overdue by {days} day{'s' if days != 1 else ''}", "Overdue", "govuk-tag--red"
+            last_day,
+            ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", days) % {"days": days},
+            gettext("Overdue"),
+            "govuk-tag--red",
         )
     # Today counts: on day 56 one day is left.
     days = (last_day - today).days + 1
-    text = "1 day left (today is the last day)" if days == 1 else f"{days} days left"
-    return Timing(last_day, text, "Awaiting response", "govuk-tag--blue")
+    text = (
+        gettext("1 day left (today is the last day)")
+        if days == 1
+        else ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
+    )
+    return Timing(last_day, text, gettext("Awaiting response"), "govuk-tag--blue")
 
 
 # --- The list ---------------------------------------------------------------------------------
+
+
+RESPONSE_SORTING = Sorting(
+    [
+        Column("report", "Report", ("report__title",)),
+        Column("force", "Force", ("area__name",)),
+        Column("office", "Office", ("office__name",)),
+        Column("due", "Due", ("due_at",)),
+        Column("status", "Status", ("state",)),
+    ],
+    default="due",
+)
 
 
 @login_required
@@ -116,17 +151,14 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     counts = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
     counts["all"] = sum(counts.values())
     first = Submission.objects.filter(obligation=OuterRef("pk")).order_by("version")
-    obligations = (
-        visible.select_related("report", "area", "office")
-        .annotate(
-            versions=Count("submissions"),
-            last_submitted_at=Max("submissions__submitted_at"),
-            first_late=Subquery(first.values("late")[:1]),
-        )
-        .order_by("due_at", "pk")
+    obligations = visible.select_related("report", "area", "office").annotate(
+        versions=Count("submissions"),
+        last_submitted_at=Max("submissions__submitted_at"),
+        first_late=Subquery(first.values("late")[:1]),
     )
     if show != "all":
         obligations = obligations.filter(state=show)
+    obligations, sort = RESPONSE_SORTING.apply(request, obligations)
     page = Paginator(obligations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"obligation": obligation, "timing": timing(obligation, now, first_late=obligation.first_late)}
@@ -144,7 +176,8 @@ def awaiting(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "show": show,
-            "querystring": f"show={show}",
+            "sort": sort,
+            "querystring": sort.querystring or f"show={show}",
             "oversight": portal_for(request.user) == Portal.HMICFRS,
         },
     )
@@ -163,28 +196,31 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
     now = timezone.now()
     due_words = services.chief_comments_due_words(obligation)
     invited_hint = (
-        f"Comments due {due_words}"
+        gettext("Comments due %(due)s") % {"due": due_words}
         if obligation.chief_comments_due_on
-        else "Set a date for the chief officer's comments"
+        else gettext("Set a date for the chief officer's comments")
     )
     if obligation.chief_comments.strip():
         at = timezone.localtime(obligation.chief_comments_at) if obligation.chief_comments_at else None
         chief_hint = (
-            f"Entered by their office{f' at {at:%H:%M} {at.tzname()} on {at.day} {at:%B %Y}' if at else ''}"
+            gettext("Entered by their office at %(at)s")
+            % {"at": f"{at:%H:%M} {at.tzname()} on {date_format(at, 'j F Y')}"}
+            if at
+            else gettext("Entered by their office")
         )
     elif obligation.chief_comments_invited_at is None:
-        chief_hint = "Their office enters them in its own portal once you invite them"
+        chief_hint = gettext("Their office enters them in its own portal once you invite them")
     elif services.chief_comments_closed_without(obligation, now):
-        chief_hint = "None arrived by the date you set: the response can go without them"
+        chief_hint = gettext("None arrived by the date you set: the response can go without them")
     else:
-        chief_hint = f"Waiting for their office to enter them, {due_words}"
+        chief_hint = gettext("Waiting for their office to enter them, %(due)s") % {"due": due_words}
     chief_done = bool(obligation.chief_comments.strip()) or services.chief_comments_closed_without(
         obligation, now
     )
     return [
         {
             "id": "invite",
-            "name": "Invite the chief officer's comments",
+            "name": gettext("Invite the chief officer's comments"),
             "hint": invited_hint,
             "url_name": "responses:invite-chief",
             "anchor": "",
@@ -192,7 +228,7 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
         },
         {
             "id": "chief",
-            "name": "The chief officer's comments",
+            "name": gettext("The chief officer's comments"),
             "hint": chief_hint,
             # Entered by the chief officer's office in its own portal (U6): no link here.
             "url_name": "",
@@ -201,14 +237,14 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
         },
         {
             "id": "pcc",
-            "name": "Write the PCC's comments on the report",
+            "name": gettext("Write the PCC's comments on the report"),
             "url_name": "responses:edit",
             "anchor": "#id_pcc_comments",
             "done": bool(obligation.pcc_comments.strip()),
         },
         {
             "id": "reply",
-            "name": "Respond to the chief officer's comments",
+            "name": gettext("Respond to the chief officer's comments"),
             "url_name": "responses:edit",
             "anchor": "#id_reply_to_chief",
             "done": bool(obligation.reply_to_chief.strip())
@@ -216,15 +252,16 @@ def _tasks(obligation: ResponseObligation, answers: dict[int, Any], recommendati
         },
         {
             "id": "recommendations",
-            "name": "Answer each recommendation",
-            "hint": f"{answered} of {len(recommendations)} answered",
+            "name": gettext("Answer each recommendation"),
+            "hint": gettext("%(answered)s of %(total)s answered")
+            % {"answered": answered, "total": len(recommendations)},
             "url_name": "responses:edit",
             "anchor": "#recommendations",
             "done": answered == len(recommendations),
         },
         {
             "id": "url",
-            "name": "Give the web address where the response is published",
+            "name": gettext("Give the web address where the response is published"),
             "url_name": "responses:edit",
             "anchor": "#id_published_url",
             "done": bool(obligation.published_url),
@@ -303,8 +340,8 @@ def invite_chief(request: HttpRequest, pk: int) -> HttpResponse:
             obligation=obligation, comments_due_on=data["comments_due_on"], by=request.user
         ),
         done=lambda invited: (
-            "The chief officer's office has been told. It can enter its comments "
-            f"{services.chief_comments_due_words(invited)}."
+            gettext("The chief officer's office has been told. It can enter its comments %(due)s.")
+            % {"due": services.chief_comments_due_words(invited)}
         ),
         then=_obligation_url(obligation),
         instance=obligation,
@@ -340,7 +377,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             published_url=data["published_url"].strip(),
             answers=form.answers(),
         ),
-        done="The response has been saved.",
+        done=gettext("The response has been saved."),
         then=_obligation_url(obligation),
         instance=obligation,
     )
@@ -366,15 +403,19 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 # Everything else the service refuses is about the file itself.
                 add_service_errors(form, ValidationError({"file": error.messages}))
         else:
-            due = f"the end of {last_day_of(obligation):%A %-d %B %Y}"
+            due = date_format(last_day_of(obligation), "l j F Y")
             timeliness = (
-                f"It was submitted late: it was due by {due}."
+                gettext("It was submitted late: it was due by the end of %(due)s.") % {"due": due}
                 if submission.late
-                else f"It was submitted on time, before {due}."
+                else gettext("It was submitted on time, before the end of %(due)s.") % {"due": due}
             )
             messages.success(
                 request,
-                f"Version {submission.version} of the response has been sent to HMICFRS and the Home Secretary. "
+                gettext(
+                    "Version %(version)s of the response has been sent to HMICFRS and the Home Secretary."
+                )
+                % {"version": submission.version}
+                + " "
                 + timeliness,
             )
             return redirect("responses:obligation", pk=obligation.pk)
@@ -417,7 +458,7 @@ def answered_elsewhere(request: HttpRequest, pk: int) -> HttpResponse:
             services.response_mark_answered_elsewhere(
                 obligation=obligation, answered_by=None, reason="", by=request.user
             )
-            messages.success(request, "This report awaits its own response again.")
+            messages.success(request, gettext("This report awaits its own response again."))
         return redirect("responses:obligation", pk=obligation.pk)
     form = AnsweredElsewhereForm(
         posted(request),
@@ -437,7 +478,7 @@ def answered_elsewhere(request: HttpRequest, pk: int) -> HttpResponse:
                 obligation.refresh_from_db()
                 add_service_errors(form, error)
             else:
-                messages.success(request, "This report is marked as answered by the other response.")
+                messages.success(request, gettext("This report is marked as answered by the other response."))
                 return redirect("responses:obligation", pk=obligation.pk)
         elif any(error.code == "invalid_choice" for error in form.errors.as_data().get("answered_by", [])):
             # An id that is not one of the office's responses: a reach for another record goes on the trail.

@@ -244,7 +244,7 @@ def test_contexts_carry_the_redacted_text_only_U1(report_a, pcc_office_a):
     ):
         flat = repr(context)
         assert "SAFEHOUSE-7731" not in flat
-        assert "[Redacted]" in context["paragraphs"][1]
+        assert "[Redacted]" in context["blocks"][1].text
         assert "[Redacted]" in context["summary_paragraphs"][0]
 
 

@@ -132,7 +132,9 @@ def test_the_portal_s_own_words_in_a_welsh_report_are_marked_english(hmi_a, forc
     page = get_as(None, reverse("public_reports:report", kwargs={"pk": report.pk}), PUBLICATION)
     text = page.content.decode()
     assert f'<h1 class="govuk-heading-l" lang="cy">{report.title}</h1>' in text
-    assert re.search(r'<div lang="cy">\s*<p class="govuk-body">Paragraph 1\.', text)
+    assert re.search(
+        r'<div lang="cy">\s*<p class="govuk-body app-report-paragraph" id="paragraph-1">.*Paragraph 1\.', text
+    )
 
 
 def test_staff_choose_the_report_s_language_when_adding_it(hmi_a, force_a):
