@@ -16,15 +16,16 @@ the report decide:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts.access import (
-    areas_as_hmi,
     refuse,
     require_apcc_chair_or_chief_executive,
     require_chief_office_of,
@@ -40,9 +41,17 @@ from contacts.access import (
 from contacts.access import (
     require_hmicfrs_staff as require_hmicfrs_staff,
 )
-from contacts.models import AREA_KINDS, Organisation, OrganisationKind, Role
+from contacts.models import (
+    AREA_KINDS,
+    Assignment,
+    AssignmentKind,
+    Governance,
+    Organisation,
+    OrganisationKind,
+    OrganisationUserObjectPermission,
+    Role,
+)
 from contacts.selectors import (
-    areas_governed_by,
     governing_bodies_of_areas,
     is_hmicfrs_staff,
     office_of_area,
@@ -65,70 +74,203 @@ from inspections.models import (
     published_condition,
 )
 
+UNRELEASED_STATES = tuple(state for state in ReportState.values if state not in RELEASED_STATES)
+
+
+# --- The person's scope at a moment: a few ids, read once -------------------------------------------------
+
+_SCOPE_ATTR = "_inspections_scope"
+# Bumped by every write to the rows a scope is read from (below), so a scope cached on a user object is
+# never used after its person's assignments, grants or the governance of an area change.
+_generation = 0
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What decides a person's view of inspection records at one moment, as literal ids.
+
+    Visibility conditions built from these ids let the database estimate and use its indexes; built
+    from subqueries, it guesses one row for each and hashes every inspection or report to test them.
+    Empty sets drop their rules (an OPCC has no HMI areas; an HMI governs nothing).
+    """
+
+    at: dt.datetime
+    generation: int
+    # Forces/FRSs the person is the HMI for on the day of `at`.
+    hmi_areas: frozenset[int]
+    # OPCCs the person is the HMICFRS liaison lead for on that day (monitoring reads them from here too).
+    liaison_offices: frozenset[int]
+    # Organisations the person acts for (direct grants, as `organisations_acted_for`).
+    acted_for: frozenset[int]
+    # Forces/FRSs whose chief's office the person works in.
+    chief_areas: frozenset[int]
+    # Forces/FRSs governed on the day of `at` by a body the person acts for (its office's staff).
+    governed: frozenset[int]
+
+
+# Tags for the rows that are not organisations acted for (whose tag is their kind): no kind is named so.
+_HMI, _LIAISON, _GOVERNED = "hmi area", "liaison office", "governed area"
+
+
+def scope_of(user: Any, at: dt.datetime, *, fresh: bool = False) -> Scope:
+    """The person's scope at `at`, in one query; kept on the user object for that moment, so the several
+    lists of one page (which all ask for `now`) read it once. `fresh` reads it again whatever is kept,
+    for a caller that keeps its own view of the person (monitoring's `viewer`)."""
+    cached: Scope | None = getattr(user, _SCOPE_ATTR, None)
+    if not fresh and cached is not None and cached.at == at and cached.generation == _generation:
+        return cached
+    generation = _generation
+    if not _signed_in(user):
+        return Scope(at, generation, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+    on = timezone.localdate(at)
+    acted_for = organisations_acted_for(user)
+
+    def tagged(queryset: QuerySet[Any], tag: Any, ref: str) -> QuerySet[Any]:
+        rows: QuerySet[Any] = (
+            queryset.order_by()
+            .annotate(scope_tag=tag, scope_ref=F(ref))
+            .values_list("scope_tag", "scope_ref")
+        )
+        return rows
+
+    # `areas_as_hmi`, `organisations_acted_for` and `areas_governed_by` (contacts), read together.
+    assignments = Assignment.objects.in_force(on).filter(person=user)
+    rows = tagged(assignments.filter(kind=AssignmentKind.HMI), Value(_HMI), "subject_id").union(
+        tagged(assignments.filter(kind=AssignmentKind.LIAISON_LEAD), Value(_LIAISON), "subject_id"),
+        tagged(acted_for, F("kind"), "pk"),
+        tagged(
+            Governance.objects.in_force(on).filter(
+                body_id__in=acted_for.filter(kind=OrganisationKind.GOVERNING_BODY).values("pk")
+            ),
+            Value(_GOVERNED),
+            "area_id",
+        ),
+        all=True,
+    )
+    ids: dict[str, set[int]] = {}
+    for tag, ref in rows:
+        ids.setdefault(tag, set()).add(ref)
+    scope = Scope(
+        at=at,
+        generation=generation,
+        hmi_areas=frozenset(ids.get(_HMI, ())),
+        liaison_offices=frozenset(ids.get(_LIAISON, ())),
+        acted_for=frozenset().union(
+            *(refs for tag, refs in ids.items() if tag not in (_HMI, _LIAISON, _GOVERNED))
+        ),
+        chief_areas=frozenset().union(*(ids.get(kind, set()) for kind in AREA_KINDS)),
+        governed=frozenset(ids.get(_GOVERNED, ())),
+    )
+    setattr(user, _SCOPE_ATTR, scope)
+    return scope
+
+
+def _forget_scopes(**kwargs: Any) -> None:
+    # One counter for the process: any such change makes every cached scope stale.
+    global _generation
+    _generation += 1
+
+
+for _model in (Assignment, Governance, Organisation, OrganisationUserObjectPermission):
+    post_save.connect(
+        _forget_scopes, sender=_model, dispatch_uid=f"inspections.access.scope.{_model.__name__}"
+    )
+    post_delete.connect(
+        _forget_scopes, sender=_model, dispatch_uid=f"inspections.access.scope.delete.{_model.__name__}"
+    )
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _team_ids(user: Any, scope: Scope) -> QuerySet[Any]:
+    """Ids of the inspections the user works on, as one list: each part read from its own index (written as
+    an OR over the inspection row, the database scans every inspection and hashes the HMI's areas'
+    inspections to test each one)."""
+    parts = [Inspection.team.through.objects.filter(user=user).order_by().values("inspection_id")]
+    if scope.hmi_areas:
+        parts.append(
+            Inspection.areas.through.objects.filter(organisation_id__in=scope.hmi_areas)
+            .order_by()
+            .values("inspection_id")
+        )
+    return Inspection.objects.filter(lead=user).order_by().values("pk").union(*parts)
+
 
 def team_inspections(user: Any, at: dt.datetime) -> QuerySet[Any]:
     """Inspections the user works on: as lead, as a team member, or as HMI for one of its areas."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _signed_in(user):
         return Inspection.objects.none()
-    on = timezone.localdate(at)
-    return Inspection.objects.filter(
-        Q(lead=user)
-        | Q(pk__in=Inspection.team.through.objects.filter(user=user).values("inspection_id"))
-        | Q(
-            pk__in=Inspection.areas.through.objects.filter(organisation_id__in=areas_as_hmi(user, on)).values(
-                "inspection_id"
-            )
-        )
-    )
+    return Inspection.objects.filter(pk__in=_team_ids(user, scope_of(user, at)))
 
 
-def _areas_of(user: Any, at: dt.datetime) -> tuple[QuerySet[Any], QuerySet[Any]]:
+def _areas_of(user: Any, at: dt.datetime) -> tuple[frozenset[int], frozenset[int]]:
     """(forces/FRSs whose chief's office the user works in, forces/FRSs the user's PCC governs at `at`)."""
-    acted_for = organisations_acted_for(user)
-    chief_areas = acted_for.filter(kind__in=AREA_KINDS).values("pk")
-    governed = areas_governed_by(
-        acted_for.filter(kind=OrganisationKind.GOVERNING_BODY), timezone.localdate(at)
-    )
-    return chief_areas, governed
+    scope = scope_of(user, at)
+    return scope.chief_areas, scope.governed
 
 
-def _report_ids_for_areas(areas: QuerySet[Any]) -> QuerySet[Any]:
+def _report_ids_for_areas(areas: frozenset[int]) -> QuerySet[Any]:
     return Report.areas.through.objects.filter(organisation_id__in=areas).values("report_id")
 
 
+def unpublished_condition(at: dt.datetime) -> Q:
+    """Not published at `at`: exactly the reports `published_condition(at)` leaves out (state is never null),
+    written so the (state, publication_at) index finds them: the drafts, and released reports whose
+    moment has not come or is not set. They are few, whatever the size of the archive."""
+    return (
+        Q(state__in=UNRELEASED_STATES)
+        | Q(state__in=RELEASED_STATES, publication_at__gt=at)
+        | Q(state__in=RELEASED_STATES, publication_at__isnull=True)
+    )
+
+
+def _unpublished_visible(user: Any, at: dt.datetime) -> QuerySet[Any]:
+    """Ids of the reports not yet published at `at` that `user` may see then (the table above, less its last
+    column), as one list: each rule is its own query from the few unpublished reports the index gives,
+    joined to the user's inspections or areas. (As an OR of conditions on the report, the database
+    hashes every inspection of the HMI's areas, every report of the chief's force, to test each.)"""
+    scope = scope_of(user, at)
+    unpublished = Report.objects.filter(unpublished_condition(at)).order_by()
+    embargo = unpublished.filter(state__in=RELEASED_STATES, distribution_at__lte=at, publication_at__gt=at)
+    force_kinds = [ReportKind.FORCE_SPECIFIC, ReportKind.ACCELERATED_CAUSE_OF_CONCERN]
+    # The team: lead, member, or the HMI for one of the inspection's areas (`team_inspections`).
+    rules = [unpublished.filter(inspection__lead=user), unpublished.filter(inspection__team=user)]
+    if scope.hmi_areas:
+        rules.append(unpublished.filter(inspection__areas__in=scope.hmi_areas))
+    if scope.chief_areas:
+        # I7: the draft goes to the force or FRS for the window; never to the PCC.
+        rules.append(
+            unpublished.filter(
+                state=ReportState.FACTUAL_ACCURACY,
+                fac_opens_at__lte=at,
+                fac_closes_at__gt=at,
+                areas__in=scope.chief_areas,
+            )
+        )
+    if scope.chief_areas or scope.governed:
+        # U3, U5: the chief's office and the PCC of the force or FRS.
+        rules.append(embargo.filter(kind__in=force_kinds, areas__in=scope.chief_areas | scope.governed))
+    if scope.acted_for:
+        # U4: the named interested parties.
+        rules.append(embargo.filter(kind=ReportKind.OTHER, interested_parties__in=scope.acted_for))
+    first, *others = (rule.values("pk") for rule in rules)
+    return first.union(*others)
+
+
 def reports_visible_to(queryset: QuerySet[Any], user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
+    """The reports `user` may see at `at`: every published one, and the unpublished ones the table gives them.
+
+    The unpublished ones are one small list (`_unpublished_visible`), so the published condition stays
+    a plain condition on the row: no rule makes the database test every report of the archive against
+    the user's inspections or areas.
+    """
     at = moment(at)
     published = published_condition(at)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.filter(published)
-    visible = published | Q(inspection__in=team_inspections(user, at))
-
-    chief_areas, governed = _areas_of(user, at)
-    # I7: the draft goes to the force or FRS for the window; never to the PCC.
-    visible |= Q(
-        state=ReportState.FACTUAL_ACCURACY,
-        fac_opens_at__lte=at,
-        fac_closes_at__gt=at,
-        pk__in=_report_ids_for_areas(chief_areas),
-    )
-    embargo = Q(state__in=RELEASED_STATES, distribution_at__lte=at, publication_at__gt=at)
-    # U3, U5: the chief's office and the PCC of the force or FRS.
-    visible |= (
-        embargo
-        & Q(kind__in=[ReportKind.FORCE_SPECIFIC, ReportKind.ACCELERATED_CAUSE_OF_CONCERN])
-        & (Q(pk__in=_report_ids_for_areas(chief_areas)) | Q(pk__in=_report_ids_for_areas(governed)))
-    )
-    # U4: the named interested parties.
-    visible |= (
-        embargo
-        & Q(kind=ReportKind.OTHER)
-        & Q(
-            pk__in=Report.interested_parties.through.objects.filter(
-                organisation__in=organisations_acted_for(user)
-            ).values("report_id")
-        )
-    )
-    return queryset.filter(visible)
+    return queryset.filter(published | Q(pk__in=_unpublished_visible(user, at)))
 
 
 def is_embargoed_for(report: Report, user: Any, at: dt.datetime | None = None) -> bool:
@@ -160,11 +302,15 @@ def inspections_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet
     at = moment(at)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Inspection.objects.none()
-    chief_areas, governed = _areas_of(user, at)
-    areas = Inspection.areas.through.objects.filter(
-        Q(organisation_id__in=chief_areas) | Q(organisation_id__in=governed)
-    ).values("inspection_id")
-    return Inspection.objects.filter(Q(pk__in=team_inspections(user, at)) | Q(pk__in=areas))
+    scope = scope_of(user, at)
+    ids = _team_ids(user, scope)
+    if scope.chief_areas or scope.governed:
+        ids = ids.union(
+            Inspection.areas.through.objects.filter(organisation_id__in=scope.chief_areas | scope.governed)
+            .order_by()
+            .values("inspection_id")
+        )
+    return Inspection.objects.filter(pk__in=ids)
 
 
 def evidence_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
@@ -302,7 +448,7 @@ def _disclosure_q(user: Any, at: dt.datetime) -> Q:
     through its source: the force or FRS, or the body or office governing it, as the HMI's areas.
     """
     on = timezone.localdate(at)
-    hmi_areas = list(areas_as_hmi(user, on).values_list("subject_id", flat=True))
+    hmi_areas = sorted(scope_of(user, at).hmi_areas)
     bodies = governing_bodies_of_areas(hmi_areas, on).values("pk")
     offices = offices_of_areas(hmi_areas, on).values("pk")
     readers = Q(area_id__in=hmi_areas) | (
@@ -363,7 +509,7 @@ def assistance_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[
 def office_area_ids(user: Any, at: dt.datetime | None = None) -> tuple[set[int], set[int]]:
     """(ids of the forces/FRSs whose chief's office the user works in, ids of those the user's PCC governs)."""
     chief_areas, governed = _areas_of(user, moment(at))
-    return set(chief_areas.values_list("pk", flat=True)), set(governed.values_list("area_id", flat=True))
+    return set(chief_areas), set(governed)
 
 
 # --- I6, I8: debriefs, their attendees, and the chief's updates to the PCC -------------------------------
@@ -397,7 +543,7 @@ def debrief_attends_for(user: Any, debrief: Debrief, at: dt.datetime) -> Organis
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     chief_areas, _governed = _areas_of(user, at)
-    if chief_areas.filter(pk=debrief.area_id).exists():
+    if debrief.area_id in chief_areas:
         return debrief.area
     decided = debrief.attendance_decided_at is None or debrief.attendance_decided_at <= at
     if debrief.pcc_invited and decided:
@@ -430,4 +576,4 @@ def chief_updates_visible_to(user: Any, at: dt.datetime | None = None) -> QueryS
 def office_areas(user: Any, at: dt.datetime | None = None) -> tuple[list[int], list[int]]:
     """(ids of the forces/FRSs whose chief's office the user works in, ids of those the user's PCC governs)."""
     chief_areas, governed = _areas_of(user, moment(at))
-    return [row["pk"] for row in chief_areas], [row["area_id"] for row in governed]
+    return sorted(chief_areas), sorted(governed)

@@ -20,9 +20,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -69,9 +76,30 @@ class SearchResults:
     words: list[str]
 
 
-def _tsquery(words: list[str]) -> SearchQuery:
+def _tsquery(words: list[str], operator: str = "&") -> SearchQuery:
     # Every word, each as a prefix: what a person types is often the start of the word they mean.
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG)
+    return SearchQuery(f" {operator} ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG)
+
+
+def _rank(query: SearchQuery, words: list[str]) -> Case:
+    """`ts_rank` of the report's title and summary, computed only where it can be told apart.
+
+    A report that matched by a finding alone may hold none of the words: its rank is then the rank of any
+    text without them, the same for every such report (0 for one word; PostgreSQL's floor of 1e-20 for
+    several), so it is taken once from a stand-in vector ("_", which no word starts) instead of building
+    the vector of every such report, the most of a search's time for a common word. (Only a title and
+    summary of stop words alone, an empty vector, would rank 0 rather than 1e-20 among them.)
+    """
+    with_a_word = (
+        Report.objects.annotate(document=report_vector())
+        .filter(document=_tsquery(words, "|"))
+        .order_by()
+        .values("pk")
+    )
+    return Case(
+        When(pk__in=with_a_word, then=SearchRank(report_vector(), query)),
+        default=SearchRank(Cast(Value("_"), output_field=SearchVectorField()), query),
+    )
 
 
 def _contains_all(fields: tuple[str, ...], words: list[str]) -> Q:
@@ -99,12 +127,16 @@ def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
         )
         # The reports that match by their own words or by a finding's, as one list of ids read from the two
         # indexes: written as an OR over the report row instead, the database would scan every report.
-        by_text = Report.objects.annotate(document=report_vector()).filter(document=query).values("pk")
-        matching = by_text.union(by_words.values("report_id"))
+        # Unordered: each part of the union would otherwise be sorted by its model's default ordering first,
+        # every matching finding by its reference, only for the union to throw the order away.
+        by_text = (
+            Report.objects.annotate(document=report_vector()).filter(document=query).order_by().values("pk")
+        )
+        matching = by_text.union(by_words.order_by().values("report_id"))
         reports = (
             visible.filter(pk__in=matching)
             .annotate(
-                rank=SearchRank(report_vector(), query),
+                rank=_rank(query, words),
                 snippet=SearchHeadline(
                     "summary", query, config=CONFIG, start_sel=START, stop_sel=STOP, **HEADLINE_OPTIONS
                 ),

@@ -35,15 +35,13 @@ from contacts.models import (
     APCC_ROLES,
     AREA_KINDS,
     HMICFRS_ROLES,
-    Assignment,
-    AssignmentKind,
     Governance,
     Organisation,
-    OrganisationKind,
     Role,
 )
-from contacts.selectors import organisations_acted_for, roles_held
+from contacts.selectors import roles_held
 from hmicfrs_mou.access import moment, not_found
+from inspections.access import scope_of
 from inspections.models import Finding, Report, published_condition
 from monitoring.models import (
     EngageCase,
@@ -115,15 +113,13 @@ def viewer(user: Any, at: dt.datetime | None = None) -> Viewer:
         return Viewer(None, at, frozenset(), frozenset(), frozenset(), frozenset())
     on = timezone.localdate(at)
     roles = roles_held(user, on)
+    # The person's assignments, grants and governed areas, as inspections reads them: one query, read
+    # afresh for a new view (whoever drops the view asks again) and kept for the reports on the same page.
+    scope = scope_of(user, at, fresh=True)
     hmicfrs_areas: set[int] = set()
     if roles & set(HMICFRS_ROLES):
-        assignments = list(
-            Assignment.objects.in_force(on)
-            .filter(person=user, kind__in=[AssignmentKind.HMI, AssignmentKind.LIAISON_LEAD])
-            .values_list("kind", "subject_id")
-        )
-        hmicfrs_areas = {subject for kind, subject in assignments if kind == AssignmentKind.HMI}
-        offices = [subject for kind, subject in assignments if kind == AssignmentKind.LIAISON_LEAD]
+        hmicfrs_areas = set(scope.hmi_areas)
+        offices = scope.liaison_offices
         if offices:
             office_bodies = Organisation.objects.filter(pk__in=offices).values("parent_id")
             hmicfrs_areas |= set(
@@ -131,15 +127,7 @@ def viewer(user: Any, at: dt.datetime | None = None) -> Viewer:
                 .filter(body_id__in=office_bodies)
                 .values_list("area_id", flat=True)
             )
-    acted_for = list(organisations_acted_for(user).values_list("pk", "kind"))
-    chief_areas = {pk for pk, kind in acted_for if kind in AREA_KINDS}
-    bodies = [pk for pk, kind in acted_for if kind == OrganisationKind.GOVERNING_BODY]
-    governed = (
-        set(Governance.objects.in_force(on).filter(body_id__in=bodies).values_list("area_id", flat=True))
-        if bodies
-        else set()
-    )
-    result = Viewer(user, at, roles, frozenset(hmicfrs_areas), frozenset(chief_areas), frozenset(governed))
+    result = Viewer(user, at, roles, frozenset(hmicfrs_areas), scope.chief_areas, scope.governed)
     user._monitoring_viewer = result
     return result
 
