@@ -59,6 +59,9 @@ LISTS: dict[str, tuple[str, Sorting, Any]] = {
     "Engage tracker": ("monitoring:tracker", TRACKER_SORTING, None),
     "response timeliness": ("responses:dashboard", OFFICE_SORTING, None),
 }
+# The audit trail names each row's record with one query per kind of record on the page, so a page of other
+# kinds costs another query: both orders are compared over rows of one kind (the trail's own filter).
+FILTERS: dict[str, dict[str, str]] = {"audit trail": {"object_type": "contacts.organisation"}}
 CASES = [
     pytest.param(name, key, order, id=f"{name}-{key}-{order}")
     for name, (_, sorting, _) in LISTS.items()
@@ -120,9 +123,10 @@ def _order_by_sql(rows: Any, sorting: Sorting, key: str, order: str) -> str:
 def test_each_list_sorts_by_each_column_both_ways_in_the_same_queries(client_for, world, name, key, order):
     """The header says the order (aria-sort), the database does the sorting, and no query is added."""
     client = client_for(world)
-    _get(client, name)  # the session and the person's permissions, as on any later page
-    _, default_queries = _get(client, name)
-    response, queries = _get(client, name, sort=key, order=order)
+    filters = FILTERS.get(name, {})
+    _get(client, name, **filters)  # the session and the person's permissions, as on any later page
+    _, default_queries = _get(client, name, **filters)
+    response, queries = _get(client, name, **filters, sort=key, order=order)
     html = response.content.decode()
 
     header = LISTS[name][1].columns[key]

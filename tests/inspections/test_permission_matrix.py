@@ -192,6 +192,7 @@ ALLOWLIST = {
     "logout": "sign-out",
     "accessibility": "static page",
     "privacy": "static page",
+    "set_language": "POST; the person's language, no record",
     "portal-hmicfrs": "portal homes list no reports (tests/contacts/test_access.py)",
     "portal-opcc": "as above",
     "portal-force": "as above",
