@@ -32,13 +32,13 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import REPO_ROOT, sign_in
+from tests.pages import kind_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -115,17 +115,6 @@ OVERFLOW = """() => {
   }
   return {scrollWidth, width, culprits: culprits.slice(0, 6)};
 }"""
-
-
-def kind_of(path: str) -> str:
-    """A page's kind: its URL pattern's name and the names of its query parameters."""
-    parts = urlsplit(path)
-    try:
-        name = resolve(parts.path).view_name
-    except Resolver404:
-        name = parts.path
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    return name + (f"?{'&'.join(keys)}" if keys else "")
 
 
 class Walk:

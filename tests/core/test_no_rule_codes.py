@@ -23,16 +23,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.core import mail
 from django.test import Client
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 from tests.contacts import test_access
+from tests.pages import kind_of
 
 pytestmark = pytest.mark.django_db
 
@@ -170,16 +171,6 @@ PAGES_PER_LOGIN = 250
 # Rule ids come from templates, labels and the workings of rules, so each kind of page (its URL pattern and
 # the names of its query parameters) is read for a few of its records, not for all ninety meetings.
 VISITS_PER_KIND = 3
-
-
-def kind_of(path: str) -> str:
-    parts = urlsplit(path)
-    try:
-        name = resolve(parts.path).view_name
-    except Resolver404:
-        name = parts.path
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    return name + (f"?{'&'.join(keys)}" if keys else "")
 
 
 def _links(html: str) -> Iterable[str]:
