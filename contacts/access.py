@@ -27,6 +27,7 @@ from contacts.models import (
 )
 from contacts.selectors import (
     _signed_in,
+    appointments_in_force,
     areas_governed_by,
     governing_body_of_area,
     is_hmicfrs_staff,
@@ -113,12 +114,13 @@ def _appointed(
     user: Any, on: dt.date, roles: Iterable[str], organisations: Iterable[Any] | None = None
 ) -> bool:
     """Whether the person holds one of the roles (in one of the organisations, if given) on the day."""
-    if not _signed_in(user):
-        return False
-    appointments = Appointment.objects.in_force(on).filter(person=user, role__in=list(roles))
-    if organisations is not None:
-        appointments = appointments.filter(organisation__in=[o for o in organisations if o is not None])
-    return appointments.exists()
+    wanted = set(roles)
+    ids = None if organisations is None else {o.pk for o in organisations if o is not None}
+    # From the person's appointments of the day, read once per request (and again after any change).
+    return any(
+        appointment.role in wanted and (ids is None or appointment.organisation_id in ids)
+        for appointment in appointments_in_force(user, on)
+    )
 
 
 def is_hmi_for_area(user: Any, area: Organisation, at: dt.datetime) -> bool:

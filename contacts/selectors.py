@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from contacts.models import (
@@ -272,13 +273,54 @@ def hmis_for_area(area: Organisation, on: dt.date) -> list[User]:
     return assigned_to(AssignmentKind.HMI, area, on)
 
 
+# Bumped by every write to an appointment or an organisation, so appointments kept on a user object are
+# never used after they change (a service that appoints someone and then asks what they hold).
+_appointments_generation = 0
+
+
+def appointments_in_force(user: Any, on: dt.date) -> list[Appointment]:
+    """The person's appointments in force on a day, with their organisations, earliest first.
+
+    Kept on the user object (one per request) for each day asked about: the navigation, the portal
+    check and every actor or visibility check of a page ask the same question, and read it once.
+    """
+    if not _signed_in(user):
+        return []
+    kept: tuple[int, dict[dt.date, list[Appointment]]] | None = getattr(user, "_appointments_in_force", None)
+    if kept is None or kept[0] != _appointments_generation:
+        kept = (_appointments_generation, {})
+        user._appointments_in_force = kept
+    rows = kept[1].get(on)
+    if rows is None:
+        rows = list(
+            Appointment.objects.in_force(on)
+            .filter(person=user)
+            .select_related("organisation", "organisation__parent")
+            .order_by("starts_on", "pk")
+        )
+        kept[1][on] = rows
+    return rows
+
+
+def _forget_appointments(**kwargs: Any) -> None:
+    global _appointments_generation
+    _appointments_generation += 1
+
+
+for _model in (Appointment, Organisation):
+    post_save.connect(
+        _forget_appointments, sender=_model, dispatch_uid=f"contacts.selectors.appointments.{_model.__name__}"
+    )
+    post_delete.connect(
+        _forget_appointments,
+        sender=_model,
+        dispatch_uid=f"contacts.selectors.appointments.delete.{_model.__name__}",
+    )
+
+
 def roles_held(user: object, on: dt.date) -> frozenset[str]:
     """The roles a person holds on a day (from their appointments in force), for actor checks."""
-    if not _signed_in(user):
-        return frozenset()
-    return frozenset(
-        Appointment.objects.in_force(on).filter(person=user).values_list("role", flat=True).distinct()
-    )
+    return frozenset(appointment.role for appointment in appointments_in_force(user, on))
 
 
 def is_hmicfrs_staff(user: Any, on: dt.date | None = None) -> bool:
@@ -290,10 +332,7 @@ def is_hmicfrs_staff(user: Any, on: dt.date | None = None) -> bool:
     while this is also asked of other people (the staff named to read a disclosure in confidence, I5)
     and for the moment a visibility question is asked about, which only the appointments answer.
     """
-    if not _signed_in(user):
-        return False
-    return (
-        Appointment.objects.in_force(on or timezone.localdate())
-        .filter(person=user, organisation__kind=OrganisationKind.HMICFRS)
-        .exists()
+    return any(
+        appointment.organisation.kind == OrganisationKind.HMICFRS
+        for appointment in appointments_in_force(user, on or timezone.localdate())
     )

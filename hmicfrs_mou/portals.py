@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from contacts.access import may_see_meetings
 from contacts.models import INVESTIGATING_BODY_KINDS, Appointment, OrganisationKind
+from contacts.selectors import appointments_in_force
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.models import InboxMessage
 from hmicfrs_mou.permissions import Perm
@@ -47,20 +48,8 @@ PORTAL_HOME = {
 
 
 def current_appointments(user: Any, on: dt.date | None = None) -> list[Appointment]:
-    """The user's appointments in force today, cached on the user for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    if on is None and hasattr(user, "_mou_appointments"):
-        return user._mou_appointments
-    rows = list(
-        Appointment.objects.in_force(on or timezone.localdate())
-        .filter(person=user)
-        .select_related("organisation", "organisation__parent")
-        .order_by("starts_on", "pk")
-    )
-    if on is None:
-        user._mou_appointments = rows
-    return rows
+    """The user's appointments in force (today by default), read once per request (contacts)."""
+    return appointments_in_force(user, on or timezone.localdate())
 
 
 def portal_for(user: Any) -> Portal | None:

@@ -236,7 +236,8 @@ UPLOAD_RATE_LIMIT = env_int("UPLOAD_RATE_LIMIT", 20)
 UPLOAD_RATE_WINDOW = env_int("UPLOAD_RATE_WINDOW", 60 * 60)
 FORM_RATE_LIMIT = env_int("FORM_RATE_LIMIT", 60)
 FORM_RATE_WINDOW = env_int("FORM_RATE_WINDOW", 10 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when changed only: the idle clock moves at most once a minute (hmicfrs_mou/signin/middleware.py).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -35,7 +35,7 @@ from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from hmicfrs_mou.signin import services
 from hmicfrs_mou.signin.forms import CodeForm, GovukPasswordResetForm, SetupForm
-from hmicfrs_mou.signin.middleware import seconds_left
+from hmicfrs_mou.signin.middleware import seconds_left, touch
 from hmicfrs_mou.signin.policy import has_second_factor, two_factor_required
 
 PENDING_KEY = "signin_pending_totp_key"
@@ -214,7 +214,8 @@ def timed_out(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def keep_alive(request: HttpRequest) -> JsonResponse:
-    """Called by the timeout warning's "Stay signed in": the request itself restarts the idle clock."""
+    """Called by the timeout warning's "Stay signed in": restarts the idle clock."""
+    touch(request)
     return JsonResponse({"seconds_left": seconds_left(request)})
 
 

@@ -5,7 +5,8 @@
 const dialog = document.querySelector('[data-module="app-timeout-warning"]');
 
 if (dialog && typeof dialog.showModal === 'function') {
-  const timeout = Number(dialog.dataset.timeout) * 1000;
+  // What the server had left when it drew the page; "Stay signed in" sets it to what the server answers.
+  let timeout = Number(dialog.dataset.timeout) * 1000;
   const warning = Number(dialog.dataset.warning) * 1000;
   const countdown = dialog.querySelector('.app-timeout-countdown');
   const stay = dialog.querySelector('[data-timeout-action="stay"]');
@@ -59,6 +60,8 @@ if (dialog && typeof dialog.showModal === 'function') {
         end();
         return;
       }
+      const answer = await response.json();
+      timeout = Number(answer.seconds_left) * 1000;
     } catch (error) {
       end();
       return;

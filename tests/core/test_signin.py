@@ -15,7 +15,9 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -594,6 +596,38 @@ def test_stay_signed_in_restarts_the_idle_clock(client_for, pcc_office_a):
         assert client.get(reverse("signin:keep-alive")).json() == {"seconds_left": 1800}
     with time_machine.travel(T0 + dt.timedelta(minutes=50), tick=False):
         assert client.get(reverse("portal-opcc")).status_code == 200
+
+
+def test_the_idle_clock_moves_at_most_once_a_minute_and_the_warning_counts_from_it(client_for, pcc_office_a):
+    """A request within a minute of the recorded one writes nothing to the session; the idle limit and the
+    page's countdown both run from the recorded moment, so a person is never signed in for more than the
+    limit after their last request, and the warning never promises time the server will not give."""
+
+    def writes(response_of) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = response_of()
+        return response, [
+            q["sql"] for q in queries.captured_queries if "UPDATE" in q["sql"] and "session" in q["sql"]
+        ]
+
+    with time_machine.travel(T0, tick=False):
+        client = client_for(pcc_office_a)
+        client.get(reverse("portal-opcc"))
+    with time_machine.travel(T0 + dt.timedelta(seconds=30), tick=False):
+        response, updates = writes(lambda: client.get(reverse("portal-opcc")))
+        assert updates == []
+        assert 'data-timeout="1770"' in response.content.decode()
+    with time_machine.travel(T0 + dt.timedelta(seconds=61), tick=False):
+        response, updates = writes(lambda: client.get(reverse("portal-opcc")))
+        assert len(updates) == 1
+        assert 'data-timeout="1800"' in response.content.decode()
+    with time_machine.travel(T0 + dt.timedelta(seconds=90), tick=False):
+        # "Stay signed in" moves the clock whenever it was last moved.
+        assert client.get(reverse("signin:keep-alive")).json() == {"seconds_left": 1800}
+    with time_machine.travel(T0 + dt.timedelta(minutes=31, seconds=30), tick=False):
+        assert client.get(reverse("portal-opcc")).status_code == 200
+    with time_machine.travel(T0 + dt.timedelta(minutes=61, seconds=31), tick=False):
+        assert client.get(reverse("portal-opcc"))["Location"] == reverse("signin:timed-out")
 
 
 # --- Sessions cut on change --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -33,6 +34,7 @@ from monitoring.selectors import engage_over_time, plain_working, quarter_ends, 
 from monitoring.services import case_exit
 from monitoring.views.tracker import over_time_chart
 from tests.conftest import force
+from tests.core.test_no_rule_codes import visible_text
 from tests.monitoring.conftest import ADVICE, ANNOUNCED, DECIDED, EVIDENCE, FOLLOW_UP_DUE, TOLD
 
 pytestmark = pytest.mark.django_db
@@ -119,8 +121,8 @@ def test_tracker_page_shows_the_case_link_the_offer_due_date_and_how_it_was_work
     assert "How this date was worked out" in page
     assert "Monday 1 June 2026 + 5 working days = Monday 8 June 2026" in page
     assert "PPOG due by the end of 1 October 2026" in page
-    assert "D6" not in page
-    assert "D7" not in page
+    # In what the reader sees (the page's CSRF token is random and may hold any two characters).
+    assert not re.search(r"\b(D6|D7)\b", visible_text(page))
     # The HMI's advice and evidence never reach the tracker.
     assert ADVICE not in page
     assert EVIDENCE not in page
@@ -331,15 +333,14 @@ def test_tracker_costs_the_same_queries_with_one_case_or_many(
 
 def test_tracker_rows_cost_a_fixed_number_of_queries(apcc_lead, hmi_a, offer):
     def count() -> int:
+        reader = type(apcc_lead).objects.get(pk=apcc_lead.pk)  # as a new request would: nothing kept on it
         with CaptureQueriesContext(connection) as captured:
-            tracker_rows(user=apcc_lead, at=AFTER_OFFER)
+            tracker_rows(user=reader, at=AFTER_OFFER)
         return len(captured)
 
-    apcc_lead._monitoring_viewer = None
     one = count()
     _more_cases(apcc_lead, hmi_a, 7)
     load_engage_history()
-    apcc_lead._monitoring_viewer = None
     assert count() == one
 
 

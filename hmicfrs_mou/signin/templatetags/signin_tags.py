@@ -7,6 +7,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from hmicfrs_mou.signin.middleware import seconds_left
+
 register = template.Library()
 
 
@@ -22,11 +24,15 @@ def session_timeout_warning(context: dict[str, Any]) -> dict[str, Any]:
     the script only warns before it and lets the person stay signed in."""
     request = context.get("request")
     user = getattr(request, "user", None)
+    show = bool(user is not None and user.is_authenticated)
     timeout = int(settings.SESSION_IDLE_TIMEOUT)
+    # From the moment the server last recorded (it moves at most once a minute), so the page's countdown
+    # ends when the server's does.
+    left = seconds_left(request) if show and request is not None else timeout
     return {
-        "show": bool(user is not None and user.is_authenticated),
+        "show": show,
         "request": request,
-        "timeout": timeout,
+        "timeout": left,
         "warning": min(int(settings.SESSION_TIMEOUT_WARNING), timeout),
         "minutes": timeout // 60,
         "keep_alive_url": reverse("signin:keep-alive"),
