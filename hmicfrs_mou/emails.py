@@ -11,6 +11,15 @@ between attempts: the X-Reference header (GOV.UK Notify's `reference`, by which
 the engine asks Notify whether an attempt whose outcome was lost arrived) and
 its Message-ID (SMTP cannot be asked; a repeat has the same Message-ID, so it
 is recognisable and mail clients show it once).
+
+Language (issue 12): each email is in its recipient's language, their own choice
+(`Preferences.language`), else British English, whatever language is active where it is built
+(a request, the sweep): every builder renders inside `translation.override(recipient_language(...))`,
+which restores the caller's language after. Subject, both parts and the list label follow it; the
+inbox copy of a reminder or of escalations is the email's subject and text, so it follows it too.
+What services wrote is data and stays as written: a deadline's or record's title, a deadline's
+"working", and a notice's subject and text. `recipient_language` reads `user.preferences`: load it
+with the person (`select_related("...__preferences")`), or it costs a query.
 """
 
 from __future__ import annotations
@@ -25,23 +34,40 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from hmicfrs_mou.models import InboxMessage, Reminder
 from hmicfrs_mou.templatetags.deadline_tags import due_moment
 
+# Translated when an email is built, in its recipient's language (`_step_words`).
 STEP_WORDS = {
-    "due": "is due today",
-    "overdue": "is overdue",
-    "escalation": "is overdue and has been escalated to you",
+    "due": gettext_noop("is due today"),
+    "overdue": gettext_noop("is overdue"),
+    "escalation": gettext_noop("is overdue and has been escalated to you"),
 }
 
 
 def _step_words(step: str) -> str:
+    """What the reminder says of its deadline, in the active language ("is due in 7 days")."""
     if step.startswith("before-"):
         days = int(step.removeprefix("before-").removesuffix("d"))
-        return f"is due in {days} day{'s' if days != 1 else ''}"
-    return STEP_WORDS.get(step, "needs attention")
+        return ngettext("is due in %(days)s day", "is due in %(days)s days", days) % {"days": days}
+    return gettext(STEP_WORDS.get(step, gettext_noop("needs attention")))
+
+
+def _title_and_words(title: str, words: str) -> str:
+    """A deadline's title (data, as written) and what is happening to it, as a subject."""
+    return gettext("%(title)s %(when)s") % {"title": title, "when": words}
+
+
+def recipient_language(user: Any) -> str:
+    """The language of this person's emails: their own choice (`Preferences.language`), else British
+    English. Reads `user.preferences` (one query unless it was loaded with the person)."""
+    preferences = getattr(user, "preferences", None)
+    language = getattr(preferences, "language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def portal_base() -> str:
@@ -57,7 +83,7 @@ def link_to(url: str, default: str = "/") -> str:
 
 
 def when_words(moment: dt.datetime) -> str:
-    """A deadline's moment in words with its zone: a day needs none, a time names GMT or BST."""
+    """A deadline's moment in words with its zone, in the active language (see `due_moment`)."""
     return due_moment(moment)
 
 
@@ -103,10 +129,11 @@ def reminder_message_id(reminder: Reminder) -> str:
 
 
 def reminder_message(reminder: Reminder, context: dict[str, Any] | None = None) -> tuple[str, str]:
-    """Subject and plain text, shared by the email and the inbox copy."""
-    context = context or _context(reminder)
-    subject = render_to_string("emails/reminder-subject.txt", context).strip()
-    return " ".join(subject.split()), render_to_string("emails/reminder-body.txt", context)
+    """Subject and plain text, shared by the email and the inbox copy, in the recipient's language."""
+    with translation.override(recipient_language(reminder.recipient)):
+        context = context or _context(reminder)
+        subject = render_to_string("emails/reminder-subject.txt", context).strip()
+        return " ".join(subject.split()), render_to_string("emails/reminder-body.txt", context)
 
 
 def _email(
@@ -131,22 +158,25 @@ def _email(
 def reminder_email(
     reminder: Reminder, *, connection: BaseEmailBackend | None = None, kind_label: str = ""
 ) -> EmailMultiAlternatives:
-    """The email for one reminder, with its reference and Message-ID; its subject and text are the inbox copy's."""
-    context = _context(reminder)
-    subject, text = reminder_message(reminder, context)
-    return _email(
-        subject=subject,
-        text=text,
-        html=render_to_string("emails/reminder-body.html", context),
-        to=reminder.recipient.email,
-        headers=automatic_headers(
-            reference=reminder_reference(reminder),
-            kind=f"reminders-{reminder.deadline.kind}",
-            label=f"MOU portal reminders: {kind_label or 'deadlines'}",
-        ),
-        link=context["link"],
-        connection=connection,
-    )
+    """The email for one reminder, with its reference and Message-ID; its subject and text are the inbox
+    copy's. In the recipient's language; `kind_label` (the kind of deadline's name) is as registered."""
+    with translation.override(recipient_language(reminder.recipient)):
+        context = _context(reminder)
+        subject, text = reminder_message(reminder, context)
+        return _email(
+            subject=subject,
+            text=text,
+            html=render_to_string("emails/reminder-body.html", context),
+            to=reminder.recipient.email,
+            headers=automatic_headers(
+                reference=reminder_reference(reminder),
+                kind=f"reminders-{reminder.deadline.kind}",
+                label=gettext("MOU portal reminders: %(kind)s")
+                % {"kind": kind_label or gettext("deadlines")},
+            ),
+            link=context["link"],
+            connection=connection,
+        )
 
 
 def notice_reference(message: InboxMessage) -> str:
@@ -156,23 +186,29 @@ def notice_reference(message: InboxMessage) -> str:
 def notice_email(
     message: InboxMessage, *, connection: BaseEmailBackend | None = None
 ) -> EmailMultiAlternatives:
-    """A notice (what the inbox shows), emailed with its own stable reference and Message-ID."""
-    context = {
-        "message": message,
-        "recipient": message.user,
-        "link": link_to(message.url, reverse("inbox")),
-    }
-    return _email(
-        subject=message.subject,
-        text=render_to_string("emails/notice-body.txt", context),
-        html=render_to_string("emails/notice-body.html", context),
-        to=message.user.email,
-        headers=automatic_headers(
-            reference=notice_reference(message), kind=f"notices-{message.kind}", label="MOU portal notices"
-        ),
-        link=context["link"],
-        connection=connection,
-    )
+    """A notice (what the inbox shows), emailed with its own stable reference and Message-ID.
+
+    The portal's words around it are in the recipient's language; the notice's subject and text are
+    as the service that sent it wrote them."""
+    with translation.override(recipient_language(message.user)):
+        context: dict[str, Any] = {
+            "message": message,
+            "recipient": message.user,
+            "link": link_to(message.url, reverse("inbox")),
+        }
+        return _email(
+            subject=message.subject,
+            text=render_to_string("emails/notice-body.txt", context),
+            html=render_to_string("emails/notice-body.html", context),
+            to=message.user.email,
+            headers=automatic_headers(
+                reference=notice_reference(message),
+                kind=f"notices-{message.kind}",
+                label=gettext("MOU portal notices"),
+            ),
+            link=context["link"],
+            connection=connection,
+        )
 
 
 def digest_reference(user: Any, day: dt.date) -> str:
@@ -182,27 +218,35 @@ def digest_reference(user: Any, day: dt.date) -> str:
 def digest_email(
     user: Any, messages: list[InboxMessage], day: dt.date, *, connection: BaseEmailBackend | None = None
 ) -> EmailMultiAlternatives:
-    """The person's morning email: every notice and early reminder since the last one, each with its link."""
-    items = [{"message": m, "link": link_to(m.url, reverse("inbox"))} for m in messages]
-    context = {
-        "recipient": user,
-        "items": items,
-        "day": day,
-        "inbox": link_to(reverse("inbox")),
-        "choice": link_to(reverse("email-settings")),
-    }
-    count = len(messages)
-    return _email(
-        subject=f"MOU portal: {count} update{'s' if count != 1 else ''} for {day:%-d %B %Y}",
-        text=render_to_string("emails/digest-body.txt", context),
-        html=render_to_string("emails/digest-body.html", context),
-        to=user.email,
-        headers=automatic_headers(
-            reference=digest_reference(user, day), kind="morning-email", label="MOU portal morning email"
-        ),
-        link=context["inbox"],
-        connection=connection,
-    )
+    """The person's morning email: every notice and early reminder since the last one, each with its link.
+
+    In the person's language; each item's subject and text are as they are in the inbox."""
+    with translation.override(recipient_language(user)):
+        items = [{"message": m, "link": link_to(m.url, reverse("inbox"))} for m in messages]
+        context = {
+            "recipient": user,
+            "items": items,
+            "day": day,
+            "inbox": link_to(reverse("inbox")),
+            "choice": link_to(reverse("email-settings")),
+        }
+        count = len(messages)
+        subject = ngettext(
+            "MOU portal: %(count)s update for %(day)s", "MOU portal: %(count)s updates for %(day)s", count
+        ) % {"count": count, "day": date_format(day, "j F Y")}
+        return _email(
+            subject=subject,
+            text=render_to_string("emails/digest-body.txt", context),
+            html=render_to_string("emails/digest-body.html", context),
+            to=user.email,
+            headers=automatic_headers(
+                reference=digest_reference(user, day),
+                kind="morning-email",
+                label=gettext("MOU portal morning email"),
+            ),
+            link=context["inbox"],
+            connection=connection,
+        )
 
 
 def email_arrived(reference: str, *, connection: BaseEmailBackend) -> bool | None:
@@ -238,40 +282,48 @@ def escalations_email(
     """One email for everything escalated to a person since the last morning, each with its link.
 
     Its plain text is also the inbox copy. One item reads as a reminder would ("... is overdue and
-    has been escalated to you"); several are counted in the subject and listed.
+    has been escalated to you"); several are counted in the subject and listed. In the person's
+    language, titles as written.
     """
-    items = [
-        {
-            "deadline": reminder.deadline,
-            "due_words": when_words(reminder.deadline.due_at),
-            "link": link_to(reminder.deadline.url, "/deadlines/"),
+    with translation.override(recipient_language(user)):
+        items = [
+            {
+                "deadline": reminder.deadline,
+                "due_words": when_words(reminder.deadline.due_at),
+                "link": link_to(reminder.deadline.url, "/deadlines/"),
+            }
+            for reminder in reminders
+        ]
+        count = len(items)
+        late = any(reminder.late for reminder in reminders)
+        if count == 1:
+            subject = _title_and_words(reminders[0].deadline.title, gettext(STEP_WORDS["escalation"]))
+        else:
+            subject = ngettext(
+                "%(count)s overdue deadline has been escalated to you",
+                "%(count)s overdue deadlines have been escalated to you",
+                count,
+            ) % {"count": count}
+        if late:
+            subject = f"{gettext('[Late]')} {subject}"
+        context = {
+            "recipient": user,
+            "items": items,
+            "count": count,
+            "day": timezone.localtime(at).date(),
+            "late": late,
+            "deadlines": link_to(reverse("my-deadlines")),
         }
-        for reminder in reminders
-    ]
-    count = len(items)
-    late = any(reminder.late for reminder in reminders)
-    if count == 1:
-        subject = f"{reminders[0].deadline.title} {STEP_WORDS['escalation']}"
-    else:
-        subject = f"{count} overdue deadlines have been escalated to you"
-    context = {
-        "recipient": user,
-        "items": items,
-        "count": count,
-        "day": timezone.localtime(at).date(),
-        "late": late,
-        "deadlines": link_to(reverse("my-deadlines")),
-    }
-    return _email(
-        subject=" ".join(f"{'[Late] ' if late else ''}{subject}".split()),
-        text=render_to_string("emails/escalations-body.txt", context),
-        html=render_to_string("emails/escalations-body.html", context),
-        to=user.email,
-        headers=automatic_headers(
-            reference=escalations_reference(reminders[0]),
-            kind="reminders-escalations",
-            label="MOU portal reminders: escalations",
-        ),
-        link=context["deadlines"],
-        connection=connection,
-    )
+        return _email(
+            subject=" ".join(subject.split()),
+            text=render_to_string("emails/escalations-body.txt", context),
+            html=render_to_string("emails/escalations-body.html", context),
+            to=user.email,
+            headers=automatic_headers(
+                reference=escalations_reference(reminders[0]),
+                kind="reminders-escalations",
+                label=gettext("MOU portal reminders: escalations"),
+            ),
+            link=context["deadlines"],
+            connection=connection,
+        )

@@ -82,7 +82,7 @@ def send_notices(now: dt.datetime, connection: BaseEmailBackend) -> int:
     sent = 0
     for message in InboxMessage.objects.filter(
         email_claim=token, email_state=EmailState.SENDING
-    ).select_related("user"):
+    ).select_related("user__preferences"):
         attempts = message.email_attempts + 1
         try:
             if not (message.email_attempts and _arrived(connection, notice_reference(message))):
@@ -111,7 +111,7 @@ def send_morning_emails(now: dt.datetime, connection: BaseEmailBackend) -> int:
         )
         messages = list(
             InboxMessage.objects.filter(email_claim=token, email_state=EmailState.SENDING)
-            .select_related("user")
+            .select_related("user__preferences")
             .order_by("created_at", "pk")
         )
         if not messages:

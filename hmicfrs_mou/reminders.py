@@ -530,9 +530,11 @@ def claim(now: dt.datetime, *, token: str | None = None) -> list[Reminder]:
     returns the rows it took.
     """
     token = token or uuid.uuid4().hex
+    # The recipient's preferences come with them: each email is in its recipient's language
+    # (hmicfrs_mou.emails.recipient_language), read here with the batch, not once a reminder.
     mine = (
         Reminder.objects.filter(claim_token=token, status=ReminderStatus.SENDING)
-        .select_related("deadline", "recipient")
+        .select_related("deadline", "recipient", "recipient__preferences")
         .order_by("next_attempt_at", "pk")
     )
     taken = list(mine)

@@ -10,10 +10,23 @@ An embargoed copy is made in two parts: the base, what every recipient's copy sa
 once per version of the report and kept in Django's cache; and the recipient's marks
 (`recipient_marks`), stamped on its pages for each download (hmicfrs_mou.pdf_stamp).
 
-Language: `lang` is the report's (English "en-GB" or Welsh "cy"). The PDF's root
-element carries it, so it becomes the document's /Lang; what the portal writes
-around the report (headings such as "Summary", the embargo notice, the dates) is
-in English and carries `lang="en-GB"` on its own element (`portal_lang`).
+Language (issue 12). Two languages meet in a report's PDF:
+- the report's own: `lang` (English "en-GB" or Welsh "cy"), on the PDF's root element, so it
+  becomes the document's /Lang. The report's text, summary, findings, press release and title
+  are in it, as written; so are the names of forces and organisations (data);
+- the reader's: the frame the portal writes around the report (the caption's kind of
+  inspection, headings such as "Summary", finding labels, "Published at", the embargo or
+  "not for publication" line, the notice, the watermark word, "Copy for ... – page N of M",
+  "This copy was made at", and every moment's day and month names) is in the language active
+  when the PDF is made, and carries it on its own elements (`portal_lang`).
+The rule, for both PDFs: the reader's language is the request's. The public PDF: whatever the
+request asks for (the switch's cookie, else the browser). The embargoed copy is always made for
+the person downloading it, in their own request: for a signed-in person that request's language
+is their own choice first (`Preferences.language`, kept on the session at sign-in and by the
+switch: hmicfrs_mou.language), then the cookie, then the browser; so their copy follows their
+preference with no query here. A caller outside a request may pass `language`.
+One base is rendered and cached per (report version, language): the language is part of the
+base's cache key (`embargoed_base_key`), so an English base is never stamped for a Welsh reader.
 """
 
 from __future__ import annotations
@@ -28,7 +41,9 @@ from urllib.parse import urljoin
 import weasyprint
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from contacts.models import Appointment, User
 from hmicfrs_mou.pdf import PDF_BASE_URL, html_to_pdf, static_path_for
@@ -37,6 +52,7 @@ from inspections import report_text
 from inspections.models import Finding, FindingKind, Report, ReportLanguage, ReportState
 from inspections.services import REDACTED, published_text
 
+# In English; the templates translate them (hmicfrs_mou.language.PUBLIC_LABELS lists them).
 FINDING_HEADINGS = {
     FindingKind.CAUSE_OF_CONCERN: "Causes of concern",
     FindingKind.RECOMMENDATION: "Recommendations",
@@ -44,14 +60,24 @@ FINDING_HEADINGS = {
 }
 _ORDER = {kind: index for index, kind in enumerate(FINDING_HEADINGS)}
 _BLANK_LINE = re.compile(r"\n\s*\n")
-# The language of the portal's own words around a report's text, whatever the report's language.
-PORTAL_LANG = ReportLanguage.ENGLISH
+
+
+def reader_language(language: str | None = None) -> str:
+    """The language of the portal's words around a report (the frame), as the tag the PDF marks it
+    with: "cy" for Welsh, else "en-GB". `language` in either spelling ("en-gb", "en-GB"); by default
+    the active one."""
+    language = language or translation.get_language() or ""
+    return (ReportLanguage.WELSH if language.lower() == "cy" else ReportLanguage.ENGLISH).value
 
 
 def moment_label(moment: dt.datetime) -> str:
-    """'10:00 GMT on Monday 26 October 2026': London time, with the zone in force then."""
+    """'10:00 GMT on Monday 26 October 2026': London time, with the zone in force then, in the active
+    language ('10:00 GMT, Dydd Llun 26 Hydref 2026' in Welsh)."""
     local = timezone.localtime(moment)
-    return f"{local:%H:%M} {local.tzname()} on {local:%A} {local.day} {local:%B %Y}"
+    return gettext("%(time)s on %(day)s") % {
+        "time": f"{local:%H:%M} {local.tzname()}",
+        "day": date_format(local, "l j F Y"),
+    }
 
 
 def paragraphs(text: str) -> list[str]:
@@ -90,7 +116,8 @@ def _finding_groups(
 
 
 def public_report_context(report: Report) -> dict[str, Any]:
-    """The published report (U1 redactions applied): for the public page and the public PDF.
+    """The published report (U1 redactions applied): for the public page and the public PDF, its
+    frame in the active language (`portal_lang`, `publication_label`).
 
     Reads `report.areas`, `report.findings` (with `area`), `report.redactions` and
     `report.inspection`: prefetch them for a constant number of queries.
@@ -100,7 +127,7 @@ def public_report_context(report: Report) -> dict[str, Any]:
     return {
         "pk": report.pk,
         "lang": report.language,
-        "portal_lang": PORTAL_LANG,
+        "portal_lang": reader_language(),
         "title": report.title,
         "inspection_kind": report.inspection.get_kind_display(),
         "areas": areas,
@@ -114,10 +141,22 @@ def public_report_context(report: Report) -> dict[str, Any]:
     }
 
 
+_VOWELS = frozenset("aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ")
+
+
 def _and_join(names: list[str]) -> str:
+    """'A, B and C' in the active language. Welsh says "ac" before a vowel and "a" otherwise, so the
+    last name's first letter chooses between two messages (both "and" in English)."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    head, last = ", ".join(names[:-1]), names[-1]
+    if last[:1].lower() in _VOWELS:
+        # Translators: the last name begins with a vowel.
+        return gettext("%(names)s and %(last_beginning_with_a_vowel)s") % {
+            "names": head,
+            "last_beginning_with_a_vowel": last,
+        }
+    return gettext("%(names)s and %(last)s") % {"names": head, "last": last}
 
 
 def recipient_organisations(recipient: User, on: dt.date) -> list[str]:
@@ -132,20 +171,20 @@ def recipient_organisations(recipient: User, on: dt.date) -> list[str]:
 
 
 def restriction_label(report: Report) -> str:
-    """The line at the top of every page of a copy made before publication."""
-    if report.is_released:
-        return f"Embargoed until {moment_label(report.publication_at)}"
+    """The line at the top of every page of a copy made before publication, in the active language."""
+    if report.is_released and report.publication_at is not None:
+        return gettext("Embargoed until %(moment)s") % {"moment": moment_label(report.publication_at)}
     if report.state == ReportState.FACTUAL_ACCURACY:
-        return "Draft for factual-accuracy check: not for publication or sharing"
-    return "Not yet published: not for publication or sharing"
+        return gettext("Draft for factual-accuracy check: not for publication or sharing")
+    return gettext("Not yet published: not for publication or sharing")
 
 
 def embargoed_base_context(report: Report) -> dict[str, Any]:
     """What every copy of the report before publication says, whoever it is for (U1, U3, U5; I7 for a
     draft): the published text, the press release, the embargo or "not for publication" line.
 
-    Nothing about a recipient: this is rendered once per version of the report and each person's
-    marks are stamped on it (`render_embargoed_copy`).
+    Nothing about a recipient: this is rendered once per version of the report and language, and each
+    person's marks are stamped on it (`render_embargoed_copy`). The frame is in the active language.
     """
     context = public_report_context(report)
     passages = [redaction.passage for redaction in report.redactions.all()]
@@ -161,12 +200,17 @@ def embargoed_base_context(report: Report) -> dict[str, Any]:
 
 
 def recipient_marks(report: Report, recipient: User, *, at: dt.datetime) -> dict[str, str]:
-    """What a copy says about the one person it is for, made at `at`: stamped on every page."""
+    """What a copy says about the one person it is for, made at `at`: stamped on every page. The words
+    are in the active language; the name and the organisations are as written."""
     name = recipient.get_full_name() or recipient.get_username()
     organisations = _and_join(recipient_organisations(recipient, timezone.localdate(at)))
     return {
-        "watermark_word": "EMBARGOED" if report.is_released else "DRAFT",
-        "copy_for_label": f"Copy for {name}, {organisations}" if organisations else f"Copy for {name}",
+        "watermark_word": gettext("EMBARGOED") if report.is_released else gettext("DRAFT"),
+        "copy_for_label": (
+            gettext("Copy for %(name)s, %(organisations)s") % {"name": name, "organisations": organisations}
+            if organisations
+            else gettext("Copy for %(name)s") % {"name": name}
+        ),
         "recipient_name": name,
         "produced_label": moment_label(at),
     }
@@ -193,34 +237,39 @@ BASE_CACHE_SECONDS = 24 * 60 * 60
 _LINKED = re.compile(r'(?:href|src)="([^"]+)"')
 
 
-def embargoed_base_key(html: str) -> str:
-    """The cache key of the base rendered from `html`: a digest of everything that is printed.
+def embargoed_base_key(html: str, *, language: str | None = None) -> str:
+    """The cache key of the base rendered from `html` for readers of `language` (the frame's, as
+    `reader_language` gives it; by default the active one): a digest of everything that is printed.
 
     The HTML carries every word of the copy (report text after redactions, summary, findings, press
     release, embargo label, publication moment, language, title), so a change to any of them, or to
     the template, gives a new key; the stylesheets it links and the WeasyPrint version are in the
-    digest too. A stale base cannot be found under a new version's key.
+    digest too. A stale base cannot be found under a new version's key. The reader's language is in
+    the key itself as well as in the digest: one base per (version, language), never an English base
+    for a Welsh reader, even were the two HTMLs alike.
     """
+    language = reader_language(language)
     digest = hashlib.sha256()
-    digest.update(f"{BASE_LAYOUT}\0{weasyprint.__version__}\0".encode())
+    digest.update(f"{BASE_LAYOUT}\0{weasyprint.__version__}\0{language}\0".encode())
     digest.update(html.encode())
     for url in sorted(set(_LINKED.findall(html))):
         try:
             digest.update(static_path_for(urljoin(PDF_BASE_URL, unescape(url))).read_bytes())
         except ValueError:
             digest.update(url.encode())  # not fetched when rendering either
-    return f"inspections:embargoed-base:{digest.hexdigest()}"
+    return f"inspections:embargoed-base:{language}:{digest.hexdigest()}"
 
 
-def embargoed_base(html: str) -> PreparedPdf:
+def embargoed_base(html: str, *, language: str | None = None) -> PreparedPdf:
     """The rendered base for `html`, laid out for stamping: from the cache, or rendered now and kept.
 
     In Django's cache, not a FileField: the key is derived from the printed content, so staleness is
     impossible and nothing needs deleting; the cache evicts what is no longer opened, and no unmarked
     copy of an embargoed report is left in the media storage. With several workers, point the default
-    cache at Redis to render each version once in all of them.
+    cache at Redis to render each version once in all of them. One base per language
+    (`embargoed_base_key`; `language` as there).
     """
-    key = embargoed_base_key(html)
+    key = embargoed_base_key(html, language=language)
     prepared = cache.get(key)
     if not isinstance(prepared, PreparedPdf):
         prepared = prepare(html_to_pdf(html))
@@ -228,20 +277,30 @@ def embargoed_base(html: str) -> PreparedPdf:
     return prepared
 
 
-def render_embargoed_copy(report: Report, recipient: User, *, at: dt.datetime) -> bytes:
+def render_embargoed_copy(
+    report: Report, recipient: User, *, at: dt.datetime, language: str | None = None
+) -> bytes:
     """The copy for one person before publication as PDF: the report's base, rendered once per version
-    (`embargoed_base`), with this person's marks stamped on every page: the diagonal watermark word
-    and their name, and at the foot "Copy for NAME, ORGANISATIONS – page N of M" and the moment the
-    copy was made. Reads the relations `public_report_context` reads: prefetch them.
+    and language (`embargoed_base`), with this person's marks stamped on every page: the diagonal
+    watermark word and their name, and at the foot "Copy for NAME, ORGANISATIONS – page N of M" and
+    the moment the copy was made. Reads the relations `public_report_context` reads: prefetch them.
+
+    The frame and the marks are in `language` ("cy" or "en-GB"), by default the active one: the
+    request's, for the person downloading it (see the module's docstring).
     """
-    html = render_to_string(COPY_TEMPLATE, embargoed_base_context(report))
-    marks = recipient_marks(report, recipient, at=at)
-    copy_for, made = marks["copy_for_label"], f"This copy was made at {marks['produced_label']}"
-    font = stamp_font([marks["watermark_word"], marks["recipient_name"], copy_for, made])
+    language = reader_language(language)
+    with translation.override(language.lower()):
+        html = render_to_string(COPY_TEMPLATE, embargoed_base_context(report))
+        marks = recipient_marks(report, recipient, at=at)
+        copy_for = marks["copy_for_label"]
+        made = gettext("This copy was made at %(moment)s") % {"moment": marks["produced_label"]}
+        # Translated once: each page's line is then the same formatting as before.
+        page_line = gettext("%(copy_for)s – page %(page)s of %(pages)s")
+    font = stamp_font([marks["watermark_word"], marks["recipient_name"], copy_for, made, page_line])
     return stamp(
-        embargoed_base(html),
+        embargoed_base(html, language=language),
         font,
         watermark=marks["watermark_word"],
         caption=marks["recipient_name"],
-        footer=lambda page, pages: [f"{copy_for} – page {page} of {pages}", made],
+        footer=lambda page, pages: [page_line % {"copy_for": copy_for, "page": page, "pages": pages}, made],
     )

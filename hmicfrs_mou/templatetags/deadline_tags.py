@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from hmicfrs_mou.deadlines import due_day
 
@@ -17,6 +19,7 @@ def due_moment(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
+    # In the active language (a Welsh page or a Welsh reader's email names the month in Welsh).
     if local.time() == dt.time(0, 0):
-        return f"By the end of {due_day(value):%-d %B %Y}"
-    return f"{local:%-d %B %Y, %H:%M} {local.tzname()}"
+        return gettext("By the end of %(day)s") % {"day": date_format(due_day(value), "j F Y")}
+    return f"{date_format(local, 'j F Y, H:i')} {local.tzname()}"

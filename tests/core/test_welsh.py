@@ -64,6 +64,10 @@ LISTED_TEMPLATES = sorted(
         TEMPLATES / "deadlines" / "inbox.html",
         TEMPLATES / "deadlines" / "inbox_message.html",
         TEMPLATES / "deadlines" / "mine.html",
+        # Emails, in their recipient's language (hmicfrs_mou/emails.py), and the report PDFs' frame.
+        *TEMPLATES.glob("emails/*"),
+        TEMPLATES / "pdf" / "report.html",
+        TEMPLATES / "pdf" / "embargoed_copy.html",
     }
 )
 LISTED_MODULES = [
@@ -76,6 +80,8 @@ LISTED_MODULES = [
     ROOT / "responses" / "forms.py",
     ROOT / "responses" / "views" / "opcc.py",
     ROOT / "hmicfrs_mou" / "home.py",
+    ROOT / "hmicfrs_mou" / "emails.py",
+    ROOT / "inspections" / "pdf.py",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
 
