@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from hmicfrs_mou import deadline_views, language, views
+from hmicfrs_mou import deadline_views, language, search_views, views
 from hmicfrs_mou.signin.urls import password_urlpatterns
 
 admin.site.site_header = "HMICFRS–APCC MOU portal administration"
@@ -23,6 +23,8 @@ urlpatterns = [
     path("force/", views.force_home, name="portal-force"),
     path("apcc/", views.apcc_home, name="portal-apcc"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    # Search for every role over what that role may see (hmicfrs_mou/search_views.py).
+    path("search/", search_views.portal_search, name="search"),
     path("deadlines/", deadline_views.my_deadlines, name="my-deadlines"),
     path("deadlines/calendar/", deadline_views.calendar_settings, name="calendar-settings"),
     path("deadlines/calendar/new-address/", deadline_views.calendar_regenerate, name="calendar-regenerate"),

@@ -11,12 +11,14 @@ SQLite (a developer's machine and half of the test runs) has no full-text search
 report matches when every word appears in its title, summary or a finding, and the snippet is cut in
 Python. Both ways start from `Report.objects.visible_to`, so a search never shows what the reader may
 not see.
+
+`search_for` gives the portal search (hmicfrs_mou/search_views.py) its two groups, reports and findings,
+from the same `search`, each capped, with the unpublished reports shown named for the audit trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,15 +32,16 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from hmicfrs_mou.search import Found, Hit, words_of
+from inspections.access import team_inspections
 from inspections.models import Finding, Report
 
 CONFIG = "english"
-# Letters and digits only: punctuation in a raw tsquery is syntax (& | ! : ( )), so it never reaches it.
-WORD = re.compile(r"[^\W_]+")
-MAX_WORDS = 8
 # Markers PostgreSQL puts round a matched word; the text is escaped first, then they become <mark>.
 START, STOP = "\u27e6", "\u27e7"
 HEADLINE_OPTIONS: dict[str, Any] = {
@@ -61,8 +64,10 @@ def finding_vector() -> SearchVector:
 
 
 def query_words(q: str) -> list[str]:
-    """The words searched for: letters and digits, lower case, at most MAX_WORDS."""
-    return WORD.findall(q.lower())[:MAX_WORDS]
+    """The words searched for, as every search of the portal reads them (`hmicfrs_mou.search.words_of`):
+    letters and digits only, since punctuation in a raw tsquery is syntax (& | ! : ( )), so it never
+    reaches it."""
+    return words_of(q)
 
 
 def full_text() -> bool:
@@ -189,3 +194,65 @@ def _cut(text: str, words: list[str]) -> str:
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""
     return f"{prefix}{' '.join(marked)}{suffix}"
+
+
+REPORT_TYPE = "inspections.report"
+
+
+def unpublished_shown(user: Any, reports: list[Report], at: dt.datetime) -> dict[str, list[int]]:
+    """The reports among `reports` not yet published at `at`, and those of them the reader sees only because
+    of an embargo or the factual-accuracy check (not the team's), as the report page writes them to the
+    audit trail (`{"embargoed": ...}`). One query, and only when an unpublished report is among them."""
+    unpublished = {report.pk: report.inspection_id for report in reports if not report.is_published(at)}
+    if not unpublished:
+        return {}
+    team = set(
+        team_inspections(user, at).filter(pk__in=set(unpublished.values())).values_list("pk", flat=True)
+    )
+    return {
+        "unpublished": sorted(unpublished),
+        "embargoed": sorted(pk for pk, inspection in unpublished.items() if inspection not in team),
+    }
+
+
+def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tuple[Found, Found]:
+    """The portal search's reports and findings groups: what `user` may see at `at` (the same `search`),
+    at most `limit` of each, each row linked to the report's page. A fixed number of queries."""
+    results = search(user, " ".join(words), at)
+    if not results.words:
+        return Found(), Found()
+    reports = list(results.reports.select_related("inspection").prefetch_related("areas")[:limit])
+    findings = list(results.findings.select_related("report", "report__inspection")[:limit])
+    more = f"{reverse('inspections:search')}?{urlencode({'q': ' '.join(words)})}"
+    report_group = Found(
+        rows=[
+            Hit(
+                title=report.title,
+                url=reverse("inspections:report", kwargs={"pk": report.pk}),
+                detail=", ".join(area.name for area in report.areas.all()),
+                snippet=snippet(report, report.summary, results.words),
+                tag=report.get_state_display(),
+            )
+            for report in reports
+        ],
+        count=results.reports.count(),
+        more_url=more,
+    )
+    finding_group = Found(
+        rows=[
+            Hit(
+                title=f"{finding.reference}: {finding.get_kind_display()}",
+                url=reverse("inspections:report", kwargs={"pk": finding.report_id}),
+                detail=finding.report.title,
+                snippet=snippet(finding, finding.text, results.words),
+            )
+            for finding in findings
+        ],
+        count=results.findings.count(),
+        more_url=more,
+    )
+    shown = unpublished_shown(
+        user, list({report.pk: report for report in [*reports, *(f.report for f in findings)]}.values()), at
+    )
+    report_group.restricted = {REPORT_TYPE: shown} if shown else {}
+    return report_group, finding_group

@@ -625,16 +625,32 @@ def reports_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Reports and findings the reader may see that match the words searched for, best match first."""
+    """Reports and findings the reader may see that match the words searched for, best match first; the
+    portal search (hmicfrs_mou/search_views.py) links here for the full list of both."""
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
     context: dict[str, Any] = {"form": form, "q": q}
     if q:
-        results = report_search.search(request.user, q, timezone.now())
+        now = timezone.now()
+        results = report_search.search(request.user, q, now)
         page = Paginator(results.reports.prefetch_related("areas"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         findings = list(results.findings.select_related("report", "area")[:SEARCH_FINDINGS_SHOWN])
+        # Unpublished reports shown (embargoed, or drafts) are on the trail, as their page puts every reading.
+        shown = report_search.unpublished_shown(
+            request.user, [*page, *(finding.report for finding in findings)], now
+        )
+        if shown:
+            # One entry for them all, as the CSV export writes: the report's id when there is one.
+            unpublished = shown["unpublished"]
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                object_type=REPORT_SUBJECT,
+                object_id=str(unpublished[0]) if len(unpublished) == 1 else "",
+                detail={"search": results.words, **shown},
+            )
         context.update(
             {
                 "page_obj": page,

@@ -193,6 +193,7 @@ ALLOWLIST = {
     "accessibility": "static page",
     "privacy": "static page",
     "set_language": "POST; the person's language, no record",
+    "search": "lists only what each app's access module gives the reader; tests/core/test_portal_search.py plants words in every kind of record for each persona",
     "portal-hmicfrs": "portal homes list no reports (tests/contacts/test_access.py)",
     "portal-opcc": "as above",
     "portal-force": "as above",

@@ -1,0 +1,78 @@
+"""Search over the directory and the records an HMI shares in confidence (C4), for the portal search.
+
+- Forces and fire and rescue services (public facts): found by their own name or by the name of the body
+  governing them on the day, or of its office ("Mayor of London" finds the Metropolitan Police). Each
+  links to the directory page for those who may open the directory, to the public page for the others.
+- Unpublished findings shared in confidence (C4): only from `SharedFindings.objects.visible_to`
+  (contacts/access.py: the HMI for the area, the office they were shared with, the HMICFRS staff named),
+  matched in their title, text and area; a row shows the title and area only, and the page writes the
+  records shown to the audit trail. Conduct matters (L2) are never searched: they are on their own list only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from contacts.models import AREA_KINDS, Governance, Organisation, OrganisationKind, SharedFindings
+from hmicfrs_mou.access import holds
+from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.search import Found, Hit, contains_all
+
+SHARED_FINDINGS_TYPE = "contacts.sharedfindings"
+
+
+def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """Forces and FRSs whose name, or whose governing body's or its office's name, holds every word."""
+    if not words:
+        return Found()
+    governance = Governance.objects.in_force(timezone.localdate(at))
+    condition = Q()
+    for word in words:
+        governed_by = governance.filter(
+            Q(body__name__icontains=word)
+            | Q(body__children__kind=OrganisationKind.OPCC, body__children__name__icontains=word)
+        ).values("area_id")
+        condition &= Q(name__icontains=word) | Q(pk__in=governed_by)
+    areas = Organisation.objects.filter(kind__in=AREA_KINDS).filter(condition)
+    directory = holds(user, Perm.VIEW_DIRECTORY)
+    return Found(
+        rows=[
+            Hit(
+                title=area.name,
+                url=area.get_absolute_url() if directory else area.public_url,
+                detail=area.get_kind_display(),
+            )
+            for area in areas.order_by("name", "kind", "pk")[:limit]
+        ],
+        count=areas.count(),
+        more_url=f"{reverse('contacts:directory')}?{urlencode({'q': ' '.join(words)})}" if directory else "",
+    )
+
+
+def search_shared_findings(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """C4: the shared findings the reader may read at `at` that hold every word, newest first."""
+    if not words:
+        return Found()
+    records = SharedFindings.objects.visible_to(user, at).filter(
+        contains_all(("title", "findings", "area__name"), words)
+    )
+    shown = list(records.select_related("area").order_by("-shared_at", "-pk")[:limit])
+    return Found(
+        rows=[
+            Hit(
+                title=record.title,
+                url=reverse("contacts:shared-findings", kwargs={"pk": record.pk}),
+                detail=record.area.name,
+                tag="In confidence",
+            )
+            for record in shown
+        ],
+        count=records.count(),
+        restricted={SHARED_FINDINGS_TYPE: {"confidential": [record.pk for record in shown]}} if shown else {},
+    )

@@ -1,0 +1,122 @@
+"""The portal search (issue 12): one page for every signed-in role, over what that role may see at that moment.
+
+The wiring layer: each app answers for its own records from its own access module, through a small
+`search_for` (inspections/search.py, responses/search.py, monitoring/search.py, contacts/search.py), and
+this page only puts the groups together. Each group shows at most `GROUP_LIMIT` rows and says how many
+match in all, with a link to a fuller list where one exists, so a search costs the same number of
+queries however many records match. The unpublished, embargoed, draft and confidential records a search
+shows are written to the audit trail in one entry, as their own pages write every reading of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from contacts import search as contacts_search
+from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.forms import GovukFormMixin
+from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.search import GROUP_LIMIT, Found, words_of
+from inspections import search as inspections_search
+from monitoring import search as monitoring_search
+from responses import search as responses_search
+
+MAX_QUERY_LENGTH = 200
+
+
+class PortalSearchForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Search the portal",
+        help_text="Words from a report, a finding, a PCC response, an action plan or an Engage case, or the "
+        "name of a force, fire and rescue service or office",
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        error_messages={"max_length": f"Search words must be {MAX_QUERY_LENGTH} characters or less"},
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    """One kind of record on the results page."""
+
+    key: str
+    heading: str
+    found: Found
+
+
+def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
+    """Every group of the portal search for `user` at `at`, each from its own app's access rules."""
+    reports, findings = inspections_search.search_for(user, words, at, GROUP_LIMIT)
+    responses, plans = responses_search.search_for(user, words, at, GROUP_LIMIT)
+    return [
+        Group("reports", "Reports", reports),
+        Group("findings", "Findings", findings),
+        Group("responses", "PCC responses", responses),
+        Group("action-plans", "Action plans", plans),
+        Group("engage", "Engage cases", monitoring_search.search_for(user, words, at, GROUP_LIMIT)),
+        Group(
+            "shared-findings",
+            "Findings shared in confidence",
+            contacts_search.search_shared_findings(user, words, at, GROUP_LIMIT),
+        ),
+        Group(
+            "organisations",
+            "Forces and fire and rescue services",
+            contacts_search.search_organisations(user, words, at, GROUP_LIMIT),
+        ),
+    ]
+
+
+def audit_shown(
+    request: HttpRequest, words: list[str], object_type: str, shown: dict[str, list[int]]
+) -> None:
+    """One entry for the restricted records of one type a search showed, as the reports CSV export writes
+    one for its rows: the record's id when it is one record, every id in the detail with the words searched
+    for. Nothing when the search showed none."""
+    ids = sorted({pk for pks in shown.values() for pk in pks})
+    if not ids:
+        return
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type=object_type,
+        object_id=str(ids[0]) if len(ids) == 1 else "",
+        detail={"search": words, **{what: sorted(set(pks)) for what, pks in shown.items()}},
+    )
+
+
+def _audit_restricted(request: HttpRequest, words: list[str], groups: list[Group]) -> None:
+    """An entry per record type for the restricted records the results showed (at most one per group)."""
+    restricted: dict[str, dict[str, list[int]]] = {}
+    for group in groups:
+        for object_type, shown in group.found.restricted.items():
+            for what, ids in shown.items():
+                restricted.setdefault(object_type, {}).setdefault(what, []).extend(ids)
+    for object_type, shown in restricted.items():
+        audit_shown(request, words, object_type, shown)
+
+
+@login_required
+@require_GET
+def portal_search(request: HttpRequest) -> HttpResponse:
+    """The results of a search, grouped by kind of record; the form alone, with a hint, before one."""
+    form = PortalSearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    words = words_of(q)
+    context: dict[str, Any] = {"form": form, "q": q, "words": words, "limit": GROUP_LIMIT}
+    if words:
+        groups = search_groups(request.user, words, timezone.now())
+        _audit_restricted(request, words, groups)
+        context["groups"] = [group for group in groups if group.found.count]
+        context["total"] = sum(group.found.count for group in groups)
+    return render(request, "search/portal.html", context)

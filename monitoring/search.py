@@ -1,0 +1,62 @@
+"""Search over the Engage cases a person may open (M4–M10), for the portal search.
+
+The cases come from `EngageCase.objects.visible_to` (monitoring/access.py): before the announcement (M5)
+only HMICFRS for the area and, from the moment the PCC was told (M6), the area's offices; after it,
+every APCC and HMICFRS role too. A word is matched in the force's or FRS's name, the causes of concern
+(read with the case) and the public announcement once made; never in the HMI's advice or evidence, which
+stay inside HMICFRS. Rows show the area and where the case stands, never its text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+
+from hmicfrs_mou.search import Found, Hit
+from monitoring.models import EngageCase, EngageCause
+
+CASE_TYPE = "monitoring.engagecase"
+
+
+def _standing(case: EngageCase, at: dt.datetime) -> str:
+    if case.exited_at is not None and case.exited_at <= at:
+        return "Left Engage"
+    if case.decision_engage is False:
+        return "Not placed in Engage"
+    if case.announced_at is not None and case.announced_at <= at:
+        return "In Engage"
+    return "Not yet announced"
+
+
+def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """The Engage cases the reader may open at `at` that match every word, newest advice first."""
+    if not words:
+        return Found()
+    condition = Q()
+    for word in words:
+        causes = EngageCause.objects.filter(text__icontains=word).values("case_id")
+        condition &= (
+            Q(area__name__icontains=word)
+            | Q(announcement__icontains=word, announced_at__lte=at)
+            | Q(pk__in=causes)
+        )
+    cases = EngageCase.objects.visible_to(user, at).filter(condition)
+    shown = list(cases.select_related("area").order_by("-advised_at", "-pk")[:limit])
+    # Cases not yet announced are HMICFRS's and the area's offices' alone: seen here, they are on the trail.
+    unannounced = sorted(case.pk for case in shown if case.announced_at is None or case.announced_at > at)
+    return Found(
+        rows=[
+            Hit(
+                title=str(case),
+                url=reverse("monitoring:case", kwargs={"pk": case.pk}),
+                detail=case.area.get_kind_display(),
+                tag=_standing(case, at),
+            )
+            for case in shown
+        ],
+        count=cases.count(),
+        restricted={CASE_TYPE: {"unannounced": unannounced}} if unannounced else {},
+    )

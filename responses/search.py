@@ -1,0 +1,121 @@
+"""Search over the statutory responses (U6) and FRS action plans (U8) a person may open, for the portal search.
+
+Every row comes from the access rules of this app (responses/access.py, responses/plans.py), and a word
+is matched only in text the reader may read:
+
+| what is matched                                   | in whose rows                                           |
+|---------------------------------------------------|---------------------------------------------------------|
+| the report's title, the force's name, the office's | every obligation the reader may open                   |
+| the draft's parts (PCC's comments, reply, chief's) | the office's own obligations only (`drafts_visible_to`) |
+| the submitted versions' text                      | those the reader may see (`submissions_visible_to`)      |
+| the chief's comments                              | the chief's office invited to give them (`obligations_for_chief`) |
+| a plan's report, FRS and actions                  | the plans the reader may read (`action_plans_visible_to`) |
+
+Rows show titles and names only, never draft text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from hmicfrs_mou.search import Found, Hit, contains_all
+from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
+from responses.models import ActionPlanItem, ObligationState, ResponseObligation
+from responses.plans import action_plans_visible_to
+
+OBLIGATION_TYPE = "responses.responseobligation"
+PUBLIC_FIELDS = ("report__title", "area__name", "office__name")
+DRAFT_FIELDS = ("pcc_comments", "reply_to_chief", "chief_comments")
+
+
+def _matching_obligations(user: Any, words: list[str], at: dt.datetime) -> QuerySet[Any]:
+    visible = ResponseObligation.objects.visible_to(user, at)
+    own = drafts_visible_to(visible, user).filter(contains_all(PUBLIC_FIELDS + DRAFT_FIELDS, words))
+    submitted = submissions_visible_to(user).filter(
+        contains_all(("content", *(f"obligation__{name}" for name in PUBLIC_FIELDS)), words)
+    )
+    return visible.filter(
+        contains_all(PUBLIC_FIELDS, words)
+        | Q(pk__in=own.values("pk"))
+        | Q(pk__in=submitted.values("obligation_id"))
+    )
+
+
+def _row(obligation: ResponseObligation, url: str) -> Hit:
+    return Hit(
+        title=f"Response to {obligation.report.title}",
+        url=url,
+        detail=f"{obligation.area.name} – {obligation.office.name}",
+        tag=obligation.get_state_display(),
+    )
+
+
+def search_responses(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """The PCC responses the reader may open at `at` that match every word, soonest due first."""
+    if not words:
+        return Found()
+    related = ("report", "area", "office")
+    matching = _matching_obligations(user, words, at)
+    for_chief = obligations_for_chief(user, at).filter(
+        contains_all((*PUBLIC_FIELDS, "chief_comments"), words)
+    )
+    shown = list(matching.select_related(*related).order_by("due_at", "pk")[:limit])
+    rows = [
+        _row(obligation, reverse("responses:obligation", kwargs={"pk": obligation.pk}))
+        for obligation in shown
+    ]
+    rows += [
+        _row(obligation, reverse("responses:chief-comments", kwargs={"pk": obligation.pk}))
+        for obligation in for_chief.select_related(*related).order_by("due_at", "pk")[: limit - len(rows)]
+    ]
+    # The office's own drafts among the rows: the obligation page puts every reading of one on the trail.
+    drafts = sorted(
+        drafts_visible_to(
+            ResponseObligation.objects.filter(pk__in=[o.pk for o in shown], state=ObligationState.AWAITING),
+            user,
+        ).values_list("pk", flat=True)
+    )
+    return Found(
+        rows=rows,
+        count=matching.count() + for_chief.count(),
+        restricted={OBLIGATION_TYPE: {"draft": drafts}} if drafts else {},
+    )
+
+
+def search_plans(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """The FRS action plans the reader may read at `at` whose report, FRS or actions hold every word."""
+    if not words:
+        return Found()
+    condition = Q()
+    for word in words:
+        actions = ActionPlanItem.objects.filter(
+            finding__report_id=OuterRef("report_id"),
+            area_id=OuterRef("organisation_id"),
+            action__icontains=word,
+        )
+        condition &= (
+            Q(report__title__icontains=word) | Q(organisation__name__icontains=word) | Q(Exists(actions))
+        )
+    plans = action_plans_visible_to(user, at).filter(condition)
+    rows = [
+        Hit(
+            title=f"Action plan: {plan.report.title}",
+            url=reverse(
+                "responses:plan", kwargs={"report_pk": plan.report_id, "area_pk": plan.organisation_id}
+            ),
+            detail=plan.organisation.name,
+        )
+        for plan in plans.select_related("report", "organisation").order_by(
+            "-report__publication_at", "organisation__name", "pk"
+        )[:limit]
+    ]
+    return Found(rows=rows, count=plans.count())
+
+
+def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tuple[Found, Found]:
+    """The portal search's groups from this app: (PCC responses, FRS action plans)."""
+    return search_responses(user, words, at, limit), search_plans(user, words, at, limit)

@@ -1,0 +1,399 @@
+"""The portal search (issue 12): one page for every signed-in role, over what that role may see at that moment.
+
+Run on the demo scenario (one login per role, around Avon and Somerset, as tests/core/test_home_pages.py):
+a marker word is planted in an embargoed report (U3), a draft in its factual-accuracy check (I7), a PCC's
+draft response (U6), findings shared in confidence (C4) and an Engage case not yet announced (M5, M6), and
+each persona's search finds it only when that persona may open the record at that moment. Every row links
+to a page its reader may open; the restricted records a search shows are on the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Organisation, OrganisationKind, SharedFindings, User
+from contacts.selectors import office_of_area
+from hmicfrs_mou.demo import load_demo
+from hmicfrs_mou.models import AuditEvent
+from hmicfrs_mou.search import GROUP_LIMIT
+from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
+from inspections.models import Finding, FindingKind, Report, ReportState
+from monitoring import services as monitoring_services
+from responses.models import ActionPlanItem, ResponseObligation
+from tests.conftest import load_directory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("search")
+HOMES = {
+    "hmci": "portal-hmicfrs",
+    "hmi": "portal-hmicfrs",
+    "inspector": "portal-hmicfrs",
+    "liaison": "portal-hmicfrs",
+    "opcc": "portal-opcc",
+    "opcc-cumbria": "portal-opcc",
+    "force": "portal-force",
+    "frs": "portal-force",
+    "apcc": "portal-apcc",
+}
+# People with no portal of their own: IOPC staff investigating super-complaints (S2) and the administrator.
+NO_PORTAL = ["iopc", "admin"]
+EVERYONE = [*HOMES, *NO_PORTAL]
+PEEL = "PEEL 2025–27: Avon and Somerset Constabulary"
+FRS_DRAFT = "Avon Fire & Rescue Service: effectiveness, efficiency and people"
+THEMATIC = "Police response to stalking"
+
+
+@pytest.fixture
+def people(settings: Any, tmp_path: Path) -> dict[str, User]:
+    settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_directory()
+    load_demo()
+    return {user.username: user for user in User.objects.filter(username__in=EVERYONE)}
+
+
+def area(kind: str, slug: str) -> Organisation:
+    return Organisation.objects.get(kind=kind, slug=slug)
+
+
+def search(client_for: Any, user: User, q: str) -> dict[str, list[Any]]:
+    """The rows of each group the person's search shows, by group key."""
+    response = client_for(user).get(URL, {"q": q})
+    assert response.status_code == 200
+    return {group.key: list(group.found.rows) for group in response.context.get("groups") or []}
+
+
+def finders(client_for: Any, people: dict[str, User], q: str, group: str) -> set[str]:
+    """Who, of everyone, finds a row of `group` for `q`."""
+    return {username for username in EVERYONE if search(client_for, people[username], q).get(group)}
+
+
+def plant(title: str, marker: str) -> Report:
+    report = Report.objects.get(title=title)
+    Report.objects.filter(pk=report.pk).update(summary=f"{report.summary} {marker}")
+    return report
+
+
+def search_audits(user: User) -> list[AuditEvent]:
+    """The person's audit entries written by a search (they hold the words searched for)."""
+    return list(AuditEvent.objects.filter(actor=user, detail__has_key="search").order_by("pk"))
+
+
+# --- Reports and findings: the embargo model -------------------------------------------------------
+
+
+def test_u3_an_embargoed_report_is_found_by_its_recipients_only_until_publication(client_for, people):
+    """U3: the force-specific PEEL report in its embargo window is found by the team, the chief's office and
+    the PCC's office of the force; by nobody else (another PCC, the APCC, HMCI outside the team, IOPC) until
+    it is published, and then by everyone."""
+    peel = plant(PEEL, "zephyrquill")
+    assert peel.state == ReportState.SCHEDULED
+    assert finders(client_for, people, "zephyrquill", "reports") == {"hmi", "inspector", "force", "opcc"}
+    with time_machine.travel(peel.publication_at + dt.timedelta(minutes=1), tick=False):
+        assert finders(client_for, people, "zephyrquill", "reports") == set(EVERYONE)
+
+
+def test_u3_the_snippet_of_an_embargoed_report_is_not_shown_to_those_who_may_not_see_it(client_for, people):
+    plant(PEEL, "zephyrquill")
+    outsider = client_for(people["opcc-cumbria"]).get(URL, {"q": "zephyrquill"})
+    # The words searched for are echoed in the form and the heading; the summary's own words never are.
+    assert "keeps people safe" not in outsider.content.decode()
+    assert outsider.context["groups"] == []
+    recipient = client_for(people["opcc"]).get(URL, {"q": "zephyrquill"}).content.decode()
+    assert "<mark>zephyrquill</mark>" in recipient
+
+
+def test_i7_a_draft_in_its_factual_accuracy_check_is_found_by_the_frs_and_the_team_never_the_pcc(
+    client_for, people
+):
+    """I7: the draft goes to the force or FRS only, never to the PCC (or the police force next door)."""
+    plant(FRS_DRAFT, "quorvantis")
+    assert finders(client_for, people, "quorvantis", "reports") == {"hmi", "inspector", "frs"}
+
+
+def test_u3_searching_an_embargoed_report_is_on_the_audit_trail_and_a_published_one_is_not(
+    client_for, people
+):
+    """Every read of an embargoed record is written to the audit trail: the search names what it showed."""
+    peel = plant(PEEL, "zephyrquill")
+    opcc = people["opcc"]
+    assert search(client_for, opcc, "protection")["findings"]  # the published thematic's
+    assert search_audits(opcc) == []
+    search(client_for, opcc, "zephyrquill")
+    (event,) = search_audits(opcc)
+    assert (event.action, event.object_type, event.object_id) == ("view", "inspections.report", str(peel.pk))
+    assert event.detail["unpublished"] == event.detail["embargoed"] == [peel.pk]
+    assert event.detail["search"] == ["zephyrquill"]
+
+
+def test_findings_of_a_report_are_found_with_it_only_by_those_who_may_see_the_report(client_for, people):
+    """U3: a finding of the embargoed PEEL report is found by its recipients, not by the PCC next door."""
+    assert search(client_for, people["opcc"], "refuges").get("findings")
+    assert not search(client_for, people["opcc-cumbria"], "refuges").get("findings")
+    assert not search(client_for, people["apcc"], "refuges").get("findings")
+
+
+# --- Confidential records (C4) ---------------------------------------------------------------------
+
+
+def test_c4_findings_shared_in_confidence_are_found_only_by_the_hmi_and_the_office_they_went_to(
+    client_for, people
+):
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    record = SharedFindings.objects.create(
+        area=police,
+        office=office_of_area(police, timezone.localdate()),
+        title="Thematic findings ahead of publication",
+        findings="The force's vetting backlog (marker: plinthwarden) is the longest in the region.",
+        shared_by=people["hmi"],
+        shared_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    assert finders(client_for, people, "plinthwarden", "shared-findings") == {"hmi", "opcc"}
+    (row,) = search(client_for, people["opcc"], "plinthwarden")["shared-findings"]
+    # The row names the record; what was shared stays on its own page, whose every reading is audited.
+    assert "vetting" not in row.title + row.detail + str(row.snippet)
+    assert client_for(people["opcc"]).get(row.url).status_code == 200
+    # Both of the office's searches showed it: both are on the trail.
+    assert [event.detail["confidential"] for event in search_audits(people["opcc"])] == [[record.pk]] * 2
+
+
+# --- PCC responses (U6) ----------------------------------------------------------------------------
+
+
+def test_u6_each_office_finds_its_own_response_and_never_another_areas(client_for, people):
+    cumbria = ResponseObligation.objects.get(report__title=THEMATIC, area__slug="cumbria")
+    avon = ResponseObligation.objects.get(report__title=THEMATIC, area__slug="avon-and-somerset")
+
+    def responses(username: str) -> set[str]:
+        return {row.url for row in search(client_for, people[username], "stalking").get("responses", [])}
+
+    def url(obligation: ResponseObligation) -> str:
+        return reverse("responses:obligation", kwargs={"pk": obligation.pk})
+
+    assert responses("opcc") == {url(avon)}
+    assert responses("opcc-cumbria") == {url(cumbria)}
+    # HMICFRS oversees every office's (read-only); the APCC and the chief's offices open none here.
+    assert responses("hmci") == {url(avon), url(cumbria)}
+    assert responses("apcc") == responses("frs") == responses("iopc") == set()
+
+
+def test_u6_the_words_of_a_draft_response_are_found_only_by_the_office_writing_it(client_for, people):
+    """The draft is the office's alone until it is submitted: HMICFRS and other offices never find its words."""
+    cumbria = ResponseObligation.objects.get(report__title=THEMATIC, area__slug="cumbria")
+    ResponseObligation.objects.filter(pk=cumbria.pk).update(pcc_comments="Our view: gravelmoth matters.")
+    assert finders(client_for, people, "gravelmoth", "responses") == {"opcc-cumbria"}
+    (event,) = search_audits(people["opcc-cumbria"])
+    assert (event.object_type, event.detail["draft"]) == ("responses.responseobligation", [cumbria.pk])
+
+
+# --- Engage cases (M5, M6) -------------------------------------------------------------------------
+
+
+def test_m5_m6_an_engage_case_is_found_by_hmicfrs_then_the_pcc_once_told_then_the_apcc_once_announced(
+    client_for, people
+):
+    now = timezone.now()
+    cumbria = area(OrganisationKind.POLICE_FORCE, "cumbria")
+    case = monitoring_services.case_advise(
+        area=cumbria,
+        advice="I advise Engage.",
+        evidence="Call handling data.",
+        causes=[monitoring_services.CauseInput("Calls to 101 (marker: tessellark) go unanswered.")],
+        by=people["hmi"],
+        now=now - dt.timedelta(days=3),
+    )
+    hmicfrs_for_the_area = {"hmci", "hmi", "liaison"}
+    assert finders(client_for, people, "tessellark", "engage") == hmicfrs_for_the_area
+    monitoring_services.case_decide(
+        case=case,
+        engage=True,
+        reasons="Calls go unanswered.",
+        by=people["hmci"],
+        now=now - dt.timedelta(days=2),
+    )
+    monitoring_services.case_record_pcc_informed(
+        case=case,
+        person_told="The PFCC for Cumbria",
+        told_at=now - dt.timedelta(days=1),
+        how="in_person",
+        by=people["hmi"],
+        now=now - dt.timedelta(days=1),
+    )
+    # M6: the PCC is told first; the chief's office of the area reads the case from then too.
+    assert finders(client_for, people, "tessellark", "engage") == hmicfrs_for_the_area | {"opcc-cumbria"}
+    (event,) = search_audits(people["opcc-cumbria"])
+    assert (event.object_type, event.detail["unannounced"]) == ("monitoring.engagecase", [case.pk])
+    monitoring_services.case_announce(
+        case=case, announcement="Cumbria Constabulary is in Engage.", by=people["hmci"], now=now
+    )
+    # M5: announced, the APCC and the rest of HMICFRS find it too; the other area's office still does not.
+    announced = finders(client_for, people, "tessellark", "engage")
+    assert {"apcc", "inspector"} <= announced
+    assert "opcc" not in announced
+
+
+# --- Every row opens; the directory is public ------------------------------------------------------
+
+
+def test_every_row_links_to_a_page_its_reader_may_open(client_for, people):
+    for username in EVERYONE:
+        client = client_for(people[username])
+        for q in ("Avon", "stalking", "PEEL"):
+            for group, rows in search(client_for, people[username], q).items():
+                for row in rows:
+                    assert client.get(row.url).status_code == 200, (username, q, group, row.url)
+
+
+def test_forces_services_and_offices_are_found_by_every_role_by_name(client_for, people):
+    """Public data: a force by its name, a force by the name of the body or office governing it."""
+    for username in EVERYONE:
+        names = {row.title for row in search(client_for, people[username], "Avon").get("organisations", [])}
+        assert {"Avon and Somerset Constabulary", "Avon Fire & Rescue Service"} <= names, username
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    office = office_of_area(police, timezone.localdate())
+    assert office is not None
+    by_office = search(client_for, people["apcc"], office.name).get("organisations", [])
+    assert police.name in {row.title for row in by_office}
+
+
+# --- Cost: the same queries for 2 and 20 matches ---------------------------------------------------
+
+
+def _queries(client: Any, q: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": q})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_a_search_costs_the_same_queries_for_2_and_20_matching_records(client_for, people):
+    """Each group is capped: more matches never mean more queries (DESIGN.md Scale)."""
+    hmi = people["hmi"]
+    peel = Report.objects.get(title=PEEL)
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            report = Report.objects.create(
+                inspection=peel.inspection,
+                kind=peel.kind,
+                title=f"Draft {i}: lumenbrook",
+                summary="The lumenbrook summary.",
+                body="# Text\n\nBody.",
+            )
+            report.areas.add(police)
+            Finding.objects.create(
+                report=report, kind=FindingKind.RECOMMENDATION, reference=f"LB-{report.pk}", text="lumenbrook"
+            )
+
+    client = client_for(hmi)
+    add(2)
+    client.get(URL, {"q": "lumenbrook"})  # the session and caches warmed
+    two = _queries(client, "lumenbrook")
+    add(18)
+    twenty = _queries(client, "lumenbrook")
+    groups = {group.key: group.found for group in client.get(URL, {"q": "lumenbrook"}).context["groups"]}
+    assert groups["reports"].count == groups["findings"].count == 20
+    assert len(groups["reports"].rows) == GROUP_LIMIT
+    assert twenty == two
+
+
+# --- Reachable from every portal; bad input --------------------------------------------------------
+
+
+def test_the_search_is_linked_from_every_portals_header_for_every_role(client_for, people):
+    for username in EVERYONE:
+        client = client_for(people[username])
+        page_url = reverse(HOMES[username]) if username in HOMES else reverse("inbox")
+        page = client.get(page_url).content.decode()
+        assert f'href="{URL}"' in page, username
+        assert client.get(URL).status_code == 200, username
+
+
+def test_visitors_see_no_search_link_and_are_sent_to_sign_in(client):
+    assert f'href="{URL}"' not in client.get(reverse("public:index")).content.decode()
+    response = client.get(URL, {"q": "stalking"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_empty_query_shows_the_form_with_a_hint_and_searches_nothing(client_for, people):
+    client = client_for(people["opcc"])
+    for params in ({}, {"q": ""}, {"q": "   "}, {"q": "&|!"}):
+        response = client.get(URL, params)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'id="search-hint"' in page, params
+        assert "groups" not in response.context
+        assert "There is a problem" not in page
+    assert search_audits(people["opcc"]) == []
+
+
+def test_an_overlong_query_gets_an_error_message_and_searches_nothing(client_for, people):
+    response = client_for(people["opcc"]).get(URL, {"q": "stalking " * 40})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert f"Search words must be {MAX_QUERY_LENGTH} characters or less" in page
+    assert "<title>Error: " in page
+    assert "groups" not in response.context
+
+
+def test_u3_the_full_list_of_reports_found_opens_for_every_role_and_audits_the_embargoed_copy(
+    client_for, people
+):
+    """The "show all" list (the reports search, kept at its own address) is the same view of what the reader
+    may see, and puts the embargoed reports it shows on the trail too."""
+    peel = plant(PEEL, "zephyrquill")
+    reports = search(client_for, people["opcc"], "zephyrquill")["reports"]
+    assert [row.url for row in reports] == [reverse("inspections:report", kwargs={"pk": peel.pk})]
+    full = client_for(people["opcc"]).get(reverse("inspections:search"), {"q": "zephyrquill"})
+    assert full.status_code == 200
+    assert "1 report<" in full.content.decode()
+    assert [event.detail["embargoed"] for event in search_audits(people["opcc"])] == [[peel.pk]] * 2
+    outsider = client_for(people["opcc-cumbria"]).get(reverse("inspections:search"), {"q": "zephyrquill"})
+    assert "0 reports" in outsider.content.decode()
+    assert search_audits(people["opcc-cumbria"]) == []
+
+
+def test_u8_an_frs_action_plan_is_found_by_those_who_read_it_by_its_actions(client_for, people):
+    """U8: the plan is read by the FRS's chief fire officer's office and HMICFRS (Avon's fire authority has
+    no office in the directory); the police force and the PCC's offices never find it."""
+    fire = area(OrganisationKind.FIRE_RESCUE_SERVICE, "avon")
+    inspection = Report.objects.get(title=FRS_DRAFT).inspection
+    report = Report.objects.create(
+        inspection=inspection,
+        kind="force_specific",
+        title="Avon Fire & Rescue Service: 2024 inspection",
+        body="# Text\n\nBody.",
+        state=ReportState.PUBLISHED,
+        publication_at=timezone.now() - dt.timedelta(days=30),
+    )
+    report.areas.add(fire)
+    finding = Finding.objects.create(
+        report=report, area=fire, kind=FindingKind.RECOMMENDATION, reference="AFRS-24-R1", text="Train crews."
+    )
+    ActionPlanItem.objects.create(
+        finding=finding,
+        area=fire,
+        action="Run the brackenfold drills.",
+        owner="Head of training",
+        target_on=timezone.localdate() + dt.timedelta(days=90),
+    )
+    assert finders(client_for, people, "brackenfold", "action-plans") == {
+        "hmci",
+        "hmi",
+        "inspector",
+        "liaison",
+        "frs",
+    }
