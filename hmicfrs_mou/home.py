@@ -195,7 +195,7 @@ def embargoed_copies(user: Any, now: dt.datetime) -> DueList:
     reports = Report.objects.visible_to(user, now).filter(
         state__in=RELEASED_STATES, distribution_at__lte=now, publication_at__gt=now
     )
-    return _report_items(reports, "publication_at", "inspections:report", now, what="Publication")
+    return _report_items(reports, "publication_at", "inspections:report", now, what=gettext("Publication"))
 
 
 def factual_accuracy_windows(user: Any, now: dt.datetime) -> DueList:
@@ -204,7 +204,7 @@ def factual_accuracy_windows(user: Any, now: dt.datetime) -> DueList:
         state=ReportState.FACTUAL_ACCURACY, fac_opens_at__lte=now, fac_closes_at__gt=now
     )
     return _report_items(
-        reports, "fac_closes_at", "inspections:fac", now, what="Factual-accuracy comments close"
+        reports, "fac_closes_at", "inspections:fac", now, what=gettext("Factual-accuracy comments close")
     )
 
 
@@ -224,7 +224,12 @@ def reports_this_month(user: Any, now: dt.datetime) -> DueList:
     start, end = _month_bounds(now)
     reports = reports_announced_to(user, now).filter(publication_at__gte=start, publication_at__lt=end)
     return _report_items(
-        reports, "publication_at", "inspections:report", now, what="Publication", past="Published"
+        reports,
+        "publication_at",
+        "inspections:report",
+        now,
+        what=gettext("Publication"),
+        past=gettext("Published"),
     )
 
 

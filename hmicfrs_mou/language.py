@@ -11,6 +11,7 @@ Who chooses, first match wins:
 from __future__ import annotations
 
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +54,41 @@ PUBLIC_LABELS = (
     gettext_noop("Recommendations"),
     gettext_noop("Areas for improvement"),
 )
+
+# The pages translated into Welsh, as template names (fnmatch patterns): the public pages, signing in, the
+# error pages, the accessibility and privacy pages and the OPCC portal. Any other page asked for in Welsh
+# keeps its header and footer in Welsh but renders its content (back link, messages, main) in English,
+# marked lang="en-GB" (WCAG 3.1.2, language of parts), so no English page claims to be Welsh and no Welsh
+# component (the due-work list, pagination) is dropped into an English page. tests/core/test_welsh.py
+# checks that the catalogue translates every string of these templates.
+TRANSLATED_PAGES = (
+    "403.html",
+    "404.html",
+    "500.html",
+    "public/*.html",
+    "inspections/public/*.html",
+    "monitoring/public/*.html",
+    "responses/public/*.html",
+    "pages/*.html",
+    "registration/*.html",
+    "portals/opcc_home.html",
+    "responses/opcc/*.html",
+    "deadlines/inbox.html",
+    "deadlines/inbox_message.html",
+    "deadlines/mine.html",
+)
+
+
+def page_translated(template_name: str | None) -> bool:
+    """Whether the page rendered from this template is in the catalogue (a template from a string is)."""
+    return template_name is None or any(fnmatchcase(template_name, pattern) for pattern in TRANSLATED_PAGES)
+
+
+def content_language(template_name: str | None) -> str:
+    """The language of a page's content: the active one for a translated page, else British English."""
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    return active if page_translated(template_name) else "en-gb"
+
 
 # Corrections to Django's own Welsh, which this catalogue overrides (LOCALE_PATHS come first): July is
 # "Gorffennaf", and the sign-in error is not only for staff accounts.

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from hmicfrs_mou import language
+
 register = template.Library()
 
 
@@ -17,3 +19,12 @@ def back_link_landmark(rendered: SafeString) -> SafeString | str:
     if not str(rendered).strip():
         return ""
     return format_html('<nav class="app-back-link-nav" aria-label="Back">{}</nav>', rendered)
+
+
+@register.simple_tag(takes_context=True)
+def content_language(context: template.Context) -> str:
+    """The language of the page's content (hmicfrs_mou.language.TRANSLATED_PAGES): the page being rendered
+    is the template the view asked for, whichever layout it extends."""
+    page = getattr(context, "template", None)
+    origin = getattr(page, "origin", None)
+    return language.content_language(getattr(origin, "template_name", None))

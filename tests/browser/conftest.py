@@ -125,8 +125,9 @@ def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    # The forms' own buttons, in whichever language the page is in.
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        page.locator("main form button[type=submit]").first.click()
     if "/set-up/" in page.url:
         # A person who must have a second factor and has none sets one up, as they would: the
         # secret read off the page, the code their app would show, then on past the recovery codes.
@@ -137,13 +138,13 @@ def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
         key = base64.b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
         page.fill("#id_code", f"{totp(key):06d}")
         with page.expect_navigation():
-            page.get_by_role("button", name="Continue").click()
+            page.locator("main form button[type=submit]").first.click()
         with page.expect_navigation():
-            page.get_by_role("link", name="Continue").click()
+            page.locator("main a.govuk-button").first.click()
     elif "/accounts/two-factor/" in page.url:
         page.fill("#id_code", authenticator_code(username))
         with page.expect_navigation():
-            page.get_by_role("button", name="Continue").click()
+            page.locator("main form button[type=submit]").first.click()
 
 
 def authenticator_code(username: str) -> str:

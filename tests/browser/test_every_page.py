@@ -17,10 +17,12 @@ Then each login's home page and its widest pages (tables, charts) are checked wi
 1280 px. Every problem is collected, and the test fails once, listing page, rule, impact and the
 elements concerned.
 
-The walk runs once per language: the logins' portals in LANGUAGES (English only today), the
-visitor's public pages, signing in and the password reset in VISITOR_LANGUAGES (English and Welsh). A
-language is added by adding its code: the browser asks for it (Accept-Language) and the pages must
-declare it (<html lang>, whose primary subtag is the code: en-GB for en).
+The walk runs once per language (English and Welsh): the browser asks for it (Accept-Language) and the
+pages must declare it (<html lang>, whose primary subtag is the code: en-GB for en). In Welsh, the logins
+whose portal is translated (WELSH_PORTALS: the PCCs' offices) walk all of it; the others walk their first
+PAGES_IN_WELSH pages, breadth-first from home: their pages are not yet in Welsh and say so (their main
+content is marked lang="en-GB" under the Welsh header and footer), which those pages show as well as
+every other. Screenshots in Welsh: each login's home, and every kind of page of the Welsh portals.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_SOURCE = AXE.read_text()
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "every-page"
-LANGUAGES = ["en"]
+LANGUAGES = ["en", "cy"]
+WELSH_PORTALS = {"opcc", "opcc-cumbria"}
+PAGES_IN_WELSH = 12
 VISITOR_LANGUAGES = ["en", "cy"]
 NARROW = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 900}
@@ -131,6 +135,9 @@ class Walk:
         self.first_of_kind: dict[str, str] = {}
         self.not_ok: list[str] = []
         self.timings: Counter[str] = Counter()
+        self.limit = PAGES_PER_LOGIN
+        # Screenshots of every kind of page, or (a portal not in this language) of its home only.
+        self.every_screenshot = language == "en" or who in WELSH_PORTALS or who == "visitor"
 
     def local(self, url: str) -> str | None:
         """The path and query of a same-site URL worth visiting, or None."""
@@ -192,7 +199,7 @@ class Walk:
             self.problems.append(f"{self.who} {where}: <html lang> is {lang!r}, not {self.language!r}")
         self.axe(where)
         self.width(where)
-        if kind not in self.first_of_kind:
+        if kind not in self.first_of_kind and (self.every_screenshot or len(self.visited) == 1):
             self.first_of_kind[kind] = here
             # One screenshot per kind of page in a run (the first login to reach it), and each home.
             name = f"{self.language}-{kind}" + (f"-{self.who}" if len(self.visited) == 1 else "")
@@ -207,7 +214,7 @@ class Walk:
     def run(self, start: Iterable[str]) -> None:
         queue = deque(start)
         queued = set(queue)
-        while queue and len(self.visited) < PAGES_PER_LOGIN:
+        while queue and len(self.visited) < self.limit:
             path = queue.popleft()
             if self.kinds[kind_of(path)] >= VISITS_PER_KIND:
                 continue
@@ -264,6 +271,8 @@ def test_every_page_a_login_reaches_passes_axe_and_fits_390_px(
     page = open_page(browser, language)
     try:
         walk = Walk(page, live_server.url, username, language)
+        if language != "en" and username not in WELSH_PORTALS:
+            walk.limit = PAGES_IN_WELSH
         sign_in(page, live_server, username, demo[username])
         home = walk.local(page.url) or "/"
         walk.run([home])

@@ -28,7 +28,7 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 from contacts.models import AREA_KINDS, GovernanceModel
-from hmicfrs_mou.language import PUBLIC_LABELS, SESSION_KEY
+from hmicfrs_mou.language import PUBLIC_LABELS, SESSION_KEY, page_translated
 from hmicfrs_mou.models import Preferences
 from inspections.models import FindingKind, InspectionKind
 from inspections.pdf import FINDING_HEADINGS
@@ -377,6 +377,7 @@ def test_the_opcc_portal_is_in_welsh_for_an_opcc_person_who_asks_for_it(hmi_a, f
             assert response.status_code == 200, path
             html = html_text.unescape(response.content.decode())
             assert '<html lang="cy"' in html, path
+            assert '<div class="govuk-width-container" lang="en-GB">' not in html, path  # Welsh, as the page
             for text in welsh:
                 assert text in html, (path, text)
             for english in ("Reports awaiting your response", "How this was worked out", "Your work due"):
@@ -385,3 +386,45 @@ def test_the_opcc_portal_is_in_welsh_for_an_opcc_person_who_asks_for_it(hmi_a, f
             report.title
             in client.get(reverse("responses:awaiting"), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
         )
+
+
+def test_the_pages_rendered_in_welsh_are_the_pages_the_catalogue_covers():
+    """WCAG 3.1.2 (language of parts): a page is rendered in Welsh only when every string of its template is
+    in the catalogue: the templates matched by TRANSLATED_PAGES are the listed ones, no more, no fewer."""
+
+    def portal_page(path: Path) -> bool:
+        """Whether the template is a page of the portal: it extends base.html, directly or through a layout."""
+        while match := re.search(r'{% extends "([^"]+)" %}', path.read_text()):
+            if match.group(1) == "base.html":
+                return True
+            path = TEMPLATES / match.group(1)
+        return False
+
+    pages = {path for path in TEMPLATES.rglob("*.html") if portal_page(path)}
+    assert len(pages) > 100
+    for path in sorted(pages):
+        name = str(path.relative_to(TEMPLATES))
+        assert page_translated(name) == (path in LISTED_TEMPLATES), name
+
+
+@pytest.mark.django_db
+def test_a_page_not_yet_in_welsh_keeps_its_content_english_and_says_so(hmi_a, pcc_office_a):
+    """The header and footer follow the person's language; the content of a page not in the catalogue is
+    English and marked so, including the shared lists of due work that are Welsh on the OPCC's home."""
+    container = '<div class="govuk-width-container" lang="en-GB">'
+    hmi = Client()
+    hmi.force_login(hmi_a)
+    html = html_text.unescape(hmi.get(reverse("portal-hmicfrs"), HTTP_ACCEPT_LANGUAGE="cy").content.decode())
+    assert '<html lang="cy"' in html
+    assert container in html
+    assert "Your work due" in html
+    assert "Eich gwaith i'w gyflwyno" not in html
+    assert "Allgofnodi" in html  # the header's "Sign out", in Welsh
+    opcc = Client()
+    opcc.force_login(pcc_office_a)
+    html = html_text.unescape(opcc.get(reverse("portal-opcc"), HTTP_ACCEPT_LANGUAGE="cy").content.decode())
+    assert container not in html
+    assert "Eich gwaith i'w gyflwyno" in html
+    english = opcc.get(reverse("monitoring:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en-GB"' in english
+    assert container not in english
