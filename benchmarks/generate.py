@@ -845,6 +845,13 @@ class Generator:
                 areas = rng.sample(forces, rng.randrange(2, 6)) + rng.sample(services, rng.randrange(1, 4))
                 title = f"Joint inspection {day.year}: {theme}"
             plan.append((inspection_kind, report_kind, areas, publication, title))
+        # At every scale, one national thematic on custody under embargo now (its copies went out 12 hours
+        # ago, published in 12): the search benchmark (?q=custody) then shows, and audits, an unpublished
+        # report at 1x as at 10x, so its query count compares like with like rather than whichever scale
+        # drew one by chance.
+        soon = (self.now + dt.timedelta(hours=12)).replace(second=0, microsecond=0)
+        thematic = next(row for row in REPORT_MIX if row[2] == "forces")
+        plan.append((thematic[0], thematic[1], list(forces), soon, f"Thematic {soon.year}: custody"))
         return sorted(plan, key=lambda row: row[3])
 
     def _offices_on(self) -> Any:
