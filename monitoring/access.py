@@ -113,9 +113,10 @@ def viewer(user: Any, at: dt.datetime | None = None) -> Viewer:
         return Viewer(None, at, frozenset(), frozenset(), frozenset(), frozenset())
     on = timezone.localdate(at)
     roles = roles_held(user, on)
-    # The person's assignments, grants and governed areas, as inspections reads them: one query, read
-    # afresh for a new view (whoever drops the view asks again) and kept for the reports on the same page.
-    scope = scope_of(user, at, fresh=True)
+    # The person's assignments, grants and governed areas, as inspections reads them: one query, shared
+    # with the reports on the same page (a home page, an area page) when they ask for the same moment;
+    # inspections forgets it on any change of assignment, grant, governance or organisation.
+    scope = scope_of(user, at)
     hmicfrs_areas: set[int] = set()
     if roles & set(HMICFRS_ROLES):
         hmicfrs_areas = set(scope.hmi_areas)
