@@ -37,7 +37,7 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from hmicfrs_mou.search import Found, Hit, words_of
+from hmicfrs_mou.search import Found, Hit, contains_all, words_of
 from inspections.access import team_inspections
 from inspections.models import Finding, Report
 
@@ -107,16 +107,6 @@ def _rank(query: SearchQuery, words: list[str]) -> Case:
     )
 
 
-def _contains_all(fields: tuple[str, ...], words: list[str]) -> Q:
-    condition = Q()
-    for word in words:
-        either = Q()
-        for field in fields:
-            either |= Q(**{f"{field}__icontains": word})
-        condition &= either
-    return condition
-
-
 def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
     """The reports `user` may see at `at` that match `q`, best first, and the matching findings."""
     words = query_words(q)
@@ -154,9 +144,9 @@ def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
             )
         )
     else:
-        containing = Finding.objects.filter(_contains_all(("text",), words))
+        containing = Finding.objects.filter(contains_all(("text",), words))
         reports = visible.filter(
-            _contains_all(("title", "summary"), words) | Q(pk__in=containing.values("report_id"))
+            contains_all(("title", "summary"), words) | Q(pk__in=containing.values("report_id"))
         ).order_by(F("publication_at").desc(nulls_last=True), "-pk")
         findings = containing.filter(report__in=visible.values("pk"))
     # Ordered by an expression, not the column: ordered by report_id, the database may walk that column's

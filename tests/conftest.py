@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -25,6 +27,7 @@ from contacts.models import AssignmentKind, Organisation, OrganisationKind, Role
 from contacts.reference import load_reference_data
 from contacts.selectors import office_of_area
 from contacts.services import appointment_start, assignment_start
+from hmicfrs_mou.demo import load_demo
 from hmicfrs_mou.roles import ensure_groups
 
 APPOINTED = dt.date(2025, 7, 3)
@@ -287,3 +290,30 @@ def client_for():
         return client
 
     return make
+
+
+# Each demo login with a portal and the URL name of its home (hmicfrs_mou/demo.py); `iopc` and `admin` have none.
+DEMO_HOMES = {
+    "hmci": "portal-hmicfrs",
+    "hmi": "portal-hmicfrs",
+    "inspector": "portal-hmicfrs",
+    "liaison": "portal-hmicfrs",
+    "opcc": "portal-opcc",
+    "opcc-cumbria": "portal-opcc",
+    "force": "portal-force",
+    "frs": "portal-force",
+    "apcc": "portal-apcc",
+}
+DEMO_WITHOUT_PORTAL = ["iopc", "admin"]
+
+
+@pytest.fixture
+def demo_people(settings: Any, tmp_path: Path) -> dict[str, User]:
+    """The demo scenario's logins by username (the directory and the demo loaded in this test's database)."""
+    settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_directory()
+    load_demo()
+    return {
+        user.username: user for user in User.objects.filter(username__in=[*DEMO_HOMES, *DEMO_WITHOUT_PORTAL])
+    }

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,36 +21,22 @@ from django.utils import timezone
 
 from contacts.models import Organisation, OrganisationKind, User
 from hmicfrs_mou.deadlines import due_day
-from hmicfrs_mou.demo import _demo_inspections, load_demo
+from hmicfrs_mou.demo import _demo_inspections
 from hmicfrs_mou.models import LIVE_STATES, Deadline, InboxMessage, PartyRole
 from inspections.models import Report, ReportState
 from responses.models import ResponseObligation
-from tests.conftest import load_directory
+from tests.conftest import DEMO_HOMES
 
 pytestmark = pytest.mark.django_db
 
-HOMES = {
-    "hmci": "portal-hmicfrs",
-    "hmi": "portal-hmicfrs",
-    "inspector": "portal-hmicfrs",
-    "liaison": "portal-hmicfrs",
-    "opcc": "portal-opcc",
-    "opcc-cumbria": "portal-opcc",
-    "force": "portal-force",
-    "frs": "portal-force",
-    "apcc": "portal-apcc",
-}
+HOMES = DEMO_HOMES
 # At 1280 px the service navigation holds this many items in one row (tests/browser measures it).
 NAV_ITEMS_IN_ONE_ROW = 7
 
 
 @pytest.fixture
-def people(settings: Any, tmp_path: Path) -> dict[str, User]:
-    settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_directory()
-    load_demo()
-    return {user.username: user for user in User.objects.filter(username__in=[*HOMES, "iopc", "admin"])}
+def people(demo_people: dict[str, User]) -> dict[str, User]:
+    return demo_people
 
 
 def page_of(client_for: Any, user: User) -> str:

@@ -10,7 +10,6 @@ to a page its reader may open; the restricted records a search shows are on the 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,31 +21,20 @@ from django.utils import timezone
 
 from contacts.models import Organisation, OrganisationKind, SharedFindings, User
 from contacts.selectors import office_of_area
-from hmicfrs_mou.demo import load_demo
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.models import Finding, FindingKind, Report, ReportState
 from monitoring import services as monitoring_services
 from responses.models import ActionPlanItem, ResponseObligation
-from tests.conftest import load_directory
+from tests.conftest import DEMO_HOMES, DEMO_WITHOUT_PORTAL
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("search")
-HOMES = {
-    "hmci": "portal-hmicfrs",
-    "hmi": "portal-hmicfrs",
-    "inspector": "portal-hmicfrs",
-    "liaison": "portal-hmicfrs",
-    "opcc": "portal-opcc",
-    "opcc-cumbria": "portal-opcc",
-    "force": "portal-force",
-    "frs": "portal-force",
-    "apcc": "portal-apcc",
-}
+HOMES = DEMO_HOMES
 # People with no portal of their own: IOPC staff investigating super-complaints (S2) and the administrator.
-NO_PORTAL = ["iopc", "admin"]
+NO_PORTAL = DEMO_WITHOUT_PORTAL
 EVERYONE = [*HOMES, *NO_PORTAL]
 PEEL = "PEEL 2025–27: Avon and Somerset Constabulary"
 FRS_DRAFT = "Avon Fire & Rescue Service: effectiveness, efficiency and people"
@@ -54,12 +42,8 @@ THEMATIC = "Police response to stalking"
 
 
 @pytest.fixture
-def people(settings: Any, tmp_path: Path) -> dict[str, User]:
-    settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_directory()
-    load_demo()
-    return {user.username: user for user in User.objects.filter(username__in=EVERYONE)}
+def people(demo_people: dict[str, User]) -> dict[str, User]:
+    return demo_people
 
 
 def area(kind: str, slug: str) -> Organisation:
