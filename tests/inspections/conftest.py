@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
+import inspections.pdf
 from contacts.models import Organisation, OrganisationKind, Role, User
 from hmicfrs_mou.deadlines import LONDON
 from inspections.models import Inspection, InspectionKind, Report, ReportKind
@@ -187,3 +189,18 @@ def accelerated_report(peel_a: Inspection) -> Report:
     return schedule(
         final(peel_a, ReportKind.ACCELERATED_CAUSE_OF_CONCERN, title="Accelerated cause of concern")
     )
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The HTML of each WeasyPrint render of a base, from an empty cache."""
+    cache.clear()
+    seen: list[str] = []
+    real = inspections.pdf.html_to_pdf
+
+    def counting(html: str, **kwargs) -> bytes:
+        seen.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(inspections.pdf, "html_to_pdf", counting)
+    return seen

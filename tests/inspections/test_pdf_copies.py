@@ -9,10 +9,8 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from pypdf import PdfReader
 
-import inspections.pdf
 from contacts.models import User
 from inspections.models import Report
 from inspections.pdf import COPY_TEMPLATE, embargoed_base_context, embargoed_base_key
@@ -29,21 +27,6 @@ from tests.inspections.test_pdf import (  # noqa: F401 (report_a is a fixture)
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The HTML of each WeasyPrint render of a base, from an empty cache."""
-    cache.clear()
-    seen: list[str] = []
-    real = inspections.pdf.html_to_pdf
-
-    def counting(html: str, **kwargs) -> bytes:
-        seen.append(html)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr(inspections.pdf, "html_to_pdf", counting)
-    return seen
 
 
 def base_key(report: Report) -> str:

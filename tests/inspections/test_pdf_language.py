@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-import inspections.pdf
 from hmicfrs_mou.models import Preferences
 from inspections.pdf import (
     COPY_TEMPLATE,
@@ -49,21 +48,6 @@ pytestmark = pytest.mark.django_db
 WELSH_EMBARGO = "Dan embargo tan 10:00 GMT, Dydd Llun 26 Hydref 2026"
 WELSH_MADE = "Gwnaed y copi hwn am 11:00 BST, Dydd Sadwrn 24 Hydref 2026"
 ENGLISH_MADE = "This copy was made at 11:00 BST on Saturday 24 October 2026"
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The HTML of each WeasyPrint render of a base, from an empty cache."""
-    cache.clear()
-    seen: list[str] = []
-    real = inspections.pdf.html_to_pdf
-
-    def counting(html: str, **kwargs) -> bytes:
-        seen.append(html)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr(inspections.pdf, "html_to_pdf", counting)
-    return seen
 
 
 def chooses_welsh(user) -> None:
