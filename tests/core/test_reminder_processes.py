@@ -299,5 +299,8 @@ def test_two_clusters_one_killed_mid_sweep_and_the_database_away_20s_send_each_r
     print(f"\nReal-process fault run: {summary}")
     assert summary["sweeps unfinished (killed or cut off)"] >= 1  # the kill landed mid-sweep
     assert claimed_at_kill[1] >= 1  # ... between a send and its mark
-    # The lease plus one sweep interval (see the module's docstring).
-    assert p99 <= (SEND_LEASE + dt.timedelta(seconds=INTERVAL)).total_seconds()
+    # Up to one interval before a sweep claims it, the send lease while a killed cluster holds it, and one
+    # interval until a sweep takes it again. Since sweeps begin a group of sends in one commit (stop 19),
+    # a kill strands the whole begun group for the lease: measured p99 57-58 s, against 22-29 s when one
+    # send at a time was begun (see the module's docstring). Shortening that is issue 13's lateness goal.
+    assert p99 <= (SEND_LEASE + 2 * dt.timedelta(seconds=INTERVAL)).total_seconds()
