@@ -66,20 +66,19 @@ def area_rows(area_queryset: QuerySet[Any], *, on: dt.date, with_people: bool = 
         for office in Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=body_ids)
     }
     if with_people:
+        # The areas' HMIs and the offices' liaison leads in one query.
         hmis: dict[int, list[User]] = defaultdict(list)
-        for assignment in (
-            Assignment.objects.in_force(on)
-            .filter(kind=AssignmentKind.HMI, subject__in=[row.area for row in rows])
-            .select_related("person")
-        ):
-            hmis[assignment.subject_id].append(assignment.person)
         leads: dict[int, list[User]] = defaultdict(list)
         for assignment in (
             Assignment.objects.in_force(on)
-            .filter(kind=AssignmentKind.LIAISON_LEAD, subject__in=list(offices.values()))
+            .filter(
+                Q(kind=AssignmentKind.HMI, subject__in=[row.area for row in rows])
+                | Q(kind=AssignmentKind.LIAISON_LEAD, subject__in=list(offices.values()))
+            )
             .select_related("person")
         ):
-            leads[assignment.subject_id].append(assignment.person)
+            people = hmis if assignment.kind == AssignmentKind.HMI else leads
+            people[assignment.subject_id].append(assignment.person)
     for row in rows:
         if row.governance:
             row.office = offices.get(row.governance.body_id)

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Window
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -113,18 +113,31 @@ class DueList:
         return bool(self.total)
 
 
+def _first_rows(
+    queryset: QuerySet[Any], *order: str, overdue: Q | None = None, limit: int = HOME_LIST_LENGTH
+) -> tuple[list[Any], int, int]:
+    """The first `limit` rows in `order`, how many rows there are in all and how many match
+    `overdue`, in one query: the counts ride on every row as window aggregates over the whole result
+    (computed before the LIMIT), so a home panel costs one query, not a count and a list. The querysets
+    given here have no joins that repeat a row, so a plain count is the distinct count."""
+    counts: dict[str, Any] = {"home_total": Window(Count("pk"))}
+    if overdue is not None:
+        counts["home_overdue"] = Window(Count("pk", filter=overdue))
+    ordered = queryset.annotate(**counts)
+    if order:  # else the queryset's own order
+        ordered = ordered.order_by(*order)
+    rows = list(ordered[:limit])
+    if not rows:
+        return [], 0, 0
+    return rows, rows[0].home_total, getattr(rows[0], "home_overdue", 0)
+
+
 def _deadline_items(deadlines: QuerySet[Deadline], now: dt.datetime) -> DueList:
-    """Live deadlines, soonest first: two queries (the first rows, and the counts)."""
-    counts = deadlines.aggregate(
-        total=Count("pk", distinct=True),
-        overdue=Count("pk", filter=Q(due_at__lte=now), distinct=True),
+    """Live deadlines, soonest first: one query (the first rows, with the counts)."""
+    rows, total, overdue = _first_rows(
+        deadlines.only("title", "url", "due_at"), "due_at", "pk", overdue=Q(due_at__lte=now)
     )
-    rows = deadlines.order_by("due_at", "pk").only("title", "url", "due_at")[:HOME_LIST_LENGTH]
-    return DueList(
-        [DueItem(row.title, row.url, row.due_at, now) for row in rows],
-        counts["total"],
-        counts["overdue"],
-    )
+    return DueList([DueItem(row.title, row.url, row.due_at, now) for row in rows], total, overdue)
 
 
 def _kind_label(code: str) -> str:
@@ -177,8 +190,7 @@ def chief_invitations_outstanding(user: Any, now: dt.datetime) -> DueList:
 def _report_items(
     reports: QuerySet[Report], moment: str, url_name: str, now: dt.datetime, *, what: str = "", past: str = ""
 ) -> DueList:
-    total = reports.count()
-    rows = reports.order_by(moment, "pk").only("pk", "title", moment)[:HOME_LIST_LENGTH]
+    rows, total, _ = _first_rows(reports.only("pk", "title", moment), moment, "pk")
     return DueList(
         [
             DueItem(
@@ -243,15 +255,14 @@ class ReportWork:
 
 def my_reports_in_progress(user: Any, now: dt.datetime) -> tuple[list[ReportWork], int]:
     """The unpublished reports of the inspections the person works on, each with its soonest live
-    deadline (from the engine), the report with the soonest first. Three queries."""
+    deadline (from the engine), the report with the soonest first. Two queries."""
     reports = (
         Report.objects.visible_to(user, now)
         .filter(inspection__in=team_inspections(user, now))
         .exclude(published_condition(now))
         .only("pk", "title", "state", "publication_at", "created_at")
     )
-    total = reports.count()
-    rows = list(reports.order_by("-created_at", "-pk")[:HOME_LIST_LENGTH])
+    rows, total, _ = _first_rows(reports, "-created_at", "-pk")
     deadlines = Deadline.objects.live().filter(
         subject_type="inspections.report", subject_id__in=[str(row.pk) for row in rows]
     )
@@ -276,7 +287,8 @@ class OverdueResponses:
 
 def responses_overdue(user: Any, now: dt.datetime) -> OverdueResponses:
     overdue = obligations_visible_to(overdue_responses(now), user, now)
-    return OverdueResponses(overdue.count(), list(overdue[:5]))
+    rows, total, _ = _first_rows(overdue, limit=5)
+    return OverdueResponses(total, rows)
 
 
 def open_super_complaints(user: Any, now: dt.datetime) -> DueList:
@@ -284,8 +296,7 @@ def open_super_complaints(user: Any, now: dt.datetime) -> DueList:
     complaints = super_complaints_visible_to(user, now).exclude(
         state__in=[SuperComplaintState.NOT_ELIGIBLE, SuperComplaintState.REPORTED]
     )
-    total = complaints.count()
-    rows = complaints.order_by("received_at", "pk")[:HOME_LIST_LENGTH]
+    rows, total, _ = _first_rows(complaints, "received_at", "pk")
     return DueList(
         [
             DueItem(
