@@ -8,6 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
+# Work stealing: a worker that runs out of tests takes the not-yet-started tests queued on the other.
+# With the default (load), one worker was left with a queue of browser tests and ran for 270 s after the
+# other had finished.
+TEST_DIST ?= worksteal
 
 .DEFAULT_GOAL := help
 
@@ -40,14 +44,14 @@ run: db ## Set everything up and run the portal (web server and task worker) at 
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run_portal.sh
 
 test: setup ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set), on every core
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) $(PYTEST_ARGS)
 
 # The modules whose branch coverage has a floor: who sees what, who may act, and the calendar.
 COVERAGE_ANCHORS := */access.py,*/services.py,hmicfrs_mou/deadlines.py,hmicfrs_mou/reminders.py,contacts/selectors.py
 COVERAGE_FLOOR ?= 94
 
 coverage: setup ## The test suite with branch coverage: the whole project, then the anchors against their floor
-	$(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report= $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) --cov --cov-report= $(PYTEST_ARGS)
 	$(VENV)/bin/coverage report --skip-covered --sort=cover
 	@echo "== Coverage of the access modules, the services and the calendar (floor $(COVERAGE_FLOOR)%)"
 	$(VENV)/bin/coverage report --include='$(COVERAGE_ANCHORS)' --fail-under=$(COVERAGE_FLOOR)
