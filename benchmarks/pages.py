@@ -18,11 +18,12 @@ reported too (not a failure): on a list already full at 1x, a query per row woul
 cost the same at every scale. The report goes to stdout and, with every page's SQL,
 to benchmarks/results/pages-<timestamp>.json; progress goes to stderr.
 
-Time goals: a page may carry one (Page.time_ratio_goal; issue 8 sets 1.2 for the Engage tracker,
-the monitoring workspace and pages, and the public Engage pages): the median of a page's --repeat
-timed requests (made one after another, no other page between them) at 10x may be at most that
-multiple of the median at 1x. When the scales include 1 and 10 the script exits 1 if a page misses
-its goal, and names it. --pages runs only the pages whose key, label or path contains one of its
+Goals (issue 13), for every page that answers in HTML: the median of its --repeat timed requests
+(made one after another, no other page between them) at 10x at most HTML_TIME_GOAL (1.2) times the
+median at 1x, and at most FLOOR_GOAL (8) times the floor's median at 10x; and at most QUERY_GOAL (12)
+queries. A page may carry its own time goal (Page.time_ratio_goal). The CSV exports and the calendar
+feed carry none: their cost is their rows. When the scales include 1 and 10 the script exits 1 if a
+page misses a goal, and names it and the goal. --pages runs only the pages whose key, label or path contains one of its
 comma-separated substrings (with the floor), e.g. --pages /monitoring/,/public/engage/.
 """
 
@@ -69,6 +70,12 @@ class Page:
 
 
 MONITORING_TIME_GOAL = 1.2
+# Issue 13's goals for every HTML page (not the CSV exports or the calendar feed, whose cost is their
+# rows): 10x/1x time at most HTML_TIME_GOAL, p50 at 10x at most FLOOR_GOAL times the floor's, and at most
+# QUERY_GOAL queries. A page that misses one is named and the run exits 1.
+HTML_TIME_GOAL = 1.2
+FLOOR_GOAL = 8.0
+QUERY_GOAL = 12
 
 PAGES = [
     Page(FLOOR, "floor: minimal authenticated view (HMI)", "hmi", "/__floor__/"),
@@ -278,16 +285,16 @@ def _normalise(sql: str) -> str:
     return re.sub(r"\s+", " ", sql).strip()
 
 
-def _request(client: Any, path: str) -> tuple[int | None, str | None]:
-    """Status of a GET, or None and the traceback if the view raised."""
+def _request(client: Any, path: str) -> tuple[int | None, str | None, str]:
+    """Status and content type of a GET, or None and the traceback if the view raised."""
     try:
         response = client.get(path)
         if response.streaming:  # a streamed export costs its whole body, read after the view returns
             for _ in response.streaming_content:
                 pass
-        return response.status_code, None
+        return response.status_code, None, response.get("Content-Type", "")
     except Exception:  # a 500 is a finding to report, not a reason to stop
-        return None, traceback.format_exc()
+        return None, traceback.format_exc(), ""
 
 
 def _measure(page: Page, path: str, client: Any, repeat: int) -> dict[str, Any]:
@@ -295,6 +302,7 @@ def _measure(page: Page, path: str, client: Any, repeat: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     statuses = []
+    kinds: set[str] = set()
     errors: list[str] = []
     calls = 0
 
@@ -304,8 +312,9 @@ def _measure(page: Page, path: str, client: Any, repeat: int) -> dict[str, Any]:
         return execute(sql, params, many, context)
 
     def get() -> None:
-        status, error = _request(client, path)
+        status, error, content_type = _request(client, path)
         statuses.append(status)
+        kinds.add(content_type.split(";")[0])
         if error and len(errors) < 2:
             errors.append(error)
 
@@ -337,6 +346,7 @@ def _measure(page: Page, path: str, client: Any, repeat: int) -> dict[str, Any]:
         "expected_status": page.status,
         "statuses": sorted(set(statuses), key=str),
         "status_ok": all(s == page.status for s in statuses),
+        "html": "text/html" in kinds,
         "errors": errors,
         "queries": len(sql),
         "queries_per_timed_request": sorted(set(counts)),
@@ -596,6 +606,9 @@ def report(
     scales = [r["scale"] for r in ok_runs]
     ratio_checked = 1 in scales and 10 in scales
     missed_goals: list[str] = []
+    queries_ok = floor_ok = True
+    missed_queries: list[str] = []
+    missed_floor: list[str] = []
     rows = []
     findings: list[str] = []
     warnings: list[str] = []
@@ -613,7 +626,8 @@ def report(
         label = page.label if page_ok else f"{page.label} [status {by_scale[-1]['statuses']}]"
         # The time goal: median (p50) of the --repeat timed requests at 10x over that at 1x.
         ratio = time_ratio({r["scale"]: p["median_ms"] for r, p in zip(ok_runs, by_scale, strict=True)})
-        goal = page.time_ratio_goal
+        html = any(p.get("html") for p in by_scale) and page.key != FLOOR
+        goal = page.time_ratio_goal or (HTML_TIME_GOAL if html else None)
         meets_goal = goal is None or not ratio_checked or (ratio is not None and ratio <= goal)
         times_ok = times_ok and meets_goal
         if not meets_goal:
@@ -623,6 +637,14 @@ def report(
                 f"at 10x is {'–' if ratio is None else f'{ratio:.2f}'}x the median "
                 f"{_fmt_ms(by_scale[scales.index(1)]['median_ms'])} ms at 1x; the goal is at most {goal}x"
             )
+        if html and max(counts) > QUERY_GOAL:
+            queries_ok = False
+            missed_queries.append(f"{page.label} ({page.path}): {max(counts)} queries")
+        top = by_scale[-1]
+        to_floor = top["median_ms"] / floor[-1] if top["median_ms"] and floor[-1] else None
+        if html and ratio_checked and to_floor is not None and to_floor > FLOOR_GOAL:
+            floor_ok = False
+            missed_floor.append(f"{page.label} ({page.path}): {to_floor:.1f}x the floor at {scales[-1]}x")
         rows.append(
             [
                 label,
@@ -704,8 +726,16 @@ def report(
         lines.append("Pages slower at 10x than their time goal allows (median of the timed requests):")
         lines += [f"    {m}" for m in missed_goals]
         lines.append("")
+    if missed_queries:
+        lines.append(f"HTML pages over {QUERY_GOAL} queries:")
+        lines += [f"    {m}" for m in missed_queries]
+        lines.append("")
+    if missed_floor:
+        lines.append(f"HTML pages whose median at the largest scale is over {FLOOR_GOAL:g}x the floor's:")
+        lines += [f"    {m}" for m in missed_floor]
+        lines.append("")
     lines.append(f"query counts identical at all scales: {'yes' if all_same else 'no'}")
-    with_goal = [p for p in pages if p.time_ratio_goal is not None]
+    with_goal = [p for p in pages_json if p["time_ratio_goal"] is not None]
     if with_goal and not ratio_checked:
         lines.append("time goals (10x/1x) not checked: run with --scales 1,10")
     elif with_goal:
@@ -713,6 +743,14 @@ def report(
             f"time at 10x within the goal for all {len(with_goal)} pages that carry one: "
             + ("yes" if times_ok else f"no ({len(missed_goals)} missed)")
         )
+        lines.append(
+            f"HTML pages within {FLOOR_GOAL:g}x the floor at 10x: "
+            + ("yes" if floor_ok else f"no ({len(missed_floor)} missed)")
+        )
+    lines.append(
+        f"HTML pages within {QUERY_GOAL} queries: "
+        + ("yes" if queries_ok else f"no ({len(missed_queries)} over)")
+    )
     if not statuses_ok:
         lines.append("some pages answered with an unexpected status (see findings)")
     if failed:
@@ -728,10 +766,14 @@ def report(
         "statuses_ok": statuses_ok,
         "time_goals_met": times_ok,
         "time_goals_missed": missed_goals,
+        "query_goal_met": queries_ok,
+        "query_goal_missed": missed_queries,
+        "floor_goal_met": floor_ok,
+        "floor_goal_missed": missed_floor,
         "findings": findings,
         "repeated_within_request": warnings,
     }
-    return lines, payload, all_same and statuses_ok and times_ok and not failed
+    return lines, payload, all_same and statuses_ok and times_ok and queries_ok and floor_ok and not failed
 
 
 def main(argv: list[str] | None = None) -> int:
