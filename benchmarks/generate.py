@@ -91,6 +91,7 @@ from inspections.models import (
 )
 from monitoring.models import EngageCase, EngagePeriod, FindingEntry, MeetingAction, OversightMeeting
 from responses.models import ObligationState, ResponseObligation, Submission
+from responses.tallies import tallies_rebuild
 
 # People at 1x. Single-holder roles stay single at every scale; the rest scale.
 HMICFRS_STAFF = 250
@@ -1145,6 +1146,8 @@ def generate(scale: int) -> Personas:
         generator.meetings(offices)
         generator.deadline_history(offices)
         generator.reports_and_responses()
+        # The bulk inserts bypass the services, which keep the timeliness tallies current.
+        tallies_rebuild()
         generator.sweep_runs()
         generator.audit_events()
         monitoring_refs = MonitoringGenerator(scale, today).run()

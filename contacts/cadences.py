@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from contacts.models import (
     AREA_KINDS,
@@ -88,7 +88,10 @@ def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
     return pairs
 
 
-def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: Any, on: dt.date) -> list:
+Pair = tuple[Cadence, Organisation | None, str]
+
+
+def _visible_pairs(pairs: list[Pair], user: Any, on: dt.date) -> list[Pair]:
     if holds(user, Perm.VIEW_ALL_MEETING):
         return pairs
     if not holds(user, Perm.VIEW_ASSOCIATED_MEETING):
@@ -97,7 +100,7 @@ def _visible_pairs(pairs: list[tuple[Cadence, Organisation | None, str]], user: 
     ids = {pk for pk, _ in acted_for}
     national = any(kind == OrganisationKind.APCC for _, kind in acted_for)
     governed = set(areas_governed_by(ids, on).values_list("area_id", flat=True))
-    visible = []
+    visible: list[Pair] = []
     for cadence, subject, label in pairs:
         if subject is None:
             if national:
@@ -111,7 +114,7 @@ def cadence_rows(*, user: Any, on: dt.date) -> list[CadenceRow]:
     """Every standing pair the user may see, with its last meeting and next due date, on a day.
 
     A fixed number of queries whatever the number of meetings: the governance in
-    force, the offices, and one grouped query for every pair's last meeting.
+    force, the offices, and one query for every pair's last meeting (_last_held).
     """
     return _rows(_visible_pairs(_pairs(on), user, on), on)
 
@@ -121,14 +124,45 @@ def cadence_rows_for_all(*, on: dt.date) -> list[CadenceRow]:
     return _rows(_pairs(on), on)
 
 
+def _last_held(
+    pairs: list[tuple[Cadence, Organisation | None, str]], on: dt.date
+) -> dict[tuple[str, int | None], Any]:
+    """The day of each pair's last meeting by `on` (None if it has never met), in one query whose cost follows
+    the number of pairs, not of meetings: for each pair, the newest row of Meeting's index on (kind, subject,
+    held_on), where grouping every meeting ever held would read them all."""
+
+    def newest(kind: str, subject: Any) -> Subquery:
+        return Subquery(
+            Meeting.objects.filter(kind=kind, subject=subject, held_on__lte=on)
+            .order_by("-held_on")
+            .values("held_on")[:1]
+        )
+
+    national = sorted({cadence.kind.value for cadence, subject, _ in pairs if subject is None})
+    local = sorted({cadence.kind.value for cadence, subject, _ in pairs if subject is not None})
+    subjects = {subject.pk for _, subject, _ in pairs if subject is not None}
+    national_columns = {f"national_{i}": newest(kind, None) for i, kind in enumerate(national)}
+    last: dict[tuple[str, int | None], Any] = {}
+    if subjects:
+        local_columns = {f"local_{i}": newest(kind, OuterRef("pk")) for i, kind in enumerate(local)}
+        rows = Organisation.objects.filter(pk__in=subjects).annotate(**local_columns, **national_columns)
+        for row in rows.values("pk", *local_columns, *national_columns):
+            for i, kind in enumerate(local):
+                last[(kind, row["pk"])] = row[f"local_{i}"]
+            for i, kind in enumerate(national):
+                last[(kind, None)] = row[f"national_{i}"]
+    elif national:
+        # Only the national pairs (an APCC lead who acts for no area): their meetings, a few a year.
+        values = Meeting.objects.filter(subject=None, kind__in=national, held_on__lte=on).aggregate(
+            **{f"national_{i}": Max("held_on", filter=Q(kind=kind)) for i, kind in enumerate(national)}
+        )
+        for i, kind in enumerate(national):
+            last[(kind, None)] = values[f"national_{i}"]
+    return last
+
+
 def _rows(pairs: list[tuple[Cadence, Organisation | None, str]], on: dt.date) -> list[CadenceRow]:
-    last = {
-        (row["kind"], row["subject_id"]): row["last"]
-        for row in Meeting.objects.filter(held_on__lte=on)
-        .values("kind", "subject_id")
-        .annotate(last=Max("held_on"))
-        .order_by()
-    }
+    last = _last_held(pairs, on)
     rows = []
     for cadence, subject, label in pairs:
         held = last.get((cadence.kind.value, subject.pk if subject else None))

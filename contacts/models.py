@@ -438,7 +438,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-held_on", "-pk"]
-        indexes: ClassVar = [models.Index(fields=["kind", "subject", "held_on"])]
+        indexes: ClassVar = [
+            models.Index(fields=["kind", "subject", "held_on"]),
+            # The meetings list, newest first (the default order): read in order, stopping at a page.
+            models.Index(fields=["-held_on", "-id"], name="meetings_newest_first"),
+        ]
         permissions: ClassVar = [
             ("view_all_meeting", "View every meeting (HMICFRS)"),
             ("view_associated_meeting", "View meetings of the organisations the user acts for"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -33,6 +33,14 @@ class AreaRow:
     hmis: list[User] = field(default_factory=list)
     liaison_leads: list[User] = field(default_factory=list)
     office: Organisation | None = None
+    # How many more are in force than `hmis` and `liaison_leads` name (a list shows a few of each).
+    hmis_more: int = 0
+    liaison_leads_more: int = 0
+
+
+# The directory names this many HMIs and liaison leads of each area at most, and says how many more there
+# are: an area has one or two, and a long list would make the page grow with the history of assignments.
+PEOPLE_SHOWN = 3
 
 
 # Forces before fire and rescue services ("police_force" sorts after "fire_rescue_service"), then by name.
@@ -48,8 +56,15 @@ def areas(*, kind: str = "", q: str = "") -> QuerySet[Any]:
     return queryset.order_by(*AREA_ORDER)
 
 
-def area_rows(area_queryset: QuerySet[Any], *, on: dt.date, with_people: bool = True) -> list[AreaRow]:
-    """Each area with its governance, HMI(s), OPCC and liaison lead(s) in force on a day."""
+def area_rows(
+    area_queryset: QuerySet[Any],
+    *,
+    on: dt.date,
+    with_people: bool = True,
+    people_shown: int | None = PEOPLE_SHOWN,
+) -> list[AreaRow]:
+    """Each area with its governance, HMI(s), OPCC and liaison lead(s) in force on a day; at most
+    `people_shown` HMIs and liaison leads of each (None: all), the earliest appointed first."""
     area_list = list(
         area_queryset.prefetch_related(
             Prefetch(
@@ -66,27 +81,57 @@ def area_rows(area_queryset: QuerySet[Any], *, on: dt.date, with_people: bool = 
         for office in Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=body_ids)
     }
     if with_people:
-        # The areas' HMIs and the offices' liaison leads in one query.
-        hmis: dict[int, list[User]] = defaultdict(list)
-        leads: dict[int, list[User]] = defaultdict(list)
-        for assignment in (
-            Assignment.objects.in_force(on)
-            .filter(
-                Q(kind=AssignmentKind.HMI, subject__in=[row.area for row in rows])
-                | Q(kind=AssignmentKind.LIAISON_LEAD, subject__in=list(offices.values()))
-            )
-            .select_related("person")
-        ):
-            people = hmis if assignment.kind == AssignmentKind.HMI else leads
-            people[assignment.subject_id].append(assignment.person)
+        hmis, leads = _people_of(rows, list(offices.values()), on, people_shown)
     for row in rows:
         if row.governance:
             row.office = offices.get(row.governance.body_id)
         if with_people:
-            row.hmis = hmis.get(row.area.pk, [])
+            row.hmis, row.hmis_more = hmis.get(row.area.pk, ([], 0))
             if row.office:
-                row.liaison_leads = leads.get(row.office.pk, [])
+                row.liaison_leads, row.liaison_leads_more = leads.get(row.office.pk, ([], 0))
     return rows
+
+
+def _people_of(
+    rows: list[AreaRow], offices: list[Organisation], on: dt.date, shown: int | None
+) -> tuple[dict[int, tuple[list[User], int]], dict[int, tuple[list[User], int]]]:
+    """The areas' HMIs and the offices' liaison leads in force, at most `shown` of each with how many more:
+    two queries (the assignments, ranked within each area by the database; then the people named)."""
+    partition = [F("kind"), F("subject_id")]
+    assignments = (
+        Assignment.objects.in_force(on)
+        .filter(
+            Q(kind=AssignmentKind.HMI, subject__in=[row.area for row in rows])
+            | Q(kind=AssignmentKind.LIAISON_LEAD, subject__in=offices)
+        )
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("starts_on").asc(nulls_first=True), F("pk").asc()],
+            ),
+            of=Window(Count("pk"), partition_by=partition),
+        )
+        .order_by("position")
+    )
+    if shown is not None:
+        assignments = assignments.filter(position__lte=shown)
+    ranked = list(assignments.values_list("kind", "subject_id", "person_id", "of"))
+    people = User.objects.in_bulk({person_id for _, _, person_id, _ in ranked})
+    hmis: dict[int, tuple[list[User], int]] = {}
+    leads: dict[int, tuple[list[User], int]] = {}
+    for kind, subject_id, person_id, of in ranked:
+        found = hmis if kind == AssignmentKind.HMI else leads
+        named, _ = found.get(subject_id, ([], 0))
+        named.append(people[person_id])
+        found[subject_id] = (named, of - len(named))
+    return hmis, leads
+
+
+# An area's page lists this many of its past HMIs (newest first) and of its people, and says how many
+# more there are: the page costs the same however long the history.
+HMI_HISTORY_SHOWN = 10
+CONTACTS_SHOWN = 50
 
 
 @dataclass
@@ -96,27 +141,47 @@ class AreaDetail:
     hmi_history: list[Assignment]
     panel: Organisation | None
     contacts: list[Appointment]
+    hmi_history_total: int = 0
+    contacts_total: int = 0
+
+    @property
+    def hmi_history_more(self) -> int:
+        return self.hmi_history_total - len(self.hmi_history)
+
+    @property
+    def contacts_more(self) -> int:
+        return self.contacts_total - len(self.contacts)
+
+
+def _first_with_total(queryset: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
+    """The first `limit` rows and how many rows there are in all, in one query (a window count)."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    return rows, (rows[0].total_rows if rows else 0)
 
 
 def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
-    row = area_rows(Organisation.objects.filter(pk=area.pk), on=on)[0]
+    row = area_rows(Organisation.objects.filter(pk=area.pk), on=on, people_shown=None)[0]
     history = list(Governance.objects.filter(area=area).select_related("body").order_by("-starts_on"))
-    hmi_history = list(
+    hmi_history, hmi_total = _first_with_total(
         Assignment.objects.filter(kind=AssignmentKind.HMI, subject=area)
         .select_related("person")
-        .order_by("-starts_on")
+        .order_by("-starts_on", "-pk"),
+        HMI_HISTORY_SHOWN,
     )
     panel = None
     if row.governance:
         panel = Organisation.objects.filter(kind=OrganisationKind.PANEL, parent=row.governance.body).first()
     org_ids = [area.pk] + ([row.office.pk] if row.office else [])
-    contacts = list(
+    contacts, contacts_total = _first_with_total(
         Appointment.objects.in_force(on)
         .filter(Q(organisation_id__in=org_ids), person__is_active=True)
         .select_related("person", "organisation")
-        .order_by("organisation__kind", "role", "person__last_name")
+        .order_by("organisation__kind", "role", "person__last_name", "pk"),
+        CONTACTS_SHOWN,
     )
-    return AreaDetail(row, history, hmi_history, panel, contacts)
+    return AreaDetail(
+        row, history, hmi_history, panel, contacts, hmi_history_total=hmi_total, contacts_total=contacts_total
+    )
 
 
 # --- One home for each question the apps ask of the directory -------------------------------------

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
@@ -21,6 +21,7 @@ from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.pagination import CappedPaginator
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.sorting import Column, Sorting
 
@@ -97,11 +98,14 @@ def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
     )
 
 
+# 100 pages of 25: past them, sorting by meeting or subject, or an area's own page, reaches the rest.
+MEETINGS_COUNT_CAP = 2_500
+
 MEETING_SORTING = Sorting(
     [
-        Column("date", "Date", ("held_on",), first="desc"),
-        Column("meeting", "Meeting", ("kind",)),
-        Column("about", "About", ("subject__name",)),
+        Column("date", _("Date"), ("held_on",), first="desc"),
+        Column("meeting", _("Meeting"), ("kind",)),
+        Column("about", _("About"), ("subject__name",)),
     ],
     default="date",
 )
@@ -115,7 +119,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings, sort = MEETING_SORTING.apply(
         request, Meeting.objects.visible_to(request.user).select_related("subject")
     )
-    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    # Counted to MEETINGS_COUNT_CAP at most: a count of every meeting ever held grows with the years.
+    page = CappedPaginator(meetings, 25, cap=MEETINGS_COUNT_CAP).get_page(request.GET.get("page"))
     return render(
         request,
         "contacts/meeting_list.html",
@@ -157,7 +162,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Meeting recorded.",
+        done=gettext("Meeting recorded."),
         then=lambda meeting: reverse("contacts:meeting", kwargs={"pk": meeting.pk}),
     )
 

@@ -355,15 +355,15 @@ def health(request: HttpRequest) -> HttpResponse:
         sent=Count("pk", filter=Q(sent__gt=0)),
         crashed=Count("pk", filter=Q(state=SweepState.CRASHED)),
     )
-    sent_day = Reminder.objects.filter(status=ReminderStatus.SENT, sent_at__gte=now - dt.timedelta(days=1))
-    totals = {
-        "sent_day": sent_day.count(),
-        "late_day": sent_day.filter(late=True).count(),
-        "repeats_day": sent_day.filter(possible_repeat=True).count(),
-        "waiting": Reminder.objects.filter(
-            status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING]
-        ).count(),
-    }
+    # One query for the four counts, each reading an index (reminder_status_sent, reminder_retry).
+    sent_day = Q(status=ReminderStatus.SENT, sent_at__gte=now - dt.timedelta(days=1))
+    waiting = Q(status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING])
+    totals = Reminder.objects.filter(sent_day | waiting).aggregate(
+        sent_day=Count("pk", filter=sent_day),
+        late_day=Count("pk", filter=sent_day & Q(late=True)),
+        repeats_day=Count("pk", filter=sent_day & Q(possible_repeat=True)),
+        waiting=Count("pk", filter=waiting),
+    )
     failed = Reminder.objects.filter(status=ReminderStatus.FAILED).select_related("recipient", "deadline")[
         :50
     ]

@@ -245,6 +245,10 @@ class Reminder(models.Model):
                 name="reminder_retry",
                 condition=models.Q(status__in=["pending", "sending"]),
             ),
+            # The health page's failed reminders, newest first (the default order), read in order to a page.
+            models.Index(
+                fields=["-fire_at", "id"], name="reminders_failed_newest", condition=models.Q(status="failed")
+            ),
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(

@@ -160,7 +160,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append((reverse("responses:complaints"), "Super-complaints"))
             items.append((reverse("my-deadlines"), "My deadlines"))
         items.append((reverse("inbox"), "Inbox"))
-        unread = InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
+        # Counted no further than the header shows ("99+"): a backlog of thousands costs no more to show.
+        unread = (
+            InboxMessage.objects.filter(user=user, read_at__isnull=True)
+            .order_by()[: UNREAD_SHOWN_UP_TO + 1]
+            .count()
+        )
         if user.is_staff:
             # A link to the admin, which checks its own permissions; no portal page is opened by is_staff.
             items.append((reverse("admin:index"), "Admin"))

@@ -10,6 +10,7 @@ from contacts.services import access_sync
 from hmicfrs_mou.outbox import outbox_send
 from hmicfrs_mou.reminders import deadlines_recompute, sweep
 from inspections.services import reports_due_notices
+from responses.tallies import tallies_rebuild
 
 
 def sweep_reminders() -> dict[str, int]:
@@ -24,7 +25,8 @@ def send_outbox() -> dict[str, int]:
 
 
 def daily_maintenance() -> dict[str, int]:
-    """Daily: appointments that start or end today take effect; deadlines follow the calendar and their subjects."""
+    """Daily: appointments that start or end today take effect; deadlines follow the calendar and their
+    subjects; the response timeliness tallies are recounted."""
     today = timezone.localdate()
     people = 0
     for person in User.objects.filter(is_active=True).iterator():
@@ -32,7 +34,9 @@ def daily_maintenance() -> dict[str, int]:
         people += 1
     pairs = cadence_deadlines_sync()
     moved = deadlines_recompute()
-    return {"people": people, "cadence_pairs": pairs, "moved": moved}
+    # The services keep the tallies current; recounting them all nightly mends any a bulk change missed.
+    tallies = tallies_rebuild()
+    return {"people": people, "cadence_pairs": pairs, "moved": moved, "response_tallies": tallies}
 
 
 def report_notices() -> dict[str, int]:

@@ -31,7 +31,7 @@ from hmicfrs_mou.portals import (
 )
 from hmicfrs_mou.sorting import Column, Sorting
 from monitoring.home import monitoring_work
-from responses.selectors import timeliness
+from responses.selectors import current_timeliness
 
 
 @require_safe
@@ -202,7 +202,7 @@ def apcc_home(request: HttpRequest) -> HttpResponse:
             "appointments": current_appointments(request.user),
             "due": first.my_due_work(request.user, now),
             # U7: this year's figures; the dashboard has the breakdown.
-            "timeliness": timeliness(year=today.year, at=now).total,
+            "timeliness": current_timeliness(year=today.year, at=now).total,
             "complaints": first.open_super_complaints(request.user, now),
             "cadences": _cadence_summary(request, today),
             "governance_counts": governance_counts,

@@ -524,7 +524,11 @@ class Report(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-publication_at", "-pk"]
-        indexes: ClassVar = [models.Index(fields=["state", "publication_at"])]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "publication_at"]),
+            # The lists of published reports, newest first: read in order, stopping at a page.
+            models.Index(fields=["-publication_at", "-id"], name="reports_newest_first"),
+        ]
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=Q(distribution_at__isnull=True)

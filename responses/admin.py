@@ -34,6 +34,27 @@ class ResponseObligationAdmin(ReadOnlyMetadataAdmin):
     list_select_related = ("report", "area", "office")
 
 
+@admin.register(m.ResponseTally)
+class ResponseTallyAdmin(ReadOnlyMetadataAdmin):
+    """The counts the timeliness pages read (responses.tallies): figures only, no response text."""
+
+    metadata_fields = (
+        "id",
+        "area",
+        "office",
+        "report_kind",
+        "year",
+        "on_time",
+        "late",
+        "answered_elsewhere",
+        "refreshed_at",
+    )
+    list_display = ("area", "office", "report_kind", "year", "on_time", "late", "answered_elsewhere")
+    list_filter = ("year", "report_kind")
+    search_fields = ("area__name", "office__name")
+    list_select_related = ("area", "office")
+
+
 @admin.register(m.RecommendationResponse)
 class RecommendationResponseAdmin(ReadOnlyMetadataAdmin):
     metadata_fields = ("id", "obligation", "finding")

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import Organisation
-from inspections.models import Finding, Report
+from inspections.models import Finding, Report, ReportKind
 
 User = settings.AUTH_USER_MODEL
 
@@ -97,6 +97,15 @@ class ResponseObligation(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["office", "state"]),
             models.Index(fields=["state", "due_at"]),
+            # The overdue lists (responses.selectors.overdue_responses): the responses with no upload and no
+            # answer elsewhere, in the order they fell due; created_at too, so counting them reads the index only.
+            models.Index(
+                fields=["due_at", "created_at"],
+                condition=Q(state="awaiting"),
+                name="outstanding_responses_by_due",
+            ),
+            # A force's public page: its newest responses first.
+            models.Index(fields=["area", "-published_on"], name="responses_of_a_force_newest"),
         ]
         permissions: ClassVar = [
             (
@@ -107,6 +116,44 @@ class ResponseObligation(models.Model):
 
     def __str__(self) -> str:
         return f"Response to {self.report} for {self.area}"
+
+
+class ResponseTally(models.Model):
+    """U7's figures for one force, its PCC office, one report type and one publication year, kept current by
+    the services that create, submit and answer responses (responses.tallies), so the timeliness pages
+    read a few hundred of these rows instead of every response ever due.
+
+    Responses still outstanding are kept by the moment they fall due (`open_due`), so "awaiting" and
+    "overdue" are told apart when the figures are read: the end of day 56 needs no write.
+    """
+
+    area = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        Organisation, verbose_name="PCC office", on_delete=models.CASCADE, related_name="+"
+    )
+    report_kind = models.CharField("report type", max_length=40, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField("year of publication")
+    on_time = models.PositiveIntegerField("published on time", default=0)
+    late = models.PositiveIntegerField("published late", default=0)
+    answered_elsewhere = models.PositiveIntegerField("answered by another response", default=0)
+    # {"days from publication to the first upload": how many}, for the medians.
+    days = models.JSONField("days to respond", default=dict)
+    # {"moment day 56 ends, ISO 8601 in UTC": how many}: the responses neither uploaded nor answered elsewhere.
+    open_due = models.JSONField("outstanding, by the moment they fall due", default=dict)
+    refreshed_at = models.DateTimeField("counted at", default=timezone.now)
+
+    class Meta:
+        verbose_name = "response timeliness tally"
+        verbose_name_plural = "response timeliness tallies"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["area", "office", "report_kind", "year"], name="one_tally_per_force_office_kind_year"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["year", "report_kind"])]
+
+    def __str__(self) -> str:
+        return f"Responses of {self.office} for {self.area}, {self.report_kind} reports, {self.year}"
 
 
 class RecommendationResponse(models.Model):
@@ -154,6 +201,11 @@ class Submission(models.Model):
         ordering: ClassVar = ["obligation", "-version"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["obligation", "version"], name="submission_version_unique"),
+        ]
+        indexes: ClassVar = [
+            # responses.selectors.overdue_responses: the responses first uploaded after a moment (none, when
+            # the moment is now), found without reading every upload.
+            models.Index(fields=["submitted_at"], condition=Q(version=1), name="first_upload_at"),
         ]
 
     def __str__(self) -> str:

@@ -31,6 +31,7 @@ from responses.models import (
     ResponseObligation,
     Submission,
 )
+from responses.tallies import tally_recount
 
 register_kind(
     DeadlineKind(
@@ -143,6 +144,7 @@ def obligations_create_for_report(
         )
         if made:
             created.append(obligation)
+            tally_recount(obligation, now)
             # D5: seven days after the deadline, an unanswered response goes to named people: the HMI
             # for the force and the HMICFRS liaison lead for the office (as appointed on publication).
             deadline_register(
@@ -470,6 +472,7 @@ def response_submit(
     obligation.state = ObligationState.SUBMITTED
     obligation.answered_by, obligation.answered_reason = None, ""
     obligation.save(update_fields=["state", "answered_by", "answered_reason"])
+    tally_recount(obligation, now)
     for deadline in Deadline.objects.filter(key=f"response:{obligation.pk}", state__in=["open", "missed"]):
         deadline_close(deadline=deadline, state=DeadlineState.MET, now=now)
     audit_record(
@@ -523,6 +526,7 @@ def response_mark_answered_elsewhere(
             )
     obligation.full_clean()
     obligation.save(update_fields=["answered_by", "answered_reason", "state"])
+    tally_recount(obligation, now)
     audit_record(
         action=AuditAction.UPDATE,
         actor=by,

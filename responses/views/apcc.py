@@ -3,7 +3,8 @@
 For APCC and HMICFRS staff only (everyone else 403, visitors sent to sign in).
 Aggregates only: counts and medians per PCC office, report type and year; never a
 draft, a response's text or a person's name. The page and its CSV read the same
-figures from responses.selectors.timeliness, at a fixed number of queries.
+figures from responses.selectors.current_timeliness (the tallies the services keep current), at a fixed
+number of queries whatever the years of history.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from hmicfrs_mou.audit import audit_record
@@ -29,7 +32,7 @@ from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
 from hmicfrs_mou.sorting import Column, Sorting
-from responses.selectors import REPORT_KIND_LABELS, Tally, Timeliness, timeliness, timeliness_years
+from responses.selectors import REPORT_KIND_LABELS, Tally, Timeliness, current_timeliness, timeliness_years
 
 TIMELINESS_PORTALS = (Portal.APCC, Portal.HMICFRS)
 OBLIGATION_SUBJECT = "responses.responseobligation"
@@ -55,22 +58,22 @@ def timeliness_readers(view: Callable) -> Callable:
 
 class TimelinessFilterForm(GovukFormMixin, forms.Form):
     year = forms.TypedChoiceField(
-        label="Year of publication",
+        label=_("Year of publication"),
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": "Choose a year from the list."},
+        error_messages={"invalid_choice": _("Choose a year from the list.")},
     )
     kind = forms.ChoiceField(
-        label="Report type",
+        label=_("Report type"),
         required=False,
-        choices=[("", "All report types"), *REPORT_KIND_LABELS.items()],
-        error_messages={"invalid_choice": "Choose a report type from the list."},
+        choices=[("", _("All report types")), *REPORT_KIND_LABELS.items()],
+        error_messages={"invalid_choice": _("Choose a report type from the list.")},
     )
 
     def __init__(self, data: Any, *, years: list[int]) -> None:
         super().__init__(data)
-        self.fields["year"].choices = [("", "All years"), *((str(y), str(y)) for y in reversed(years))]
+        self.fields["year"].choices = [("", _("All years")), *((str(y), str(y)) for y in reversed(years))]
 
     def filters(self) -> tuple[int | None, str | None]:
         """The chosen year and report type; an invalid choice filters nothing (its error is shown)."""
@@ -122,9 +125,9 @@ LEGEND_HEIGHT = 36
 SEGMENT_GAP = 2
 # GOV.UK colours, each at least 3:1 against white (WCAG 1.4.11); white gaps separate them.
 SERIES = (
-    ("on_time", "On time", "#00703c"),
-    ("late", "Late", "#b58840"),
-    ("outstanding", "Outstanding", "#d4351c"),
+    ("on_time", _("On time"), "#00703c"),
+    ("late", _("Late"), "#b58840"),
+    ("outstanding", _("Outstanding"), "#d4351c"),
 )
 
 
@@ -144,11 +147,16 @@ def chart(title: str, tallies: list[Tally]) -> Chart:
                     Segment(name, count, round(x, 1), round(max(width - SEGMENT_GAP, 1), 1), colour)
                 )
             x += width
-        text = f"{tally.label}: {tally.on_time} on time, {tally.late} late, {tally.outstanding} outstanding"
+        text = gettext("%(label)s: %(on_time)s on time, %(late)s late, %(outstanding)s outstanding") % {
+            "label": tally.label,
+            "on_time": tally.on_time,
+            "late": tally.late,
+            "outstanding": tally.outstanding,
+        }
         bars.append(Bar(tally.label, text, y, segments))
     return Chart(
         title=title,
-        description="; ".join(bar.text for bar in bars) or "No responses to show.",
+        description="; ".join(bar.text for bar in bars) or gettext("No responses to show."),
         bars=bars,
         height=LEGEND_HEIGHT + len(bars) * BAR_PITCH,
         legend=[(name, colour, 110 * i) for i, (_, name, colour) in enumerate(SERIES)],
@@ -157,10 +165,11 @@ def chart(title: str, tallies: list[Tally]) -> Chart:
 
 def _chart_for(figures: Timeliness, year: int | None) -> Chart:
     if year is None:
-        return chart("Responses by year of publication", figures.by_year)
+        return chart(gettext("Responses by year of publication"), figures.by_year)
     worst = sorted(figures.offices, key=lambda t: (-(t.late + t.overdue), -t.total, t.label))
     return chart(
-        f"The {min(CHART_TOP_OFFICES, len(worst))} PCC offices with the most late or overdue responses, {year}",
+        gettext("The %(count)s PCC offices with the most late or overdue responses, %(year)s")
+        % {"count": min(CHART_TOP_OFFICES, len(worst)), "year": year},
         worst[:CHART_TOP_OFFICES],
     )
 
@@ -168,22 +177,24 @@ def _chart_for(figures: Timeliness, year: int | None) -> Chart:
 # The table by PCC office sorts on any column; it comes by office name, and equal rows keep that order.
 OFFICE_SORTING = Sorting(
     [
-        Column("office", "PCC office", value=lambda tally: tally.label),
-        Column("due", "Responses due", value=lambda tally: tally.total, first="desc", numeric=True),
-        Column("on_time", "On time", value=lambda tally: tally.on_time, first="desc", numeric=True),
-        Column("late", "Late", value=lambda tally: tally.late, first="desc", numeric=True),
+        Column("office", _("PCC office"), value=lambda tally: tally.label),
+        Column("due", _("Responses due"), value=lambda tally: tally.total, first="desc", numeric=True),
+        Column("on_time", _("On time"), value=lambda tally: tally.on_time, first="desc", numeric=True),
+        Column("late", _("Late"), value=lambda tally: tally.late, first="desc", numeric=True),
         Column(
-            "outstanding", "Outstanding", value=lambda tally: tally.outstanding, first="desc", numeric=True
+            "outstanding", _("Outstanding"), value=lambda tally: tally.outstanding, first="desc", numeric=True
         ),
-        Column("overdue", "Of which overdue", value=lambda tally: tally.overdue, first="desc", numeric=True),
+        Column(
+            "overdue", _("Of which overdue"), value=lambda tally: tally.overdue, first="desc", numeric=True
+        ),
         Column(
             "elsewhere",
-            "Answered by another response",
+            _("Answered by another response"),
             value=lambda tally: tally.answered_elsewhere,
             first="desc",
             numeric=True,
         ),
-        Column("median", "Median days to respond", value=lambda tally: tally.median_days, numeric=True),
+        Column("median", _("Median days to respond"), value=lambda tally: tally.median_days, numeric=True),
     ],
     default="office",
 )
@@ -198,7 +209,7 @@ def _querystring(year: int | None, kind: str | None) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form, year, kind = _filters(request, now)
-    figures = timeliness(year=year, report_kind=kind, at=now)
+    figures = current_timeliness(year=year, report_kind=kind, at=now)
     offices, sort = OFFICE_SORTING.sort_rows(request, figures.offices)
     return render(
         request,
@@ -261,7 +272,7 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """
     now = timezone.now()
     _, year, kind = _filters(request, now)
-    figures = timeliness(year=year, report_kind=kind, at=now)
+    figures = current_timeliness(year=year, report_kind=kind, at=now)
     stamp = f"{year or 'all-years'}-{kind or 'all-types'}-{timezone.localdate(now):%Y-%m-%d}"
     rows = [
         *(("PCC office", t) for t in figures.offices),

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from contacts.cadences import cadence_rows
+from contacts.cadences import cadence_rows, cadence_rows_for_all
 from contacts.models import MeetingKind
 from contacts.services import meeting_record
 from hmicfrs_mou.deadlines import add_months, cadence_next_due
@@ -132,3 +132,69 @@ def test_cadence_page_shows_overdue_with_its_working(client_for, hmi_a, hmicfrs,
     assert "Avon and Somerset Constabulary" in page
     assert "Last meeting Tuesday 10 March 2026 + 6 months = Thursday 10 September 2026" in page
     assert "Overdue" in page
+
+
+def test_each_pairs_last_meeting_is_read_per_pair_and_costs_one_query(
+    hmicfrs_staff,
+    hmi_a,
+    other_hmi,
+    liaison_lead_a,
+    hmicfrs,
+    apcc,
+    force_a,
+    force_b,
+    django_assert_num_queries,
+):
+    """C1-C3: the newest meeting held by the day counts (not a later one, not another pair's), national pairs
+    included, in one query however many meetings there are."""
+    held = {
+        (MeetingKind.HMI_PCC_FORMAL, force_a, hmi_a): [
+            dt.date(2026, 1, 5),
+            dt.date(2026, 4, 2),
+            dt.date(2026, 8, 1),
+        ],
+        (MeetingKind.HMI_PCC_FORMAL, force_b, other_hmi): [dt.date(2025, 11, 20)],
+        (MeetingKind.OPCC_LIAISON, office_of(force_a), liaison_lead_a): [dt.date(2026, 3, 3)],
+        (MeetingKind.HMCI_APCC_CHAIR, None, hmicfrs_staff): [dt.date(2026, 2, 1), dt.date(2026, 5, 1)],
+    }
+    for (kind, subject, by), days in held.items():
+        if subject is None:
+            parties = [hmicfrs, apcc]
+        elif kind == MeetingKind.OPCC_LIAISON:
+            parties = [hmicfrs, subject]
+        else:
+            parties = [hmicfrs, office_of(subject).parent]
+        for day in days:
+            meeting_record(
+                kind=kind,
+                held_on=day,
+                subject=subject,
+                parties=parties,
+                by=by,
+                now=dt.datetime(2026, 8, 2, tzinfo=dt.UTC),
+            )
+    on = dt.date(2026, 6, 1)
+    rows = cadence_rows(user=hmicfrs_staff, on=on)
+    assert _row(rows, MeetingKind.HMI_PCC_FORMAL, force_a).last_held_on == dt.date(2026, 4, 2)  # not 1 August
+    assert _row(rows, MeetingKind.HMI_PCC_FORMAL, force_b).last_held_on == dt.date(2025, 11, 20)
+    assert _row(rows, MeetingKind.OPCC_LIAISON, office_of(force_a)).last_held_on == dt.date(2026, 3, 3)
+    assert _row(rows, MeetingKind.OPCC_LIAISON, office_of(force_b)).last_held_on is None
+    assert _row(rows, MeetingKind.HMCI_APCC_CHAIR, None).last_held_on == dt.date(2026, 5, 1)
+    assert _row(rows, MeetingKind.COO_APCC_CHIEF_EXECUTIVE, None).last_held_on is None
+    # The governance in force, the offices, and the last meetings of every pair.
+    with django_assert_num_queries(3):
+        cadence_rows_for_all(on=on)
+
+
+def test_the_national_pairs_alone_are_read_in_one_query(apcc_lead, hmicfrs_staff, hmicfrs, apcc):
+    meeting_record(
+        kind=MeetingKind.COO_APCC_CHIEF_EXECUTIVE,
+        held_on=dt.date(2026, 4, 9),
+        subject=None,
+        parties=[hmicfrs, apcc],
+        by=hmicfrs_staff,
+        now=dt.datetime(2026, 4, 10, tzinfo=dt.UTC),
+    )
+    rows = cadence_rows(user=apcc_lead, on=dt.date(2026, 6, 1))
+    assert _row(rows, MeetingKind.COO_APCC_CHIEF_EXECUTIVE, None).last_held_on == dt.date(2026, 4, 9)
+    assert _row(rows, MeetingKind.HMCI_APCC_CHAIR, None).last_held_on is None

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from contacts import views as contacts_views
 from contacts.models import Meeting, MeetingKind
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from tests.conftest import office_of
@@ -95,3 +96,25 @@ def test_opcc_staff_cannot_post_a_meeting(client_for, pcc_office_a, hmicfrs, for
     response = client_for(pcc_office_a).post(reverse("contacts:meeting-new"), _form(force_a, [hmicfrs]))
     assert response.status_code == 403
     assert not Meeting.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_meetings_list_counts_no_further_than_its_cap(client_for, hmi_a, hmicfrs, force_a, monkeypatch):
+    """The list's count stops at MEETINGS_COUNT_CAP (the years of meetings would make it grow): its pages go
+    as far as the cap, newest first."""
+    monkeypatch.setattr(contacts_views, "MEETINGS_COUNT_CAP", 1)
+    body = office_of(force_a).parent
+    for day in ((1, 6, 2026), (8, 6, 2026)):
+        assert (
+            client_for(hmi_a)
+            .post(reverse("contacts:meeting-new"), _form(force_a, [hmicfrs, body], day=day))
+            .status_code
+            == 302
+        )
+    page = client_for(hmi_a).get(reverse("contacts:meetings")).content.decode()
+    assert "8 June 2026" in page
+    assert "1 June 2026" not in page
+    monkeypatch.setattr(contacts_views, "MEETINGS_COUNT_CAP", 2_500)
+    page = client_for(hmi_a).get(reverse("contacts:meetings")).content.decode()
+    assert "8 June 2026" in page
+    assert "1 June 2026" in page

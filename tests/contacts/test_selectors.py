@@ -17,7 +17,11 @@ from guardian.shortcuts import assign_perm
 
 from contacts.models import AssignmentKind, GovernanceModel, Organisation, OrganisationKind, Role
 from contacts.selectors import (
+    HMI_HISTORY_SHOWN,
+    PEOPLE_SHOWN,
     acts_for_any,
+    area_detail,
+    area_rows,
     areas_governed_by,
     assigned_to,
     governance_of_area,
@@ -31,7 +35,7 @@ from contacts.selectors import (
     organisations_acted_for,
     people_acting_for,
 )
-from contacts.services import appointment_end, governance_change
+from contacts.services import appointment_end, assignment_start, governance_change
 from hmicfrs_mou.access import forget_cached_perms
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.roles import HMICFRS_GROUP
@@ -263,3 +267,45 @@ def test_holders_and_assignments_on_a_day(hmicfrs, force_a, hmi_a, other_hmi, li
     assert assigned_to(AssignmentKind.HMI, force_a, TODAY) == [hmi_a]
     assert assigned_to(AssignmentKind.LIAISON_LEAD, office_of(force_a), TODAY) == [liaison_lead_a]
     assert assigned_to(AssignmentKind.HMI, force_a, APPOINTED - dt.timedelta(days=1)) == []
+
+
+def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
+    client_for, hmicfrs, force_a, force_b, hmi_a, django_assert_num_queries
+):
+    """A list of every area names at most PEOPLE_SHOWN HMIs of each, the earliest appointed first, and says
+    how many more there are; the area's own page names them all. Two queries for the people of every area."""
+    more = [make_person(f"hmi_{n}", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_a]}) for n in range(4)]
+    rows = {
+        row.area: row
+        for row in area_rows(Organisation.objects.filter(pk__in=[force_a.pk, force_b.pk]), on=TODAY)
+    }
+    assert len(rows[force_a].hmis) == PEOPLE_SHOWN
+    assert rows[force_a].hmis[0] == hmi_a
+    assert rows[force_a].hmis_more == 5 - PEOPLE_SHOWN
+    assert (rows[force_b].hmis, rows[force_b].hmis_more) == ([], 0)
+    detail = area_detail(force_a, on=TODAY)
+    assert set(detail.row.hmis) == {hmi_a, *more}
+    assert detail.row.hmis_more == 0
+    with django_assert_num_queries(5):  # the areas, their governance, the offices, then the people's two
+        area_rows(Organisation.objects.filter(pk=force_a.pk), on=TODAY)
+    page = client_for(hmi_a).get(reverse("contacts:directory")).content.decode()
+    assert f"and {5 - PEOPLE_SHOWN} more" in page
+
+
+def test_an_areas_page_lists_its_latest_hmis_and_says_how_many_came_before(
+    client_for, hmicfrs, force_a, hmi_a, chief_office_a
+):
+    for n in range(HMI_HISTORY_SHOWN + 1):
+        person = make_person(f"past_hmi_{n}", hmicfrs, Role.HMI)
+        assignment_start(
+            person=person, kind=AssignmentKind.HMI, subject=force_a, starts_on=dt.date(2010 + n, 1, 1)
+        )
+    detail = area_detail(force_a, on=TODAY)
+    assert len(detail.hmi_history) == HMI_HISTORY_SHOWN
+    assert detail.hmi_history_more == 2  # hmi_a's own assignment and the earliest past one
+    starts = [assignment.starts_on for assignment in detail.hmi_history]
+    assert starts == sorted(starts, reverse=True)
+    assert chief_office_a in [appointment.person for appointment in detail.contacts]
+    page = client_for(hmi_a).get(force_a.get_absolute_url()).content.decode()
+    assert "And 2 earlier HMI appointments." in page
+    assert detail.contacts_total == len(detail.contacts)

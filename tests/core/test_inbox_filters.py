@@ -112,3 +112,16 @@ def test_query_count_does_not_grow_with_messages(person):
     with CaptureQueriesContext(connection) as many:
         browser.get(URL + "?show=unread")
     assert len(many) == len(one)
+
+
+@pytest.mark.parametrize(("unread", "shown"), [(99, "99"), (100, "99+"), (150, "99+")])
+def test_the_headers_unread_count_stops_at_99(person, unread, shown):
+    """The header counts unread messages no further than it shows them, so a backlog costs nothing more."""
+    InboxMessage.objects.bulk_create(
+        [InboxMessage(user=person, kind="notice", subject=f"n{n}", body="b") for n in range(unread)]
+    )
+    message(person, "Read already", read=True)
+    client = Client()
+    client.force_login(person)
+    nav = {item["text"]: item for item in client.get(reverse("my-deadlines")).context["nav_items"]}
+    assert str(nav["Inbox"]["count"]) == shown

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import uuid
 
@@ -45,14 +46,22 @@ from inspections.services import (
     report_schedule,
     reports_due_notices,
 )
-from responses.models import ResponseObligation, Submission
-from responses.selectors import ResponseStatus, median_of, obligation_status, timeliness, timeliness_years
+from responses.models import ResponseObligation, ResponseTally, Submission
+from responses.selectors import (
+    ResponseStatus,
+    current_timeliness,
+    median_of,
+    obligation_status,
+    timeliness,
+    timeliness_years,
+)
 from responses.services import (
     response_invite_chief,
     response_mark_answered_elsewhere,
     response_save,
     response_submit,
 )
+from responses.tallies import tallies_rebuild
 from responses.views.apcc import chart
 from tests.conftest import force, make_person, office_of
 
@@ -596,3 +605,96 @@ def test_u7_timeliness_selector_costs_two_queries(data_set, django_assert_num_qu
         timeliness(year=2027, report_kind=ReportKind.OTHER, at=NOW)
     with django_assert_num_queries(1):
         assert timeliness_years(NOW) == [2026, 2027]
+
+
+# --- The tallies the pages read (responses.tallies) ---------------------------------------------------
+
+
+def _everything(result) -> tuple:
+    """Every figure of a Timeliness, labels and medians included, for comparing two of them."""
+    rows = [*result.offices, *result.by_kind, *result.by_year, result.total]
+    return tuple((t.key, t.label, figures(t), t.total) for t in rows)
+
+
+def _tallies() -> list[tuple]:
+    return sorted(
+        ResponseTally.objects.values_list(
+            "area_id",
+            "office_id",
+            "report_kind",
+            "year",
+            "on_time",
+            "late",
+            "answered_elsewhere",
+            "days",
+            "open_due",
+        ),
+        key=repr,
+    )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"year": 2026},
+        {"year": 2027, "report_kind": ReportKind.OTHER},
+        {"report_kind": ReportKind.FORCE_SPECIFIC},
+    ],
+    ids=["all", "2026", "2027-other", "force-specific"],
+)
+def test_u7_the_tallies_the_pages_read_give_every_figure_of_every_response(data_set, filters):
+    """The services kept the tallies current through every step of the data set (publication, uploads,
+    a second version, an answer elsewhere): read at NOW they give what grouping every response gives."""
+    assert _everything(current_timeliness(at=NOW, **filters)) == _everything(timeliness(at=NOW, **filters))
+    assert figures(current_timeliness(at=NOW).total) == (4, 3, 1, 2, 1, 3, 55.0)
+
+
+def test_u7_the_tallies_filter_by_office(data_set, force_b):
+    only_b = current_timeliness(office=office_of(force_b), at=NOW)
+    assert [t.label for t in only_b.offices] == [office_of(force_b).name]
+    assert figures(only_b.total) == (1, 2, 0, 0, 0, 0, 56.0)
+
+
+def test_u7_the_end_of_day_56_makes_a_tallied_response_overdue_with_no_write(data_set, force_c):
+    """D5: R5's response for C is awaiting until the first instant after day 56, then overdue; the tally
+    is not written in between."""
+    due_at = obligation(data_set["R5"], force_c).due_at
+    written = list(ResponseTally.objects.values_list("pk", "refreshed_at"))
+    for moment, awaiting, overdue in ((due_at - dt.timedelta(seconds=1), 1, 2), (due_at, 0, 3)):
+        current = current_timeliness(at=moment)
+        assert (current.total.awaiting, current.total.overdue) == (awaiting, overdue)
+        assert _everything(current) == _everything(timeliness(at=moment))
+    assert list(ResponseTally.objects.values_list("pk", "refreshed_at")) == written
+
+
+def test_u7_rebuilding_the_tallies_changes_none_the_services_kept(data_set, offices, force_a):
+    kept = _tallies()
+    # (force, type, year): A has five (R1, R2, R4, R6, R7 all differ), B three (R2, R3, R4), C three (R2, R4, R5).
+    assert len(kept) == 11
+    assert tallies_rebuild() == 11
+    assert _tallies() == kept
+    # Undoing an answer elsewhere recounts too: R7 is A's overdue response again.
+    response_mark_answered_elsewhere(
+        obligation=obligation(data_set["R7"], force_a), answered_by=None, reason="", by=offices["A"]
+    )
+    assert figures(current_timeliness(at=NOW).total) == (4, 3, 1, 3, 0, 4, 55.0)
+    assert _everything(current_timeliness(at=NOW)) == _everything(timeliness(at=NOW))
+
+
+def test_u7_the_migration_counts_the_responses_already_due_as_the_services_do(data_set):
+    """responses/migrations/0006 builds the tallies of an existing database with the historical models."""
+    from django.apps import apps
+
+    migration = importlib.import_module("responses.migrations.0006_response_tallies")
+    kept = _tallies()
+    ResponseTally.objects.all().delete()
+    migration.count_existing_responses(apps, None)
+    assert _tallies() == kept
+
+
+def test_u7_the_tallies_cost_two_queries_however_many_responses(data_set, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        current_timeliness(at=NOW)
+    with django_assert_num_queries(2):
+        current_timeliness(year=2027, report_kind=ReportKind.OTHER, at=NOW)
