@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
     AREA_KINDS,
@@ -22,13 +24,13 @@ from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
 
 class DirectoryFilterForm(GovukFormMixin, forms.Form):
     KIND_CHOICES: ClassVar = [
-        ("", "Forces and fire and rescue services"),
-        (OrganisationKind.POLICE_FORCE, "Police forces"),
-        (OrganisationKind.FIRE_RESCUE_SERVICE, "Fire and rescue services"),
+        ("", _("Forces and fire and rescue services")),
+        (OrganisationKind.POLICE_FORCE, _("Police forces")),
+        (OrganisationKind.FIRE_RESCUE_SERVICE, _("Fire and rescue services")),
     ]
-    q = forms.CharField(label="Name contains", required=False, max_length=100)
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label="Show",
+        label=_("Show"),
         choices=KIND_CHOICES,
         required=False,
         widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
@@ -36,34 +38,40 @@ class DirectoryFilterForm(GovukFormMixin, forms.Form):
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Kind of meeting", choices=MeetingKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
     held_on = GovukDateField(
-        label="Date held",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date the meeting was held."},
+        label=_("Date held"),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date the meeting was held.")},
     )
     subject = forms.ModelChoiceField(
-        label="Force, FRS or OPCC",
+        label=_("Force, FRS or OPCC"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="The force or FRS for an HMI and PCC meeting; the OPCC for a liaison meeting. "
-        "Leave blank for a national meeting.",
+        help_text=_(
+            "The force or FRS for an HMI and PCC meeting; the OPCC for a liaison meeting. "
+            "Leave blank for a national meeting."
+        ),
     )
     attendees = forms.ModelMultipleChoiceField(
-        label="HMICFRS attendees",
+        label=_("HMICFRS attendees"),
         queryset=User.objects.none(),
         required=False,
-        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one. The organisations that took part follow "
-        "from the kind of meeting; their staff will see this record.",
+        help_text=_(
+            "Hold Ctrl (Cmd on a Mac) to choose more than one. The organisations that took part follow "
+            "from the kind of meeting; their staff will see this record."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     notes = forms.CharField(
-        label="Notes", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
     confidential = forms.BooleanField(
-        label="Unpublished information was shared in confidence",
+        label=_("Unpublished information was shared in confidence"),
         required=False,
-        help_text="Only the attendees, the HMI for the area and the organisations that took part will see it.",
+        help_text=_(
+            "Only the attendees, the HMI for the area and the organisations that took part will see it."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -93,10 +101,10 @@ class _AreaForm(GovukFormMixin, forms.Form):
     """A form about one of the areas the person may act for (the view passes them)."""
 
     area = forms.ModelChoiceField(
-        label="Force or fire and rescue service",
+        label=_("Force or fire and rescue service"),
         queryset=Organisation.objects.none(),
-        empty_label="Choose a force or service",
-        error_messages={"required": "Choose the force or fire and rescue service."},
+        empty_label=_("Choose a force or service"),
+        error_messages={"required": _("Choose the force or fire and rescue service.")},
     )
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
@@ -108,20 +116,22 @@ class _AreaForm(GovukFormMixin, forms.Form):
 
 
 class SharedFindingsForm(_AreaForm):
-    title = forms.CharField(label="Title", max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     findings = forms.CharField(
-        label="What you are sharing",
-        help_text="Unpublished information or findings about this force or service. Only the PCC's office, "
-        "you and the HMICFRS staff you name will be able to read it.",
+        label=_("What you are sharing"),
+        help_text=_(
+            "Unpublished information or findings about this force or service. Only the PCC's office, "
+            "you and the HMICFRS staff you name will be able to read it."
+        ),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         max_length=20000,
     )
     named_staff = forms.ModelMultipleChoiceField(
-        label="Other HMICFRS staff who may read it (optional)",
+        label=_("Other HMICFRS staff who may read it (optional)"),
         queryset=User.objects.none(),
         required=False,
-        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one.",
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
@@ -132,17 +142,17 @@ class SharedFindingsForm(_AreaForm):
 
 class PanelInvitationForm(_AreaForm):
     received_on = GovukDateField(
-        label="Date the invitation arrived",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date the invitation arrived."},
+        label=_("Date the invitation arrived"),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date the invitation arrived.")},
     )
     meeting_on = GovukDateField(
-        label="Date of the panel meeting",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date of the panel meeting."},
+        label=_("Date of the panel meeting"),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date of the panel meeting.")},
     )
     purpose = forms.CharField(
-        label="What the panel asks you to brief it on",
+        label=_("What the panel asks you to brief it on"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=5000,
@@ -151,8 +161,8 @@ class PanelInvitationForm(_AreaForm):
 
 class PanelRepresentationsForm(GovukFormMixin, forms.Form):
     representations = forms.CharField(
-        label="Your representations",
-        help_text="The HMI will read them before deciding whether to accept the invitation.",
+        label=_("Your representations"),
+        help_text=_("The HMI will read them before deciding whether to accept the invitation."),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         max_length=20000,
@@ -161,13 +171,13 @@ class PanelRepresentationsForm(GovukFormMixin, forms.Form):
 
 class PanelDecisionForm(GovukFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label="Your decision",
+        label=_("Your decision"),
         choices=PanelDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you accept or decline the invitation."},
+        error_messages={"required": _("Choose whether you accept or decline the invitation.")},
     )
     reasons = forms.CharField(
-        label="Reasons", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
     )
 
 
@@ -181,15 +191,15 @@ class _PassedOnChoices(forms.MultipleChoiceField):
 
 class PanelBriefingForm(GovukFormMixin, forms.Form):
     notes = forms.CharField(
-        label="Briefing notes",
-        help_text="At a panel you give only information already in the public domain.",
+        label=_("Briefing notes"),
+        help_text=_("At a panel you give only information already in the public domain."),
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,
         max_length=20000,
     )
     sources = _PassedOnChoices(
-        label="Published reports the briefing relies on",
-        help_text="Only reports already published can be chosen.",
+        label=_("Published reports the briefing relies on"),
+        help_text=_("Only reports already published can be chosen."),
         choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -200,7 +210,8 @@ class PanelBriefingForm(GovukFormMixin, forms.Form):
         self.fields["sources"].choices = [
             (
                 document.key,
-                f"{document.title} (published {timezone.localtime(document.published_at):%-d %B %Y})",
+                gettext("%(title)s (published %(on)s)")
+                % {"title": document.title, "on": f"{timezone.localtime(document.published_at):%-d %B %Y}"},
             )
             for document in documents
         ]
@@ -208,20 +219,22 @@ class PanelBriefingForm(GovukFormMixin, forms.Form):
 
 class RecruitmentForm(_AreaForm):
     process = forms.CharField(
-        label="The appointment process",
-        help_text="The timetable, the appointment panel and the criteria.",
+        label=_("The appointment process"),
+        help_text=_("The timetable, the appointment panel and the criteria."),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=20000,
     )
-    asks_panel = forms.BooleanField(label="Invite the HMI to sit on the appointment panel", required=False)
+    asks_panel = forms.BooleanField(label=_("Invite the HMI to sit on the appointment panel"), required=False)
     asks_pre_appointment_advice = forms.BooleanField(
-        label="Ask the HMI for advice before appointment", required=False
+        label=_("Ask the HMI for advice before appointment"), required=False
     )
     shortlisted_forces = forms.ModelMultipleChoiceField(
-        label="Current forces or services of shortlisted applicants (optional)",
-        help_text="The HMI can give an overview of how efficient and effective each one is. Hold Ctrl (Cmd on a "
-        "Mac) to choose more than one.",
+        label=_("Current forces or services of shortlisted applicants (optional)"),
+        help_text=_(
+            "The HMI can give an overview of how efficient and effective each one is. Hold Ctrl (Cmd on a "
+            "Mac) to choose more than one."
+        ),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -236,16 +249,16 @@ class RecruitmentForm(_AreaForm):
 
 class RecruitmentAdviceForm(GovukFormMixin, forms.Form):
     panel_answer = forms.ChoiceField(
-        label="Will you sit on the appointment panel?",
+        label=_("Will you sit on the appointment panel?"),
         choices=[
-            (PanelAnswer.WILL_SIT, "Yes, I will sit on the panel"),
-            (PanelAnswer.WILL_NOT_SIT, "No, I will not sit on the panel"),
+            (PanelAnswer.WILL_SIT, _("Yes, I will sit on the panel")),
+            (PanelAnswer.WILL_NOT_SIT, _("No, I will not sit on the panel")),
         ],
         widget=forms.RadioSelect,
         required=False,
     )
     advice = forms.CharField(
-        label="Your advice", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=20000
+        label=_("Your advice"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=20000
     )
 
     def __init__(self, *args: Any, asks_panel: bool, **kwargs: Any) -> None:
@@ -256,27 +269,30 @@ class RecruitmentAdviceForm(GovukFormMixin, forms.Form):
 
 class ConductMatterForm(_AreaForm):
     kind = forms.ChoiceField(
-        label="What kind of matter is it?",
+        label=_("What kind of matter is it?"),
         choices=ConductMatterKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether it is a complaint, a conduct matter or a death or serious "
-            "injury matter."
+            "required": _(
+                "Choose whether it is a complaint, a conduct matter or a death or serious injury matter."
+            )
         },
     )
     summary = forms.CharField(
-        label="What the HMI needs to know",
-        help_text="Only the HMI for the force or service and the HMICFRS staff you name will be able to read it. "
-        "Your office will see when you sent it and what kind of matter it was, not what it says.",
+        label=_("What the HMI needs to know"),
+        help_text=_(
+            "Only the HMI for the force or service and the HMICFRS staff you name will be able to read it. "
+            "Your office will see when you sent it and what kind of matter it was, not what it says."
+        ),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         max_length=20000,
     )
     named_staff = forms.ModelMultipleChoiceField(
-        label="Other HMICFRS staff who may read it (optional)",
+        label=_("Other HMICFRS staff who may read it (optional)"),
         queryset=User.objects.none(),
         required=False,
-        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one.",
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 

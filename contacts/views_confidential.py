@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.access import (
@@ -148,13 +150,15 @@ def shared_findings_new(request: HttpRequest) -> HttpResponse:
     return _form(
         request,
         form=SharedFindingsForm(posted(request), areas=areas),
-        heading="Share unpublished findings with a PCC",
-        caption="In confidence",
-        button="Share in confidence",
+        heading=_("Share unpublished findings with a PCC"),
+        caption=_("In confidence"),
+        button=_("Share in confidence"),
         back=reverse("contacts:shared-findings-list"),
-        back_label="Back to shared findings",
-        intro="The PCC's office will be told there is something to read, not what it says. Every reading "
-        "is recorded.",
+        back_label=_("Back to shared findings"),
+        intro=_(
+            "The PCC's office will be told there is something to read, not what it says. Every reading "
+            "is recorded."
+        ),
         perform=lambda data: shared_findings_share(
             area=data["area"],
             title=data["title"],
@@ -163,7 +167,7 @@ def shared_findings_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Findings shared in confidence.",
+        done=gettext("Findings shared in confidence."),
         then=lambda record: reverse("contacts:shared-findings", kwargs={"pk": record.pk}),
     )
 
@@ -229,14 +233,16 @@ def panel_invitation_new(request: HttpRequest) -> HttpResponse:
     return _form(
         request,
         form=PanelInvitationForm(posted(request), areas=areas),
-        heading="Record an invitation to brief a panel",
-        caption="Police and crime panels",
-        button="Record and ask for representations",
+        heading=_("Record an invitation to brief a panel"),
+        caption=_("Police and crime panels"),
+        button=_("Record and ask for representations"),
         back=reverse("contacts:panel-invitations"),
-        back_label="Back to panel invitations",
-        intro="The PCC's office will be asked for its representations before you decide whether to accept. "
-        "They are due 5 working days from today, or by the last working day before the panel meets if that "
-        "is sooner.",
+        back_label=_("Back to panel invitations"),
+        intro=_(
+            "The PCC's office will be asked for its representations before you decide whether to accept. "
+            "They are due 5 working days from today, or by the last working day before the panel meets if that "
+            "is sooner."
+        ),
         perform=lambda data: panel_invitation_record(
             area=data["area"],
             received_on=data["received_on"],
@@ -245,7 +251,7 @@ def panel_invitation_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Invitation recorded. The PCC's office has been asked for its representations.",
+        done=gettext("Invitation recorded. The PCC's office has been asked for its representations."),
         then=lambda record: reverse("contacts:panel-invitation", kwargs={"pk": record.pk}),
     )
 
@@ -259,10 +265,10 @@ def _invitation_step(
         request,
         form=form(invitation),
         heading=heading,
-        caption=f"Invitation to brief the panel: {invitation.area}",
+        caption=gettext("Invitation to brief the panel: %(area)s") % {"area": invitation.area},
         button=button,
         back=url,
-        back_label="Back to the invitation",
+        back_label=_("Back to the invitation"),
         perform=lambda data: perform(invitation, data),
         done=done,
         then=lambda _result: url,
@@ -277,12 +283,12 @@ def panel_representations(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form=lambda invitation: PanelRepresentationsForm(posted(request)),
-        heading="Send your representations",
-        button="Send representations",
+        heading=_("Send your representations"),
+        button=_("Send representations"),
         perform=lambda invitation, data: panel_representations_send(
             invitation=invitation, representations=data["representations"], by=request.user, request=request
         ),
-        done="Representations sent to the HMI.",
+        done=gettext("Representations sent to the HMI."),
     )
 
 
@@ -293,8 +299,8 @@ def panel_decision(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form=lambda invitation: PanelDecisionForm(posted(request)),
-        heading="Decide on the invitation",
-        button="Record decision",
+        heading=_("Decide on the invitation"),
+        button=_("Record decision"),
         perform=lambda invitation, data: panel_invitation_decide(
             invitation=invitation,
             decision=data["decision"],
@@ -302,7 +308,7 @@ def panel_decision(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Decision recorded. The PCC's office has been told.",
+        done=gettext("Decision recorded. The PCC's office has been told."),
     )
 
 
@@ -321,8 +327,8 @@ def panel_briefing(request: HttpRequest, pk: int) -> HttpResponse:
                 "sources": [source.document_key for source in invitation.sources.all()],
             },
         ),
-        heading="Briefing notes for the panel",
-        button="Save briefing notes",
+        heading=_("Briefing notes for the panel"),
+        button=_("Save briefing notes"),
         perform=lambda invitation, data: panel_briefing_record(
             invitation=invitation,
             notes=data["notes"],
@@ -330,7 +336,7 @@ def panel_briefing(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Briefing notes saved.",
+        done=gettext("Briefing notes saved."),
     )
 
 
@@ -375,12 +381,12 @@ def recruitment_new(request: HttpRequest) -> HttpResponse:
     return _form(
         request,
         form=RecruitmentForm(posted(request), areas=areas),
-        heading="Recruiting a chief officer",
-        caption="Involve your HMI",
-        button="Send to the HMI",
+        heading=_("Recruiting a chief officer"),
+        caption=_("Involve your HMI"),
+        button=_("Send to the HMI"),
         back=reverse("contacts:recruitments"),
-        back_label="Back to recruitments",
-        intro="Only your office and the HMI for the force or service will see this.",
+        back_label=_("Back to recruitments"),
+        intro=_("Only your office and the HMI for the force or service will see this."),
         perform=lambda data: recruitment_record(
             area=data["area"],
             process=data["process"],
@@ -390,7 +396,7 @@ def recruitment_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Recruitment recorded. The HMI has been told.",
+        done=gettext("Recruitment recorded. The HMI has been told."),
         then=lambda record: reverse("contacts:recruitment", kwargs={"pk": record.pk}),
     )
 
@@ -403,11 +409,11 @@ def recruitment_advice(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(
         request,
         form=RecruitmentAdviceForm(posted(request), asks_panel=recruitment.asks_panel),
-        heading="Record your advice",
-        caption=f"Chief officer recruitment: {recruitment.area}",
-        button="Record advice",
+        heading=_("Record your advice"),
+        caption=gettext("Chief officer recruitment: %(area)s") % {"area": recruitment.area},
+        button=_("Record advice"),
         back=url,
-        back_label="Back to the recruitment",
+        back_label=_("Back to the recruitment"),
         perform=lambda data: recruitment_advice_record(
             recruitment=recruitment,
             advice=data["advice"],
@@ -415,7 +421,7 @@ def recruitment_advice(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Advice recorded. The PCC's office has been told.",
+        done=gettext("Advice recorded. The PCC's office has been told."),
         then=lambda _result: url,
         record=recruitment,
     )
@@ -461,12 +467,14 @@ def conduct_matter_new(request: HttpRequest) -> HttpResponse:
     return _form(
         request,
         form=ConductMatterForm(posted(request), areas=areas),
-        heading="Tell the HMI about a matter concerning the chief officer",
-        caption="Complaints and conduct matters",
-        button="Send to the HMI in confidence",
+        heading=_("Tell the HMI about a matter concerning the chief officer"),
+        caption=_("Complaints and conduct matters"),
+        button=_("Send to the HMI in confidence"),
         back=reverse("contacts:conduct-matters"),
-        back_label="Back to conduct matters",
-        intro="The HMI will be told there is something to read, not what it says. Every reading is recorded.",
+        back_label=_("Back to conduct matters"),
+        intro=_(
+            "The HMI will be told there is something to read, not what it says. Every reading is recorded."
+        ),
         perform=lambda data: conduct_matter_log(
             area=data["area"],
             kind=data["kind"],
@@ -475,6 +483,8 @@ def conduct_matter_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
             request=request,
         ),
-        done="Sent to the HMI in confidence. Only the HMI and the HMICFRS staff you named can read it.",
+        done=gettext(
+            "Sent to the HMI in confidence. Only the HMI and the HMICFRS staff you named can read it."
+        ),
         then=lambda record: reverse("contacts:conduct-matters"),
     )

@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AREA_KINDS, Appointment, Organisation, OrganisationKind, Role, User
 from hmicfrs_mou.deadlines import LONDON
@@ -29,7 +31,7 @@ from inspections.models import (
     ReportLanguage,
 )
 
-TIME_HINT = "Use the 24-hour clock, for example 09:30 or 17:00. UK time."
+TIME_HINT = _("Use the 24-hour clock, for example 09:30 or 17:00. UK time.")
 # Organisations that can be named to receive an embargoed copy (U4): people act for
 # these, not for HMICFRS itself or for a governing body (its staff work in its office).
 INTERESTED_PARTY_KINDS = (
@@ -55,12 +57,14 @@ def london_moment(day: dt.date, time: dt.time) -> dt.datetime:
     round_trip = moment.astimezone(dt.UTC).astimezone(LONDON)
     if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
         raise ValidationError(
-            "That time does not exist on that day because the clocks go forward: choose another time."
+            gettext(
+                "That time does not exist on that day because the clocks go forward: choose another time."
+            )
         )
     return moment
 
 
-def time_field(label: str, *, required: bool = True) -> forms.TimeField:
+def time_field(label: Any, *, required: bool = True) -> forms.TimeField:
     return forms.TimeField(
         label=label,
         required=required,
@@ -71,8 +75,8 @@ def time_field(label: str, *, required: bool = True) -> forms.TimeField:
             attrs={"class": "govuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"},
         ),
         error_messages={
-            "required": "Enter a time.",
-            "invalid": "Enter a time in the 24-hour clock, for example 09:30.",
+            "required": _("Enter a time."),
+            "invalid": _("Enter a time in the 24-hour clock, for example 09:30."),
         },
     )
 
@@ -95,9 +99,9 @@ class MomentFormMixin:
             if day is None and time is None:
                 continue
             if day is None:
-                self.add_error(name, "Enter the date as well as the time.")  # type: ignore[attr-defined]
+                self.add_error(name, gettext("Enter the date as well as the time."))  # type: ignore[attr-defined]
             elif time is None:
-                self.add_error(f"{name}_time", "Enter the time as well as the date.")  # type: ignore[attr-defined]
+                self.add_error(f"{name}_time", gettext("Enter the time as well as the date."))  # type: ignore[attr-defined]
             else:
                 try:
                     cleaned[name] = london_moment(day, time)
@@ -123,38 +127,44 @@ def hmicfrs_people(*, roles: tuple[str, ...] | None = None) -> QuerySet:
 
 class InspectionForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of inspection", choices=InspectionKind.choices, widget=forms.RadioSelect
+        label=_("Kind of inspection"), choices=InspectionKind.choices, widget=forms.RadioSelect
     )
-    title = forms.CharField(label="Title", max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300)
     areas = forms.ModelMultipleChoiceField(
-        label="Forces and fire and rescue services inspected",
+        label=_("Forces and fire and rescue services inspected"),
         queryset=Organisation.objects.none(),
-        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one. PEEL inspects police forces; an FRS "
-        "inspection inspects fire and rescue services.",
+        help_text=_(
+            "Hold Ctrl (Cmd on a Mac) to choose more than one. PEEL inspects police forces; an FRS "
+            "inspection inspects fire and rescue services."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        error_messages={"required": "Choose the forces or FRSs inspected."},
+        error_messages={"required": _("Choose the forces or FRSs inspected.")},
     )
     lead = forms.ModelChoiceField(
-        label="Lead HMI",
+        label=_("Lead HMI"),
         queryset=User.objects.none(),
-        empty_label="Choose an HMI",
-        help_text="The senior responsible owner HMI.",
-        error_messages={"required": "Choose the lead HMI."},
+        empty_label=_("Choose an HMI"),
+        help_text=_("The senior responsible owner HMI."),
+        error_messages={"required": _("Choose the lead HMI.")},
     )
     team = forms.ModelMultipleChoiceField(
-        label="Inspection team",
+        label=_("Inspection team"),
         queryset=User.objects.none(),
         required=False,
-        help_text="Hold Ctrl (Cmd on a Mac) to choose more than one. The HMI for each force or FRS inspected "
-        "is on the team without being chosen here.",
+        help_text=_(
+            "Hold Ctrl (Cmd on a Mac) to choose more than one. The HMI for each force or FRS inspected "
+            "is on the team without being chosen here."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     commission = forms.ModelChoiceField(
-        label="Commission request (commissioned inspections only)",
+        label=_("Commission request (commissioned inspections only)"),
         queryset=CommissionRequest.objects.none(),
         required=False,
-        empty_label="Not a commissioned inspection",
-        help_text="A commissioned inspection needs a request accepted once its duration and cost were agreed.",  # P2
+        empty_label=_("Not a commissioned inspection"),
+        help_text=_(
+            "A commissioned inspection needs a request accepted once its duration and cost were agreed."
+        ),  # P2
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -175,14 +185,14 @@ class NoticeForm(GovukFormMixin, forms.Form):
         (InspectionNotice.Kind.SCHEDULE, InspectionNotice.Kind.SCHEDULE.label),
     ]
     kind = forms.ChoiceField(
-        label="Kind of notice", choices=KIND_CHOICES, widget=forms.RadioSelect, initial=KIND_CHOICES[0][0]
+        label=_("Kind of notice"), choices=KIND_CHOICES, widget=forms.RadioSelect, initial=KIND_CHOICES[0][0]
     )
-    subject = forms.CharField(label="Subject", max_length=300)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(
-        label="Text",
+        label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text="Every recipient gets this text at the same moment.",
+        help_text=_("Every recipient gets this text at the same moment."),
     )
 
 
@@ -190,47 +200,53 @@ class NoticeForm(GovukFormMixin, forms.Form):
 
 
 class ReportForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Kind of report", choices=ReportKind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label="Title", max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=300)
     # Preselected English, the model's default; a post without it (not from this page) means English too.
     language = forms.ChoiceField(
-        label="Language",
+        label=_("Language"),
         choices=ReportLanguage.choices,
         widget=forms.RadioSelect,
         initial=ReportLanguage.ENGLISH,
         required=False,
-        help_text="The language the report is written in. Its PDFs are marked with it, so screen readers "
-        "read it out in that language.",
+        help_text=_(
+            "The language the report is written in. Its PDFs are marked with it, so screen readers "
+            "read it out in that language."
+        ),
     )
     areas = forms.ModelMultipleChoiceField(
-        label="Forces and FRSs the report is about",
+        label=_("Forces and FRSs the report is about"),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for every force or FRS in the inspection. A force- or FRS-specific "
-        "report, or an accelerated cause of concern, is about exactly one.",
+        help_text=_(
+            "Leave all unticked for every force or FRS in the inspection. A force- or FRS-specific "
+            "report, or an accelerated cause of concern, is about exactly one."
+        ),
     )
-    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     body = forms.CharField(
-        label="Report text",
+        label=_("Report text"),
         widget=forms.Textarea(attrs={"rows": 16}),
         # The markup, said once (inspections/report_text.py); the numbers are the ones
         # factual-accuracy comments cite.
         help_text=Report._meta.get_field("body").help_text,
-        error_messages={"required": "Enter the report's text."},
+        error_messages={"required": _("Enter the report's text.")},
     )
     press_release = forms.CharField(
-        label="Press release",
+        label=_("Press release"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="Goes with the embargoed copy to the chief and the PCC.",  # U3, U5
+        help_text=_("Goes with the embargoed copy to the chief and the PCC."),  # U3, U5
     )
     interested_parties = forms.ModelMultipleChoiceField(
-        label="Interested parties (other reports only)",
+        label=_("Interested parties (other reports only)"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Who receives the embargoed copy at least 24 hours before publication. Hold Ctrl "  # U4
-        "(Cmd on a Mac) to choose more than one.",
+        help_text=_(
+            "Who receives the embargoed copy at least 24 hours before publication. Hold Ctrl "  # U4
+            "(Cmd on a Mac) to choose more than one."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
@@ -251,13 +267,15 @@ class ReportForm(GovukFormMixin, forms.Form):
         if kind == ReportKind.OTHER and not parties:
             self.add_error(
                 "interested_parties",
-                "Choose the interested parties who receive the embargoed copy.",  # U4
+                gettext("Choose the interested parties who receive the embargoed copy."),  # U4
             )
         elif kind and kind != ReportKind.OTHER and parties:
             self.add_error(
                 "interested_parties",
-                "Interested parties are named for other reports only: a force- or FRS-specific report goes "
-                "to its chief and PCC.",  # U3, U5
+                gettext(
+                    "Interested parties are named for other reports only: a force- or FRS-specific report goes "
+                    "to its chief and PCC."
+                ),  # U3, U5
             )
         return cleaned
 
@@ -265,57 +283,59 @@ class ReportForm(GovukFormMixin, forms.Form):
 class OpenFactualAccuracyForm(MomentFormMixin, GovukFormMixin, forms.Form):
     moments = ("closes_at",)
     closes_at = GovukDateField(
-        label="Date the check closes",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date the factual-accuracy check closes."},
+        label=_("Date the check closes"),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date the factual-accuracy check closes.")},
     )
-    closes_at_time = time_field("Time the check closes")
+    closes_at_time = time_field(_("Time the check closes"))
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
     ACCEPT, REJECT = "accept", "reject"
     decision = forms.ChoiceField(
-        label="Decision",
-        choices=[(ACCEPT, "Accept the correction"), (REJECT, "Reject the correction")],
+        label=_("Decision"),
+        choices=[(ACCEPT, _("Accept the correction")), (REJECT, _("Reject the correction"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to accept or reject the correction."},
+        error_messages={"required": _("Choose whether to accept or reject the correction.")},
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The force or FRS sees the decision and this reason.",
-        error_messages={"required": "Give the reason for the decision."},
+        help_text=_("The force or FRS sees the decision and this reason."),
+        error_messages={"required": _("Give the reason for the decision.")},
     )
 
 
 class RedactionForm(GovukFormMixin, forms.Form):
     passage = forms.CharField(
-        label="Passage to take out",
+        label=_("Passage to take out"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Copy it exactly from the report's text.",
-        error_messages={"required": "Enter the passage to take out."},
+        help_text=_("Copy it exactly from the report's text."),
+        error_messages={"required": _("Enter the passage to take out.")},
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=300,
-        help_text="For example, a person's safety, or national security.",  # U1
-        error_messages={"required": "Give the reason for the redaction."},
+        help_text=_("For example, a person's safety, or national security."),  # U1
+        error_messages={"required": _("Give the reason for the redaction.")},
     )
 
 
 class FindingForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Kind of finding", choices=FindingKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Kind of finding"), choices=FindingKind.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(
-        label="Finding",
+        label=_("Finding"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter the finding."},
+        error_messages={"required": _("Enter the finding.")},
     )
     area = forms.ModelChoiceField(
-        label="Force or FRS",
+        label=_("Force or FRS"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="The report's first force or FRS",
-        help_text="Findings are tracked to closure for each force or FRS.",  # M1
+        empty_label=_("The report's first force or FRS"),
+        help_text=_("Findings are tracked to closure for each force or FRS."),  # M1
     )
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
@@ -326,41 +346,41 @@ class FindingForm(GovukFormMixin, forms.Form):
 class ScheduleForm(MomentFormMixin, GovukFormMixin, forms.Form):
     moments = ("publication_at", "distribution_at")
     publication_at = GovukDateField(
-        label="Publication date",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the publication date."},
+        label=_("Publication date"),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the publication date.")},
     )
-    publication_at_time = time_field("Publication time")
+    publication_at_time = time_field(_("Publication time"))
     distribution_at = GovukDateField(
-        label="Date the embargoed copy goes out (optional)",
+        label=_("Date the embargoed copy goes out (optional)"),
         required=False,
-        help_text="Leave blank to send it at the latest moment the MOU allows.",
+        help_text=_("Leave blank to send it at the latest moment the MOU allows."),
     )
-    distribution_at_time = time_field("Time the embargoed copy goes out (optional)", required=False)
+    distribution_at_time = time_field(_("Time the embargoed copy goes out (optional)"), required=False)
     immediate_release = forms.BooleanField(
-        label="For immediate release",
+        label=_("For immediate release"),
         required=False,
-        help_text="Other reports only: no embargoed copy goes out in advance.",  # U4
+        help_text=_("Other reports only: no embargoed copy goes out in advance."),  # U4
     )
     exception_reason = forms.CharField(
-        label="Exceptional circumstances (only if the copy goes out later than the MOU asks)",
+        label=_("Exceptional circumstances (only if the copy goes out later than the MOU asks)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="The PCC is told the decision and these reasons.",  # U5
+        help_text=_("The PCC is told the decision and these reasons."),  # U5
     )
 
 
 class DiaryNoteForm(GovukFormMixin, forms.Form):
     text = forms.CharField(
-        label="Diary note",
+        label=_("Diary note"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Goes to the interested parties in the week before publication.",  # U2
-        error_messages={"required": "Enter the diary note."},
+        help_text=_("Goes to the interested parties in the week before publication."),  # U2
+        error_messages={"required": _("Enter the diary note.")},
     )
 
 
 class SearchForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label="Search reports and findings", max_length=200, required=False)
+    q = forms.CharField(label=_("Search reports and findings"), max_length=200, required=False)
 
 
 # --- Force / FRS: factual accuracy (I7) -----------------------------------------------------------
@@ -370,26 +390,26 @@ class FactualAccuracyCommentForm(GovukFormMixin, forms.Form):
     """The factual-accuracy template: a correction of fact, where it is, and the evidence for it."""
 
     paragraph = forms.CharField(
-        label="Paragraph or page",
+        label=_("Paragraph or page"),
         max_length=40,
-        help_text="The paragraph number shown beside the draft, for example 12.",
+        help_text=_("The paragraph number shown beside the draft, for example 12."),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"required": "Enter the paragraph or page."},
+        error_messages={"required": _("Enter the paragraph or page.")},
     )
     current_text = forms.CharField(
-        label="Text as it stands",
+        label=_("Text as it stands"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the text as it stands."},
+        error_messages={"required": _("Enter the text as it stands.")},
     )
     proposed_correction = forms.CharField(
-        label="Correction of fact",
+        label=_("Correction of fact"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A correction of fact only, not a different view of the findings.",  # I7
-        error_messages={"required": "Enter the correction of fact."},
+        help_text=_("A correction of fact only, not a different view of the findings."),  # I7
+        error_messages={"required": _("Enter the correction of fact.")},
     )
     evidence = forms.CharField(
-        label="Evidence for the correction",
+        label=_("Evidence for the correction"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What shows the text as it stands is wrong.",
-        error_messages={"required": "Enter the evidence for the correction."},
+        help_text=_("What shows the text as it stands is wrong."),
+        error_messages={"required": _("Enter the evidence for the correction.")},
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
@@ -19,31 +20,33 @@ from inspections.forms_steps import YES_NO
 
 class DebriefForm(GovukFormMixin, forms.Form):
     area = forms.ModelChoiceField(
-        label="Force or fire and rescue service",
+        label=_("Force or fire and rescue service"),
         queryset=Organisation.objects.none(),
-        empty_label="Choose the force or FRS",
+        empty_label=_("Choose the force or FRS"),
         error_messages={
-            "required": "Choose the force or FRS the debrief was for.",
-            "invalid_choice": "Choose the force or FRS the debrief was for.",
+            "required": _("Choose the force or FRS the debrief was for."),
+            "invalid_choice": _("Choose the force or FRS the debrief was for."),
         },
     )
     held_on = GovukDateField(
-        label="Date of the debrief",
-        help_text="For example, 7 9 2026",
-        error_messages={"required": "Enter the date of the debrief."},
+        label=_("Date of the debrief"),
+        help_text=_("For example, 7 9 2026"),
+        error_messages={"required": _("Enter the date of the debrief.")},
     )
     notes = forms.CharField(
-        label="Notes of the debrief",
+        label=_("Notes of the debrief"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="The preliminary view given. Do not give grades, such as good or adequate: a debrief is never "
-        "a graded judgment.",
-        error_messages={"required": "Enter the notes of the debrief: the preliminary view given."},
+        help_text=_(
+            "The preliminary view given. Do not give grades, such as good or adequate: a debrief is never "
+            "a graded judgment."
+        ),
+        error_messages={"required": _("Enter the notes of the debrief: the preliminary view given.")},
     )
     significant_concern = forms.BooleanField(
-        label="The debrief shows significant concern",
+        label=_("The debrief shows significant concern"),
         required=False,
-        help_text="The chief officer's office will be asked to update the PCC within 5 working days.",
+        help_text=_("The chief officer's office will be asked to update the PCC within 5 working days."),
     )
 
     def __init__(self, *args: Any, areas: QuerySet, **kwargs: Any) -> None:
@@ -55,30 +58,33 @@ class DebriefForm(GovukFormMixin, forms.Form):
 
 class AttendanceDecisionForm(GovukFormMixin, forms.Form):
     pcc_attends = forms.ChoiceField(
-        label="Does the PCC attend the debrief?",
+        label=_("Does the PCC attend the debrief?"),
         choices=YES_NO,
         widget=forms.RadioSelect,
-        help_text="The chief constable decides. The PCC's office is told of the decision straight away, and it "
-        "cannot be changed afterwards.",
-        error_messages={"required": "Choose whether the PCC attends the debrief."},
+        help_text=_(
+            "The chief constable decides. The PCC's office is told of the decision straight away, and it "
+            "cannot be changed afterwards."
+        ),
+        error_messages={"required": _("Choose whether the PCC attends the debrief.")},
     )
 
 
 class AcknowledgeForm(GovukFormMixin, forms.Form):
     confirmed = forms.BooleanField(
-        label="I will keep the debrief confidential until the report is published",
+        label=_("I will keep the debrief confidential until the report is published"),
         required=False,
     )
 
 
 class ChiefUpdateForm(GovukFormMixin, forms.Form):
     text = forms.CharField(
-        label="Your update to the PCC",
+        label=_("Your update to the PCC"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What the force or service is doing about the concern. The PCC's office reads it in its "
-        "portal.",
-        error_messages={"required": "Enter the update."},
+        help_text=_(
+            "What the force or service is doing about the concern. The PCC's office reads it in its portal."
+        ),
+        error_messages={"required": _("Enter the update.")},
     )
 
 
@@ -90,15 +96,15 @@ class FinaliseForm(GovukFormMixin, forms.Form):
     """I7: while the factual-accuracy window is still open, a confirmation and a reason."""
 
     confirm_early_close = forms.BooleanField(
-        label="End the factual-accuracy check now, before the window closes",
+        label=_("End the factual-accuracy check now, before the window closes"),
         required=False,
     )
     early_close_reason = forms.CharField(
-        label="Why the check ends early",
+        label=_("Why the check ends early"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The chief officer's office is told that its window closed early, with this reason.",
+        help_text=_("The chief officer's office is told that its window closed early, with this reason."),
     )
 
     def __init__(self, *args: Any, window_open: bool, **kwargs: Any) -> None:

@@ -16,6 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AREA_KINDS, Governance, Organisation, OrganisationKind
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
@@ -46,40 +48,40 @@ def _choose_one(form: forms.Form, name: str, organisations: QuerySet, label: str
 
 class ProgrammeForm(GovukFormMixin, forms.Form):
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=300,
-        error_messages={"required": "Enter the programme's title."},
+        error_messages={"required": _("Enter the programme's title.")},
     )
     year = forms.CharField(
-        label="Year",
+        label=_("Year"),
         max_length=9,
-        help_text="For example, 2026–27",
+        help_text=_("For example, 2026–27"),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"required": "Enter the year the programme covers."},
+        error_messages={"required": _("Enter the year the programme covers.")},
     )
     framework = forms.CharField(
-        label="Inspection framework",
+        label=_("Inspection framework"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="The inspections HMICFRS proposes and how they will be carried out.",
-        error_messages={"required": "Enter the inspection framework."},
+        help_text=_("The inspections HMICFRS proposes and how they will be carried out."),
+        error_messages={"required": _("Enter the inspection framework.")},
     )
     representations_due_on = GovukDateField(
-        label="Date by which representations are asked",
-        help_text="HMCI asks the APCC chair for representations by this date. For example, 27 3 2027",
-        error_messages={"required": "Enter the date by which representations are asked."},
+        label=_("Date by which representations are asked"),
+        help_text=_("HMCI asks the APCC chair for representations by this date. For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date by which representations are asked.")},
     )
 
     def clean_year(self) -> str:
         year = self.cleaned_data["year"].strip()
         if not YEAR.match(year):
-            raise ValidationError("Enter the year as 4 digits, or a span such as 2026–27.")
+            raise ValidationError(gettext("Enter the year as 4 digits, or a span such as 2026–27."))
         return year
 
     def clean_representations_due_on(self) -> Any:
         due = self.cleaned_data["representations_due_on"]
         if due is not None and due < timezone.localdate():
             raise ValidationError(
-                "The date by which representations are asked must be today or in the future."
+                gettext("The date by which representations are asked must be today or in the future.")
             )
         return due
 
@@ -90,14 +92,17 @@ class AdvanceForm(GovukFormMixin, forms.Form):
     to = forms.ChoiceField(
         choices=ProgrammeState.choices,
         widget=forms.HiddenInput,
-        error_messages={"required": "Choose the step.", "invalid_choice": "Choose a step of the programme."},
+        error_messages={
+            "required": _("Choose the step."),
+            "invalid_choice": _("Choose a step of the programme."),
+        },
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the programme's history with this step.",
+        help_text=_("Kept in the programme's history with this step."),
     )
 
     @staticmethod
@@ -111,24 +116,24 @@ class RepresentationForm(GovukFormMixin, forms.Form):
 
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
-        empty_label="Choose the organisation",
+        empty_label=_("Choose the organisation"),
         error_messages={
-            "required": "Choose the organisation the representation is from.",
-            "invalid_choice": "Choose an organisation you work for.",
+            "required": _("Choose the organisation the representation is from."),
+            "invalid_choice": _("Choose an organisation you work for."),
         },
     )
     text = forms.CharField(
-        label="Representation",
+        label=_("Representation"),
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=50000,
-        help_text="Inspection types or topics that should be included in the programme.",
-        error_messages={"required": "Enter the representation."},
+        help_text=_("Inspection types or topics that should be included in the programme."),
+        error_messages={"required": _("Enter the representation.")},
     )
 
     def __init__(self, *args: Any, organisations: QuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.only_organisation = _choose_one(
-            self, "organisation", organisations, "Who the representation is from"
+            self, "organisation", organisations, gettext("Who the representation is from")
         )
 
     def chosen_organisation(self) -> Organisation:
@@ -137,10 +142,10 @@ class RepresentationForm(GovukFormMixin, forms.Form):
 
 class ConsiderationForm(GovukFormMixin, forms.Form):
     consideration = forms.CharField(
-        label="How HMICFRS considered the representation",
+        label=_("How HMICFRS considered the representation"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        error_messages={"required": "Record how the representation was considered."},
+        error_messages={"required": _("Record how the representation was considered.")},
     )
 
 
@@ -158,36 +163,38 @@ class CommissionForm(GovukFormMixin, forms.Form):
 
     office = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
-        empty_label="Choose the office",
+        empty_label=_("Choose the office"),
         error_messages={
-            "required": "Choose the office making the request.",
-            "invalid_choice": "Choose an office you work in.",
+            "required": _("Choose the office making the request."),
+            "invalid_choice": _("Choose an office you work in."),
         },
     )
     areas = forms.ModelMultipleChoiceField(
-        label="Police forces to inspect",
+        label=_("Police forces to inspect"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="The police forces your PCC governs today.",
+        help_text=_("The police forces your PCC governs today."),
         error_messages={
-            "required": "Choose the police force or forces to be inspected.",
-            "invalid_choice": "Choose police forces your PCC governs.",
-            "invalid_pk_value": "Choose police forces your PCC governs.",
+            "required": _("Choose the police force or forces to be inspected."),
+            "invalid_choice": _("Choose police forces your PCC governs."),
+            "invalid_pk_value": _("Choose police forces your PCC governs."),
         },
     )
     scope = forms.CharField(
-        label="Scope of the inspection",
+        label=_("Scope of the inspection"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text="The matter or activities you want inspected. HMICFRS discusses the scope with you before "
-        "accepting, and the OPCC meets the cost.",  # P2
-        error_messages={"required": "Describe the scope of the inspection."},
+        help_text=_(
+            "The matter or activities you want inspected. HMICFRS discusses the scope with you before "
+            "accepting, and the OPCC meets the cost."
+        ),  # P2
+        error_messages={"required": _("Describe the scope of the inspection.")},
     )
 
     def __init__(self, *args: Any, offices: QuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         offices = offices.select_related("parent")
-        self.only_office = _choose_one(self, "office", offices, "Office making the request")
+        self.only_office = _choose_one(self, "office", offices, gettext("Office making the request"))
         rows = Governance.objects.in_force(timezone.localdate()).filter(
             body_id__in=[office.parent_id for office in offices if office.parent_id],
             area__kind__in=AREA_KINDS,
@@ -215,37 +222,41 @@ class CommissionForm(GovukFormMixin, forms.Form):
         if office is not None and areas:
             others = [area.name for area in areas if self.governed_by.get(area.pk) != office.parent_id]
             if others:
-                self.add_error("areas", f"{office} does not answer for {', '.join(others)}.")
+                self.add_error(
+                    "areas",
+                    gettext("%(office)s does not answer for %(areas)s.")
+                    % {"office": office, "areas": ", ".join(others)},
+                )
         return cleaned
 
 
 class EstimateForm(GovukFormMixin, forms.Form):
     days = forms.IntegerField(
-        label="Estimated duration in days",
+        label=_("Estimated duration in days"),
         min_value=1,
         max_value=3650,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
         error_messages={
-            "required": "Enter the estimated duration in days.",
-            "invalid": "Enter the duration as a whole number of days, for example 30.",
-            "min_value": "The duration must be at least 1 day.",
-            "max_value": "The duration must be at most 3,650 days.",
+            "required": _("Enter the estimated duration in days."),
+            "invalid": _("Enter the duration as a whole number of days, for example 30."),
+            "min_value": _("The duration must be at least 1 day."),
+            "max_value": _("The duration must be at most 3,650 days."),
         },
     )
     cost_pounds = forms.DecimalField(
-        label="Estimated cost in pounds (£)",
+        label=_("Estimated cost in pounds (£)"),
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
-        help_text="Met by the OPCC. For example, 45000 or 45000.50",  # P2
+        help_text=_("Met by the OPCC. For example, 45000 or 45000.50"),  # P2
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
         error_messages={
-            "required": "Enter the estimated cost in pounds.",
-            "invalid": "Enter the cost as a number of pounds, for example 45000.50.",
-            "min_value": "The cost must be more than £0.",
-            "max_digits": "The cost must be less than £100,000,000.",
-            "max_whole_digits": "The cost must be less than £100,000,000.",
-            "max_decimal_places": "Enter the cost to the nearest penny.",
+            "required": _("Enter the estimated cost in pounds."),
+            "invalid": _("Enter the cost as a number of pounds, for example 45000.50."),
+            "min_value": _("The cost must be more than £0."),
+            "max_digits": _("The cost must be less than £100,000,000."),
+            "max_whole_digits": _("The cost must be less than £100,000,000."),
+            "max_decimal_places": _("Enter the cost to the nearest penny."),
         },
     )
 
@@ -254,28 +265,30 @@ class EstimateForm(GovukFormMixin, forms.Form):
 
 
 class ReferenceGroupForm(GovukFormMixin, forms.Form):
-    apcc = forms.BooleanField(label="The APCC", required=False)
+    apcc = forms.BooleanField(label=_("The APCC"), required=False)
     offices = forms.ModelMultipleChoiceField(
-        label="Offices of PCCs",
+        label=_("Offices of PCCs"),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Include the APCC or at least one PCC.",  # P3
+        help_text=_("Include the APCC or at least one PCC."),  # P3
         error_messages={
-            "invalid_choice": "Choose offices from the list.",
-            "invalid_pk_value": "Choose offices from the list.",
+            "invalid_choice": _("Choose offices from the list."),
+            "invalid_pk_value": _("Choose offices from the list."),
         },
     )
     others = forms.ModelMultipleChoiceField(
-        label="Other members",
+        label=_("Other members"),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="Forces, fire and rescue services, panels and national bodies. Hold Ctrl (Cmd on a Mac) "
-        "to choose more than one.",
+        help_text=_(
+            "Forces, fire and rescue services, panels and national bodies. Hold Ctrl (Cmd on a Mac) "
+            "to choose more than one."
+        ),
         error_messages={
-            "invalid_choice": "Choose other members from the list.",
-            "invalid_pk_value": "Choose other members from the list.",
+            "invalid_choice": _("Choose other members from the list."),
+            "invalid_pk_value": _("Choose other members from the list."),
         },
     )
 

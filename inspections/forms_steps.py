@@ -10,11 +10,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation, User
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
 
-YES_NO: list[tuple[str, str]] = [("yes", "Yes"), ("no", "No")]
+YES_NO: list[tuple[str, Any]] = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def yes_no(value: str | None) -> bool | None:
@@ -22,7 +23,7 @@ def yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-def _yes_no_field(label: str, required: str, help_text: str = "") -> forms.ChoiceField:
+def _yes_no_field(label: Any, required: Any, help_text: Any = "") -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=YES_NO,
@@ -32,11 +33,11 @@ def _yes_no_field(label: str, required: str, help_text: str = "") -> forms.Choic
     )
 
 
-def _area_field(label: str, required: str) -> forms.ModelChoiceField:
+def _area_field(label: Any, required: Any) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=label,
         queryset=Organisation.objects.none(),
-        empty_label="Choose the force or FRS",
+        empty_label=_("Choose the force or FRS"),
         error_messages={"required": required, "invalid_choice": required},
     )
 
@@ -56,24 +57,24 @@ class _AreaChoiceMixin:
 
 class MilestoneForm(GovukFormMixin, forms.Form):
     name = forms.CharField(
-        label="Milestone",
+        label=_("Milestone"),
         max_length=200,
-        help_text="For example, the final evidence-gathering period.",
-        error_messages={"required": "Enter the name of the milestone."},
+        help_text=_("For example, the final evidence-gathering period."),
+        error_messages={"required": _("Enter the name of the milestone.")},
     )
     starts_on = GovukDateField(
-        label="Starts on",
-        help_text="For example, 7 9 2026",
-        error_messages={"required": "Enter the date the milestone starts."},
+        label=_("Starts on"),
+        help_text=_("For example, 7 9 2026"),
+        error_messages={"required": _("Enter the date the milestone starts.")},
     )
     ends_on = GovukDateField(
-        label="Ends on (optional)", required=False, help_text="Leave blank for a single day."
+        label=_("Ends on (optional)"), required=False, help_text=_("Leave blank for a single day.")
     )
 
 
 class ScheduleSendForm(GovukFormMixin, forms.Form):
     note = forms.CharField(
-        label="A note to go with the milestones (optional)",
+        label=_("A note to go with the milestones (optional)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -85,11 +86,11 @@ class ScheduleSendForm(GovukFormMixin, forms.Form):
 
 class MethodologyChangeForm(GovukFormMixin, forms.Form):
     body = forms.CharField(
-        label="What is changing, and why",
+        label=_("What is changing, and why"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text="The APCC and every PCC receive this text at the same moment.",
-        error_messages={"required": "Describe the change of methodology."},
+        help_text=_("The APCC and every PCC receive this text at the same moment."),
+        error_messages={"required": _("Describe the change of methodology.")},
     )
 
 
@@ -97,11 +98,11 @@ class MethodologyChangeForm(GovukFormMixin, forms.Form):
 
 
 class PresentationForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
-    area = _area_field("Force or FRS", "Choose the force or FRS giving the presentation.")
+    area = _area_field(_("Force or FRS"), _("Choose the force or FRS giving the presentation."))
     held_on = GovukDateField(
-        label="Date of the presentation",
-        help_text="For example, 12 5 2026",
-        error_messages={"required": "Enter the date of the strategic presentation."},
+        label=_("Date of the presentation"),
+        help_text=_("For example, 12 5 2026"),
+        error_messages={"required": _("Enter the date of the strategic presentation.")},
     )
 
     def __init__(self, *args: Any, areas: QuerySet, **kwargs: Any) -> None:
@@ -111,17 +112,17 @@ class PresentationForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
 
 class InvitationForm(GovukFormMixin, forms.Form):
     invited = _yes_no_field(
-        "Is the PCC invited to the strategic presentation?",
-        "Choose whether the PCC is invited.",
-        "The chief constable decides. The PCC's office is told the decision.",
+        _("Is the PCC invited to the strategic presentation?"),
+        _("Choose whether the PCC is invited."),
+        _("The chief constable decides. The PCC's office is told the decision."),
     )
 
 
 class AttendanceForm(GovukFormMixin, forms.Form):
     attending = _yes_no_field(
-        "Will the PFCC attend the strategic presentation?",
-        "Choose whether the PFCC will attend.",
-        "The PFCC chooses whether to attend; no invitation is needed.",
+        _("Will the PFCC attend the strategic presentation?"),
+        _("Choose whether the PFCC will attend."),
+        _("The PFCC chooses whether to attend; no invitation is needed."),
     )
 
 
@@ -129,14 +130,16 @@ class AttendanceForm(GovukFormMixin, forms.Form):
 
 
 class EvidenceRequestForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
-    area = _area_field("Force or FRS asked", "Choose the force or FRS asked for evidence.")
+    area = _area_field(_("Force or FRS asked"), _("Choose the force or FRS asked for evidence."))
     text = forms.CharField(
-        label="Evidence asked for",
+        label=_("Evidence asked for"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20000,
-        help_text="The chief officer's office receives this text; the PCC's office is asked for a discussion "
-        "at the same time and may decline.",
-        error_messages={"required": "Describe the evidence asked for."},
+        help_text=_(
+            "The chief officer's office receives this text; the PCC's office is asked for a discussion "
+            "at the same time and may decline."
+        ),
+        error_messages={"required": _("Describe the evidence asked for.")},
     )
 
     def __init__(self, *args: Any, areas: QuerySet, **kwargs: Any) -> None:
@@ -146,12 +149,12 @@ class EvidenceRequestForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
 
 class DiscussionAnswerForm(GovukFormMixin, forms.Form):
     accept = _yes_no_field(
-        "Will the PCC take part in the discussion?",
-        "Choose whether the PCC will take part in the discussion.",
-        "The PCC may decline. The inspection team is told your answer.",
+        _("Will the PCC take part in the discussion?"),
+        _("Choose whether the PCC will take part in the discussion."),
+        _("The PCC may decline. The inspection team is told your answer."),
     )
     note = forms.CharField(
-        label="Anything the team should know (optional)",
+        label=_("Anything the team should know (optional)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -159,22 +162,24 @@ class DiscussionAnswerForm(GovukFormMixin, forms.Form):
 
 
 class DisclosureForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
-    area = _area_field("Force or FRS it is about", "Choose the force or FRS the disclosure is about.")
+    area = _area_field(_("Force or FRS it is about"), _("Choose the force or FRS the disclosure is about."))
     summary = forms.CharField(
-        label="What you want to tell HMICFRS in confidence",
+        label=_("What you want to tell HMICFRS in confidence"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text="Only the HMI for the force or FRS and the HMICFRS staff you name below can read it. "
-        "It is never used as evidence, and every reading is recorded.",
-        error_messages={"required": "Enter what you want to tell HMICFRS in confidence."},
+        help_text=_(
+            "Only the HMI for the force or FRS and the HMICFRS staff you name below can read it. "
+            "It is never used as evidence, and every reading is recorded."
+        ),
+        error_messages={"required": _("Enter what you want to tell HMICFRS in confidence.")},
     )
     named_staff = forms.ModelMultipleChoiceField(
-        label="HMICFRS staff who may also read it (optional)",
+        label=_("HMICFRS staff who may also read it (optional)"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="For example, the liaison lead for your office.",
-        error_messages={"invalid_choice": "Choose HMICFRS staff from the list."},
+        help_text=_("For example, the liaison lead for your office."),
+        error_messages={"invalid_choice": _("Choose HMICFRS staff from the list.")},
     )
 
     def __init__(self, *args: Any, areas: QuerySet, staff: list[tuple[User, str]], **kwargs: Any) -> None:
@@ -188,13 +193,13 @@ class DisclosureForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
 
 
 class PfccInterviewForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
-    area = _area_field("Fire and rescue service", "Choose the fire and rescue service.")
+    area = _area_field(_("Fire and rescue service"), _("Choose the fire and rescue service."))
     summary = forms.CharField(
-        label="Summary of the interview",
+        label=_("Summary of the interview"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text="The interview with the PFCC is evidence for the inspection.",
-        error_messages={"required": "Enter a summary of the interview."},
+        help_text=_("The interview with the PFCC is evidence for the inspection."),
+        error_messages={"required": _("Enter a summary of the interview.")},
     )
 
     def __init__(self, *args: Any, areas: QuerySet, **kwargs: Any) -> None:
@@ -207,31 +212,31 @@ class PfccInterviewForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
 
 class ScopeDiscussionForm(GovukFormMixin, forms.Form):
     notes = forms.CharField(
-        label="What was agreed about the scope",
+        label=_("What was agreed about the scope"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20000,
-        help_text="The requesting offices receive this text.",
-        error_messages={"required": "Record what was agreed about the scope."},
+        help_text=_("The requesting offices receive this text."),
+        error_messages={"required": _("Record what was agreed about the scope.")},
     )
 
 
 class DeclineForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Reason for declining",
+        label=_("Reason for declining"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20000,
-        help_text="The requesting offices receive this reason.",
-        error_messages={"required": "Give the reason for declining the request."},
+        help_text=_("The requesting offices receive this reason."),
+        error_messages={"required": _("Give the reason for declining the request.")},
     )
 
 
 class AssistanceForm(_AreaChoiceMixin, GovukFormMixin, forms.Form):
-    area = _area_field("Fire and rescue service", "Choose the fire and rescue service.")
+    area = _area_field(_("Fire and rescue service"), _("Choose the fire and rescue service."))
     text = forms.CharField(
-        label="Assistance you are asking for",
+        label=_("Assistance you are asking for"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        error_messages={"required": "Describe the assistance you are asking for."},
+        error_messages={"required": _("Describe the assistance you are asking for.")},
     )
 
     def __init__(self, *args: Any, areas: QuerySet, **kwargs: Any) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation, User
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
@@ -21,7 +23,7 @@ from inspections.models import FindingKind
 from monitoring.models import FindingEntryKind, FindingStatus, PlanNoteKind
 from monitoring.services import AttendanceInput
 
-DATE_HINT = "For example, 27 3 2026"
+DATE_HINT = _("For example, 27 3 2026")
 PDF_ACCEPT = "application/pdf,.pdf"
 # People without a login recorded at a meeting: rows on the form.
 FREE_TEXT_ATTENDEES = 3
@@ -32,9 +34,9 @@ FREE_TEXT_ATTENDEES = 3
 
 class MeetingScheduleForm(GovukFormMixin, forms.Form):
     scheduled_for = GovukDateField(
-        label="Date of the meeting",
+        label=_("Date of the meeting"),
         help_text=DATE_HINT,
-        error_messages={"required": "Enter the date of the meeting."},
+        error_messages={"required": _("Enter the date of the meeting.")},
     )
 
 
@@ -47,14 +49,16 @@ class DeputyForm(GovukFormMixin, forms.Form):
     """M7: the deputy, chosen from the people appointed in the APCC today."""
 
     deputy = PersonChoiceField(
-        label="Deputy",
-        help_text="Someone of suitable seniority at the APCC, who will attend in place of a joint "
-        "performance portfolio lead.",
+        label=_("Deputy"),
+        help_text=_(
+            "Someone of suitable seniority at the APCC, who will attend in place of a joint "
+            "performance portfolio lead."
+        ),
         queryset=User.objects.none(),
-        empty_label="Choose a person",
+        empty_label=_("Choose a person"),
         error_messages={
-            "required": "Choose the person to attend as deputy.",
-            "invalid_choice": "Choose a person who works for the APCC.",
+            "required": _("Choose the person to attend as deputy."),
+            "invalid_choice": _("Choose a person who works for the APCC."),
         },
     )
 
@@ -85,22 +89,24 @@ class MeetingHeldForm(GovukFormMixin, forms.Form):
     """M7: the date held, notes, and who attended: known people by checkbox, others by name."""
 
     held_on = GovukDateField(
-        label="Date the meeting was held",
+        label=_("Date the meeting was held"),
         help_text=DATE_HINT,
-        error_messages={"required": "Enter the date the meeting was held."},
+        error_messages={"required": _("Enter the date the meeting was held.")},
     )
     # Named as the service names it, so its refusal (no APCC lead or nominated deputy) lands here.
     attendances = forms.MultipleChoiceField(
-        label="Who attended",
-        help_text="Select everyone who attended. An APCC joint performance portfolio lead, or a deputy "
-        "a lead nominated for this meeting, must be among them.",
+        label=_("Who attended"),
+        help_text=_(
+            "Select everyone who attended. An APCC joint performance portfolio lead, or a deputy "
+            "a lead nominated for this meeting, must be among them."
+        ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose people from the list."},
+        error_messages={"invalid_choice": _("Choose people from the list.")},
     )
     notes = forms.CharField(
-        label="Notes of the meeting (optional)",
-        help_text="Confidential to the organisations that attended and HMICFRS.",
+        label=_("Notes of the meeting (optional)"),
+        help_text=_("Confidential to the organisations that attended and HMICFRS."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -113,18 +119,20 @@ class MeetingHeldForm(GovukFormMixin, forms.Form):
         self.fields["attendances"].choices = [(a.key, a.label) for a in known]
         for n in range(1, FREE_TEXT_ATTENDEES + 1):
             self.fields[f"name_{n}"] = forms.CharField(
-                label=f"Name of other attendee {n}", required=False, max_length=200
+                label=gettext("Name of other attendee %(number)s") % {"number": n},
+                required=False,
+                max_length=200,
             )
             self.fields[f"organisation_{n}"] = forms.ModelChoiceField(
-                label=f"Organisation of other attendee {n}",
+                label=gettext("Organisation of other attendee %(number)s") % {"number": n},
                 queryset=organisations,
                 required=False,
-                empty_label="Choose an organisation",
-                error_messages={"invalid_choice": "Choose an organisation from the list."},
+                empty_label=_("Choose an organisation"),
+                error_messages={"invalid_choice": _("Choose an organisation from the list.")},
             )
             self.fields[f"capacity_{n}"] = forms.CharField(
-                label=f"Capacity of other attendee {n} (optional)",
-                help_text="For example, Deputy Chief Constable" if n == 1 else "",
+                label=gettext("Capacity of other attendee %(number)s (optional)") % {"number": n},
+                help_text=_("For example, Deputy Chief Constable") if n == 1 else "",
                 required=False,
                 max_length=200,
             )
@@ -153,9 +161,14 @@ class MeetingHeldForm(GovukFormMixin, forms.Form):
             organisation = cleaned.get(f"organisation_{n}")
             capacity = (cleaned.get(f"capacity_{n}") or "").strip()
             if name and organisation is None and f"organisation_{n}" not in self.errors:
-                self.add_error(f"organisation_{n}", f"Choose the organisation {name} attended for.")
+                self.add_error(
+                    f"organisation_{n}",
+                    gettext("Choose the organisation %(name)s attended for.") % {"name": name},
+                )
             elif not name and (organisation is not None or capacity):
-                self.add_error(f"name_{n}", f"Enter the name of other attendee {n}.")
+                self.add_error(
+                    f"name_{n}", gettext("Enter the name of other attendee %(number)s.") % {"number": n}
+                )
         return cleaned
 
     def attendance_inputs(self) -> list[AttendanceInput]:
@@ -189,23 +202,25 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
 class ActionForm(GovukFormMixin, forms.Form):
     text = forms.CharField(
-        label="Action",
+        label=_("Action"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe the action."},
+        error_messages={"required": _("Describe the action.")},
     )
     owner = OrganisationChoiceField(
-        label="Who owns the action",
+        label=_("Who owns the action"),
         queryset=Organisation.objects.none(),
-        empty_label="Choose an organisation",
+        empty_label=_("Choose an organisation"),
         error_messages={
-            "required": "Choose the organisation that owns the action.",
-            "invalid_choice": "Choose an organisation from the list.",
+            "required": _("Choose the organisation that owns the action."),
+            "invalid_choice": _("Choose an organisation from the list."),
         },
     )
     offer_of_assistance = forms.BooleanField(
-        label="This is an offer of assistance",
-        help_text="An offer of assistance is followed up in writing within five working days of the "
-        "meeting, copied to HM Chief Inspector.",
+        label=_("This is an offer of assistance"),
+        help_text=_(
+            "An offer of assistance is followed up in writing within five working days of the "
+            "meeting, copied to HM Chief Inspector."
+        ),
         required=False,
     )
 
@@ -218,19 +233,19 @@ class FollowUpForm(GovukFormMixin, forms.Form):
     """M9: the written follow-up. The copy to HMCI is checked by the service, whose message shows here."""
 
     text = forms.CharField(
-        label="Follow-up to the PCC's office",
+        label=_("Follow-up to the PCC's office"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Write the follow-up."},
+        error_messages={"required": _("Write the follow-up.")},
     )
-    copy_to_hmci = forms.BooleanField(label="Send a copy to HM Chief Inspector", required=False)
+    copy_to_hmci = forms.BooleanField(label=_("Send a copy to HM Chief Inspector"), required=False)
 
     def __init__(self, *args: Any, hmci_name: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if hmci_name:
-            self.fields["copy_to_hmci"].help_text = (
-                f"{hmci_name}, HM Chief Inspector, gets a copy when you send it. The follow-up is not "
+            self.fields["copy_to_hmci"].help_text = gettext(
+                "%(name)s, HM Chief Inspector, gets a copy when you send it. The follow-up is not "
                 "sent without the copy."
-            )
+            ) % {"name": hmci_name}
 
 
 # --- Improvement plans and the toolkit ----------------------------------------------------------------
@@ -238,17 +253,19 @@ class FollowUpForm(GovukFormMixin, forms.Form):
 
 class PlanForm(GovukFormMixin, forms.Form):
     text = forms.CharField(
-        label="The improvement plan",
-        help_text="How the force or FRS will address each cause of concern. If you attach the plan as a "
-        "PDF, summarise it here.",
+        label=_("The improvement plan"),
+        help_text=_(
+            "How the force or FRS will address each cause of concern. If you attach the plan as a "
+            "PDF, summarise it here."
+        ),
         widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": "Write the plan, or summarise the attached plan."},
+        error_messages={"required": _("Write the plan, or summarise the attached plan.")},
     )
     file = forms.FileField(
-        label="Attach the plan as a PDF (optional)",
-        help_text="A PDF up to 20 MB, not password-protected, with no scripts or attached files.",
+        label=_("Attach the plan as a PDF (optional)"),
+        help_text=_("A PDF up to 20 MB, not password-protected, with no scripts or attached files."),
         required=False,
-        error_messages={"empty": "The selected file is empty.", "invalid": "Select a PDF."},
+        error_messages={"empty": _("The selected file is empty."), "invalid": _("Select a PDF.")},
         widget=forms.FileInput(attrs={"accept": PDF_ACCEPT}),
     )
 
@@ -256,32 +273,34 @@ class PlanForm(GovukFormMixin, forms.Form):
 class PlanNoteForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=PlanNoteKind.choices, widget=forms.HiddenInput)
     text = forms.CharField(
-        label="Note",
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write the note."},
+        error_messages={"required": _("Write the note.")},
     )
 
 
 class ToolkitUploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
-        label="Upload a new version of the toolkit (PDF)",
-        help_text="A PDF up to 20 MB, not password-protected, with no scripts or attached files. "
-        "Earlier versions are kept.",
+        label=_("Upload a new version of the toolkit (PDF)"),
+        help_text=_(
+            "A PDF up to 20 MB, not password-protected, with no scripts or attached files. "
+            "Earlier versions are kept."
+        ),
         error_messages={
-            "required": "Select the PDF of the toolkit.",
-            "empty": "The selected file is empty.",
-            "invalid": "Select the PDF of the toolkit.",
+            "required": _("Select the PDF of the toolkit."),
+            "empty": _("The selected file is empty."),
+            "invalid": _("Select the PDF of the toolkit."),
         },
         widget=forms.FileInput(attrs={"accept": PDF_ACCEPT}),
     )
-    note = forms.CharField(label="What changed in this version (optional)", required=False, max_length=300)
+    note = forms.CharField(label=_("What changed in this version (optional)"), required=False, max_length=300)
 
 
 class ToolkitSendForm(GovukFormMixin, forms.Form):
     letter = forms.CharField(
-        label="Letter to the PCC",
+        label=_("Letter to the PCC"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": "Write the letter to the PCC."},
+        error_messages={"required": _("Write the letter to the PCC.")},
     )
 
 
@@ -294,10 +313,10 @@ class RegisterFilterForm(GovukFormMixin, forms.Form):
     """The register's filters, from the query string (GOV.UK "filter a list")."""
 
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[(ALL, "All statuses"), *FindingStatus.choices]
+        label=_("Status"), required=False, choices=[(ALL, _("All statuses")), *FindingStatus.choices]
     )
     kind = forms.ChoiceField(
-        label="Kind of finding", required=False, choices=[(ALL, "All kinds"), *FindingKind.choices]
+        label=_("Kind of finding"), required=False, choices=[(ALL, _("All kinds")), *FindingKind.choices]
     )
 
 
@@ -305,20 +324,20 @@ class FindingStatusForm(GovukFormMixin, forms.Form):
     """M1: a status change. Every status is accepted here: the service decides who may set which."""
 
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=FindingStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a status.", "invalid_choice": "Choose a status."},
+        error_messages={"required": _("Choose a status."), "invalid_choice": _("Choose a status.")},
     )
     note = forms.CharField(
-        label="What has been done (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What has been done (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: Any, shown: list[str] | None = None, closure: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if closure:
             self.fields["status"].widget = forms.HiddenInput()
-            self.fields["note"].label = "Reason for authorising closure (optional)"
+            self.fields["note"].label = _("Reason for authorising closure (optional)")
         elif shown is not None:
             # What the person is offered; the choices checked stay all of them (see the class docstring).
             self.fields["status"].widget.choices = [
@@ -331,12 +350,12 @@ class FindingNoteForm(GovukFormMixin, forms.Form):
         choices=[(value, label) for value, label in FindingEntryKind.choices if value != "status"],
         widget=forms.HiddenInput,
         error_messages={
-            "required": "Choose the kind of entry.",
-            "invalid_choice": "Choose the kind of entry.",
+            "required": _("Choose the kind of entry."),
+            "invalid_choice": _("Choose the kind of entry."),
         },
     )
     text = forms.CharField(
-        label="Update or note",
+        label=_("Update or note"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write the update or note."},
+        error_messages={"required": _("Write the update or note.")},
     )

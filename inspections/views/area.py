@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from contacts.models import Governance, GovernanceModel, OrganisationKind
@@ -47,13 +48,16 @@ def _office_steps(
             done = presentation.pcc_invited
             steps.append(
                 {
-                    "text": f"Decide whether the PCC is invited to the strategic presentation on {when}",
+                    "text": gettext(
+                        "Decide whether the PCC is invited to the strategic presentation on %(when)s"
+                    )
+                    % {"when": when},
                     "url": reverse("inspections:presentation-invitation", kwargs={"pk": presentation.pk})
                     if open_
                     else "",
-                    "status": "Not decided yet"
+                    "status": gettext("Not decided yet")
                     if done is None
-                    else ("PCC invited" if done else "PCC not invited"),
+                    else (gettext("PCC invited") if done else gettext("PCC not invited")),
                     "done": done is not None,
                 }
             )
@@ -65,13 +69,16 @@ def _office_steps(
             done = presentation.pfcc_attending
             steps.append(
                 {
-                    "text": f"Choose whether the PFCC attends the strategic presentation of {area.name} on {when}",
+                    "text": gettext(
+                        "Choose whether the PFCC attends the strategic presentation of %(area)s on %(when)s"
+                    )
+                    % {"area": area.name, "when": when},
                     "url": reverse("inspections:presentation-attendance", kwargs={"pk": presentation.pk})
                     if open_
                     else "",
-                    "status": "Not chosen yet"
+                    "status": gettext("Not chosen yet")
                     if done is None
-                    else ("Attending" if done else "Not attending"),
+                    else (gettext("Attending") if done else gettext("Not attending")),
                     "done": done is not None,
                 }
             )
@@ -81,7 +88,10 @@ def _office_steps(
             waiting = item.discussion == EvidenceRequest.Discussion.REQUESTED
             steps.append(
                 {
-                    "text": f"Answer the request for a discussion with the PCC about {item.area.name} (asked {asked})",
+                    "text": gettext(
+                        "Answer the request for a discussion with the PCC about %(area)s (asked %(asked)s)"
+                    )
+                    % {"area": item.area.name, "asked": asked},
                     "url": reverse("inspections:discussion-answer", kwargs={"pk": item.pk})
                     if waiting
                     else "",
@@ -92,16 +102,17 @@ def _office_steps(
         if item.area_id in chief:
             steps.append(
                 {
-                    "text": f"Evidence asked of {item.area.name} on {asked}: {item.text}",
+                    "text": gettext("Evidence asked of %(area)s on %(asked)s: %(text)s")
+                    % {"area": item.area.name, "asked": asked, "text": item.text},
                     "url": "",
-                    "status": "Send it to the inspection team",
+                    "status": gettext("Send it to the inspection team"),
                     "done": False,
                 }
             )
     if any(area.pk in governed and (inspection.pk, area.pk) not in closed for area in inspection.areas.all()):
         steps.append(
             {
-                "text": "Make a disclosure in confidence to the HMI",
+                "text": gettext("Make a disclosure in confidence to the HMI"),
                 "url": reverse("inspections:disclosure-new", kwargs={"pk": inspection.pk}),
                 "status": "",
                 "done": False,

@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Governance, GovernanceModel, Organisation, OrganisationKind
@@ -50,13 +52,13 @@ def commission_scope(request: HttpRequest, pk: int) -> HttpResponse:
         template="inspections/preparing/commission_step.html",
         context={
             "commission": commission,
-            "heading": "Record the discussion of the scope",
-            "button": "Record the discussion",
+            "heading": _("Record the discussion of the scope"),
+            "button": _("Record the discussion"),
         },
         perform=lambda data: services.commission_scope_discuss(
             request=commission, notes=data["notes"], by=request.user
         ),
-        done="Discussion of the scope recorded. The requesting offices have been told.",
+        done=gettext("Discussion of the scope recorded. The requesting offices have been told."),
         then=_commission_url(commission),
         instance=commission,
     )
@@ -73,11 +75,17 @@ def commission_decline(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=DeclineForm(posted(request)),
         template="inspections/preparing/commission_step.html",
-        context={"commission": commission, "heading": "Decline the request", "button": "Decline the request"},
+        context={
+            "commission": commission,
+            # Lazy, so the page renders it in its content's language: the template compares it with its own
+            # {% translate "Decline the request" %} to make the button a warning.
+            "heading": _("Decline the request"),
+            "button": _("Decline the request"),
+        },
         perform=lambda data: services.commission_decline(
             request=commission, reason=data["reason"], by=request.user
         ),
-        done="Request declined. The requesting offices have been told the reason.",
+        done=gettext("Request declined. The requesting offices have been told the reason."),
         then=_commission_url(commission),
         instance=commission,
     )
@@ -133,7 +141,7 @@ def assistance_new(request: HttpRequest) -> HttpResponse:
         perform=lambda data: services.assistance_request(
             area=data["area"], text=data["text"], by=request.user
         ),
-        done="Request for assistance sent to HMICFRS.",
+        done=gettext("Request for assistance sent to HMICFRS."),
         then=lambda record: reverse("inspections:assistance", kwargs={"pk": record.pk}),
     )
 

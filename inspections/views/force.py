@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from contacts.models import AREA_KINDS, Appointment, AssignmentKind, Organisation, OrganisationKind, User
@@ -112,7 +113,10 @@ def factual_accuracy(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": areas.order_by("name"),
         },
         perform=lambda data: fac_comment_submit(report=report, by=request.user, now=now, **data),
-        done=lambda comment: f"Your comment on paragraph {comment.paragraph} has been sent to HMICFRS.",
+        done=lambda comment: (
+            gettext("Your comment on paragraph %(paragraph)s has been sent to HMICFRS.")
+            % {"paragraph": comment.paragraph}
+        ),
         then=reverse("inspections:fac", kwargs={"pk": report.pk}),
     )
 
@@ -156,8 +160,9 @@ def presentation_invitation(request: HttpRequest, pk: int) -> HttpResponse:
             presentation=presentation, invited=yes_no(data["invited"]), by=request.user, now=now
         ),
         done=lambda p: (
-            f"Decision recorded: the PCC is {'' if p.pcc_invited else 'not '}invited. "
-            "The PCC's office has been told."
+            gettext("Decision recorded: the PCC is invited. The PCC's office has been told.")
+            if p.pcc_invited
+            else gettext("Decision recorded: the PCC is not invited. The PCC's office has been told.")
         ),
         then=reverse("inspections:my-area"),
         instance=presentation,
@@ -186,7 +191,11 @@ def presentation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: presentation_attendance_choose(
             presentation=presentation, attending=yes_no(data["attending"]), by=request.user, now=now
         ),
-        done=lambda p: f"Choice recorded: the PFCC will {'' if p.pfcc_attending else 'not '}attend.",
+        done=lambda p: (
+            gettext("Choice recorded: the PFCC will attend.")
+            if p.pfcc_attending
+            else gettext("Choice recorded: the PFCC will not attend.")
+        ),
         then=reverse("inspections:my-area"),
         instance=presentation,
     )
@@ -221,12 +230,9 @@ def discussion_answer(request: HttpRequest, pk: int) -> HttpResponse:
             now=now,
         ),
         done=lambda r: (
-            "Answer sent: the PCC "
-            + (
-                "will take part in the discussion."
-                if r.discussion == "accepted"
-                else "declines the discussion."
-            )
+            gettext("Answer sent: the PCC will take part in the discussion.")
+            if r.discussion == "accepted"
+            else gettext("Answer sent: the PCC declines the discussion.")
         ),
         then=reverse("inspections:my-area"),
         instance=evidence_request,
@@ -246,7 +252,12 @@ def _hmicfrs_staff_for(offices: list[Organisation], on: dt.date) -> list[tuple[U
     ):
         roles.setdefault(appointment.person_id, appointment.get_role_display())
     return [
-        (person, "Liaison lead for your office" if person.pk in lead_ids else roles.get(person.pk, "HMICFRS"))
+        (
+            person,
+            gettext("Liaison lead for your office")
+            if person.pk in lead_ids
+            else roles.get(person.pk, "HMICFRS"),
+        )
         for person in people
     ]
 
@@ -282,7 +293,9 @@ def disclosure_new(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             now=now,
         ),
-        done="Your disclosure has been sent in confidence. Only the HMI for the force or FRS and the staff you "
-        "named can read it.",
+        done=gettext(
+            "Your disclosure has been sent in confidence. Only the HMI for the force or FRS and the staff you "
+            "named can read it."
+        ),
         then=reverse("inspections:my-area"),
     )

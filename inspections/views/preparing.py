@@ -30,6 +30,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Organisation, OrganisationKind
@@ -66,11 +68,11 @@ PAGE_SIZE = 25
 OPEN_STATES = (ProgrammeState.REPRESENTATIONS_REQUESTED, ProgrammeState.UNDER_CONSIDERATION)
 # The button that moves a programme to each step (P1).
 ADVANCE_ACTIONS = {
-    ProgrammeState.REPRESENTATIONS_REQUESTED: "Ask the APCC chair for representations",
-    ProgrammeState.UNDER_CONSIDERATION: "Start considering the representations",
-    ProgrammeState.SUBMITTED: "Submit to the Home Secretary for approval",
-    ProgrammeState.APPROVED: "Record the Home Secretary's approval",
-    ProgrammeState.LAID: "Record that it was laid before Parliament",
+    ProgrammeState.REPRESENTATIONS_REQUESTED: _("Ask the APCC chair for representations"),
+    ProgrammeState.UNDER_CONSIDERATION: _("Start considering the representations"),
+    ProgrammeState.SUBMITTED: _("Submit to the Home Secretary for approval"),
+    ProgrammeState.APPROVED: _("Record the Home Secretary's approval"),
+    ProgrammeState.LAID: _("Record that it was laid before Parliament"),
 }
 
 
@@ -180,7 +182,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
             representations_due_on=data["representations_due_on"],
             by=request.user,
         ),
-        done="Programme created as a draft.",
+        done=gettext("Programme created as a draft."),
         then=_programme_url,
     )
 
@@ -251,7 +253,10 @@ def programme_advance(request: HttpRequest, pk: int) -> HttpResponse:
             programme.refresh_from_db()
             add_service_errors(form, error)
         else:
-            messages.success(request, f"The programme is now at “{programme.get_state_display()}”.")
+            messages.success(
+                request,
+                gettext("The programme is now at “%(state)s”.") % {"state": programme.get_state_display()},
+            )
             return redirect(_programme_url(programme))
     return _programme_page(request, programme, form)
 
@@ -273,7 +278,7 @@ def representation_new(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.representation_record(
             programme=programme, organisation=form.chosen_organisation(), text=data["text"], by=request.user
         ),
-        done="Representation sent to HMICFRS.",
+        done=gettext("Representation sent to HMICFRS."),
         then=_programme_url(programme),
         instance=programme,
     )
@@ -300,7 +305,9 @@ def representation_consider(request: HttpRequest, pk: int, representation_pk: in
     def consider(data: dict[str, Any]) -> object:
         if programme.state not in OPEN_STATES:
             raise ValidationError(
-                "The programme has been submitted: its representations can no longer be considered."  # P1
+                gettext(
+                    "The programme has been submitted: its representations can no longer be considered."
+                )  # P1
             )
         return services.representation_consider(
             representation=representation, consideration=data["consideration"], by=request.user
@@ -312,7 +319,8 @@ def representation_consider(request: HttpRequest, pk: int, representation_pk: in
         template="inspections/preparing/consider.html",
         context={"programme": programme, "representation": representation},
         perform=consider,
-        done=f"Consideration recorded for the representation from {representation.organisation}.",
+        done=gettext("Consideration recorded for the representation from %(organisation)s.")
+        % {"organisation": representation.organisation},
         then=_programme_url(programme),
         instance=representation,
     )
@@ -366,7 +374,7 @@ def commission_new(request: HttpRequest) -> HttpResponse:
             scope=data["scope"],
             by=request.user,
         ),
-        done="Request sent to HMICFRS.",
+        done=gettext("Request sent to HMICFRS."),
         then=_commission_url,
     )
 
@@ -410,7 +418,7 @@ def commission_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     def agree(data: dict[str, Any]) -> object:
         if commission.state == CommissionState.ACCEPTED:
             raise ValidationError(
-                "The request has been accepted: its duration and cost can no longer change."
+                gettext("The request has been accepted: its duration and cost can no longer change.")
             )
         return services.commission_agree_estimate(
             request=commission, days=data["days"], cost_pounds=data["cost_pounds"], by=request.user
@@ -422,7 +430,7 @@ def commission_estimate(request: HttpRequest, pk: int) -> HttpResponse:
         template="inspections/preparing/estimate.html",
         context={"commission": commission},
         perform=agree,
-        done="Estimated duration and cost agreed.",
+        done=gettext("Estimated duration and cost agreed."),
         then=_commission_url(commission),
         instance=commission,
     )
@@ -438,13 +446,13 @@ def commission_accept(request: HttpRequest, pk: int) -> HttpResponse:
     form = Form(request.POST)
     try:
         if commission.state == CommissionState.ACCEPTED:
-            raise ValidationError("The request has already been accepted.")
+            raise ValidationError(gettext("The request has already been accepted."))
         services.commission_accept(request=commission, by=request.user)
     except ValidationError as error:
         commission.refresh_from_db()
         add_service_errors(form, error)
         return _commission_page(request, commission, form)
-    messages.success(request, "Request accepted.")
+    messages.success(request, gettext("Request accepted."))
     return redirect(_commission_url(commission))
 
 
@@ -469,7 +477,7 @@ def reference_group(request: HttpRequest, pk: int) -> HttpResponse:
         _, warnings = services.reference_group_set(
             inspection=inspection, members=form.members(), by=request.user
         )
-        messages.success(request, "Reference group saved.")
+        messages.success(request, gettext("Reference group saved."))
         for warning in warnings:
             messages.warning(request, warning)
         return redirect("inspections:reference-group", pk=inspection.pk)

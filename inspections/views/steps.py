@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import OrganisationKind
@@ -81,7 +83,9 @@ def milestones(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             now=now,
         ),
-        done="Milestone added. Send the schedule to the chief's office and the PCC's office when it is ready.",
+        done=gettext(
+            "Milestone added. Send the schedule to the chief's office and the PCC's office when it is ready."
+        ),
         then=_milestones_url(inspection),
     )
 
@@ -114,7 +118,7 @@ def milestone_change(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
             by=request.user,
             now=now,
         ),
-        done="Milestone changed. Send the schedule again so that both offices have it.",
+        done=gettext("Milestone changed. Send the schedule again so that both offices have it."),
         then=_milestones_url(inspection),
         instance=milestone,
     )
@@ -131,7 +135,7 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Milestone removed.")
+        messages.success(request, gettext("Milestone removed."))
     return redirect(_milestones_url(inspection))
 
 
@@ -156,7 +160,7 @@ def milestones_send(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.milestones_send(
             inspection=inspection, note=data["note"], by=request.user, now=now
         ),
-        done="Schedule sent to each chief officer's office and PCC's office in one notice.",
+        done=gettext("Schedule sent to each chief officer's office and PCC's office in one notice."),
         then=_detail_url(inspection, "notices"),
     )
 
@@ -180,7 +184,7 @@ def methodology_change(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.methodology_change_notify(
             inspection=inspection, body=data["body"], by=request.user, now=now
         ),
-        done="Notice of the change of methodology sent to the APCC and every PCC.",
+        done=gettext("Notice of the change of methodology sent to the APCC and every PCC."),
         then=_detail_url(inspection, "notices"),
     )
 
@@ -199,16 +203,18 @@ def presentation_new(request: HttpRequest, pk: int) -> HttpResponse:
         template="inspections/workspace/step_form.html",
         context={
             "inspection": inspection,
-            "heading": "Record a strategic presentation",
-            "intro": "For a police force, the chief constable's office decides whether the PCC is invited. "
-            "For a fire and rescue service governed by a PFCC, the PFCC's office chooses whether to attend. "
-            "They are told once you record the presentation and answer from their own portal.",
-            "button": "Record the presentation",
+            "heading": _("Record a strategic presentation"),
+            "intro": _(
+                "For a police force, the chief constable's office decides whether the PCC is invited. "
+                "For a fire and rescue service governed by a PFCC, the PFCC's office chooses whether to attend. "
+                "They are told once you record the presentation and answer from their own portal."
+            ),
+            "button": _("Record the presentation"),
         },
         perform=lambda data: services.presentation_arrange(
             inspection=inspection, area=data["area"], held_on=data["held_on"], by=request.user, now=now
         ),
-        done="Strategic presentation recorded. The office that decides has been told.",
+        done=gettext("Strategic presentation recorded. The office that decides has been told."),
         then=_detail_url(inspection, "presentations"),
     )
 
@@ -227,15 +233,17 @@ def evidence_request_new(request: HttpRequest, pk: int) -> HttpResponse:
         template="inspections/workspace/step_form.html",
         context={
             "inspection": inspection,
-            "heading": "Ask for evidence",
-            "intro": "The chief officer's office is asked for the evidence, and the PCC's office is asked for "
-            "a discussion with the PCC at the same time. The PCC may decline.",
-            "button": "Send the request",
+            "heading": _("Ask for evidence"),
+            "intro": _(
+                "The chief officer's office is asked for the evidence, and the PCC's office is asked for "
+                "a discussion with the PCC at the same time. The PCC may decline."
+            ),
+            "button": _("Send the request"),
         },
         perform=lambda data: services.evidence_request(
             inspection=inspection, area=data["area"], text=data["text"], by=request.user, now=now
         ),
-        done="Evidence requested, and a discussion with the PCC requested.",
+        done=gettext("Evidence requested, and a discussion with the PCC requested."),
         then=_detail_url(inspection, "evidence-requests"),
     )
 
@@ -252,15 +260,17 @@ def pfcc_interview_new(request: HttpRequest, pk: int) -> HttpResponse:
         template="inspections/workspace/step_form.html",
         context={
             "inspection": inspection,
-            "heading": "Record an interview with the PFCC",
-            "intro": "For a fire and rescue service governed by a PFCC or mayor, the PFCC is interviewed and the "
-            "interview is evidence.",
-            "button": "Record the interview",
+            "heading": _("Record an interview with the PFCC"),
+            "intro": _(
+                "For a fire and rescue service governed by a PFCC or mayor, the PFCC is interviewed and the "
+                "interview is evidence."
+            ),
+            "button": _("Record the interview"),
         },
         perform=lambda data: services.pfcc_interview_record(
             inspection=inspection, area=data["area"], summary=data["summary"], by=request.user, now=now
         ),
-        done="Interview with the PFCC recorded as evidence.",
+        done=gettext("Interview with the PFCC recorded as evidence."),
         then=_detail_url(inspection, "evidence"),
     )
 

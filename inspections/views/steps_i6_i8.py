@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Organisation, OrganisationKind
@@ -90,9 +91,11 @@ def debrief_new(request: HttpRequest, pk: int) -> HttpResponse:
             now=now,
         ),
         done=lambda d: (
-            "Debrief recorded. The chief officer's office has been asked to decide whether the PCC attends."
+            gettext(
+                "Debrief recorded. The chief officer's office has been asked to decide whether the PCC attends."
+            )
             if d.area.kind == OrganisationKind.POLICE_FORCE
-            else "Debrief recorded. The chief officer's office has been told."
+            else gettext("Debrief recorded. The chief officer's office has been told.")
         ),
         then=_debrief_url,
     )
@@ -164,7 +167,9 @@ def debrief_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.debrief_acknowledge(
             debrief=debrief, confirmed=data["confirmed"], by=request.user, now=now
         ),
-        done="Thank you: your acknowledgement is recorded. Keep the debrief confidential until publication.",
+        done=gettext(
+            "Thank you: your acknowledgement is recorded. Keep the debrief confidential until publication."
+        ),
         then=_debrief_url(debrief),
     )
 
@@ -187,9 +192,11 @@ def debrief_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             debrief=debrief, pcc_attends=yes_no(data["pcc_attends"]), by=request.user, now=now
         ),
         done=lambda d: (
-            "Decision recorded: the PCC "
-            + ("attends the debrief." if d.pcc_invited else "does not attend the debrief.")
-            + " The PCC's office has been told."
+            gettext("Decision recorded: the PCC attends the debrief. The PCC's office has been told.")
+            if d.pcc_invited
+            else gettext(
+                "Decision recorded: the PCC does not attend the debrief. The PCC's office has been told."
+            )
         ),
         then=_debrief_url(debrief),
         instance=debrief,
@@ -296,7 +303,7 @@ def chief_update_new(request: HttpRequest, pk: int, area_pk: int) -> HttpRespons
         perform=lambda data: services.chief_update_record(
             inspection=inspection, area=area, text=data["text"], by=request.user, now=now
         ),
-        done="Update sent to the PCC's office.",
+        done=gettext("Update sent to the PCC's office."),
         then=_hub_url(),
     )
 
@@ -319,8 +326,10 @@ def report_flag_concern(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.report_flag_significant_concern(
             report=report, by=request.user, now=now
         ),
-        done="The draft is flagged with significant concern. The chief officer's office has a task to update "
-        "the PCC.",
+        done=gettext(
+            "The draft is flagged with significant concern. The chief officer's office has a task to update "
+            "the PCC."
+        ),
         then=reverse("inspections:report", kwargs={"pk": report.pk}),
         instance=report,
     )

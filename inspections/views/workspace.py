@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Organisation, OrganisationKind
@@ -118,10 +120,10 @@ def _next_deadlines(report_ids: list[int]) -> dict[str, Deadline]:
 
 INSPECTION_SORTING = Sorting(
     [
-        Column("title", "Inspection", ("title",)),
-        Column("kind", "Kind", ("kind",)),
-        Column("lead", "Lead HMI", ("lead__last_name", "lead__first_name")),
-        Column("started", "Started", ("created_at",), first="desc"),
+        Column("title", _("Inspection"), ("title",)),
+        Column("kind", _("Kind"), ("kind",)),
+        Column("lead", _("Lead HMI"), ("lead__last_name", "lead__first_name")),
+        Column("started", _("Started"), ("created_at",), first="desc"),
     ],
     default="started",
 )
@@ -165,8 +167,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
     def done(inspection: Inspection) -> str:
         if is_team_member(user, inspection):
-            return "Inspection started."
-        return f"Inspection “{inspection.title}” started. You are not on its team, so it is not listed here."
+            return gettext("Inspection started.")
+        return gettext(
+            "Inspection “%(title)s” started. You are not on its team, so it is not listed here."
+        ) % {"title": inspection.title}
 
     def then(inspection: Inspection) -> str:
         # Someone who starts an inspection for others' team does not see it afterwards: back to the list.
@@ -270,7 +274,7 @@ def inspection_notify(request: HttpRequest, pk: int) -> HttpResponse:
             body=data["body"],
             by=request.user,
         ),
-        done="Notice sent to each force or FRS and its PCC at the same moment.",
+        done=gettext("Notice sent to each force or FRS and its PCC at the same moment."),
         then=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
     )
 
@@ -296,7 +300,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
             interested_parties=list(data["interested_parties"]),
             by=request.user,
         ),
-        done="Draft report added.",
+        done=gettext("Draft report added."),
         then=_report_url,
     )
 
@@ -384,7 +388,7 @@ def report_open_fac(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.report_open_factual_accuracy(
             report=report, closes_at=data["closes_at"], by=request.user
         ),
-        done="The draft has gone to the force or FRS for its factual-accuracy check.",
+        done=gettext("The draft has gone to the force or FRS for its factual-accuracy check."),
         then=_report_url(report),
         instance=report,
     )
@@ -403,7 +407,9 @@ def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
 
     def decide(data: dict[str, Any]) -> object:
         if report.state not in OPEN_STATES:
-            raise ValidationError("The report is final: its factual-accuracy decisions can no longer change.")
+            raise ValidationError(
+                gettext("The report is final: its factual-accuracy decisions can no longer change.")
+            )
         return services.fac_comment_decide(
             comment=comment,
             accept=data["decision"] == DecisionForm.ACCEPT,
@@ -417,7 +423,8 @@ def fac_decide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
         template="inspections/workspace/decide.html",
         context={"report": report, "comment": comment},
         perform=decide,
-        done=f"Decision recorded for the comment on paragraph {comment.paragraph}.",
+        done=gettext("Decision recorded for the comment on paragraph %(paragraph)s.")
+        % {"paragraph": comment.paragraph},
         then=_report_url(report),
         instance=comment,
     )
@@ -446,7 +453,7 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
             confirm_early_close=data.get("confirm_early_close", False),
             early_close_reason=data.get("early_close_reason", ""),
         ),
-        done="The report is final.",
+        done=gettext("The report is final."),
         then=_report_url(report),
         instance=report,
     )
@@ -465,7 +472,7 @@ def report_redact(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.redaction_add(
             report=report, passage=data["passage"], reason=data["reason"], by=request.user
         ),
-        done="Passage redacted from the published text.",
+        done=gettext("Passage redacted from the published text."),
         then=_report_url(report),
         instance=report,
     )
@@ -484,7 +491,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.finding_add(
             report=report, kind=data["kind"], text=data["text"], area=data["area"], by=request.user
         ),
-        done="Finding added.",
+        done=gettext("Finding added."),
         then=_report_url(report),
         instance=report,
     )
@@ -513,7 +520,7 @@ def report_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             report.refresh_from_db()
             add_service_errors(form, error)
         else:
-            messages.success(request, "Publication scheduled.")
+            messages.success(request, gettext("Publication scheduled."))
             return redirect("inspections:report", pk=report.pk)
     # The latest distribution moment for the publication moment asked for, else the one stored.
     asked = (
@@ -551,7 +558,7 @@ def diary_note(request: HttpRequest, pk: int) -> HttpResponse:
         template="inspections/workspace/diary_note.html",
         context={"report": report},
         perform=lambda data: services.diary_note_send(report=report, text=data["text"], by=request.user),
-        done="Diary note sent.",
+        done=gettext("Diary note sent."),
         then=_report_url(report),
         instance=report,
     )

@@ -24,6 +24,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import AREA_KINDS, Organisation
@@ -147,16 +149,16 @@ def state_at(case: EngageCase, at: dt.datetime) -> CaseState:
 
 # Who takes each step (DESIGN.md "Who acts at each step": M4, M6, M10).
 WHO_ACTS = {
-    "decision": "HM Chief Inspector",
-    "pcc_informed": "the HMI for the area",
-    "announce": "the HMI for the area or HM Chief Inspector",
-    "letter": "the HMI for the area",
-    "exit": "HM Chief Inspector",
+    "decision": _("HM Chief Inspector"),
+    "pcc_informed": _("the HMI for the area"),
+    "announce": _("the HMI for the area or HM Chief Inspector"),
+    "letter": _("the HMI for the area"),
+    "exit": _("HM Chief Inspector"),
 }
 
 
 def _by(key: str) -> str:
-    return f"To be done by {WHO_ACTS[key]}"
+    return gettext("To be done by %(who)s") % {"who": WHO_ACTS[key]}
 
 
 @dataclass
@@ -202,52 +204,52 @@ def case_steps(
 
     def pending(key: str, title: str, blocked_by: str = "", url: str = "") -> Step:
         if declined:
-            return Step(key, title, "not_needed", "Not needed")
+            return Step(key, title, "not_needed", _("Not needed"))
         if case.historical:
-            return Step(key, title, "not_needed", "Not recorded")
+            return Step(key, title, "not_needed", _("Not recorded"))
         if blocked_by:
-            return Step(key, title, "cannot_start", "Cannot start yet", blocked_by=blocked_by)
-        return Step(key, title, "to_do", "Not yet started", lines=[_by(key)], url=url)
+            return Step(key, title, "cannot_start", _("Cannot start yet"), blocked_by=blocked_by)
+        return Step(key, title, "to_do", _("Not yet started"), lines=[_by(key)], url=url)
 
     steps: list[Step] = []
     if show_advice and not case.historical:
         steps.append(
             Step(
                 "advice",
-                "The HMI's advice to HM Chief Inspector",
+                _("The HMI's advice to HM Chief Inspector"),
                 "done",
-                "Completed",
+                _("Completed"),
                 case.advised_at,
                 _who(case.advised_by),
             )
         )
     if decided:
-        outcome = "Place in Engage" if case.decision_engage else "Do not place in Engage: stays in Scan"
+        outcome = _("Place in Engage") if case.decision_engage else _("Do not place in Engage: stays in Scan")
         steps.append(
             Step(
                 "decision",
-                "HM Chief Inspector's decision",
+                _("HM Chief Inspector's decision"),
                 "done",
-                "Completed",
+                _("Completed"),
                 case.decided_at,
                 _who(case.decided_by),
                 [outcome],
             )
         )
     elif case.historical:
-        steps.append(Step("decision", "HM Chief Inspector's decision", "not_needed", "Not recorded"))
+        steps.append(Step("decision", _("HM Chief Inspector's decision"), "not_needed", _("Not recorded")))
     else:
         steps.append(
             Step(
                 "decision",
-                "HM Chief Inspector's decision",
+                _("HM Chief Inspector's decision"),
                 "to_do",
-                "Waiting for the decision",
+                _("Waiting for the decision"),
                 lines=[_by("decision")],
                 url=link(actions.decide, "case-decide"),
             )
         )
-    told_title = "The HMI tells the PCC in person"
+    told_title = _("The HMI tells the PCC in person")
     if told:
         how = services.PCC_INFORMED_HOW.get(case.pcc_informed_how, case.pcc_informed_how)
         steps.append(
@@ -255,7 +257,7 @@ def case_steps(
                 "pcc_informed",
                 told_title,
                 "done",
-                "Completed",
+                _("Completed"),
                 case.pcc_informed_at,
                 "",
                 [
@@ -270,18 +272,18 @@ def case_steps(
             pending(
                 "pcc_informed",
                 told_title,
-                "" if decided else "HM Chief Inspector must decide first",
+                "" if decided else _("HM Chief Inspector must decide first"),
                 link(actions.pcc_informed, "case-pcc-informed"),
             )
         )
-    announce_title = "Announce the decision publicly"
+    announce_title = _("Announce the decision publicly")
     if announced:
         steps.append(
             Step(
                 "announce",
                 announce_title,
                 "done",
-                "Completed",
+                _("Completed"),
                 case.announced_at,
                 _who(case.announced_by),
             )
@@ -291,18 +293,18 @@ def case_steps(
             pending(
                 "announce",
                 announce_title,
-                "" if told else "the PCC must be told in person first",
+                "" if told else _("the PCC must be told in person first"),
                 link(actions.announce, "case-announce"),
             )
         )
-    letter_title = "Send the formal letter to the chief officer and the PCC"
+    letter_title = _("Send the formal letter to the chief officer and the PCC")
     if letter is not None:
         steps.append(
             Step(
                 "letter",
                 letter_title,
                 "done",
-                "Completed",
+                _("Completed"),
                 letter.sent_at,
                 _who(letter.sent_by),
             )
@@ -310,23 +312,23 @@ def case_steps(
     else:
         gate = ""
         if not decided:
-            gate = "HM Chief Inspector must decide first"
+            gate = _("HM Chief Inspector must decide first")
         elif not told:
-            gate = "the PCC must be told in person first"
+            gate = _("the PCC must be told in person first")
         steps.append(pending("letter", letter_title, gate, link(actions.letter, "case-letter")))
-    exit_title = "Leave Engage and return to Scan"
+    exit_title = _("Leave Engage and return to Scan")
     if state.exited:
-        steps.append(Step("exit", exit_title, "done", "Completed", case.exited_at, _who(case.exited_by)))
+        steps.append(Step("exit", exit_title, "done", _("Completed"), case.exited_at, _who(case.exited_by)))
     elif declined:
-        steps.append(Step("exit", exit_title, "not_needed", "Not needed"))
+        steps.append(Step("exit", exit_title, "not_needed", _("Not needed")))
     elif not announced:
         steps.append(
             Step(
                 "exit",
                 exit_title,
                 "cannot_start",
-                "Cannot start yet",
-                blocked_by="the decision must be announced first",
+                _("Cannot start yet"),
+                blocked_by=_("the decision must be announced first"),
             )
         )
     else:
@@ -335,7 +337,7 @@ def case_steps(
                 "exit",
                 exit_title,
                 "to_do",
-                "In Engage",
+                _("In Engage"),
                 lines=[_by("exit")],
                 url=link(actions.exit, "case-exit"),
             )
@@ -395,11 +397,13 @@ WORKSPACE_SORTING = Sorting(
     [
         Column(
             "area",
-            "Force or FRS",
+            _("Force or FRS"),
             value=lambda row: (not row.yours, row.area.kind != AREA_KINDS[0], row.area.name),
         ),
-        Column("status", "Status today", value=lambda row: row.in_engage, first="desc"),
-        Column("case", "Engage case", value=lambda row: _STEPS.index(row.state.step) if row.state else None),
+        Column("status", _("Status today"), value=lambda row: row.in_engage, first="desc"),
+        Column(
+            "case", _("Engage case"), value=lambda row: _STEPS.index(row.state.step) if row.state else None
+        ),
     ],
     default="area",
 )
@@ -536,7 +540,7 @@ def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.concern_raise(
             area=area, summary=data["summary"], text=data["text"], by=request.user
         ),
-        done="Concern sent to the chief officer and the PCC at the same moment.",
+        done=gettext("Concern sent to the chief officer and the PCC at the same moment."),
         then=lambda concern: reverse("monitoring:concern", kwargs={"pk": concern.pk}),
     )
 
@@ -600,7 +604,7 @@ def concern_mark(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             by=request.user,
         ),
-        done="Your answer has been recorded.",
+        done=gettext("Your answer has been recorded."),
         then=reverse("monitoring:concern", kwargs={"pk": concern.pk}),
         instance=concern,
     )
@@ -637,7 +641,7 @@ def case_new(request: HttpRequest, pk: int) -> HttpResponse:
             causes=form.causes(),
             by=request.user,
         ),
-        done="Your advice has been sent to HM Chief Inspector.",
+        done=gettext("Your advice has been sent to HM Chief Inspector."),
         then=_case_url,
     )
 
@@ -735,7 +739,7 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.case_decide(
             case=case, engage=data["engage"], reasons=data["reasons"], by=request.user
         ),
-        done="Your decision has been recorded and sent to the HMI.",
+        done=gettext("Your decision has been recorded and sent to the HMI."),
     )
 
 
@@ -757,7 +761,7 @@ def case_pcc_informed(request: HttpRequest, pk: int) -> HttpResponse:
             how=data["how"],
             by=request.user,
         ),
-        done="Recorded that the PCC was told. The decision can now be announced.",
+        done=gettext("Recorded that the PCC was told. The decision can now be announced."),
     )
 
 
@@ -775,7 +779,7 @@ def case_announce(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.case_announce(
             case=case, announcement=data["announcement"], by=request.user
         ),
-        done="The decision has been announced and is now public.",
+        done=gettext("The decision has been announced and is now public."),
     )
 
 
@@ -800,7 +804,7 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponse:
             "may_send": case_actions(request.user, case, now).letter,
         },
         perform=lambda data: services.case_send_letter(case=case, by=request.user),
-        done="The formal letter has been sent to the chief officer and the PCC.",
+        done=gettext("The formal letter has been sent to the chief officer and the PCC."),
     )
 
 
@@ -839,5 +843,5 @@ def case_exit(request: HttpRequest, pk: int) -> HttpResponse:
             improvements=data["improvements"],
             by=request.user,
         ),
-        done="The force or FRS has left Engage and is back in Scan.",
+        done=gettext("The force or FRS has left Engage and is back in Scan."),
     )

@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import (
@@ -173,6 +175,20 @@ def follow_up_of(action: MeetingAction) -> FollowUp | None:
         return None
 
 
+def _overdue(days: int) -> str:
+    return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", days) % {"days": days}
+
+
+def _by_the_end_of(day: dt.date) -> str:
+    return gettext("by the end of %(day)s") % {"day": day_label(day)}
+
+
+# Worded when the page is drawn, in the language of the page's content, as the other labels are (a page not
+# yet in Welsh keeps its content English: hmicfrs_mou.language).
+_overdue_label = lazy(_overdue, str)
+_due_label = lazy(_by_the_end_of, str)
+
+
 def follow_up_status(action: MeetingAction, now: dt.datetime) -> FollowUpStatus | None:
     """D6: awaiting, followed up on time, followed up late, or overdue by so many days."""
     if not action.offer_of_assistance or action.follow_up_due_at is None:
@@ -180,12 +196,12 @@ def follow_up_status(action: MeetingAction, now: dt.datetime) -> FollowUpStatus 
     follow_up = follow_up_of(action)
     if follow_up is not None:
         if follow_up.late:
-            return FollowUpStatus("late", "Followed up late", "red")
-        return FollowUpStatus("on_time", "Followed up on time", "green")
+            return FollowUpStatus("late", gettext_lazy("Followed up late"), "red")
+        return FollowUpStatus("on_time", gettext_lazy("Followed up on time"), "green")
     if now < action.follow_up_due_at:
-        return FollowUpStatus("awaiting", "Awaiting follow-up", "yellow")
+        return FollowUpStatus("awaiting", gettext_lazy("Awaiting follow-up"), "yellow")
     days = (timezone.localdate(now) - due_day(action.follow_up_due_at)).days
-    return FollowUpStatus("overdue", f"Overdue by {days} day{'s' if days != 1 else ''}", "red")
+    return FollowUpStatus("overdue", _overdue_label(days), "red")
 
 
 def action_row(action: MeetingAction, now: dt.datetime) -> dict[str, Any]:
@@ -194,7 +210,7 @@ def action_row(action: MeetingAction, now: dt.datetime) -> dict[str, Any]:
     if action.offer_of_assistance and action.follow_up_due_at is not None:
         row.update(
             {
-                "due_label": f"by the end of {day_label(due_day(action.follow_up_due_at))}",
+                "due_label": _due_label(due_day(action.follow_up_due_at)),
                 "working": plain_working(action.follow_up_working),
                 "status": follow_up_status(action, now),
             }
@@ -222,7 +238,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.meeting_schedule(
             case=case, scheduled_for=data["scheduled_for"], by=user
         ),
-        done=f"The {group} is scheduled.",
+        done=gettext("The %(group)s is scheduled.") % {"group": group},
         then=meeting_url,
     )
 
@@ -288,7 +304,7 @@ def meeting_deputy(request: HttpRequest, pk: int) -> HttpResponse:
         template="monitoring/meetings/deputy.html",
         context={"meeting": meeting, "case": meeting.case, "group": meeting.case.oversight_group},
         perform=lambda data: services.deputy_nominate(meeting=meeting, deputy=data["deputy"], by=user),
-        done="The deputy is nominated for this meeting and has been told.",
+        done=gettext("The deputy is nominated for this meeting and has been told."),
         then=meeting_url(meeting),
         instance=meeting,
     )
@@ -326,7 +342,7 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
             notes=data["notes"],
             by=user,
         ),
-        done="The meeting is recorded as held.",
+        done=gettext("The meeting is recorded as held."),
         then=meeting_url(meeting),
         instance=meeting,
     )
@@ -353,7 +369,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
             offer_of_assistance=data["offer_of_assistance"],
             by=user,
         ),
-        done="The action is recorded.",
+        done=gettext("The action is recorded."),
         then=meeting_url(meeting),
         instance=meeting,
     )
@@ -418,12 +434,16 @@ def action_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             action.refresh_from_db()
             add_service_errors(form, error)
         else:
-            timeliness = "late" if follow_up.late else "on time"
-            messages.success(
-                request,
-                f"The follow-up is sent to {follow_up.sent_to}, with a copy to HM Chief Inspector. "
-                f"It was sent {timeliness}.",
+            sent = (
+                gettext(
+                    "The follow-up is sent to %(office)s, with a copy to HM Chief Inspector. It was sent late."
+                )
+                if follow_up.late
+                else gettext(
+                    "The follow-up is sent to %(office)s, with a copy to HM Chief Inspector. It was sent on time."
+                )
             )
+            messages.success(request, sent % {"office": follow_up.sent_to})
             return redirect(action_url(action))
     return render(
         request,

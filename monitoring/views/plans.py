@@ -21,6 +21,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.selectors import office_of_area
@@ -38,8 +40,8 @@ from monitoring.views.meetings import may, require_on_get
 PLAN_TYPE = "monitoring.improvementplanversion"
 TOOLKIT_TYPE = "monitoring.toolkitversion"
 NOTE_LABELS = {
-    PlanNoteKind.PCC: "Add a holding-to-account note",
-    PlanNoteKind.HMICFRS: "Add an HMICFRS comment",
+    PlanNoteKind.PCC: _("Add a holding-to-account note"),
+    PlanNoteKind.HMICFRS: _("Add an HMICFRS comment"),
 }
 
 
@@ -108,7 +110,7 @@ def _plan_page(
     if form is None and kind is not None:
         form = PlanNoteForm(initial={"kind": kind})
     if form is not None:
-        form.fields["text"].label = NOTE_LABELS.get(kind or form.data.get("kind", ""), "Add a note")
+        form.fields["text"].label = NOTE_LABELS.get(kind or form.data.get("kind", ""), _("Add a note"))
     return render(
         request,
         "monitoring/plans/plan.html",
@@ -147,8 +149,11 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Version {plan.version} of the improvement plan is submitted. The PCC's office and the HMI "
-                "have been told.",
+                gettext(
+                    "Version %(version)s of the improvement plan is submitted. The PCC's office and the HMI "
+                    "have been told."
+                )
+                % {"version": plan.version},
             )
             return redirect("monitoring:plan", pk=plan.pk)
     latest = _plans(user, now).filter(case=case).order_by("-version").first()
@@ -185,7 +190,7 @@ def plan_note(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{note.get_kind_display()} added.")
+            messages.success(request, gettext("%(kind)s added.") % {"kind": note.get_kind_display()})
             return redirect(reverse("monitoring:plan", kwargs={"pk": plan.pk}) + "#notes")
     return _plan_page(request, plan, now, form)
 
@@ -246,7 +251,11 @@ def toolkit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, file_error(error, upload))
         else:
-            messages.success(request, f"Version {version.version} of the Engage toolkit is uploaded.")
+            messages.success(
+                request,
+                gettext("Version %(version)s of the Engage toolkit is uploaded.")
+                % {"version": version.version},
+            )
             return redirect("monitoring:toolkit")
     versions = (
         ToolkitVersion.objects.defer("content").select_related("uploaded_by").order_by("-version")
@@ -303,7 +312,7 @@ def toolkit_send(request: HttpRequest, pk: int) -> HttpResponse:
             "office": office_of_area(case.area, timezone.localdate(now)),
         },
         perform=lambda data: services.toolkit_send(case=case, letter=data["letter"], by=user),
-        done="The letter is sent to the PCC's office with the Engage toolkit.",
+        done=gettext("The letter is sent to the PCC's office with the Engage toolkit."),
         then=reverse("monitoring:toolkit-send", kwargs={"pk": case.pk}),
         instance=case,
     )

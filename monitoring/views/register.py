@@ -27,6 +27,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hmicfrs_mou.access import not_found
@@ -44,16 +46,16 @@ from monitoring.views.meetings import may
 PAGE_SIZE = 25
 AREA_TYPE = "contacts.organisation"
 KIND_HEADINGS = {
-    FindingKind.CAUSE_OF_CONCERN: "Causes of concern",
-    FindingKind.RECOMMENDATION: "Recommendations",
-    FindingKind.AREA_FOR_IMPROVEMENT: "Areas for improvement",
+    FindingKind.CAUSE_OF_CONCERN: _("Causes of concern"),
+    FindingKind.RECOMMENDATION: _("Recommendations"),
+    FindingKind.AREA_FOR_IMPROVEMENT: _("Areas for improvement"),
 }
 # What the chief's office may set; HMICFRS alone authorises closure.
 CHIEF_STATUSES = [FindingStatus.BEING_PROGRESSED, FindingStatus.COMPLETE]
 NOTE_LABELS = {
-    FindingEntryKind.UPDATE: "Add an update",
-    FindingEntryKind.PCC_NOTE: "Add a holding-to-account note",
-    FindingEntryKind.HMICFRS_NOTE: "Add an HMICFRS note",
+    FindingEntryKind.UPDATE: _("Add an update"),
+    FindingEntryKind.PCC_NOTE: _("Add a holding-to-account note"),
+    FindingEntryKind.HMICFRS_NOTE: _("Add an HMICFRS note"),
 }
 
 
@@ -197,7 +199,7 @@ def _status_form(actor: Actor, data: Any = None) -> FindingStatusForm:
 
 def _note_form(actor: Actor, data: Any = None) -> FindingNoteForm:
     form = FindingNoteForm(data, prefix="note", initial={"kind": actor.note_kind})
-    form.fields["text"].label = NOTE_LABELS.get(actor.note_kind or "", "Add a note")
+    form.fields["text"].label = NOTE_LABELS.get(actor.note_kind or "", _("Add a note"))
     return form
 
 
@@ -276,7 +278,11 @@ def finding_status(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             label = FindingStatus(form.cleaned_data["status"]).label
-            messages.success(request, f"The status of {finding.reference} is now: {label}.")
+            messages.success(
+                request,
+                gettext("The status of %(reference)s is now: %(label)s.")
+                % {"reference": finding.reference, "label": label},
+            )
             return redirect(_finding_url(finding))
     return _finding_page(request, finding, now, status_form=form)
 
@@ -299,6 +305,10 @@ def finding_note(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{entry.get_kind_display()} added to {finding.reference}.")
+            messages.success(
+                request,
+                gettext("%(kind)s added to %(reference)s.")
+                % {"kind": entry.get_kind_display(), "reference": finding.reference},
+            )
             return redirect(_finding_url(finding) + "#notes")
     return _finding_page(request, finding, now, note_form=form)

@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from hmicfrs_mou.audit import audit_record
@@ -54,16 +56,16 @@ def tracker_readers(view: Callable) -> Callable:
 
 class TrackerFilterForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Forces or fire and rescue services",
+        label=_("Forces or fire and rescue services"),
         required=False,
-        choices=[("", "Both"), ("police", "Police forces"), ("fire", "Fire and rescue services")],
-        error_messages={"invalid_choice": "Choose police forces, fire and rescue services or both."},
+        choices=[("", _("Both")), ("police", _("Police forces")), ("fire", _("Fire and rescue services"))],
+        error_messages={"invalid_choice": _("Choose police forces, fire and rescue services or both.")},
     )
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         required=False,
-        choices=[("", "Scan and Engage"), ("engage", "In Engage"), ("scan", "In Scan")],
-        error_messages={"invalid_choice": "Choose In Engage, In Scan or Scan and Engage."},
+        choices=[("", _("Scan and Engage")), ("engage", _("In Engage")), ("scan", _("In Scan"))],
+        error_messages={"invalid_choice": _("Choose In Engage, In Scan or Scan and Engage.")},
     )
 
     def filters(self) -> tuple[str, str]:
@@ -168,6 +170,16 @@ def _step(largest: int) -> int:
     return 100
 
 
+def _police(count: int) -> str:
+    return ngettext("%(count)s police force", "%(count)s police forces", count) % {"count": count}
+
+
+def _fire(count: int) -> str:
+    return ngettext("%(count)s fire and rescue service", "%(count)s fire and rescue services", count) % {
+        "count": count
+    }
+
+
 def over_time_chart(quarters: list[QuarterCount]) -> OverTimeChart:
     """Stacked columns (police forces, then FRSs above them) for each quarter end, scaled to the largest."""
     largest = max((q.total for q in quarters), default=0)
@@ -190,8 +202,8 @@ def over_time_chart(quarters: list[QuarterCount]) -> OverTimeChart:
         columns.append(
             Column(
                 label=quarter.label,
-                text=f"{quarter.label}: {quarter.police} police force{'s' if quarter.police != 1 else ''} "
-                f"and {quarter.fire} fire and rescue service{'s' if quarter.fire != 1 else ''} in Engage",
+                text=gettext("%(quarter)s: %(police)s and %(fire)s in Engage")
+                % {"quarter": quarter.label, "police": _police(quarter.police), "fire": _fire(quarter.fire)},
                 x=round(x + COLUMN_GAP / 2, 1),
                 width=round(max(pitch - COLUMN_GAP, 1), 1),
                 police_y=round(baseline - police_h, 1),
@@ -205,22 +217,29 @@ def over_time_chart(quarters: list[QuarterCount]) -> OverTimeChart:
     ticks = [Tick(value, round(baseline - PLOT_HEIGHT * value / top, 1)) for value in range(0, top + 1, step)]
     if quarters:
         last = quarters[-1]
-        description = (
-            f"Police forces and fire and rescue services in Engage at the end of each quarter from "
-            f"{quarters[0].label} to {last.label}. At the end: {last.police} police "
-            f"force{'s' if last.police != 1 else ''} and {last.fire} fire and rescue "
-            f"service{'s' if last.fire != 1 else ''}. The most at once: {largest}. "
+        description = gettext(
+            "Police forces and fire and rescue services in Engage at the end of each quarter from "
+            "%(first)s to %(last)s. At the end: %(police)s and %(fire)s. The most at once: %(largest)s. "
             "Every figure is in the table below the chart."
-        )
+        ) % {
+            "first": quarters[0].label,
+            "last": last.label,
+            "police": _police(last.police),
+            "fire": _fire(last.fire),
+            "largest": largest,
+        }
     else:
-        description = "No quarter has ended yet."
+        description = gettext("No quarter has ended yet.")
     return OverTimeChart(
-        title="Forces and fire and rescue services in Engage at the end of each quarter",
+        title=_("Forces and fire and rescue services in Engage at the end of each quarter"),
         description=description,
         columns=columns,
         ticks=ticks,
         years=years,
-        legend=[("Police forces", POLICE_COLOUR, PLOT_LEFT), ("Fire and rescue services", FIRE_COLOUR, 200)],
+        legend=[
+            (_("Police forces"), POLICE_COLOUR, PLOT_LEFT),
+            (_("Fire and rescue services"), FIRE_COLOUR, 200),
+        ],
         width=CHART_WIDTH,
         height=baseline + AXIS_SPACE,
         plot_left=PLOT_LEFT,
@@ -240,22 +259,24 @@ def _querystring(kind: str, status: str) -> str:
 # keeping that order. A value of None (an area in Scan has no dates) sorts last either way.
 TRACKER_SORTING = Sorting(
     [
-        SortColumn("area", "Force or FRS", value=lambda row: (KIND_ORDER[row.area.kind], row.area.name)),
-        SortColumn("status", "Status", value=lambda row: row.in_engage, first="desc"),
+        SortColumn("area", _("Force or FRS"), value=lambda row: (KIND_ORDER[row.area.kind], row.area.name)),
+        SortColumn("status", _("Status"), value=lambda row: row.in_engage, first="desc"),
         SortColumn(
-            "entered", "Entered Engage", value=lambda row: row.period.starts_on if row.period else None
+            "entered", _("Entered Engage"), value=lambda row: row.period.starts_on if row.period else None
         ),
         SortColumn(
-            "days", "Days in Engage", value=lambda row: row.days_in_engage, first="desc", numeric=True
+            "days", _("Days in Engage"), value=lambda row: row.days_in_engage, first="desc", numeric=True
         ),
-        SortColumn("next", "Next PPOG or FPOG", value=lambda row: row.oversight_due_day),
+        SortColumn("next", _("Next PPOG or FPOG"), value=lambda row: row.oversight_due_day),
         SortColumn(
             "offers",
-            "Offers of assistance not followed up",
+            _("Offers of assistance not followed up"),
             value=lambda row: row.open_offers if row.in_engage else None,
             first="desc",
         ),
-        SortColumn("toolkit", "Toolkit sent", value=lambda row: row.toolkit_sent if row.in_engage else None),
+        SortColumn(
+            "toolkit", _("Toolkit sent"), value=lambda row: row.toolkit_sent if row.in_engage else None
+        ),
     ],
     default="area",
 )

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.audit import audit_record
@@ -67,7 +68,9 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: services.response_chief_comment(
             obligation=obligation, comments=data["comments"], by=request.user
         ),
-        done="Your comments have been saved. The PCC's office has been told, and its response will include them.",
+        done=gettext(
+            "Your comments have been saved. The PCC's office has been told, and its response will include them."
+        ),
         then=reverse("responses:chief-comments", kwargs={"pk": obligation.pk}),
         instance=obligation,
     )

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.form_pages import form_page, posted
@@ -41,11 +43,11 @@ def _complaint_url(complaint: SuperComplaint) -> str:
 
 COMPLAINT_SORTING = Sorting(
     [
-        Column("title", "Super-complaint", ("title",)),
-        Column("body", "Designated body", ("designated_body",)),
-        Column("received", "Received", ("received_at",), first="desc"),
-        Column("state", "State", ("state",)),
-        Column("report", "Report", ("report__title",)),
+        Column("title", _("Super-complaint"), ("title",)),
+        Column("body", _("Designated body"), ("designated_body",)),
+        Column("received", _("Received"), ("received_at",), first="desc"),
+        Column("state", _("State"), ("state",)),
+        Column("report", _("Report"), ("report__title",)),
     ],
     default="received",
 )
@@ -89,7 +91,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             received_at=data["received_at"],
             by=request.user,
         ),
-        done="Super-complaint recorded.",
+        done=gettext("Super-complaint recorded."),
         then=_complaint_url,
     )
 
@@ -141,7 +143,7 @@ def complaint_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=data["reason"],
             by=request.user,
         ),
-        done="Eligibility decided.",
+        done=gettext("Eligibility decided."),
         then=_complaint_url,
     )
 
@@ -159,7 +161,7 @@ def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: complaints.super_complaint_start_investigation(
             complaint=complaint, supporters=list(data["supporters"]), by=request.user
         ),
-        done="Investigation started; the APCC portfolio leads supporting it have been told.",
+        done=gettext("Investigation started; the APCC portfolio leads supporting it have been told."),
         then=_complaint_url,
     )
 
@@ -177,6 +179,6 @@ def complaint_report(request: HttpRequest, pk: int) -> HttpResponse:
         perform=lambda data: complaints.super_complaint_link_report(
             complaint=complaint, report=data["report"], by=request.user
         ),
-        done="Report linked.",
+        done=gettext("Report linked."),
         then=_complaint_url,
     )

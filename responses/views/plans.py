@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from contacts.selectors import governing_body_of_area
@@ -163,7 +164,10 @@ def plan_item(request: HttpRequest, report_pk: int, area_pk: int, finding_pk: in
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Action for recommendation {finding.reference} saved.")
+            messages.success(
+                request,
+                gettext("Action for recommendation %(reference)s saved.") % {"reference": finding.reference},
+            )
             return redirect(_plan_url(plan))
     return _item_page(request, plan, finding, item, form, ActionPlanUpdateForm())
 
@@ -179,7 +183,9 @@ def plan_update(request: HttpRequest, report_pk: int, area_pk: int, finding_pk: 
     update_form = ActionPlanUpdateForm(request.POST)
     if update_form.is_valid():
         if item is None:
-            update_form.add_error(None, "Record the action for this recommendation before adding an update.")
+            update_form.add_error(
+                None, gettext("Record the action for this recommendation before adding an update.")
+            )
         else:
             try:
                 plans.action_plan_update_add(
@@ -192,7 +198,11 @@ def plan_update(request: HttpRequest, report_pk: int, area_pk: int, finding_pk: 
             except ValidationError as error:
                 add_service_errors(update_form, error)
             else:
-                messages.success(request, f"Update added to recommendation {finding.reference}.")
+                messages.success(
+                    request,
+                    gettext("Update added to recommendation %(reference)s.")
+                    % {"reference": finding.reference},
+                )
                 return redirect(_plan_url(plan))
     initial = (
         {"action": item.action, "owner": item.owner, "target_on": item.target_on, "status": item.status}
@@ -215,7 +225,9 @@ def plan_publish(request: HttpRequest, report_pk: int, area_pk: int) -> HttpResp
     except ValidationError as error:
         add_service_errors(form, error)
         return _plan_page(request, plan, now, publish_form=form)
-    messages.success(request, f"Version {version.version} of the action plan published.")
+    messages.success(
+        request, gettext("Version %(version)s of the action plan published.") % {"version": version.version}
+    )
     return redirect(_plan_url(plan))
 
 

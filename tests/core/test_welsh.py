@@ -56,6 +56,8 @@ LISTED_TEMPLATES = sorted(
         *TEMPLATES.glob("registration/*.html"),
         *TEMPLATES.glob("registration/*.txt"),
         *TEMPLATES.glob("components/*.html"),
+        # The date widget: the OPCC's invitation to the chief officer asks for a date.
+        TEMPLATES / "widgets" / "govuk_date.html",
         # The OPCC portal: its home, the response builder and pages, the inbox and my deadlines.
         TEMPLATES / "portals" / "opcc_home.html",
         TEMPLATES / "portals" / "_due_list.html",
@@ -127,7 +129,10 @@ def catalogue() -> dict[str, dict]:
     return {entry["msgid"]: entry for entry in parse_po(PO.read_text(encoding="utf-8")) if entry["msgid"]}
 
 
-_TEMPLATIZED_CALL = re.compile(r"""\b(?:n?p?gettext)\(u?('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""", re.S)
+# gettext calls, and the _("...") that templatize writes for a filter's argument (|default:_("To date")).
+_TEMPLATIZED_CALL = re.compile(
+    r"""(?:\b(?:n?p?gettext)|(?<![\w.])_)\(u?('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""", re.S
+)
 
 
 def template_msgids(path: Path) -> set[str]:
