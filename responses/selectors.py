@@ -340,6 +340,10 @@ def current_timeliness(
     kinds: dict[str, Tally] = {}
     years: dict[int, Tally] = {}
     total = Tally(key=None, label="All PCC offices")
+    # The days to respond, merged by office and by (type, year) only: the types', the years' and the
+    # total's histograms are merged from the (type, year) ones after, a few dozen instead of every tally.
+    office_days: dict[int, dict[str, int]] = {}
+    kind_year_days: dict[tuple[str, int], dict[str, int]] = {}
     for office_id, kind, year_of, on_time, late, elsewhere, days, open_due in tallies.values_list(
         "office_id", "report_kind", "year", "on_time", "late", "answered_elsewhere", "days", "open_due"
     ):
@@ -352,13 +356,20 @@ def current_timeliness(
         # As status_of: awaiting while `at` is before the moment day 56 ends, overdue from it.
         awaiting = sum(n for due, n in open_due.items() if moment < due)
         overdue = sum(open_due.values()) - awaiting
-        histogram = Counter({int(d): n for d, n in days.items()})
         for tally in (offices[office_id], kinds[kind], years[year_of], total):
             tally.on_time += on_time
             tally.late += late
             tally.answered_elsewhere += elsewhere
             tally.awaiting += awaiting
             tally.overdue += overdue
+        for merged in (office_days.setdefault(office_id, {}), kind_year_days.setdefault((kind, year_of), {})):
+            for day, n in days.items():
+                merged[day] = merged.get(day, 0) + n
+    for office_id, merged in office_days.items():
+        offices[office_id].days_to_respond = Counter({int(day): n for day, n in merged.items()})
+    for (kind, year_of), merged in kind_year_days.items():
+        histogram = Counter({int(day): n for day, n in merged.items()})
+        for tally in (kinds[kind], years[year_of], total):
             tally.days_to_respond.update(histogram)
     for pk, name in Organisation.objects.filter(pk__in=list(offices)).values_list("pk", "name"):
         offices[pk].label = name
