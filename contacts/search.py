@@ -7,6 +7,11 @@
   (contacts/access.py: the HMI for the area, the office they were shared with, the HMICFRS staff named),
   matched in their title, text and area; a row shows the title and area only, and the page writes the
   records shown to the audit trail. Conduct matters (L2) are never searched: they are on their own list only.
+- Meetings (C1–C4): only from `Meeting.objects.visible_to` (contacts/access.py: HMICFRS staff every meeting
+  but a confidential one, which its attendees, its recorder and the HMI for the area alone see; anyone
+  else the meetings of the organisations they act for), matched in their notes and the name of the force,
+  service or office they were about; a row names the meeting, never its notes, and the confidential ones
+  shown go to the audit trail, as opening one does.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from contacts.models import AREA_KINDS, Governance, Organisation, OrganisationKind, SharedFindings
+from contacts.models import AREA_KINDS, Governance, Meeting, Organisation, OrganisationKind, SharedFindings
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.search import Found, Hit, contains_all
 
 SHARED_FINDINGS_TYPE = "contacts.sharedfindings"
+MEETING_TYPE = "contacts.meeting"
 
 
 def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
@@ -75,4 +81,26 @@ def search_shared_findings(user: Any, words: list[str], at: dt.datetime, limit: 
         ],
         count=records.count(),
         restricted={SHARED_FINDINGS_TYPE: {"confidential": [record.pk for record in shown]}} if shown else {},
+    )
+
+
+def search_meetings(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """C1–C4: the meetings the reader may see at `at` whose notes or subject hold every word, newest first."""
+    if not words:
+        return Found()
+    meetings = Meeting.objects.visible_to(user, at).filter(contains_all(("notes", "subject__name"), words))
+    shown = list(meetings.select_related("subject").order_by("-held_on", "-pk")[:limit])
+    confidential = [meeting.pk for meeting in shown if meeting.confidential]
+    return Found(
+        rows=[
+            Hit(
+                title=str(meeting),
+                url=reverse("contacts:meeting", kwargs={"pk": meeting.pk}),
+                detail=meeting.get_kind_display(),
+                tag="Confidential" if meeting.confidential else "",
+            )
+            for meeting in shown
+        ],
+        count=meetings.count(),
+        restricted={MEETING_TYPE: {"confidential": confidential}} if confidential else {},
     )

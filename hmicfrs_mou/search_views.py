@@ -69,6 +69,7 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
             "Findings shared in confidence",
             contacts_search.search_shared_findings(user, words, at, GROUP_LIMIT),
         ),
+        Group("meetings", "Meetings", contacts_search.search_meetings(user, words, at, GROUP_LIMIT)),
         Group(
             "organisations",
             "Forces and fire and rescue services",

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Organisation, OrganisationKind, SharedFindings, User
+from contacts.models import Meeting, MeetingKind, Organisation, OrganisationKind, SharedFindings, User
 from contacts.selectors import office_of_area
+from contacts.services import meeting_record
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
@@ -381,3 +382,57 @@ def test_u8_an_frs_action_plan_is_found_by_those_who_read_it_by_its_actions(clie
         "liaison",
         "frs",
     }
+
+
+# --- Meetings (C1–C4) -------------------------------------------------------------------------------
+
+
+def test_c2_c4_meetings_are_found_by_those_who_may_open_them_and_a_confidential_one_is_on_the_trail(
+    client_for, people
+):
+    """A meeting is found by its notes or its force's name only by those its visibility lets open it; a
+    confidential one (C4) only by its attendees, its recorder and the HMI for the area, and each search that
+    shows it is on the trail, as opening it is. A row names the meeting, never its notes."""
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    hmicfrs = Organisation.objects.get(kind=OrganisationKind.HMICFRS)
+    today = timezone.localdate()
+    body = office_of_area(police, today).parent
+    held = meeting_record(
+        kind=MeetingKind.HMI_PCC_FORMAL,
+        held_on=today - dt.timedelta(days=3),
+        subject=police,
+        parties=[hmicfrs, body],
+        notes="Discussed the custody suites (marker: quillbarrow).",
+        by=people["hmi"],
+    )
+    in_confidence = meeting_record(
+        kind=MeetingKind.HMI_PCC_FORMAL,
+        held_on=today - dt.timedelta(days=2),
+        subject=police,
+        parties=[hmicfrs, body],
+        notes="The chief constable's conduct (marker: thornwicket).",
+        confidential=True,
+        by=people["hmi"],
+    )
+
+    def allowed(meeting: Meeting) -> set[str]:
+        return {u for u in EVERYONE if Meeting.objects.visible_to(people[u]).filter(pk=meeting.pk).exists()}
+
+    assert "hmi" in allowed(held)
+    assert "opcc-cumbria" not in allowed(held)
+    assert finders(client_for, people, "quillbarrow", "meetings") == allowed(held)
+    assert finders(client_for, people, "thornwicket", "meetings") == allowed(in_confidence)
+    assert allowed(in_confidence) < allowed(held)
+    (row,) = search(client_for, people["hmi"], "thornwicket")["meetings"]
+    assert "conduct" not in row.title + row.detail + str(row.snippet)
+    assert row.tag == "Confidential"
+    assert client_for(people["hmi"]).get(row.url).status_code == 200
+    shown = [
+        event.detail["confidential"]
+        for event in search_audits(people["hmi"])
+        if "confidential" in event.detail
+    ]
+    assert [in_confidence.pk] in shown
+    # Every word must match: the force's name and the open meeting's marker find that meeting alone.
+    rows = search(client_for, people["hmi"], "Avon and Somerset quillbarrow")["meetings"]
+    assert [r.url for r in rows] == [reverse("contacts:meeting", kwargs={"pk": held.pk})]
