@@ -69,6 +69,11 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
             "Findings shared in confidence",
             contacts_search.search_shared_findings(user, words, at, GROUP_LIMIT),
         ),
+        Group(
+            "super-complaints",
+            "Super-complaints",
+            responses_search.search_complaints(user, words, at, GROUP_LIMIT),
+        ),
         Group("meetings", "Meetings", contacts_search.search_meetings(user, words, at, GROUP_LIMIT)),
         Group(
             "organisations",

@@ -10,6 +10,7 @@ is matched only in text the reader may read:
 | the submitted versions' text                      | those the reader may see (`submissions_visible_to`)      |
 | the chief's comments                              | the chief's office invited to give them (`obligations_for_chief`) |
 | a plan's report, FRS and actions                  | the plans the reader may read (`action_plans_visible_to`) |
+| a super-complaint's title and designated body     | those the reader may see (`super_complaints_visible_to`) |
 
 Rows show titles and names only, never draft text.
 """
@@ -24,6 +25,7 @@ from django.urls import reverse
 
 from hmicfrs_mou.search import Found, Hit, contains_all
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
+from responses.complaints import super_complaints_visible_to
 from responses.models import ActionPlanItem, ObligationState, ResponseObligation
 from responses.plans import action_plans_visible_to
 
@@ -119,3 +121,25 @@ def search_plans(user: Any, words: list[str], at: dt.datetime, limit: int) -> Fo
 def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tuple[Found, Found]:
     """The portal search's groups from this app: (PCC responses, FRS action plans)."""
     return search_responses(user, words, at, limit), search_plans(user, words, at, limit)
+
+
+def search_complaints(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """S1–S3: the super-complaints the reader may see at `at` whose title or designated body holds every
+    word, the latest received first."""
+    if not words:
+        return Found()
+    complaints = super_complaints_visible_to(user, at).filter(
+        contains_all(("title", "designated_body"), words)
+    )
+    return Found(
+        rows=[
+            Hit(
+                title=complaint.title,
+                url=reverse("responses:complaint", kwargs={"pk": complaint.pk}),
+                detail=complaint.designated_body,
+                tag=complaint.get_state_display(),
+            )
+            for complaint in complaints.order_by("-received_at", "-pk")[:limit]
+        ],
+        count=complaints.count(),
+    )

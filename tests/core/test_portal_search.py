@@ -27,6 +27,7 @@ from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.models import Finding, FindingKind, Report, ReportState
 from monitoring import services as monitoring_services
+from responses.complaints import super_complaint_receive, super_complaints_visible_to
 from responses.models import ActionPlanItem, ResponseObligation
 from tests.conftest import DEMO_HOMES, DEMO_WITHOUT_PORTAL
 
@@ -436,3 +437,24 @@ def test_c2_c4_meetings_are_found_by_those_who_may_open_them_and_a_confidential_
     # Every word must match: the force's name and the open meeting's marker find that meeting alone.
     rows = search(client_for, people["hmi"], "Avon and Somerset quillbarrow")["meetings"]
     assert [r.url for r in rows] == [reverse("contacts:meeting", kwargs={"pk": held.pk})]
+
+
+# --- Super-complaints (S1–S3) ----------------------------------------------------------------------
+
+
+def test_s1_s3_a_super_complaint_is_found_by_those_who_may_see_it(client_for, people):
+    """HMICFRS and the APCC find a super-complaint by its title or designated body; a PCC's office only once
+    a published report about its force answers it (S3), so not here."""
+    complaint = super_complaint_receive(
+        title="Police use of stop and search (marker: ferrowind)",
+        designated_body="Example Justice Trust",
+        received_at=timezone.now() - dt.timedelta(days=2),
+        by=people["hmci"],
+    )
+    allowed = {u for u in EVERYONE if super_complaints_visible_to(people[u]).filter(pk=complaint.pk).exists()}
+    assert {"hmci", "apcc"} <= allowed
+    assert "opcc" not in allowed
+    assert finders(client_for, people, "ferrowind", "super-complaints") == allowed
+    assert finders(client_for, people, "Example Justice", "super-complaints") == allowed
+    (row,) = search(client_for, people["apcc"], "ferrowind")["super-complaints"]
+    assert client_for(people["apcc"]).get(row.url).status_code == 200
