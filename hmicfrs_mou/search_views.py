@@ -61,6 +61,9 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
     return [
         Group("reports", "Reports", reports),
         Group("findings", "Findings", findings),
+        Group(
+            "inspections", "Inspections", inspections_search.search_inspections(user, words, at, GROUP_LIMIT)
+        ),
         Group("responses", "PCC responses", responses),
         Group("action-plans", "Action plans", plans),
         Group("engage", "Engage cases", monitoring_search.search_for(user, words, at, GROUP_LIMIT)),

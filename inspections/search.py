@@ -38,7 +38,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from hmicfrs_mou.search import Found, Hit, contains_all, words_of
-from inspections.access import team_inspections
+from inspections.access import inspections_visible_to, team_inspections
 from inspections.models import Finding, Report
 
 CONFIG = "english"
@@ -246,3 +246,23 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tupl
     )
     report_group.restricted = {REPORT_TYPE: shown} if shown else {}
     return report_group, finding_group
+
+
+def search_inspections(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """The inspection records `user` may open at `at` (inspections_visible_to: the team, and the forces,
+    services and PCCs inspected) whose title holds every word, newest first: an inspection is found before
+    it has a report, and the row names it, never its evidence."""
+    if not words:
+        return Found()
+    inspections = inspections_visible_to(user, at).filter(contains_all(("title",), words))
+    return Found(
+        rows=[
+            Hit(
+                title=inspection.title,
+                url=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
+                detail=inspection.get_kind_display(),
+            )
+            for inspection in inspections.order_by("-created_at", "-pk")[:limit]
+        ],
+        count=inspections.count(),
+    )

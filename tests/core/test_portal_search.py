@@ -25,7 +25,9 @@ from contacts.services import meeting_record
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
-from inspections.models import Finding, FindingKind, Report, ReportState
+from inspections.access import inspections_visible_to
+from inspections.models import Finding, FindingKind, InspectionKind, Report, ReportState
+from inspections.services import inspection_create
 from monitoring import services as monitoring_services
 from responses.complaints import super_complaint_receive, super_complaints_visible_to
 from responses.models import ActionPlanItem, ResponseObligation
@@ -458,3 +460,25 @@ def test_s1_s3_a_super_complaint_is_found_by_those_who_may_see_it(client_for, pe
     assert finders(client_for, people, "Example Justice", "super-complaints") == allowed
     (row,) = search(client_for, people["apcc"], "ferrowind")["super-complaints"]
     assert client_for(people["apcc"]).get(row.url).status_code == 200
+
+
+# --- Inspections ------------------------------------------------------------------------------------
+
+
+def test_i1_an_inspection_is_found_by_its_title_before_it_has_a_report_by_those_who_may_open_it(
+    client_for, people
+):
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    inspection = inspection_create(
+        kind=InspectionKind.THEMATIC,
+        title="Neighbourhood policing (marker: gravelspoke)",
+        areas=[police],
+        lead=people["hmi"],
+        by=people["hmi"],
+    )
+    allowed = {u for u in EVERYONE if inspections_visible_to(people[u]).filter(pk=inspection.pk).exists()}
+    assert "hmi" in allowed
+    assert "opcc-cumbria" not in allowed
+    assert finders(client_for, people, "gravelspoke", "inspections") == allowed
+    (row,) = search(client_for, people["hmi"], "gravelspoke")["inspections"]
+    assert client_for(people["hmi"]).get(row.url).status_code == 200
