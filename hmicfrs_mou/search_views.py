@@ -64,6 +64,7 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
         Group(
             "inspections", "Inspections", inspections_search.search_inspections(user, words, at, GROUP_LIMIT)
         ),
+        Group("debriefs", "Debriefs", inspections_search.search_debriefs(user, words, at, GROUP_LIMIT)),
         Group("responses", "PCC responses", responses),
         Group("action-plans", "Action plans", plans),
         Group("engage", "Engage cases", monitoring_search.search_for(user, words, at, GROUP_LIMIT)),

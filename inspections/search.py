@@ -38,7 +38,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from hmicfrs_mou.search import Found, Hit, contains_all, words_of
-from inspections.access import inspections_visible_to, team_inspections
+from inspections.access import debriefs_visible_to, inspections_visible_to, team_inspections
 from inspections.models import Finding, Report
 
 CONFIG = "english"
@@ -265,4 +265,32 @@ def search_inspections(user: Any, words: list[str], at: dt.datetime, limit: int)
             for inspection in inspections.order_by("-created_at", "-pk")[:limit]
         ],
         count=inspections.count(),
+    )
+
+
+DEBRIEF_TYPE = "inspections.debrief"
+
+
+def search_debriefs(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """I6: the debriefs `user` may read at `at` (debriefs_visible_to) whose notes, inspection title or force
+    or service name hold every word, newest first. A row names the debrief, never its notes; since every read
+    of the notes is on the audit trail, so is every search that shows a debrief."""
+    if not words:
+        return Found()
+    debriefs = debriefs_visible_to(user, at).filter(
+        contains_all(("notes", "inspection__title", "area__name"), words)
+    )
+    shown = list(debriefs.select_related("inspection", "area").order_by("-recorded_at", "-pk")[:limit])
+    return Found(
+        rows=[
+            Hit(
+                title=debrief.inspection.title,
+                url=reverse("inspections:debrief", kwargs={"pk": debrief.pk}),
+                detail=debrief.area.name,
+                tag="Debrief",
+            )
+            for debrief in shown
+        ],
+        count=debriefs.count(),
+        restricted={DEBRIEF_TYPE: {"debriefs": [debrief.pk for debrief in shown]}} if shown else {},
     )

@@ -25,9 +25,9 @@ from contacts.services import meeting_record
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
-from inspections.access import inspections_visible_to
+from inspections.access import debriefs_visible_to, inspections_visible_to
 from inspections.models import Finding, FindingKind, InspectionKind, Report, ReportState
-from inspections.services import inspection_create
+from inspections.services import debrief_record, inspection_create
 from monitoring import services as monitoring_services
 from responses.complaints import super_complaint_receive, super_complaints_visible_to
 from responses.models import ActionPlanItem, ResponseObligation
@@ -482,3 +482,30 @@ def test_i1_an_inspection_is_found_by_its_title_before_it_has_a_report_by_those_
     assert finders(client_for, people, "gravelspoke", "inspections") == allowed
     (row,) = search(client_for, people["hmi"], "gravelspoke")["inspections"]
     assert client_for(people["hmi"]).get(row.url).status_code == 200
+
+
+def test_i6_a_debrief_is_found_by_those_who_may_read_its_notes_and_each_search_is_on_the_trail(
+    client_for, people
+):
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    inspection = inspection_create(
+        kind=InspectionKind.THEMATIC,
+        title="Vetting and counter-corruption",
+        areas=[police],
+        lead=people["hmi"],
+        by=people["hmi"],
+    )
+    debrief = debrief_record(
+        inspection=inspection,
+        area=police,
+        held_on=timezone.localdate(),
+        notes="Early view: the backlog (marker: lanternmoss) is shrinking.",
+        by=people["hmi"],
+    )
+    allowed = {u for u in EVERYONE if debriefs_visible_to(people[u]).filter(pk=debrief.pk).exists()}
+    assert "hmi" in allowed
+    assert "opcc-cumbria" not in allowed
+    assert finders(client_for, people, "lanternmoss", "debriefs") == allowed
+    (row,) = search(client_for, people["hmi"], "lanternmoss")["debriefs"]
+    assert "backlog" not in row.title + row.detail + str(row.snippet)
+    assert any(event.detail.get("debriefs") == [debrief.pk] for event in search_audits(people["hmi"]))
