@@ -65,6 +65,11 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
             "inspections", "Inspections", inspections_search.search_inspections(user, words, at, GROUP_LIMIT)
         ),
         Group("debriefs", "Debriefs", inspections_search.search_debriefs(user, words, at, GROUP_LIMIT)),
+        Group(
+            "disclosures",
+            "Disclosures in confidence",
+            inspections_search.search_disclosures(user, words, at, GROUP_LIMIT),
+        ),
         Group("responses", "PCC responses", responses),
         Group("action-plans", "Action plans", plans),
         Group("engage", "Engage cases", monitoring_search.search_for(user, words, at, GROUP_LIMIT)),

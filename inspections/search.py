@@ -38,7 +38,12 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from hmicfrs_mou.search import Found, Hit, contains_all, words_of
-from inspections.access import debriefs_visible_to, inspections_visible_to, team_inspections
+from inspections.access import (
+    debriefs_visible_to,
+    disclosures_visible_to,
+    inspections_visible_to,
+    team_inspections,
+)
 from inspections.models import Finding, Report
 
 CONFIG = "english"
@@ -293,4 +298,35 @@ def search_debriefs(user: Any, words: list[str], at: dt.datetime, limit: int) ->
         ],
         count=debriefs.count(),
         restricted={DEBRIEF_TYPE: {"debriefs": [debrief.pk for debrief in shown]}} if shown else {},
+    )
+
+
+DISCLOSURE_TYPE = "inspections.evidencerecord"
+
+
+def search_disclosures(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """I5: the disclosures in confidence `user` may read at `at` (disclosures_visible_to: the HMI for the area
+    and the HMICFRS staff named, never the office that made one) whose summary, inspection title or force or
+    service name hold every word, newest first. A row never shows the summary, and every search that shows
+    a disclosure is on the audit trail, as every reading of one is."""
+    if not words:
+        return Found()
+    records = disclosures_visible_to(user, at).filter(
+        contains_all(("summary", "inspection__title", "area__name"), words)
+    )
+    shown = list(
+        records.select_related("inspection", "area", "source").order_by("-recorded_at", "-pk")[:limit]
+    )
+    return Found(
+        rows=[
+            Hit(
+                title=record.inspection.title,
+                url=reverse("inspections:disclosure", kwargs={"pk": record.pk}),
+                detail=(record.area or record.source).name,
+                tag="In confidence",
+            )
+            for record in shown
+        ],
+        count=records.count(),
+        restricted={DISCLOSURE_TYPE: {"disclosures": [record.pk for record in shown]}} if shown else {},
     )

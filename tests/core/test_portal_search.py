@@ -25,9 +25,9 @@ from contacts.services import meeting_record
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
-from inspections.access import debriefs_visible_to, inspections_visible_to
+from inspections.access import debriefs_visible_to, disclosures_visible_to, inspections_visible_to
 from inspections.models import Finding, FindingKind, InspectionKind, Report, ReportState
-from inspections.services import debrief_record, inspection_create
+from inspections.services import debrief_record, disclosure_make, inspection_create
 from monitoring import services as monitoring_services
 from responses.complaints import super_complaint_receive, super_complaints_visible_to
 from responses.models import ActionPlanItem, ResponseObligation
@@ -509,3 +509,31 @@ def test_i6_a_debrief_is_found_by_those_who_may_read_its_notes_and_each_search_i
     (row,) = search(client_for, people["hmi"], "lanternmoss")["debriefs"]
     assert "backlog" not in row.title + row.detail + str(row.snippet)
     assert any(event.detail.get("debriefs") == [debrief.pk] for event in search_audits(people["hmi"]))
+
+
+def test_i5_a_disclosure_in_confidence_is_found_by_the_hmi_never_by_the_office_that_made_it(
+    client_for, people
+):
+    """I5: only the HMI for the area (and HMICFRS staff named on it) read a disclosure: the same people
+    find it, the office that made it does not, and each search that shows it is on the audit trail."""
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    inspection = inspection_create(
+        kind=InspectionKind.THEMATIC,
+        title="Custody and detention",
+        areas=[police],
+        lead=people["hmi"],
+        by=people["hmi"],
+    )
+    record = disclosure_make(
+        inspection=inspection,
+        area=police,
+        summary="A concern about the custody sergeant rota (marker: sablequill).",
+        by=people["opcc"],
+    )
+    allowed = {u for u in EVERYONE if disclosures_visible_to(people[u]).filter(pk=record.pk).exists()}
+    assert "hmi" in allowed
+    assert "opcc" not in allowed
+    assert finders(client_for, people, "sablequill", "disclosures") == allowed
+    (row,) = search(client_for, people["hmi"], "sablequill")["disclosures"]
+    assert "rota" not in row.title + row.detail + str(row.snippet)
+    assert any(event.detail.get("disclosures") == [record.pk] for event in search_audits(people["hmi"]))
