@@ -23,6 +23,7 @@ from contacts.models import (
     OrganisationUserObjectPermission,
     User,
 )
+from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.permissions import Perm
 
 
@@ -153,31 +154,28 @@ class AreaDetail:
         return self.contacts_total - len(self.contacts)
 
 
-def _first_with_total(queryset: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
-    """The first `limit` rows and how many rows there are in all, in one query (a window count)."""
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
-    return rows, (rows[0].total_rows if rows else 0)
-
-
 def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
     row = area_rows(Organisation.objects.filter(pk=area.pk), on=on, people_shown=None)[0]
     history = list(Governance.objects.filter(area=area).select_related("body").order_by("-starts_on"))
-    hmi_history, hmi_total = _first_with_total(
-        Assignment.objects.filter(kind=AssignmentKind.HMI, subject=area)
-        .select_related("person")
-        .order_by("-starts_on", "-pk"),
-        HMI_HISTORY_SHOWN,
+    hmi_history, hmi_total, _ = first_rows(
+        Assignment.objects.filter(kind=AssignmentKind.HMI, subject=area).select_related("person"),
+        "-starts_on",
+        "-pk",
+        limit=HMI_HISTORY_SHOWN,
     )
     panel = None
     if row.governance:
         panel = Organisation.objects.filter(kind=OrganisationKind.PANEL, parent=row.governance.body).first()
     org_ids = [area.pk] + ([row.office.pk] if row.office else [])
-    contacts, contacts_total = _first_with_total(
+    contacts, contacts_total, _ = first_rows(
         Appointment.objects.in_force(on)
         .filter(Q(organisation_id__in=org_ids), person__is_active=True)
-        .select_related("person", "organisation")
-        .order_by("organisation__kind", "role", "person__last_name", "pk"),
-        CONTACTS_SHOWN,
+        .select_related("person", "organisation"),
+        "organisation__kind",
+        "role",
+        "person__last_name",
+        "pk",
+        limit=CONTACTS_SHOWN,
     )
     return AreaDetail(
         row, history, hmi_history, panel, contacts, hmi_history_total=hmi_total, contacts_total=contacts_total

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet, Window
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 
 from hmicfrs_mou.deadlines import due_day
 from hmicfrs_mou.models import Deadline, PartyRole
+from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.reminders import KINDS
 from inspections.access import reports_announced_to, team_inspections
 from inspections.models import RELEASED_STATES, Report, ReportState, published_condition
@@ -116,20 +117,8 @@ class DueList:
 def _first_rows(
     queryset: QuerySet[Any], *order: str, overdue: Q | None = None, limit: int = HOME_LIST_LENGTH
 ) -> tuple[list[Any], int, int]:
-    """The first `limit` rows in `order`, how many rows there are in all and how many match
-    `overdue`, in one query: the counts ride on every row as window aggregates over the whole result
-    (computed before the LIMIT), so a home panel costs one query, not a count and a list. The querysets
-    given here have no joins that repeat a row, so a plain count is the distinct count."""
-    counts: dict[str, Any] = {"home_total": Window(Count("pk"))}
-    if overdue is not None:
-        counts["home_overdue"] = Window(Count("pk", filter=overdue))
-    ordered = queryset.annotate(**counts)
-    if order:  # else the queryset's own order
-        ordered = ordered.order_by(*order)
-    rows = list(ordered[:limit])
-    if not rows:
-        return [], 0, 0
-    return rows, rows[0].home_total, getattr(rows[0], "home_overdue", 0)
+    """A home panel's first rows with its counts, in one query (hmicfrs_mou.pagination.first_rows)."""
+    return first_rows(queryset, *order, limit=limit, overdue=overdue)
 
 
 def _deadline_items(deadlines: QuerySet[Deadline], now: dt.datetime) -> DueList:

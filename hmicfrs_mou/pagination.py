@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, Window
 from django.utils.functional import cached_property
 
 # Far more than anyone pages through (200 pages of 50): past it, the search form is the way in.
@@ -45,3 +46,22 @@ class CappedPaginator(_Paginator):
     @cached_property
     def capped(self) -> bool:
         return self._counted > self.cap
+
+
+def first_rows(
+    queryset: Any, *order: str, limit: int, overdue: Q | None = None
+) -> tuple[list[Any], int, int]:
+    """The first `limit` rows in `order` (the queryset's own order if none), how many rows there are in all
+    and how many match `overdue`, in one query: the counts ride on every row as window aggregates over the
+    whole result (computed before the LIMIT), so a short list with its total costs one query, not a count
+    and a list. The querysets given have no joins that repeat a row, so a plain count is the distinct count."""
+    counts: dict[str, Any] = {"listed_total": Window(Count("pk"))}
+    if overdue is not None:
+        counts["listed_overdue"] = Window(Count("pk", filter=overdue))
+    ordered = queryset.annotate(**counts)
+    if order:
+        ordered = ordered.order_by(*order)
+    rows = list(ordered[:limit])
+    if not rows:
+        return [], 0, 0
+    return rows, rows[0].listed_total, getattr(rows[0], "listed_overdue", 0)

@@ -52,7 +52,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation
 from hmicfrs_mou.deadlines import LONDON
-from inspections.models import Report, ReportKind
+from inspections.models import Report, ReportKind, published_condition
 from responses.models import ObligationState, ResponseObligation, ResponseTally, Submission
 from responses.tallies import due_key
 
@@ -158,11 +158,8 @@ def _status_expression(at: dt.datetime) -> Case:
 
 
 def _of_published_reports(at: dt.datetime) -> QuerySet:
-    """Obligations that exist at `at`, which are all of reports published by then: publication is the only
-    thing that makes one (responses.receivers, through obligations_create_for_report, which refuses a report
-    not yet published, at the moment of publication or later), and a published report cannot be scheduled
-    again (inspections.services.report_schedule). So no join to the reports is needed to know it."""
-    return ResponseObligation.objects.filter(created_at__lte=at)
+    """Obligations that exist at `at`, of reports published by then (the only ones that make them)."""
+    return ResponseObligation.objects.filter(published_condition(at, via="report"), created_at__lte=at)
 
 
 # --- U7: timeliness for the APCC -----------------------------------------------------------------
@@ -267,6 +264,43 @@ def _grouped(obligations: QuerySet, at: dt.datetime) -> QuerySet:
     )
 
 
+class _Groups:
+    """The tallies of one Timeliness being counted: per office, per report type, per year, and in all."""
+
+    def __init__(self) -> None:
+        self.offices: dict[int, Tally] = {}
+        self.kinds: dict[str, Tally] = {}
+        self.years: dict[int, Tally] = {}
+        self.total = Tally(key=None, label="All PCC offices")
+
+    def of(self, office_id: int, kind: str, year: int) -> tuple[Tally, Tally, Tally, Tally]:
+        """The four tallies a response of this office, type and year counts in."""
+        if office_id not in self.offices:
+            self.offices[office_id] = Tally(key=office_id, label="")
+        if kind not in self.kinds:
+            self.kinds[kind] = Tally(key=kind, label=REPORT_KIND_LABELS.get(kind, kind))
+        if year not in self.years:
+            self.years[year] = Tally(key=year, label=str(year))
+        return self.offices[office_id], self.kinds[kind], self.years[year], self.total
+
+    def finished(self, at: dt.datetime) -> Timeliness:
+        """The offices named (one query) and every median taken, in the dashboard's order."""
+        for pk, name in Organisation.objects.filter(pk__in=list(self.offices)).values_list("pk", "name"):
+            self.offices[pk].label = name
+        for tally in (*self.offices.values(), *self.kinds.values(), *self.years.values(), self.total):
+            tally.median_days = median_of(tally.days_to_respond)
+        kind_order = list(REPORT_KIND_LABELS)
+        return Timeliness(
+            at=at,
+            offices=sorted(self.offices.values(), key=lambda t: (t.label, t.key)),
+            total=self.total,
+            by_kind=sorted(
+                self.kinds.values(), key=lambda t: kind_order.index(t.key) if t.key in kind_order else 99
+            ),
+            by_year=sorted(self.years.values(), key=lambda t: t.key),
+        )
+
+
 def timeliness(
     *,
     year: int | None = None,
@@ -282,18 +316,9 @@ def timeliness(
     days (one pass, so London dates are worked out once per response), and the offices' names.
     """
     obligations = _with_first_version(_filtered(year=year, report_kind=report_kind, office=office, at=at), at)
-    offices: dict[int, Tally] = {}
-    kinds: dict[str, Tally] = {}
-    years: dict[int, Tally] = {}
-    total = Tally(key=None, label="All PCC offices")
+    groups = _Groups()
     for office_id, kind, year_of, status, days, n in _grouped(obligations, at):
-        if office_id not in offices:
-            offices[office_id] = Tally(key=office_id, label="")
-        if kind not in kinds:
-            kinds[kind] = Tally(key=kind, label=REPORT_KIND_LABELS.get(kind, kind))
-        if year_of not in years:
-            years[year_of] = Tally(key=year_of, label=str(year_of))
-        tallies = (offices[office_id], kinds[kind], years[year_of], total)
+        tallies = groups.of(office_id, kind, year_of)
         attribute = _TALLY_ATTRIBUTES[status]
         for tally in tallies:
             setattr(tally, attribute, getattr(tally, attribute) + n)
@@ -301,19 +326,7 @@ def timeliness(
             day_count = days.days if isinstance(days, dt.timedelta) else int(days)
             for tally in tallies:
                 tally.days_to_respond[day_count] += n
-    for pk, name in Organisation.objects.filter(pk__in=list(offices)).values_list("pk", "name"):
-        offices[pk].label = name
-    for tally in (*offices.values(), *kinds.values(), *years.values(), total):
-        tally.median_days = median_of(tally.days_to_respond)
-
-    kind_order = list(REPORT_KIND_LABELS)
-    return Timeliness(
-        at=at,
-        offices=sorted(offices.values(), key=lambda t: (t.label, t.key)),
-        total=total,
-        by_kind=sorted(kinds.values(), key=lambda t: kind_order.index(t.key) if t.key in kind_order else 99),
-        by_year=sorted(years.values(), key=lambda t: t.key),
-    )
+    return groups.finished(at)
 
 
 def current_timeliness(
@@ -336,10 +349,7 @@ def current_timeliness(
     if office is not None:
         tallies = tallies.filter(office=office)
     moment = due_key(at)
-    offices: dict[int, Tally] = {}
-    kinds: dict[str, Tally] = {}
-    years: dict[int, Tally] = {}
-    total = Tally(key=None, label="All PCC offices")
+    groups = _Groups()
     # The days to respond, merged by office and by (type, year) only: the types', the years' and the
     # total's histograms are merged from the (type, year) ones after, a few dozen instead of every tally.
     office_days: dict[int, dict[str, int]] = {}
@@ -347,16 +357,10 @@ def current_timeliness(
     for office_id, kind, year_of, on_time, late, elsewhere, days, open_due in tallies.values_list(
         "office_id", "report_kind", "year", "on_time", "late", "answered_elsewhere", "days", "open_due"
     ):
-        if office_id not in offices:
-            offices[office_id] = Tally(key=office_id, label="")
-        if kind not in kinds:
-            kinds[kind] = Tally(key=kind, label=REPORT_KIND_LABELS.get(kind, kind))
-        if year_of not in years:
-            years[year_of] = Tally(key=year_of, label=str(year_of))
         # As status_of: awaiting while `at` is before the moment day 56 ends, overdue from it.
         awaiting = sum(n for due, n in open_due.items() if moment < due)
         overdue = sum(open_due.values()) - awaiting
-        for tally in (offices[office_id], kinds[kind], years[year_of], total):
+        for tally in groups.of(office_id, kind, year_of):
             tally.on_time += on_time
             tally.late += late
             tally.answered_elsewhere += elsewhere
@@ -366,23 +370,12 @@ def current_timeliness(
             for day, n in days.items():
                 merged[day] = merged.get(day, 0) + n
     for office_id, merged in office_days.items():
-        offices[office_id].days_to_respond = Counter({int(day): n for day, n in merged.items()})
+        groups.offices[office_id].days_to_respond = Counter({int(day): n for day, n in merged.items()})
     for (kind, year_of), merged in kind_year_days.items():
         histogram = Counter({int(day): n for day, n in merged.items()})
-        for tally in (kinds[kind], years[year_of], total):
+        for tally in (groups.kinds[kind], groups.years[year_of], groups.total):
             tally.days_to_respond.update(histogram)
-    for pk, name in Organisation.objects.filter(pk__in=list(offices)).values_list("pk", "name"):
-        offices[pk].label = name
-    for tally in (*offices.values(), *kinds.values(), *years.values(), total):
-        tally.median_days = median_of(tally.days_to_respond)
-    kind_order = list(REPORT_KIND_LABELS)
-    return Timeliness(
-        at=at,
-        offices=sorted(offices.values(), key=lambda t: (t.label, t.key)),
-        total=total,
-        by_kind=sorted(kinds.values(), key=lambda t: kind_order.index(t.key) if t.key in kind_order else 99),
-        by_year=sorted(years.values(), key=lambda t: t.key),
-    )
+    return groups.finished(at)
 
 
 def timeliness_years(at: dt.datetime) -> list[int]:
