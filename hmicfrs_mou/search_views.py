@@ -36,8 +36,9 @@ MAX_QUERY_LENGTH = 200
 class PortalSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(
         label="Search the portal",
-        help_text="Words from a report, a finding, a PCC response, an action plan or an Engage case, or the "
-        "name of a force, fire and rescue service or office",
+        help_text="Words from a report, a finding, an inspection, a PCC response, an action plan, an Engage "
+        "case, a meeting, a debrief or a super-complaint, or the name of a force, fire and rescue service or "
+        "office",
         max_length=MAX_QUERY_LENGTH,
         required=False,
         error_messages={"max_length": f"Search words must be {MAX_QUERY_LENGTH} characters or less"},
