@@ -12,6 +12,9 @@
   else the meetings of the organisations they act for), matched in their notes and the name of the force,
   service or office they were about; a row names the meeting, never its notes, and the confidential ones
   shown go to the audit trail, as opening one does.
+- Invitations to brief a panel (C5) and chief officer recruitments (L1): only from `visible_to`, as C4
+  (the HMI for the area and the office asked), matched in what each side has written on them and the
+  area's name; a row names the area and the day, never what was written, and the page audits them.
 """
 
 from __future__ import annotations
@@ -22,15 +25,28 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
-from contacts.models import AREA_KINDS, Governance, Meeting, Organisation, OrganisationKind, SharedFindings
+from contacts.models import (
+    AREA_KINDS,
+    ChiefOfficerRecruitment,
+    Governance,
+    Meeting,
+    Organisation,
+    OrganisationKind,
+    PanelInvitation,
+    SharedFindings,
+)
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.search import Found, Hit, contains_all
 
 SHARED_FINDINGS_TYPE = "contacts.sharedfindings"
 MEETING_TYPE = "contacts.meeting"
+PANEL_INVITATION_TYPE = "contacts.panelinvitation"
+RECRUITMENT_TYPE = "contacts.chiefofficerrecruitment"
 
 
 def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
@@ -103,4 +119,57 @@ def search_meetings(user: Any, words: list[str], at: dt.datetime, limit: int) ->
         ],
         count=meetings.count(),
         restricted={MEETING_TYPE: {"confidential": confidential}} if confidential else {},
+    )
+
+
+def search_panel_invitations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """C5: the invitations to brief a panel the reader may read at `at` whose purpose, representations,
+    decision reasons, briefing notes or area hold every word, newest first."""
+    if not words:
+        return Found()
+    records = PanelInvitation.objects.visible_to(user, at).filter(
+        contains_all(
+            ("purpose", "representations", "decision_reasons", "briefing_notes", "area__name"), words
+        )
+    )
+    shown = list(records.select_related("area").order_by("-recorded_at", "-pk")[:limit])
+    return Found(
+        rows=[
+            Hit(
+                title=gettext("Invitation to brief the panel: %(area)s") % {"area": record.area.name},
+                url=reverse("contacts:panel-invitation", kwargs={"pk": record.pk}),
+                detail=gettext("Panel meets on %(day)s") % {"day": date_format(record.meeting_on, "j F Y")},
+                tag=gettext("In confidence"),
+            )
+            for record in shown
+        ],
+        count=records.count(),
+        restricted={PANEL_INVITATION_TYPE: {"confidential": [record.pk for record in shown]}}
+        if shown
+        else {},
+    )
+
+
+def search_recruitments(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """L1: the chief officer recruitments the reader may read at `at` whose process, advice or area hold
+    every word, newest first. (Conduct matters, L2, are never searched.)"""
+    if not words:
+        return Found()
+    records = ChiefOfficerRecruitment.objects.visible_to(user, at).filter(
+        contains_all(("process", "advice", "area__name"), words)
+    )
+    shown = list(records.select_related("area").order_by("-recorded_at", "-pk")[:limit])
+    return Found(
+        rows=[
+            Hit(
+                title=gettext("Chief officer recruitment: %(area)s") % {"area": record.area.name},
+                url=reverse("contacts:recruitment", kwargs={"pk": record.pk}),
+                detail=gettext("Recorded on %(day)s")
+                % {"day": date_format(timezone.localdate(record.recorded_at), "j F Y")},
+                tag=gettext("In confidence"),
+            )
+            for record in shown
+        ],
+        count=records.count(),
+        restricted={RECRUITMENT_TYPE: {"confidential": [record.pk for record in shown]}} if shown else {},
     )

@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from contacts import search as contacts_search
@@ -35,13 +36,18 @@ MAX_QUERY_LENGTH = 200
 
 class PortalSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(
-        label="Search the portal",
-        help_text="Words from a report, a finding, an inspection, a PCC response, an action plan, an Engage "
-        "case, a meeting, a debrief or a super-complaint, or the name of a force, fire and rescue service or "
-        "office",
+        label=gettext_lazy("Search the portal"),
+        help_text=gettext_lazy(
+            "Words from a report, a finding, an inspection, a PCC response, an action plan, an Engage case, a "
+            "meeting, a debrief, a super-complaint, a panel invitation or a chief officer recruitment, or the "
+            "name of a force, fire and rescue service or office"
+        ),
         max_length=MAX_QUERY_LENGTH,
         required=False,
-        error_messages={"max_length": f"Search words must be {MAX_QUERY_LENGTH} characters or less"},
+        # Django fills in %(limit_value)d when the error is raised, so the words stay lazy until then.
+        error_messages={
+            "max_length": gettext_lazy("Search words must be %(limit_value)d characters or less")
+        },
         widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
     )
 
@@ -60,34 +66,48 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
     reports, findings = inspections_search.search_for(user, words, at, GROUP_LIMIT)
     responses, plans = responses_search.search_for(user, words, at, GROUP_LIMIT)
     return [
-        Group("reports", "Reports", reports),
-        Group("findings", "Findings", findings),
+        Group("reports", gettext("Reports"), reports),
+        Group("findings", gettext("Findings"), findings),
         Group(
-            "inspections", "Inspections", inspections_search.search_inspections(user, words, at, GROUP_LIMIT)
+            "inspections",
+            gettext("Inspections"),
+            inspections_search.search_inspections(user, words, at, GROUP_LIMIT),
         ),
-        Group("debriefs", "Debriefs", inspections_search.search_debriefs(user, words, at, GROUP_LIMIT)),
+        Group(
+            "debriefs", gettext("Debriefs"), inspections_search.search_debriefs(user, words, at, GROUP_LIMIT)
+        ),
         Group(
             "disclosures",
-            "Disclosures in confidence",
+            gettext("Disclosures in confidence"),
             inspections_search.search_disclosures(user, words, at, GROUP_LIMIT),
         ),
-        Group("responses", "PCC responses", responses),
-        Group("action-plans", "Action plans", plans),
-        Group("engage", "Engage cases", monitoring_search.search_for(user, words, at, GROUP_LIMIT)),
+        Group("responses", gettext("PCC responses"), responses),
+        Group("action-plans", gettext("Action plans"), plans),
+        Group("engage", gettext("Engage cases"), monitoring_search.search_for(user, words, at, GROUP_LIMIT)),
         Group(
             "shared-findings",
-            "Findings shared in confidence",
+            gettext("Findings shared in confidence"),
             contacts_search.search_shared_findings(user, words, at, GROUP_LIMIT),
         ),
         Group(
+            "panel-invitations",
+            gettext("Invitations to brief a panel"),
+            contacts_search.search_panel_invitations(user, words, at, GROUP_LIMIT),
+        ),
+        Group(
+            "recruitments",
+            gettext("Chief officer recruitments"),
+            contacts_search.search_recruitments(user, words, at, GROUP_LIMIT),
+        ),
+        Group(
             "super-complaints",
-            "Super-complaints",
+            gettext("Super-complaints"),
             responses_search.search_complaints(user, words, at, GROUP_LIMIT),
         ),
-        Group("meetings", "Meetings", contacts_search.search_meetings(user, words, at, GROUP_LIMIT)),
+        Group("meetings", gettext("Meetings"), contacts_search.search_meetings(user, words, at, GROUP_LIMIT)),
         Group(
             "organisations",
-            "Forces and fire and rescue services",
+            gettext("Forces and fire and rescue services"),
             contacts_search.search_organisations(user, words, at, GROUP_LIMIT),
         ),
     ]

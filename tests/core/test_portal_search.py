@@ -19,9 +19,26 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Meeting, MeetingKind, Organisation, OrganisationKind, SharedFindings, User
+from contacts.models import (
+    ChiefOfficerRecruitment,
+    ConductMatterKind,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    PanelInvitation,
+    SharedFindings,
+    User,
+)
 from contacts.selectors import office_of_area
 from contacts.services import meeting_record
+from contacts.services_confidential import (
+    conduct_matter_log,
+    panel_invitation_record,
+    panel_representations_send,
+    recruitment_advice_record,
+    recruitment_record,
+)
 from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
@@ -537,3 +554,80 @@ def test_i5_a_disclosure_in_confidence_is_found_by_the_hmi_never_by_the_office_t
     (row,) = search(client_for, people["hmi"], "sablequill")["disclosures"]
     assert "rota" not in row.title + row.detail + str(row.snippet)
     assert any(event.detail.get("disclosures") == [record.pk] for event in search_audits(people["hmi"]))
+
+
+def test_c5_a_panel_invitation_is_found_by_the_hmi_and_the_office_asked_by_what_either_side_wrote(
+    client_for, people
+):
+    """C5: the invitation is read by the HMI for the area and the office asked for representations only
+    (contacts.access): the same people find it, by the panel's purpose and by the office's representations,
+    the row names the area and the day of the meeting but never what was written, and each search that
+    shows it is on the audit trail."""
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    invitation = panel_invitation_record(
+        area=police,
+        received_on=timezone.localdate(),
+        meeting_on=timezone.localdate() + dt.timedelta(days=30),
+        purpose="Brief the panel on the force's call handling (marker: quillmarsh).",
+        by=people["hmi"],
+    )
+    panel_representations_send(
+        invitation=invitation, representations="We ask for the grades (marker: fernlatch).", by=people["opcc"]
+    )
+    allowed = {
+        u for u in EVERYONE if PanelInvitation.objects.visible_to(people[u]).filter(pk=invitation.pk).exists()
+    }
+    assert {"hmi", "opcc"} <= allowed
+    assert "opcc-cumbria" not in allowed
+    assert "hmci" not in allowed
+    assert finders(client_for, people, "quillmarsh", "panel-invitations") == allowed
+    assert finders(client_for, people, "fernlatch", "panel-invitations") == allowed
+    (row,) = search(client_for, people["opcc"], "quillmarsh")["panel-invitations"]
+    assert "call handling" not in row.title + row.detail + str(row.snippet)
+    assert "Avon and Somerset" in row.title
+    assert client_for(people["opcc"]).get(row.url).status_code == 200
+    events = [e for e in search_audits(people["opcc"]) if e.object_type == "contacts.panelinvitation"]
+    # Each of the office's three searches that showed it is on the trail (reading the page is a separate entry).
+    assert [event.detail["confidential"] for event in events] == [[invitation.pk]] * 3
+
+
+def test_l1_a_recruitment_is_found_by_the_office_and_its_hmi_only_and_l2_never(client_for, people):
+    """L1: a chief officer recruitment is found by the office that recorded it and the HMI for the area,
+    by its process or the HMI's advice; a conduct matter (L2) holding the same word is never found."""
+    police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
+    recruitment = recruitment_record(
+        area=police,
+        process="Advert, shortlisting and interviews (marker: brackenvale).",
+        asks_pre_appointment_advice=True,
+        by=people["opcc"],
+    )
+    recruitment_advice_record(
+        recruitment=recruitment, advice="Look at vetting history (marker: mossgable).", by=people["hmi"]
+    )
+    conduct_matter_log(
+        area=police,
+        kind=ConductMatterKind.COMPLAINT,
+        summary="A complaint about the chief constable (marker: brackenvale).",
+        by=people["opcc"],
+    )
+    allowed = {
+        u
+        for u in EVERYONE
+        if ChiefOfficerRecruitment.objects.visible_to(people[u]).filter(pk=recruitment.pk).exists()
+    }
+    assert {"hmi", "opcc"} <= allowed
+    assert "opcc-cumbria" not in allowed
+    assert finders(client_for, people, "brackenvale", "recruitments") == allowed
+    assert finders(client_for, people, "mossgable", "recruitments") == allowed
+    # The conduct matter's words find nothing anywhere, for anyone: no group lists it.
+    for username in EVERYONE:
+        found = search(client_for, people[username], "brackenvale")
+        assert set(found) <= {"recruitments"}, username
+        assert len(found.get("recruitments", [])) <= 1
+    (row,) = search(client_for, people["hmi"], "mossgable")["recruitments"]
+    assert "vetting" not in row.title + row.detail + str(row.snippet)
+    assert any(
+        event.object_type == "contacts.chiefofficerrecruitment"
+        and event.detail["confidential"] == [recruitment.pk]
+        for event in search_audits(people["hmi"])
+    )
