@@ -54,7 +54,7 @@ class CadenceRow:
 
     @property
     def kind_label(self) -> str:
-        return MeetingKind(self.cadence.kind).label
+        return str(MeetingKind(self.cadence.kind).label)
 
 
 def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -67,16 +68,16 @@ class User(AbstractUser):
 
 
 class OrganisationKind(models.TextChoices):
-    HMICFRS = "hmicfrs", "HMICFRS"
-    APCC = "apcc", "APCC"
-    POLICE_FORCE = "police_force", "Police force"
-    FIRE_RESCUE_SERVICE = "fire_rescue_service", "Fire and rescue service"
-    GOVERNING_BODY = "governing_body", "Governing body"
-    OPCC = "opcc", "Office of the PCC or equivalent"
-    PANEL = "panel", "Police (fire) and crime panel"
-    HOME_OFFICE = "home_office", "Home Office"
-    IOPC = "iopc", "IOPC"
-    COLLEGE_OF_POLICING = "college_of_policing", "College of Policing"
+    HMICFRS = "hmicfrs", _("HMICFRS")
+    APCC = "apcc", _("APCC")
+    POLICE_FORCE = "police_force", _("Police force")
+    FIRE_RESCUE_SERVICE = "fire_rescue_service", _("Fire and rescue service")
+    GOVERNING_BODY = "governing_body", _("Governing body")
+    OPCC = "opcc", _("Office of the PCC or equivalent")
+    PANEL = "panel", _("Police (fire) and crime panel")
+    HOME_OFFICE = "home_office", _("Home Office")
+    IOPC = "iopc", _("IOPC")
+    COLLEGE_OF_POLICING = "college_of_policing", _("College of Policing")
 
 
 AREA_KINDS = (OrganisationKind.POLICE_FORCE, OrganisationKind.FIRE_RESCUE_SERVICE)
@@ -160,13 +161,13 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class GovernanceModel(models.TextChoices):
-    PCC = "pcc", "Police and crime commissioner"
-    PFCC = "pfcc", "Police, fire and crime commissioner"
-    MAYOR = "mayor", "Mayor (PCC functions)"
-    CITY_OF_LONDON = "city_of_london", "City of London Police Authority"
-    FIRE_AUTHORITY = "fire_authority", "Fire and rescue authority"
-    MAYOR_FIRE = "mayor_fire", "Mayor (fire and rescue authority)"
-    COUNTY_COUNCIL = "county_council", "County or unitary council"
+    PCC = "pcc", _("Police and crime commissioner")
+    PFCC = "pfcc", _("Police, fire and crime commissioner")
+    MAYOR = "mayor", _("Mayor (PCC functions)")
+    CITY_OF_LONDON = "city_of_london", _("City of London Police Authority")
+    FIRE_AUTHORITY = "fire_authority", _("Fire and rescue authority")
+    MAYOR_FIRE = "mayor_fire", _("Mayor (fire and rescue authority)")
+    COUNTY_COUNCIL = "county_council", _("County or unitary council")
 
 
 # Governance models under which the MOU's PCC/PFCC provisions apply to the body
@@ -249,27 +250,27 @@ class Governance(EffectiveDated):
 
 
 class Role(models.TextChoices):
-    HMCI = "hmci", "HM Chief Inspector"
-    HMI = "hmi", "HM Inspector"
-    CHIEF_OPERATING_OFFICER = "coo", "Chief operating officer"
-    CHIEF_OF_STAFF = "chief_of_staff", "Chief of staff"
-    LIAISON_LEAD = "liaison_lead", "Liaison lead"
-    INSPECTION_STAFF = "inspection_staff", "Inspection staff"
-    COMMS_STAFF = "comms_staff", "Communications staff"
-    POLICING_BODY = "policing_body", "PCC, PFCC or deputy mayor"
-    OPCC_CHIEF_EXECUTIVE = "opcc_chief_executive", "OPCC chief executive"
-    OPCC_STAFF = "opcc_staff", "OPCC staff"
-    FIRE_AUTHORITY_STAFF = "fire_authority_staff", "Fire and rescue authority staff"
-    CHIEF_OFFICER = "chief_officer", "Chief constable or chief fire officer"
-    CHIEF_OFFICER_STAFF = "chief_officer_staff", "Chief officer's office staff"
-    APCC_CHAIR = "apcc_chair", "APCC chair"
-    APCC_CHIEF_EXECUTIVE = "apcc_chief_executive", "APCC chief executive"
-    APCC_PERFORMANCE_LEAD = "apcc_performance_lead", "APCC performance portfolio lead"
-    APCC_FIRE_GOVERNANCE_LEAD = "apcc_fire_governance_lead", "APCC fire governance portfolio lead"
-    APCC_JOINT_PERFORMANCE_LEAD = "apcc_joint_performance_lead", "APCC joint performance portfolio lead"
-    APCC_STAFF = "apcc_staff", "APCC staff"
+    HMCI = "hmci", _("HM Chief Inspector")
+    HMI = "hmi", _("HM Inspector")
+    CHIEF_OPERATING_OFFICER = "coo", _("Chief operating officer")
+    CHIEF_OF_STAFF = "chief_of_staff", _("Chief of staff")
+    LIAISON_LEAD = "liaison_lead", _("Liaison lead")
+    INSPECTION_STAFF = "inspection_staff", _("Inspection staff")
+    COMMS_STAFF = "comms_staff", _("Communications staff")
+    POLICING_BODY = "policing_body", _("PCC, PFCC or deputy mayor")
+    OPCC_CHIEF_EXECUTIVE = "opcc_chief_executive", _("OPCC chief executive")
+    OPCC_STAFF = "opcc_staff", _("OPCC staff")
+    FIRE_AUTHORITY_STAFF = "fire_authority_staff", _("Fire and rescue authority staff")
+    CHIEF_OFFICER = "chief_officer", _("Chief constable or chief fire officer")
+    CHIEF_OFFICER_STAFF = "chief_officer_staff", _("Chief officer's office staff")
+    APCC_CHAIR = "apcc_chair", _("APCC chair")
+    APCC_CHIEF_EXECUTIVE = "apcc_chief_executive", _("APCC chief executive")
+    APCC_PERFORMANCE_LEAD = "apcc_performance_lead", _("APCC performance portfolio lead")
+    APCC_FIRE_GOVERNANCE_LEAD = "apcc_fire_governance_lead", _("APCC fire governance portfolio lead")
+    APCC_JOINT_PERFORMANCE_LEAD = "apcc_joint_performance_lead", _("APCC joint performance portfolio lead")
+    APCC_STAFF = "apcc_staff", _("APCC staff")
     # S2: the IOPC and the College of Policing investigate super-complaints with HMICFRS.
-    INVESTIGATING_BODY_STAFF = "investigating_body_staff", "IOPC or College of Policing staff"
+    INVESTIGATING_BODY_STAFF = "investigating_body_staff", _("IOPC or College of Policing staff")
 
 
 HMICFRS_ROLES = (
@@ -341,14 +342,14 @@ class Appointment(EffectiveDated):
             raise ValidationError(
                 {
                     "organisation": f"A {self.get_role_display()} is appointed to "
-                    f"{' or '.join(OrganisationKind(k).label for k in allowed)}."
+                    f"{' or '.join(str(OrganisationKind(k).label) for k in allowed)}."
                 }
             )
 
 
 class AssignmentKind(models.TextChoices):
-    HMI = "hmi", "HMI for the force or FRS"
-    LIAISON_LEAD = "liaison_lead", "HMICFRS liaison lead for the OPCC"
+    HMI = "hmi", _("HMI for the force or FRS")
+    LIAISON_LEAD = "liaison_lead", _("HMICFRS liaison lead for the OPCC")
 
 
 class Assignment(EffectiveDated):
@@ -391,13 +392,13 @@ class Assignment(EffectiveDated):
 class MeetingKind(models.TextChoices):
     """The standing contacts of the MOU's 'Contact and collaboration' section."""
 
-    HMCI_APCC_CHAIR = "hmci_apcc_chair", "HMCI and APCC chair"  # C1
+    HMCI_APCC_CHAIR = "hmci_apcc_chair", _("HMCI and APCC chair")  # C1
     COO_APCC_CHIEF_EXECUTIVE = (
         "coo_apcc_chief_executive",
-        "Chief operating officer and APCC chief executive",  # C1
+        _("Chief operating officer and APCC chief executive"),  # C1
     )
-    HMI_PCC_FORMAL = "hmi_pcc_formal", "HMI and PCC formal meeting"  # C2
-    OPCC_LIAISON = "opcc_liaison", "OPCC chief executive and liaison lead"  # C3
+    HMI_PCC_FORMAL = "hmi_pcc_formal", _("HMI and PCC formal meeting")  # C2
+    OPCC_LIAISON = "opcc_liaison", _("OPCC chief executive and liaison lead")  # C3
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -501,8 +502,8 @@ class SharedFindings(models.Model):
 
 
 class PanelDecision(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class PanelInvitation(models.Model):
@@ -582,8 +583,8 @@ class PanelBriefingSource(models.Model):
 
 
 class PanelAnswer(models.TextChoices):
-    WILL_SIT = "will_sit", "The HMI will sit on the appointment panel"
-    WILL_NOT_SIT = "will_not_sit", "The HMI will not sit on the appointment panel"
+    WILL_SIT = "will_sit", _("The HMI will sit on the appointment panel")
+    WILL_NOT_SIT = "will_not_sit", _("The HMI will not sit on the appointment panel")
 
 
 class ChiefOfficerRecruitment(models.Model):
@@ -625,9 +626,9 @@ class ChiefOfficerRecruitment(models.Model):
 
 
 class ConductMatterKind(models.TextChoices):
-    COMPLAINT = "complaint", "Complaint"
-    CONDUCT = "conduct", "Conduct matter"
-    DEATH_OR_SERIOUS_INJURY = "dsi", "Death or serious injury matter"
+    COMPLAINT = "complaint", _("Complaint")
+    CONDUCT = "conduct", _("Conduct matter")
+    DEATH_OR_SERIOUS_INJURY = "dsi", _("Death or serious injury matter")
 
 
 class ConductMatter(models.Model):

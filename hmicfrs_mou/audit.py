@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import models
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import translation
 
 from hmicfrs_mou.models import AuditAction, AuditEvent
 
@@ -46,15 +47,19 @@ def audit_record(
         actor = request.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    if obj is not None:
-        object_type = obj._meta.label_lower
-        object_id = str(obj.pk)
-        object_repr = str(obj)[:300]
-    else:
-        object_repr = ""
+    # The trail is kept in the portal's source language whatever language the person reads it in: a record's
+    # name that uses a choice label would otherwise be stored in Welsh for a Welsh reader.
+    with translation.override(settings.LANGUAGE_CODE):
+        if obj is not None:
+            object_type = obj._meta.label_lower
+            object_id = str(obj.pk)
+            object_repr = str(obj)[:300]
+        else:
+            object_repr = ""
+        actor_label = (str(actor) if actor else "")[:300]
     return AuditEvent.objects.create(
         actor=actor,
-        actor_label=(str(actor) if actor else "")[:300],
+        actor_label=actor_label,
         action=action,
         object_type=object_type,
         object_id=str(object_id)[:64],

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.Textarea, "govuk-textarea"),
@@ -41,6 +43,17 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+# What a date left part-blank is missing, each a whole sentence (all three blank is no date at all).
+_MISSING_PARTS = {
+    ("day",): _("The date must include a day."),
+    ("month",): _("The date must include a month."),
+    ("year",): _("The date must include a year."),
+    ("day", "month"): _("The date must include a day and a month."),
+    ("day", "year"): _("The date must include a day and a year."),
+    ("month", "year"): _("The date must include a month and a year."),
+}
+
+
 class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
@@ -51,7 +64,7 @@ class GovukDateField(forms.MultiValueField):
             forms.CharField(required=False),
             forms.CharField(required=False),
         )
-        kwargs.setdefault("error_messages", {"required": "Enter a date."})
+        kwargs.setdefault("error_messages", {"required": _("Enter a date.")})
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> dt.date | None:
@@ -60,14 +73,14 @@ class GovukDateField(forms.MultiValueField):
         names = ("day", "month", "year")
         missing = [name for name, value in zip(names, data_list, strict=False) if not value]
         if missing:
-            raise ValidationError(f"The date must include a {' and a '.join(missing)}.")
+            raise ValidationError(_MISSING_PARTS[tuple(missing)])
         try:
             day, month, year = (int(str(part).strip()) for part in data_list)
             if year < 1000:
                 raise ValueError
             return dt.date(year, month, day)
         except ValueError:
-            raise ValidationError("The date must be a real date, for example 27 3 2026.") from None
+            raise ValidationError(gettext("The date must be a real date, for example 27 3 2026.")) from None
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -15,17 +16,17 @@ class AppendOnlyError(Exception):
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", "Viewed"
-    DOWNLOAD = "download", "Downloaded"
-    EXPORT = "export", "Exported"
-    CREATE = "create", "Created"
-    UPDATE = "update", "Changed"
-    DELETE = "delete", "Deleted"
-    DENIED = "denied", "Refused access"
-    SIGN_IN = "sign_in", "Signed in"
-    SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
-    SIGN_OUT = "sign_out", "Signed out"
-    CALENDAR_FEED = "calendar_feed", "Calendar address used"
+    VIEW = "view", _("Viewed")
+    DOWNLOAD = "download", _("Downloaded")
+    EXPORT = "export", _("Exported")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    DENIED = "denied", _("Refused access")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed to sign in")
+    SIGN_OUT = "sign_out", _("Signed out")
+    CALENDAR_FEED = "calendar_feed", _("Calendar address used")
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -83,10 +84,10 @@ class AuditEvent(models.Model):
 
 
 class DeadlineState(models.TextChoices):
-    OPEN = "open", "Open"
-    MISSED = "missed", "Overdue"
-    MET = "met", "Met"
-    WAIVED = "waived", "Waived"
+    OPEN = "open", _("Open")
+    MISSED = "missed", _("Overdue")
+    MET = "met", _("Met")
+    WAIVED = "waived", _("Waived")
 
 
 LIVE_STATES = (DeadlineState.OPEN, DeadlineState.MISSED)
@@ -155,9 +156,9 @@ class Deadline(models.Model):
 
 
 class PartyRole(models.TextChoices):
-    RESPONSIBLE = "responsible", "Responsible"
-    INFORMED = "informed", "Told"
-    ESCALATION = "escalation", "Escalation"
+    RESPONSIBLE = "responsible", _("Responsible")
+    INFORMED = "informed", _("Told")
+    ESCALATION = "escalation", _("Escalation")
 
 
 class DeadlineParty(models.Model):
@@ -195,10 +196,10 @@ class DeadlineChange(models.Model):
 
 
 class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to send"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed and escalated"
+    PENDING = "pending", _("Waiting to send")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed and escalated")
 
 
 class Reminder(models.Model):
@@ -262,12 +263,12 @@ class Reminder(models.Model):
 
 class EmailState(models.TextChoices):
     # Not emailed from here: a reminder's copy (the reminder row emails it) or a person without an address.
-    NONE = "none", "Not emailed"
-    PENDING = "pending", "Waiting to be emailed"
-    DIGEST = "digest", "Waiting for the morning email"
-    SENDING = "sending", "Being emailed"
-    SENT = "sent", "Emailed"
-    FAILED = "failed", "Could not be emailed"
+    NONE = "none", _("Not emailed")
+    PENDING = "pending", _("Waiting to be emailed")
+    DIGEST = "digest", _("Waiting for the morning email")
+    SENDING = "sending", _("Being emailed")
+    SENT = "sent", _("Emailed")
+    FAILED = "failed", _("Could not be emailed")
 
 
 class InboxMessage(models.Model):
@@ -315,9 +316,9 @@ class InboxMessage(models.Model):
 
 
 class SweepState(models.TextChoices):
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    CRASHED = "crashed", "Crashed"
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    CRASHED = "crashed", _("Crashed")
 
 
 class SweepRun(models.Model):
@@ -349,10 +350,10 @@ class SweepRun(models.Model):
 
 
 class CalendarAlarm(models.IntegerChoices):
-    NONE = 0, "No alerts"
-    ONE_DAY = 1, "1 day before"
-    TWO_DAYS = 2, "2 days before"
-    ONE_WEEK = 7, "1 week before"
+    NONE = 0, _("No alerts")
+    ONE_DAY = 1, _("1 day before")
+    TWO_DAYS = 2, _("2 days before")
+    ONE_WEEK = 7, _("1 week before")
 
 
 class Preferences(models.Model):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
 
@@ -24,12 +25,12 @@ User = settings.AUTH_USER_MODEL
 
 
 class ProgrammeState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REPRESENTATIONS_REQUESTED = "representations_requested", "Representations asked of the APCC chair"
-    UNDER_CONSIDERATION = "under_consideration", "Representations under consideration"
-    SUBMITTED = "submitted", "Submitted for the Home Secretary's approval"
-    APPROVED = "approved", "Approved by the Home Secretary"
-    LAID = "laid", "Laid before Parliament"
+    DRAFT = "draft", _("Draft")
+    REPRESENTATIONS_REQUESTED = "representations_requested", _("Representations asked of the APCC chair")
+    UNDER_CONSIDERATION = "under_consideration", _("Representations under consideration")
+    SUBMITTED = "submitted", _("Submitted for the Home Secretary's approval")
+    APPROVED = "approved", _("Approved by the Home Secretary")
+    LAID = "laid", _("Laid before Parliament")
 
 
 PROGRAMME_ORDER = list(ProgrammeState.values)
@@ -69,8 +70,8 @@ class ProgrammeEvent(models.Model):
 
 
 class RepresentationKind(models.TextChoices):
-    APCC_COLLATED = "apcc_collated", "The APCC's collated response for its members"
-    PCC_DIRECT = "pcc_direct", "A PCC's direct response"
+    APCC_COLLATED = "apcc_collated", _("The APCC's collated response for its members")
+    PCC_DIRECT = "pcc_direct", _("A PCC's direct response")
 
 
 class Representation(models.Model):
@@ -93,11 +94,11 @@ class Representation(models.Model):
 
 
 class CommissionState(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    SCOPE_DISCUSSED = "scope_discussed", "Scope discussed"
-    ESTIMATE_AGREED = "estimate_agreed", "Duration and cost agreed"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    REQUESTED = "requested", _("Requested")
+    SCOPE_DISCUSSED = "scope_discussed", _("Scope discussed")
+    ESTIMATE_AGREED = "estimate_agreed", _("Duration and cost agreed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class CommissionRequest(models.Model):
@@ -148,11 +149,11 @@ class AssistanceRequest(models.Model):
 
 
 class InspectionKind(models.TextChoices):
-    PEEL = "peel", "PEEL"
-    FRS = "frs", "Fire and rescue service inspection"
-    THEMATIC = "thematic", "Thematic"
-    COMMISSIONED = "commissioned", "Commissioned"
-    JOINT = "joint", "Joint inspection"
+    PEEL = "peel", _("PEEL")
+    FRS = "frs", _("Fire and rescue service inspection")
+    THEMATIC = "thematic", _("Thematic")
+    COMMISSIONED = "commissioned", _("Commissioned")
+    JOINT = "joint", _("Joint inspection")
 
 
 class Inspection(models.Model):
@@ -197,10 +198,10 @@ class InspectionNotice(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NOTIFICATION = "notification", "Notification of inspection"
-        SCHEDULE = "schedule", "PEEL schedule and milestones"
-        METHODOLOGY = "methodology", "Major change of methodology"
-        CONCERN = "concern", "Routine-monitoring concern"
+        NOTIFICATION = "notification", _("Notification of inspection")
+        SCHEDULE = "schedule", _("PEEL schedule and milestones")
+        METHODOLOGY = "methodology", _("Major change of methodology")
+        CONCERN = "concern", _("Routine-monitoring concern")
 
     inspection = models.ForeignKey(
         Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
@@ -238,10 +239,10 @@ class EvidenceRecord(models.Model):
     """I5: evidence, and disclosures in confidence, which are never evidence."""
 
     class Kind(models.TextChoices):
-        EVIDENCE = "evidence", "Evidence"
-        CONFIDENTIAL_DISCLOSURE = "confidential_disclosure", "Disclosure in confidence (not evidence)"
-        PCC_DECLINED = "pcc_declined", "PCC declined a discussion"
-        PFCC_INTERVIEW = "pfcc_interview", "Interview with the PFCC (evidence)"
+        EVIDENCE = "evidence", _("Evidence")
+        CONFIDENTIAL_DISCLOSURE = "confidential_disclosure", _("Disclosure in confidence (not evidence)")
+        PCC_DECLINED = "pcc_declined", _("PCC declined a discussion")
+        PFCC_INTERVIEW = "pfcc_interview", _("Interview with the PFCC (evidence)")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -289,10 +290,10 @@ class EvidenceRequest(models.Model):
     """I5: the team asks the chief for evidence and, with it, requests a discussion with the PCC."""
 
     class Discussion(models.TextChoices):
-        REQUESTED = "requested", "Discussion requested"
-        ACCEPTED = "accepted", "Discussion accepted"
-        DECLINED = "declined", "Discussion declined"
-        NO_OFFICE = "no_office", "No PCC's office to ask"
+        REQUESTED = "requested", _("Discussion requested")
+        ACCEPTED = "accepted", _("Discussion accepted")
+        DECLINED = "declined", _("Discussion declined")
+        NO_OFFICE = "no_office", _("No PCC's office to ask")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="evidence_requests")
     area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -392,24 +393,27 @@ class ChiefUpdate(models.Model):
 
 
 class ReportKind(models.TextChoices):
-    FORCE_SPECIFIC = "force_specific", "Force- or FRS-specific (PEEL, FRS): 48 hours' embargo"  # U3
-    OTHER = "other", "Other report: 24 hours' embargo to interested parties"  # U4
-    ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern: 24 hours' notice"  # U5
+    FORCE_SPECIFIC = "force_specific", _("Force- or FRS-specific (PEEL, FRS): 48 hours' embargo")  # U3
+    OTHER = "other", _("Other report: 24 hours' embargo to interested parties")  # U4
+    ACCELERATED_CAUSE_OF_CONCERN = (
+        "accelerated_coc",
+        _("Accelerated cause of concern: 24 hours' notice"),
+    )  # U5
 
 
 class ReportState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    FACTUAL_ACCURACY = "factual_accuracy", "Factual-accuracy check"
-    FINAL = "final", "Final"
-    SCHEDULED = "scheduled", "Publication scheduled"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    FACTUAL_ACCURACY = "factual_accuracy", _("Factual-accuracy check")
+    FINAL = "final", _("Final")
+    SCHEDULED = "scheduled", _("Publication scheduled")
+    PUBLISHED = "published", _("Published")
 
 
 class ReportLanguage(models.TextChoices):
     """The language a report is written in, as the BCP 47 tag its PDFs and pages are marked with."""
 
-    ENGLISH = "en-GB", "English"
-    WELSH = "cy", "Welsh"
+    ENGLISH = "en-GB", _("English")
+    WELSH = "cy", _("Welsh")
 
 
 EMBARGO_HOURS = {
@@ -562,9 +566,9 @@ class Report(models.Model):
 
 
 class FindingKind(models.TextChoices):
-    CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
-    RECOMMENDATION = "recommendation", "Recommendation"
-    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+    CAUSE_OF_CONCERN = "cause_of_concern", _("Cause of concern")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", _("Area for improvement")
 
 
 class Finding(models.Model):
@@ -590,9 +594,9 @@ class FactualAccuracyComment(models.Model):
     """I7: a correction of fact, in the template's fields, decided by HMICFRS with a reason."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Awaiting decision"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Awaiting decision")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="fac_comments")
     paragraph = models.CharField(max_length=40, help_text="Paragraph or page reference.")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from hmicfrs_mou.access import moment
 from monitoring import access
@@ -37,14 +38,16 @@ class MonitoringWork:
 def _next_step(case: EngageCase, v: access.Viewer) -> str:
     """What happens next in plain words, from where the person stands."""
     if case.decided_at is None:
-        return "HM Chief Inspector to decide on the HMI's advice" if not v.hmci else "Your decision is needed"
+        if v.hmci:
+            return gettext("Your decision is needed")
+        return gettext("HM Chief Inspector to decide on the HMI's advice")
     if case.pcc_informed_recorded_at is None:
-        return "The HMI to tell the PCC in person, before any announcement"
+        return gettext("The HMI to tell the PCC in person, before any announcement")
     if case.announced_at is None:
-        return "To be announced publicly"
+        return gettext("To be announced publicly")
     if not case.letter_sent:
-        return "The HMI to send the formal letter"
-    return "In Engage: improvement plan and oversight group meetings"
+        return gettext("The HMI to send the formal letter")
+    return gettext("In Engage: improvement plan and oversight group meetings")
 
 
 def monitoring_work(user: Any, at: dt.datetime | None = None) -> MonitoringWork:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AREA_KINDS, EffectiveDated, EffectiveQuerySet, Organisation, OrganisationKind
 from hmicfrs_mou.deadlines import due_day
@@ -28,9 +29,9 @@ User = settings.AUTH_USER_MODEL
 class DatePrecision(models.TextChoices):
     """How exactly a historical date is known (public sources give a year, a month or a day)."""
 
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 def date_label(day: dt.date | None, precision: str = DatePrecision.DAY) -> str:
@@ -96,13 +97,13 @@ class RoutineConcern(models.Model):
 
 
 class CaseStep(models.TextChoices):
-    ADVISED = "advised", "HMI's advice with HMCI"
-    NOT_ENGAGED = "not_engaged", "HMCI decided not to place in Engage"
-    DECIDED = "decided", "HMCI decided: Engage"
-    PCC_INFORMED = "pcc_informed", "PCC told in person"
-    ANNOUNCED = "announced", "Announced publicly"
-    LETTER_SENT = "letter_sent", "Formal letter sent"
-    EXITED = "exited", "Left Engage"
+    ADVISED = "advised", _("HMI's advice with HMCI")
+    NOT_ENGAGED = "not_engaged", _("HMCI decided not to place in Engage")
+    DECIDED = "decided", _("HMCI decided: Engage")
+    PCC_INFORMED = "pcc_informed", _("PCC told in person")
+    ANNOUNCED = "announced", _("Announced publicly")
+    LETTER_SENT = "letter_sent", _("Formal letter sent")
+    EXITED = "exited", _("Left Engage")
 
 
 class EngageCaseQuerySet(models.QuerySet):
@@ -432,8 +433,8 @@ class ImprovementPlanVersion(models.Model):
 
 
 class PlanNoteKind(models.TextChoices):
-    PCC = "pcc", "PCC's holding-to-account note"
-    HMICFRS = "hmicfrs", "HMICFRS comment"
+    PCC = "pcc", _("PCC's holding-to-account note")
+    HMICFRS = "hmicfrs", _("HMICFRS comment")
 
 
 class PlanNote(models.Model):
@@ -576,17 +577,17 @@ class FollowUp(models.Model):
 
 
 class FindingStatus(models.TextChoices):
-    AWAITING_REVIEW = "awaiting_review", "Awaiting review"
-    BEING_PROGRESSED = "being_progressed", "Being progressed"
-    COMPLETE = "complete", "Complete (force or FRS)"
-    CLOSURE_AUTHORISED = "closure_authorised", "Closure authorised by HMICFRS"
+    AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    BEING_PROGRESSED = "being_progressed", _("Being progressed")
+    COMPLETE = "complete", _("Complete (force or FRS)")
+    CLOSURE_AUTHORISED = "closure_authorised", _("Closure authorised by HMICFRS")
 
 
 class FindingEntryKind(models.TextChoices):
-    STATUS = "status", "Status change"
-    UPDATE = "update", "Update from the force or FRS"
-    PCC_NOTE = "pcc_note", "PCC's holding-to-account note"
-    HMICFRS_NOTE = "hmicfrs_note", "HMICFRS note"
+    STATUS = "status", _("Status change")
+    UPDATE = "update", _("Update from the force or FRS")
+    PCC_NOTE = "pcc_note", _("PCC's holding-to-account note")
+    HMICFRS_NOTE = "hmicfrs_note", _("HMICFRS note")
 
 
 class FindingEntry(models.Model):

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contacts.models import AREA_KINDS, Organisation, OrganisationKind
 from hmicfrs_mou.deadlines import Computed, due_day
@@ -86,11 +87,13 @@ class TrackerRow:
             return ""
         if case.exited_at is not None:
             period = getattr(case, "period", None)
-            return f"Left Engage {period.left_label}" if period else "Left Engage"
+            if period:
+                return gettext("Left Engage %(when)s") % {"when": period.left_label}
+            return gettext("Left Engage")
         if case.decision_engage is False:
-            return "HM Chief Inspector decided not to place it in Engage"
+            return gettext("HM Chief Inspector decided not to place it in Engage")
         if case.decided_at is None:
-            return "HMI's advice on Engage with HM Chief Inspector"
+            return gettext("HMI's advice on Engage with HM Chief Inspector")
         return ""
 
     @property

@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import APCC_ROLES, AREA_KINDS, Organisation, Role, User
 from contacts.selectors import hmis_for_area, holders_of, office_of_area, people_acting_for, roles_held
@@ -64,9 +66,9 @@ from monitoring.pdf import letter_context, render_letter
 from monitoring.selectors import quarter_changes
 
 PCC_INFORMED_HOW = {
-    "in_person": "In person",
-    "video": "By video call",
-    "telephone": "By telephone",
+    "in_person": _("In person"),
+    "video": _("By video call"),
+    "telephone": _("By telephone"),
 }
 
 
@@ -107,10 +109,10 @@ def concern_raise(
     """M3: the HMI tells the PCC and the chief in one notice: same text, same moment."""
     now = _now(now)
     if area.kind not in AREA_KINDS:
-        raise ValidationError({"area": "Choose a police force or fire and rescue service."})
+        raise ValidationError({"area": gettext("Choose a police force or fire and rescue service.")})
     access.require_hmi_for(by, area, now, "raise a routine-monitoring concern about it")
-    summary = _require_text(summary, "summary", "Enter a short summary of the concern.")
-    text = _require_text(text, "text", "Describe the concern.")
+    summary = _require_text(summary, "summary", gettext("Enter a short summary of the concern."))
+    text = _require_text(text, "text", gettext("Describe the concern."))
     notice = notice_send(
         kind=InspectionNotice.Kind.CONCERN,
         subject=f"Routine-monitoring concern: {area} – {summary}"[:300],
@@ -146,7 +148,7 @@ def concern_mark(
     already_passed = concern.passed_to_apcc_at is not None
     if already_passed and not passed_to_apcc:
         raise ValidationError(
-            {"passed_to_apcc": "The concern has been passed to the APCC; that cannot be taken back."}
+            {"passed_to_apcc": gettext("The concern has been passed to the APCC; that cannot be taken back.")}
         )
     concern.passed_to_apcc = passed_to_apcc
     concern.support_requested = support_requested
@@ -204,19 +206,22 @@ def case_advise(
     """M4: the HMI for the area advises HMCI, with the evidence and the causes of concern."""
     now = _now(now)
     if area.kind not in AREA_KINDS:
-        raise ValidationError({"area": "Choose a police force or fire and rescue service."})
+        raise ValidationError({"area": gettext("Choose a police force or fire and rescue service.")})
     access.require_hmi_for(by, area, now, "advise HM Chief Inspector about Engage for it")
-    advice = _require_text(advice, "advice", "Give your advice to HM Chief Inspector.")
-    evidence = _require_text(evidence, "evidence", "Describe the evidence.")
+    advice = _require_text(advice, "advice", gettext("Give your advice to HM Chief Inspector."))
+    evidence = _require_text(evidence, "evidence", gettext("Describe the evidence."))
     causes = [c for c in causes if c.text.strip()]
     if not causes:
-        raise ValidationError({"causes": "Give at least one cause of concern."})
+        raise ValidationError({"causes": gettext("Give at least one cause of concern.")})
     for cause in causes:
         if cause.finding is not None and (
             cause.finding.area_id != area.pk or cause.finding.kind != FindingKind.CAUSE_OF_CONCERN
         ):
             raise ValidationError(
-                {"causes": f"{cause.finding.reference} is not a cause of concern for {area}."}
+                {
+                    "causes": gettext("%(reference)s is not a cause of concern for %(area)s.")
+                    % {"reference": cause.finding.reference, "area": area}
+                }
             )
     live = (
         EngageCase.objects.select_for_update()
@@ -224,7 +229,9 @@ def case_advise(
         .exclude(decision_engage=False)
     )
     if live.exists():
-        raise ValidationError(f"{area} already has an open Engage case: add to that case instead.")
+        raise ValidationError(
+            gettext("%(area)s already has an open Engage case: add to that case instead.") % {"area": area}
+        )
     case = EngageCase(area=area, advice=advice, evidence=evidence, advised_by=by, advised_at=now)
     case.full_clean()
     case.save()
@@ -254,8 +261,8 @@ def case_decide(
     access.require_hmci(by, now, "decide whether a force or FRS goes into Engage")
     case = _lock(case)
     if case.decided_at is not None:
-        raise ValidationError("HM Chief Inspector has already decided this case.")
-    reasons = _require_text(reasons, "reasons", "Give the reasons for the decision.")
+        raise ValidationError(gettext("HM Chief Inspector has already decided this case."))
+    reasons = _require_text(reasons, "reasons", gettext("Give the reasons for the decision."))
     case.decision_engage = engage
     case.decision_reasons = reasons
     case.decided_by = by
@@ -300,17 +307,19 @@ def case_record_pcc_informed(
     access.require_hmi_for(by, case.area, now, "record that the PCC was told")
     case = _lock(case)
     if case.decision_engage is not True:
-        raise ValidationError("HM Chief Inspector has not decided to place this force or FRS in Engage.")
+        raise ValidationError(
+            gettext("HM Chief Inspector has not decided to place this force or FRS in Engage.")
+        )
     if case.pcc_informed_at is not None:
-        raise ValidationError("It is already recorded that the PCC was told.")
-    person_told = _require_text(person_told, "person_told", "Enter the name of the person you told.")
+        raise ValidationError(gettext("It is already recorded that the PCC was told."))
+    person_told = _require_text(person_told, "person_told", gettext("Enter the name of the person you told."))
     if how not in PCC_INFORMED_HOW:
-        raise ValidationError({"how": "Choose how you told them."})
+        raise ValidationError({"how": gettext("Choose how you told them.")})
     if told_at > now:
-        raise ValidationError({"told_at": "The time you told them cannot be in the future."})
+        raise ValidationError({"told_at": gettext("The time you told them cannot be in the future.")})
     if case.decided_at and told_at < case.decided_at:
         raise ValidationError(
-            {"told_at": "The PCC cannot have been told of the decision before it was made."}
+            {"told_at": gettext("The PCC cannot have been told of the decision before it was made.")}
         )
     case.pcc_informed_person = person_told[:200]
     case.pcc_informed_at = told_at
@@ -339,14 +348,18 @@ def case_announce(
     access.require_hmi_or_hmci(by, case.area, now, "announce an Engage decision")
     case = _lock(case)
     if case.decision_engage is not True:
-        raise ValidationError("There is no decision to place this force or FRS in Engage to announce.")
+        raise ValidationError(
+            gettext("There is no decision to place this force or FRS in Engage to announce.")
+        )
     if case.pcc_informed_at is None:
         raise ValidationError(
-            "The PCC must be told personally before the decision is announced: record that they were told first."
+            gettext(
+                "The PCC must be told personally before the decision is announced: record that they were told first."
+            )
         )
     if case.announced_at is not None:
-        raise ValidationError("The decision has already been announced.")
-    announcement = _require_text(announcement, "announcement", "Enter the public statement.")
+        raise ValidationError(gettext("The decision has already been announced."))
+    announcement = _require_text(announcement, "announcement", gettext("Enter the public statement."))
     case.announcement = announcement
     case.announced_at = now
     case.announced_by = by
@@ -374,12 +387,14 @@ def case_send_letter(*, case: EngageCase, by: User, now: dt.datetime | None = No
     case = _lock(case)
     if case.decision_engage is not True:
         raise ValidationError(
-            "The formal letter follows HM Chief Inspector's decision to place the area in Engage."
+            gettext("The formal letter follows HM Chief Inspector's decision to place the area in Engage.")
         )
     if case.pcc_informed_at is None:
-        raise ValidationError("The formal letter follows telling the PCC personally: record that first.")
+        raise ValidationError(
+            gettext("The formal letter follows telling the PCC personally: record that first.")
+        )
     if EngageLetter.objects.filter(case=case).exists():
-        raise ValidationError("The formal letter has already been sent.")
+        raise ValidationError(gettext("The formal letter has already been sent."))
     context = letter_context(case, sent_by=by, now=now)
     pdf = render_letter(context)
     letter = EngageLetter.objects.create(
@@ -416,18 +431,18 @@ def case_exit(
     case = _lock(case)
     period = EngagePeriod.objects.select_for_update().filter(case=case).first()
     if period is None or case.exited_at is not None:
-        raise ValidationError("This force or FRS is not in Engage under this case.")
+        raise ValidationError(gettext("This force or FRS is not in Engage under this case."))
     if case.announced_at is None:
         raise ValidationError(
-            "The decision to place the area in Engage was never announced; announce it first."
+            gettext("The decision to place the area in Engage was never announced; announce it first.")
         )
-    reasons = _require_text(reasons, "reasons", "Give the reasons for the exit.")
+    reasons = _require_text(reasons, "reasons", gettext("Give the reasons for the exit."))
     improvements = _require_text(
-        improvements, "improvements", "Describe the improvements made (this is published)."
+        improvements, "improvements", gettext("Describe the improvements made (this is published).")
     )
     today = timezone.localdate(now)
     if period.starts_on >= today:
-        raise ValidationError("A force or FRS cannot leave Engage on the day it entered.")
+        raise ValidationError(gettext("A force or FRS cannot leave Engage on the day it entered."))
     period.ends_on = today
     period.full_clean()
     period.save(update_fields=["ends_on"])
@@ -516,13 +531,13 @@ def toolkit_send(
     access.require_apcc_lead(by, now, "write to the PCC and share the Engage toolkit")
     case = _lock(case)
     if case.announced_at is None or case.announced_at > now or case.exited_at is not None:
-        raise ValidationError("The toolkit is shared with the PCC of a force or FRS in Engage.")
+        raise ValidationError(gettext("The toolkit is shared with the PCC of a force or FRS in Engage."))
     if ToolkitSending.objects.filter(case=case).exists():
-        raise ValidationError("The toolkit has already been shared for this case.")
+        raise ValidationError(gettext("The toolkit has already been shared for this case."))
     toolkit = ToolkitVersion.objects.order_by("-version").first()
     if toolkit is None:
-        raise ValidationError("Upload the Engage toolkit before sharing it.")
-    letter = _require_text(letter, "letter", "Write the letter to the PCC.")
+        raise ValidationError(gettext("Upload the Engage toolkit before sharing it."))
+    letter = _require_text(letter, "letter", gettext("Write the letter to the PCC."))
     sending = ToolkitSending.objects.create(
         case=case, toolkit=toolkit, letter=letter, sent_by=by, sent_at=now
     )
@@ -561,8 +576,10 @@ def plan_submit(
         or case.pcc_informed_recorded_at > now
         or case.exited_at is not None
     ):
-        raise ValidationError("An improvement plan is submitted while the force or FRS is in Engage.")
-    text = _require_text(text, "text", "Write the plan, or summarise the attached plan.")
+        raise ValidationError(
+            gettext("An improvement plan is submitted while the force or FRS is in Engage.")
+        )
+    text = _require_text(text, "text", gettext("Write the plan, or summarise the attached plan."))
     checked = check_pdf(upload, by=by) if upload is not None else None
     latest = case.plans.aggregate(v=Max("version"))["v"] or 0
     plan = ImprovementPlanVersion.objects.create(
@@ -599,8 +616,8 @@ def plan_note_add(
     elif kind == PlanNoteKind.HMICFRS:
         access.require_hmicfrs_for(by, area, now, "comment on this plan")
     else:
-        raise ValidationError({"kind": "Choose the kind of note."})
-    text = _require_text(text, "text", "Write the note.")
+        raise ValidationError({"kind": gettext("Choose the kind of note.")})
+    text = _require_text(text, "text", gettext("Write the note."))
     note = PlanNote.objects.create(plan=plan, kind=kind, text=text, by=by, at=now)
     audit_record(action=AuditAction.CREATE, actor=by, obj=note)
     return note
@@ -619,9 +636,12 @@ def meeting_schedule(
     case = _lock(case)
     period = EngagePeriod.objects.filter(case=case).first()
     if period is None or period.ends_on is not None:
-        raise ValidationError(f"A {case.oversight_group} is scheduled for a force or FRS in Engage.")
+        raise ValidationError(
+            gettext("A %(group)s is scheduled for a force or FRS in Engage.")
+            % {"group": case.oversight_group}
+        )
     if scheduled_for < timezone.localdate(now):
-        raise ValidationError({"scheduled_for": "The meeting date must be today or in the future."})
+        raise ValidationError({"scheduled_for": gettext("The meeting date must be today or in the future.")})
     meeting = OversightMeeting.objects.create(
         case=case, scheduled_for=scheduled_for, scheduled_by=by, created_at=now
     )
@@ -637,16 +657,18 @@ def deputy_nominate(
     now = _now(now)
     access.require_apcc_lead(by, now, "nominate a deputy for a PPOG or FPOG")
     if meeting.held_on is not None:
-        raise ValidationError("The meeting has already been held.")
+        raise ValidationError(gettext("The meeting has already been held."))
     if not roles_held(deputy, timezone.localdate(now)) & set(APCC_ROLES):
-        raise ValidationError({"deputy": "The deputy must work for the APCC."})
+        raise ValidationError({"deputy": gettext("The deputy must work for the APCC.")})
     if deputy.pk == by.pk:
-        raise ValidationError({"deputy": "Nominate someone other than yourself."})
+        raise ValidationError({"deputy": gettext("Nominate someone other than yourself.")})
     nomination, created = DeputyNomination.objects.get_or_create(
         meeting=meeting, deputy=deputy, defaults={"nominated_by": by, "nominated_at": now}
     )
     if not created:
-        raise ValidationError({"deputy": f"{deputy} is already nominated for this meeting."})
+        raise ValidationError(
+            {"deputy": gettext("%(deputy)s is already nominated for this meeting.") % {"deputy": deputy}}
+        )
     inbox_send(
         [deputy],
         f"You are nominated to attend the {meeting.case.oversight_group} for {meeting.case.area}",
@@ -683,14 +705,18 @@ def meeting_record_held(
         OversightMeeting.objects.select_for_update().select_related("case", "case__area").get(pk=meeting.pk)
     )
     if meeting.held_on is not None:
-        raise ValidationError("This meeting is already recorded as held.")
+        raise ValidationError(gettext("This meeting is already recorded as held."))
     if held_on > timezone.localdate(now):
-        raise ValidationError({"held_on": "A meeting cannot be recorded as held on a date in the future."})
+        raise ValidationError(
+            {"held_on": gettext("A meeting cannot be recorded as held on a date in the future.")}
+        )
     period = EngagePeriod.objects.filter(case=meeting.case).first()
     if period is None or held_on < period.starts_on:
-        raise ValidationError({"held_on": "The meeting date is before the force or FRS entered Engage."})
+        raise ValidationError(
+            {"held_on": gettext("The meeting date is before the force or FRS entered Engage.")}
+        )
     if not attendances:
-        raise ValidationError({"attendances": "Record who attended."})
+        raise ValidationError({"attendances": gettext("Record who attended.")})
     deputies = set(meeting.nominations.values_list("deputy_id", flat=True))
     apcc_present = any(
         a.person is not None
@@ -700,8 +726,10 @@ def meeting_record_held(
     if not apcc_present:
         raise ValidationError(
             {
-                "attendances": "An APCC joint performance portfolio lead, or a deputy a lead nominated for this "
-                "meeting, must attend: record them, or nominate a deputy first."
+                "attendances": gettext(
+                    "An APCC joint performance portfolio lead, or a deputy a lead nominated for this "
+                    "meeting, must attend: record them, or nominate a deputy first."
+                )
             }
         )
     Attendance.objects.bulk_create(
@@ -746,8 +774,8 @@ def action_add(
     # Read again: the caller's copy may predate the meeting being recorded as held.
     meeting = OversightMeeting.objects.select_related("case", "case__area").get(pk=meeting.pk)
     if meeting.held_on is None:
-        raise ValidationError("Record the meeting as held before adding its actions.")
-    text = _require_text(text, "text", "Describe the action.")
+        raise ValidationError(gettext("Record the meeting as held before adding its actions."))
+    text = _require_text(text, "text", gettext("Describe the action."))
     due = explain_followup_deadline(meeting.held_on) if offer_of_assistance else None
     action = MeetingAction.objects.create(
         meeting=meeting,
@@ -775,23 +803,29 @@ def follow_up_send(
     meeting = action.meeting
     access.require_apcc_lead_or_deputy(by, meeting, now, "send the follow-up of an offer of assistance")
     if not action.offer_of_assistance:
-        raise ValidationError("Only an offer of assistance is followed up in writing.")
+        raise ValidationError(gettext("Only an offer of assistance is followed up in writing."))
     if action.followed_up or FollowUp.objects.filter(action=action).exists():
-        raise ValidationError("This offer of assistance has already been followed up.")
-    text = _require_text(text, "text", "Write the follow-up.")
+        raise ValidationError(gettext("This offer of assistance has already been followed up."))
+    text = _require_text(text, "text", gettext("Write the follow-up."))
     if not copy_to_hmci:
         raise ValidationError(
             {
-                "copy_to_hmci": "The follow-up must be copied to HM Chief Inspector: confirm the copy to send it."
+                "copy_to_hmci": gettext(
+                    "The follow-up must be copied to HM Chief Inspector: confirm the copy to send it."
+                )
             }
         )
     on = timezone.localdate(now)
     hmci = holders_of((Role.HMCI,), on)
     if not hmci:
-        raise ValidationError("No HM Chief Inspector is recorded in the directory to receive the copy.")
+        raise ValidationError(
+            gettext("No HM Chief Inspector is recorded in the directory to receive the copy.")
+        )
     office = office_of_area(meeting.case.area, on)
     if office is None:
-        raise ValidationError(f"No PCC's office is recorded for {meeting.case.area}.")
+        raise ValidationError(
+            gettext("No PCC's office is recorded for %(area)s.") % {"area": meeting.case.area}
+        )
     follow_up = FollowUp.objects.create(
         action=action,
         text=text,
@@ -837,9 +871,9 @@ def _register_state(finding: Finding, now: dt.datetime) -> FindingState:
 def _area_of_published(finding: Finding, now: dt.datetime) -> Organisation:
     """The force or FRS of a published finding; refused for unpublished reports or findings of no one area."""
     if not finding.report.is_published(now):
-        raise ValidationError("The register tracks findings of published reports.")
+        raise ValidationError(gettext("The register tracks findings of published reports."))
     if finding.area is None:
-        raise ValidationError("This finding is not about one force or FRS.")
+        raise ValidationError(gettext("This finding is not about one force or FRS."))
     return finding.area
 
 
@@ -851,19 +885,19 @@ def finding_status_set(
     now = _now(now)
     area = _area_of_published(finding, now)
     if status not in STATUS_ORDER:
-        raise ValidationError({"status": "Choose a status."})
+        raise ValidationError({"status": gettext("Choose a status.")})
     if status == FindingStatus.CLOSURE_AUTHORISED:
         access.require_hmicfrs_for(by, area, now, "authorise closure of this finding")
     else:
         access.require_chief_office_of(by, area, now, "update the status of this finding")
     state = _register_state(finding, now)
     if state.status == FindingStatus.CLOSURE_AUTHORISED:
-        raise ValidationError("Closure of this finding has been authorised; it cannot change.")
+        raise ValidationError(gettext("Closure of this finding has been authorised; it cannot change."))
     if status == state.status:
-        raise ValidationError({"status": "The finding already has that status."})
+        raise ValidationError({"status": gettext("The finding already has that status.")})
     if status == FindingStatus.CLOSURE_AUTHORISED and state.status != FindingStatus.COMPLETE:
         raise ValidationError(
-            {"status": "Closure is authorised once the force or FRS has marked it complete."}
+            {"status": gettext("Closure is authorised once the force or FRS has marked it complete.")}
         )
     entry = FindingEntry.objects.create(
         finding=finding, kind=FindingEntryKind.STATUS, status=status, text=note.strip(), by=by, at=now
@@ -891,8 +925,8 @@ def finding_note_add(
     elif kind == FindingEntryKind.HMICFRS_NOTE:
         access.require_hmicfrs_for(by, area, now, "add a note to this finding")
     else:
-        raise ValidationError({"kind": "Choose the kind of entry."})
-    text = _require_text(text, "text", "Write the update or note.")
+        raise ValidationError({"kind": gettext("Choose the kind of entry.")})
+    text = _require_text(text, "text", gettext("Write the update or note."))
     state = _register_state(finding, now)
     entry = FindingEntry.objects.create(finding=finding, kind=kind, text=text, by=by, at=now)
     # The count shown to everyone who reads the register: the force's updates only, so the number of

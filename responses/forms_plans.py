@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import OrganisationKind, User
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
@@ -24,44 +25,44 @@ from responses.models import ActionStatus
 
 class ActionPlanItemForm(GovukFormMixin, forms.Form):
     action = forms.CharField(
-        label="Action being taken",
+        label=_("Action being taken"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
-        help_text="How the recommendation is being actioned.",
-        error_messages={"required": "Enter the action being taken."},
+        help_text=_("How the recommendation is being actioned."),
+        error_messages={"required": _("Enter the action being taken.")},
     )
     owner = forms.CharField(
-        label="Owner",
+        label=_("Owner"),
         max_length=200,
-        help_text="The post or team responsible, for example Head of Prevention.",
-        error_messages={"required": "Enter who owns the action."},
+        help_text=_("The post or team responsible, for example Head of Prevention."),
+        error_messages={"required": _("Enter who owns the action.")},
     )
     target_on = GovukDateField(
-        label="Target date",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the target date."},
+        label=_("Target date"),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the target date.")},
     )
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=ActionStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the status of the action."},
+        error_messages={"required": _("Choose the status of the action.")},
     )
 
 
 class ActionPlanUpdateForm(GovukFormMixin, forms.Form):
     text = forms.CharField(
-        label="Progress update",
+        label=_("Progress update"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
-        help_text="Dated today; it stays on the plan and goes into the next published version.",
-        error_messages={"required": "Enter the update."},
+        help_text=_("Dated today; it stays on the plan and goes into the next published version."),
+        error_messages={"required": _("Enter the update.")},
     )
     status = forms.ChoiceField(
-        label="Status after this update",
+        label=_("Status after this update"),
         choices=ActionStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the status of the action."},
+        error_messages={"required": _("Choose the status of the action.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,48 +81,52 @@ class PublishForm(GovukFormMixin, forms.Form):
 class SuperComplaintForm(MomentFormMixin, GovukFormMixin, forms.Form):
     moments = ("received_at",)
     title = forms.CharField(
-        label="Title", max_length=300, error_messages={"required": "Enter the title of the super-complaint."}
+        label=_("Title"),
+        max_length=300,
+        error_messages={"required": _("Enter the title of the super-complaint.")},
     )
     designated_body = forms.CharField(
-        label="Designated body",
+        label=_("Designated body"),
         max_length=300,
-        help_text="The body designated to raise police super-complaints that raised this one.",
-        error_messages={"required": "Enter the designated body that raised it."},
+        help_text=_("The body designated to raise police super-complaints that raised this one."),
+        error_messages={"required": _("Enter the designated body that raised it.")},
     )
     received_at = GovukDateField(
-        label="Date received",
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date the super-complaint was received."},
+        label=_("Date received"),
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date the super-complaint was received.")},
     )
-    received_at_time = time_field("Time received")
+    received_at_time = time_field(_("Time received"))
 
 
 class EligibilityForm(GovukFormMixin, forms.Form):
     ELIGIBLE, NOT_ELIGIBLE = "eligible", "not_eligible"
     decision = forms.ChoiceField(
-        label="Is the super-complaint eligible for investigation?",
-        choices=[(ELIGIBLE, "Eligible for investigation"), (NOT_ELIGIBLE, "Not eligible")],
+        label=_("Is the super-complaint eligible for investigation?"),
+        choices=[(ELIGIBLE, _("Eligible for investigation")), (NOT_ELIGIBLE, _("Not eligible"))],
         widget=forms.RadioSelect,
-        help_text="If it is eligible, the APCC is notified at once. The decision is made once.",
-        error_messages={"required": "Choose whether the super-complaint is eligible for investigation."},
+        help_text=_("If it is eligible, the APCC is notified at once. The decision is made once."),
+        error_messages={"required": _("Choose whether the super-complaint is eligible for investigation.")},
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
-        error_messages={"required": "Give the reason for the decision."},
+        error_messages={"required": _("Give the reason for the decision.")},
     )
 
 
 class InvestigationForm(GovukFormMixin, forms.Form):
     supporters = forms.ModelMultipleChoiceField(
-        label="APCC portfolio leads supporting the investigation",
+        label=_("APCC portfolio leads supporting the investigation"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="HMICFRS, the IOPC and the College of Policing investigate; APCC portfolio leads support.",
+        help_text=_(
+            "HMICFRS, the IOPC and the College of Policing investigate; APCC portfolio leads support."
+        ),
         error_messages={
-            "required": "Choose the APCC portfolio leads supporting the investigation.",
-            "invalid_choice": "Choose people who hold an APCC role.",
+            "required": _("Choose the APCC portfolio leads supporting the investigation."),
+            "invalid_choice": _("Choose people who hold an APCC role."),
         },
     )
 
@@ -148,14 +153,16 @@ def police_only_reports(user: Any) -> QuerySet:
 
 class LinkReportForm(GovukFormMixin, forms.Form):
     report = forms.ModelChoiceField(
-        label="Report",
+        label=_("Report"),
         queryset=Report.objects.none(),
-        empty_label="Choose the report",
-        help_text="The report of the investigation, about the police forces concerned. When it is published "
-        "each of their PCCs owes a response within 56 days.",  # U6, S3
+        empty_label=_("Choose the report"),
+        help_text=_(
+            "The report of the investigation, about the police forces concerned. When it is published "
+            "each of their PCCs owes a response within 56 days."
+        ),  # U6, S3
         error_messages={
-            "required": "Choose the report.",
-            "invalid_choice": "Choose one of the reports listed.",
+            "required": _("Choose the report."),
+            "invalid_choice": _("Choose one of the reports listed."),
         },
     )
 

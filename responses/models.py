@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
 from inspections.models import Finding, Report, ReportKind
@@ -17,9 +18,9 @@ User = settings.AUTH_USER_MODEL
 
 
 class ObligationState(models.TextChoices):
-    AWAITING = "awaiting", "Awaiting response"
-    SUBMITTED = "submitted", "Submitted"
-    ANSWERED_ELSEWHERE = "answered_elsewhere", "Answered by another response"
+    AWAITING = "awaiting", _("Awaiting response")
+    SUBMITTED = "submitted", _("Submitted")
+    ANSWERED_ELSEWHERE = "answered_elsewhere", _("Answered by another response")
 
 
 class ObligationQuerySet(models.QuerySet):
@@ -216,9 +217,9 @@ class Submission(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETE = "complete", "Complete"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETE = "complete", _("Complete")
 
 
 class ActionPlanItem(models.Model):
@@ -274,11 +275,11 @@ class ActionPlanVersion(models.Model):
 
 
 class SuperComplaintState(models.TextChoices):
-    RECEIVED = "received", "Received"
-    ELIGIBLE = "eligible", "Eligible for investigation"
-    NOT_ELIGIBLE = "not_eligible", "Not eligible"
-    INVESTIGATING = "investigating", "Under investigation"
-    REPORTED = "reported", "Reported"
+    RECEIVED = "received", _("Received")
+    ELIGIBLE = "eligible", _("Eligible for investigation")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    INVESTIGATING = "investigating", _("Under investigation")
+    REPORTED = "reported", _("Reported")
 
 
 class SuperComplaint(models.Model):

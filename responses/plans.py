@@ -22,11 +22,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts.models import Organisation, OrganisationKind, User
 from contacts.selectors import (
@@ -314,6 +315,12 @@ def action_plan_update_add(
     return update
 
 
+def _stored_label(label: Any) -> str:
+    """A choice label as a published version stores it: in the source language, whoever publishes."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
 def plan_snapshot(*, report: Report, area: Organisation, body: Organisation | None) -> dict[str, Any]:
     """What a published version holds: the plan as it stands, without staff names."""
     items = {
@@ -333,14 +340,14 @@ def plan_snapshot(*, report: Report, area: Organisation, body: Organisation | No
                 "owner": item.owner,
                 "target_on": item.target_on.isoformat(),
                 "status": item.status,
-                "status_label": ActionStatus(item.status).label,
+                "status_label": _stored_label(ActionStatus(item.status).label),
                 "updated_at": item.updated_at.isoformat(),
                 "updates": [
                     {
                         "at": update.at.isoformat(),
                         "text": update.text,
                         "status": update.status,
-                        "status_label": ActionStatus(update.status).label,
+                        "status_label": _stored_label(ActionStatus(update.status).label),
                     }
                     for update in item.updates.all()
                 ],

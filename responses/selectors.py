@@ -49,6 +49,8 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
 from hmicfrs_mou.deadlines import LONDON
@@ -67,9 +69,9 @@ class ResponseStatus(StrEnum):
 
 # Short names for the dashboard; ReportKind's own labels describe the embargo rules.
 REPORT_KIND_LABELS = {
-    ReportKind.FORCE_SPECIFIC: "Force-specific (PEEL)",
-    ReportKind.OTHER: "Other (thematic, joint and national)",
-    ReportKind.ACCELERATED_CAUSE_OF_CONCERN: "Accelerated cause of concern",
+    ReportKind.FORCE_SPECIFIC: _("Force-specific (PEEL)"),
+    ReportKind.OTHER: _("Other (thematic, joint and national)"),
+    ReportKind.ACCELERATED_CAUSE_OF_CONCERN: _("Accelerated cause of concern"),
 }
 # A report's texts can run to many pages: lists that only name the report leave them in the database.
 REPORT_TEXT = ("report__body", "report__summary", "report__press_release")
@@ -278,7 +280,7 @@ class _Groups:
         if office_id not in self.offices:
             self.offices[office_id] = Tally(key=office_id, label="")
         if kind not in self.kinds:
-            self.kinds[kind] = Tally(key=kind, label=REPORT_KIND_LABELS.get(kind, kind))
+            self.kinds[kind] = Tally(key=kind, label=str(REPORT_KIND_LABELS.get(kind, kind)))
         if year not in self.years:
             self.years[year] = Tally(key=year, label=str(year))
         return self.offices[office_id], self.kinds[kind], self.years[year], self.total
@@ -406,11 +408,11 @@ class PublicResponse:
     @property
     def label(self) -> str:
         return {
-            ResponseStatus.ON_TIME: "Published on time",
-            ResponseStatus.LATE: "Published late",
-            ResponseStatus.AWAITING: "Awaiting",
-            ResponseStatus.OVERDUE: "Overdue",
-            ResponseStatus.ANSWERED_ELSEWHERE: "Answered by another response",
+            ResponseStatus.ON_TIME: gettext("Published on time"),
+            ResponseStatus.LATE: gettext("Published late"),
+            ResponseStatus.AWAITING: gettext("Awaiting"),
+            ResponseStatus.OVERDUE: gettext("Overdue"),
+            ResponseStatus.ANSWERED_ELSEWHERE: gettext("Answered by another response"),
         }[self.status]
 
 
@@ -508,11 +510,11 @@ def public_area_responses(area: Organisation, at: dt.datetime) -> dict[str, Any]
         "counts": [
             {"status": status, "label": label, "count": counts.get(status, 0)}
             for status, label in (
-                (ResponseStatus.ON_TIME, "Published on time"),
-                (ResponseStatus.LATE, "Published late"),
-                (ResponseStatus.AWAITING, "Awaiting"),
-                (ResponseStatus.OVERDUE, "Overdue"),
-                (ResponseStatus.ANSWERED_ELSEWHERE, "Answered by another response"),
+                (ResponseStatus.ON_TIME, gettext("Published on time")),
+                (ResponseStatus.LATE, gettext("Published late")),
+                (ResponseStatus.AWAITING, gettext("Awaiting")),
+                (ResponseStatus.OVERDUE, gettext("Overdue")),
+                (ResponseStatus.ANSWERED_ELSEWHERE, gettext("Answered by another response")),
             )
         ],
         "newest": [

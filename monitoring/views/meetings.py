@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -147,7 +148,9 @@ def known_attendees(area: Organisation, on: dt.date) -> list[KnownAttendee]:
         .order_by("starts_on", "pk")
         .values_list("person_id", "organisation_id", "role")
     ):
-        roles.setdefault((person_id, organisation_id), Role(role).label)
+        # Stored with the meeting as its record of who came in what capacity: in the source language.
+        with translation.override(settings.LANGUAGE_CODE):
+            roles.setdefault((person_id, organisation_id), str(Role(role).label))
     known = []
     for organisation, members in groups:
         for person in members:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AppendOnlyError, AuditAction, AuditEvent
@@ -139,3 +140,15 @@ def test_admin_changes_are_audited(admin_client, force_a):
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_id=str(force_a.pk))
     assert event.detail["via"] == "admin"
+
+
+def test_the_trail_names_a_record_in_english_whatever_language_the_person_reads(pcc_office_a):
+    """The trail is one record for everyone: a name built from a choice label (an appointment's role) is
+    stored in English even when the person acting reads the portal in Welsh."""
+    appointment = pcc_office_a.appointments.first()
+    with translation.override("cy"):
+        welsh_name = str(appointment)
+        event = audit_record(action=AuditAction.VIEW, obj=appointment, actor=pcc_office_a)
+    english_name = str(appointment)
+    assert welsh_name != english_name  # the role has Welsh, so the check can tell the two apart
+    assert event.object_repr == english_name
