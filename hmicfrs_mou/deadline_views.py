@@ -17,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.models import User
@@ -80,15 +82,17 @@ class InboxFilterForm(GovukFormMixin, forms.Form):
     """The inbox's filters, from the query string (GOV.UK "filter a list")."""
 
     show = forms.ChoiceField(
-        label="Messages", required=False, choices=[("", "Read and unread"), ("unread", "Unread only")]
+        label=_("Messages"),
+        required=False,
+        choices=[("", _("Read and unread")), ("unread", _("Unread only"))],
     )
     kind = forms.ChoiceField(
-        label="Kind of message",
+        label=_("Kind of message"),
         required=False,
         choices=[
-            ("", "Reminders and notices"),
-            ("reminders", "Reminders"),
-            ("notices", "Notices"),
+            ("", _("Reminders and notices")),
+            ("reminders", _("Reminders")),
+            ("notices", _("Notices")),
         ],
     )
 
@@ -133,7 +137,11 @@ def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = InboxMessage.objects.filter(user=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    messages.success(request, f"{count} message{'s' if count != 1 else ''} marked as read.")
+    messages.success(
+        request,
+        ngettext("%(count)s message marked as read.", "%(count)s messages marked as read.", count)
+        % {"count": count},
+    )
     return redirect("inbox")
 
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from contacts.access import may_see_meetings
 from contacts.models import INVESTIGATING_BODY_KINDS, Appointment, OrganisationKind
@@ -106,34 +106,34 @@ def _portal_items(user: Any, portal: Portal) -> list[tuple[str, str]]:
     """
     appointments = current_appointments(user)
     roles = {a.role for a in appointments}
-    items = [(reverse(PORTAL_HOME[portal]), "Home")]
+    items = [(reverse(PORTAL_HOME[portal]), gettext_noop("Home"))]
     if holds(user, Perm.VIEW_DIRECTORY):
-        items.append((reverse("contacts:directory"), "Directory"))
+        items.append((reverse("contacts:directory"), gettext_noop("Directory")))
     if portal == Portal.HMICFRS:
-        items.append((reverse("inspections:list"), "Inspections"))
+        items.append((reverse("inspections:list"), gettext_noop("Inspections")))
         if not roles <= INSPECTION_ONLY_ROLES:
-            items.append((reverse("responses:awaiting"), "Responses"))
-            items.append((reverse("monitoring:workspace"), "Monitoring"))
+            items.append((reverse("responses:awaiting"), gettext_noop("Responses")))
+            items.append((reverse("monitoring:workspace"), gettext_noop("Monitoring")))
     elif portal == Portal.OPCC:
-        items.append((reverse("inspections:my-area"), "Inspections"))
-        items.append((reverse("responses:awaiting"), "Responses"))
-        items.append((reverse("monitoring:workspace"), "Monitoring"))
+        items.append((reverse("inspections:my-area"), gettext_noop("Inspections")))
+        items.append((reverse("responses:awaiting"), gettext_noop("Responses")))
+        items.append((reverse("monitoring:workspace"), gettext_noop("Monitoring")))
     elif portal == Portal.FORCE:
         kinds = {a.organisation.kind for a in appointments}
-        items.append((reverse("inspections:my-area"), "Inspections"))
+        items.append((reverse("inspections:my-area"), gettext_noop("Inspections")))
         if OrganisationKind.FIRE_RESCUE_SERVICE in kinds:
             # U8: a fire and rescue service's action plan.
-            items.append((reverse("responses:plans"), "Action plans"))
-        items.append((reverse("monitoring:workspace"), "Monitoring"))
+            items.append((reverse("responses:plans"), gettext_noop("Action plans")))
+        items.append((reverse("monitoring:workspace"), gettext_noop("Monitoring")))
         if OrganisationKind.POLICE_FORCE in kinds:
             # U6: only a chief constable is invited to comment on the PCC's response.
-            items.append((reverse("responses:chief-invitations"), "Comments on responses"))
+            items.append((reverse("responses:chief-invitations"), gettext_noop("Comments on responses")))
     elif portal == Portal.APCC:
-        items.append((reverse("monitoring:tracker"), "Engage tracker"))
-        items.append((reverse("responses:complaints"), "Super-complaints"))
-        items.append((reverse("responses:dashboard"), "Timeliness"))
+        items.append((reverse("monitoring:tracker"), gettext_noop("Engage tracker")))
+        items.append((reverse("responses:complaints"), gettext_noop("Super-complaints")))
+        items.append((reverse("responses:dashboard"), gettext_noop("Timeliness")))
     if portal != Portal.APCC and may_see_meetings(user):
-        items.append((reverse("contacts:meetings"), "Meetings"))
+        items.append((reverse("contacts:meetings"), gettext_noop("Meetings")))
     return items
 
 
@@ -144,10 +144,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if user is None or not user.is_authenticated:
         items = [
-            (reverse("public:index"), gettext("Forces and fire and rescue services")),
-            (reverse("public_reports:index"), gettext("Reports")),
-            (reverse("public_responses:overdue"), gettext("Overdue responses")),
-            (reverse("public_monitoring:police"), gettext("In Engage")),
+            (reverse("public:index"), gettext_noop("Forces and fire and rescue services")),
+            (reverse("public_reports:index"), gettext_noop("Reports")),
+            (reverse("public_responses:overdue"), gettext_noop("Overdue responses")),
+            (reverse("public_monitoring:police"), gettext_noop("In Engage")),
         ]
     else:
         portal = portal_for(user)
@@ -157,9 +157,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # No portal home to show their work: the people investigating super-complaints (S2), or an
             # administrator with no appointment.
             if investigates(user):
-                items.append((reverse("responses:complaints"), "Super-complaints"))
-            items.append((reverse("my-deadlines"), "My deadlines"))
-        items.append((reverse("inbox"), "Inbox"))
+                items.append((reverse("responses:complaints"), gettext_noop("Super-complaints")))
+            items.append((reverse("my-deadlines"), gettext_noop("My deadlines")))
+        items.append((reverse("inbox"), gettext_noop("Inbox")))
         # Counted no further than the header shows ("99+"): a backlog of thousands costs no more to show.
         unread = (
             InboxMessage.objects.filter(user=user, read_at__isnull=True)
@@ -168,7 +168,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
         if user.is_staff:
             # A link to the admin, which checks its own permissions; no portal page is opened by is_staff.
-            items.append((reverse("admin:index"), "Admin"))
+            items.append((reverse("admin:index"), gettext_noop("Admin")))
     path = request.path if request else ""
     nav_items = []
     for href, text in items:
@@ -176,7 +176,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # likewise the monitoring entry (Monitoring, or the APCC's Engage tracker) for /monitoring/.
         prefix = SECTION_PREFIXES.get(text, href)
         active = path == href if href == "/" else path.startswith(prefix)
-        item = {"href": href, "text": text, "active": active}
+        # The sections are told apart by their English words above; the page shows them in its language.
+        item = {"href": href, "text": gettext(text), "active": active}
         if text == "Inbox" and unread:
             item["count"] = unread if unread <= UNREAD_SHOWN_UP_TO else f"{UNREAD_SHOWN_UP_TO}+"
         nav_items.append(item)

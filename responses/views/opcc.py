@@ -129,11 +129,11 @@ def timing(obligation: ResponseObligation, now: dt.datetime, *, first_late: bool
 
 RESPONSE_SORTING = Sorting(
     [
-        Column("report", "Report", ("report__title",)),
-        Column("force", "Force", ("area__name",)),
-        Column("office", "Office", ("office__name",)),
-        Column("due", "Due", ("due_at",)),
-        Column("status", "Status", ("state",)),
+        Column("report", _("Report"), ("report__title",)),
+        Column("force", _("Force"), ("area__name",)),
+        Column("office", _("Office"), ("office__name",)),
+        Column("due", _("Due"), ("due_at",)),
+        Column("status", _("Status"), ("state",)),
     ],
     default="due",
 )

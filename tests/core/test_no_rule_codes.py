@@ -21,8 +21,9 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -179,9 +180,9 @@ def _links(html: str) -> Iterable[str]:
     yield from re.findall(r'<a\s[^>]*href="([^"#]+)', html)
 
 
-def crawl(client: Client, start: str) -> dict[str, str]:
+def crawl(client: Client, start: str, read: Callable[[Any], str] = response_text) -> dict[str, str]:
     """The pages reachable from `start` by following links on the site, up to VISITS_PER_KIND of each kind:
-    {url: what a person gets}."""
+    {url: what `read` takes from each (by default what a person gets)}."""
     seen: dict[str, str] = {}
     kinds: Counter[str] = Counter()
     queue = [start]
@@ -199,7 +200,7 @@ def crawl(client: Client, start: str) -> dict[str, str]:
         if response.status_code != 200:
             seen[url] = ""
             continue
-        seen[url] = response_text(response)
+        seen[url] = read(response)
         if "html" in response.get("Content-Type", ""):
             for href in _links(response.content.decode()):
                 target = urljoin(url, href.replace("&amp;", "&"))

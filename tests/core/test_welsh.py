@@ -15,7 +15,9 @@ import datetime as dt
 import gettext
 import html as html_text
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,18 +29,24 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
 
-from contacts.models import AREA_KINDS, GovernanceModel
+from contacts.models import AREA_KINDS, GovernanceModel, Role
 from hmicfrs_mou.language import PUBLIC_LABELS, SESSION_KEY, page_translated
 from hmicfrs_mou.models import Preferences
 from inspections.models import FindingKind, InspectionKind
 from inspections.pdf import FINDING_HEADINGS
 from responses.models import ResponseObligation
+from tests.core import test_no_rule_codes
 from tests.inspections.test_pdf import PUBLICATION, build_report
 from tests.responses.conftest import IN_PERIOD, publish_report
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+# The demo's logins and the crawl of the pages each reaches, as the check for rule ids reads them.
+demo = test_no_rule_codes.demo
+crawl = test_no_rule_codes.crawl
+# The logins whose portal is in Welsh: the demo's two offices of police and crime commissioners.
+WELSH_LOGINS = {"opcc", "opcc-cumbria"}
 TEMPLATES = ROOT / "templates"
 
 # The pages the Welsh catalogue covers: public pages, signing in, the error pages and what they include.
@@ -82,6 +90,10 @@ LISTED_MODULES = [
     ROOT / "responses" / "forms.py",
     ROOT / "responses" / "views" / "opcc.py",
     ROOT / "hmicfrs_mou" / "home.py",
+    # The header's navigation, every portal's (the header follows the person's language on every page).
+    ROOT / "hmicfrs_mou" / "portals.py",
+    # The inbox's filters and its "marked as read" message (its other pages are not yet in Welsh).
+    ROOT / "hmicfrs_mou" / "deadline_views.py",
     ROOT / "hmicfrs_mou" / "emails.py",
     ROOT / "inspections" / "pdf.py",
 ]
@@ -231,6 +243,17 @@ def test_every_public_label_from_other_apps_is_listed_and_translated():
     assert sorted(set(labels) - set(PUBLIC_LABELS)) == []
     with translation.override("cy"):
         untranslated = [label for label in labels if translation.gettext(label) == label and label != "PEEL"]
+    assert untranslated == []
+
+
+def test_every_role_has_its_welsh_name_for_the_appointments_each_home_page_shows(catalogue):
+    """The OPCC home (and every portal's) names the person's appointments by their role's label: each
+    label of contacts.models.Role has Welsh in the catalogue."""
+    untranslated = [
+        str(label)
+        for _, label in Role.choices
+        if not (catalogue.get(str(label), {}).get("msgstr") or [""])[0]
+    ]
     assert untranslated == []
 
 
@@ -433,3 +456,79 @@ def test_a_page_not_yet_in_welsh_keeps_its_content_english_and_says_so(hmi_a, pc
     english = opcc.get(reverse("monitoring:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en-GB"' in english
     assert container not in english
+
+
+class _TextNodes(HTMLParser):
+    """Each piece of text a person reads on a page, as its own string (not inside scripts or styles), and
+    whether it sits in content marked English (a page not yet in Welsh keeps its content English)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.nodes: list[str] = []
+        self._stack: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}:
+            return
+        skipped = tag in {"script", "style", "template"} or dict(attrs).get("lang") == "en-GB"
+        self._stack.append((tag, skipped or (bool(self._stack) and self._stack[-1][1])))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._stack and self._stack[-1][1]:
+            return
+        text = re.sub(r"\s+", " ", data).strip()
+        if text:
+            self.nodes.append(text)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_no_string_of_the_catalogue_is_left_english_on_a_welsh_page_a_pcc_office_or_visitor_reaches(
+    demo, client_for, catalogue
+):
+    """The Welsh portals are Welsh throughout, not only their templates: every page an OPCC login (and a
+    visitor) reaches from their home in Welsh is checked for any piece of text that is a string of the
+    catalogue left untranslated: a choice label, a form's words, a service's message. The English
+    content of a page not yet in Welsh (marked lang="en-GB") and data (names, titles) are not strings of
+    the catalogue, so they are not counted."""
+    # A string is left English when the page shows its msgid where Welsh differs (or there is no Welsh yet).
+    untranslated = {
+        msgid
+        for msgid, entry in catalogue.items()
+        if "msgid_plural" not in entry and (entry["msgstr"] or [""])[0].strip() != msgid
+    }
+    assert {"Sign out", "Inbox"} <= untranslated, "the check must see the words the header shows"
+    leaks: set[str] = set()
+    pages = 0
+
+    def read(response: Any) -> str:
+        nonlocal pages
+        if "html" in response.get("Content-Type", ""):
+            html = response.content.decode()
+            assert '<html lang="cy"' in html
+            parser = _TextNodes()
+            parser.feed(html)
+            pages += 1
+            leaks.update(
+                f"{response.wsgi_request.path}: {node!r}" for node in parser.nodes if node in untranslated
+            )
+        return ""
+
+    with time_machine.travel(dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC), tick=False):
+        for login in [*(user for user in demo if user.username in WELSH_LOGINS), None]:
+            client = client_for(login)
+            client.defaults["HTTP_ACCEPT_LANGUAGE"] = "cy"
+            crawl(client, "/public/" if login is None else "/", read=read)
+    assert pages > 40
+    first_seen: dict[str, list[str]] = {}
+    for leak in sorted(leaks):
+        path, node = leak.split(": ", 1)
+        first_seen.setdefault(node, []).append(path)
+    assert first_seen == {}, "\n".join(
+        f"{node} on {len(paths)} pages: {paths[:3]}" for node, paths in first_seen.items()
+    )
