@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from hmicfrs_mou.deadlines import due_day
 from hmicfrs_mou.models import Deadline, PartyRole
@@ -40,6 +40,10 @@ HOME_LIST_LENGTH = 10
 # A tag turns from blue to orange when this few days are left.
 SOON_DAYS = 7
 
+if TYPE_CHECKING:
+    # Words kept lazy until the page renders them, in the language of the page's content.
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class DueItem:
@@ -50,9 +54,9 @@ class DueItem:
     due_at: dt.datetime
     now: dt.datetime
     # What the moment is, in words ("Publication", "Diary note"); none when the title says it.
-    what: str = ""
+    what: StrOrPromise = ""
     # Said instead of "Overdue" once the moment has passed and passing it is no fault ("Published").
-    past: str = ""
+    past: StrOrPromise = ""
 
     @property
     def overdue(self) -> bool:
@@ -75,7 +79,7 @@ class DueItem:
     def tag(self) -> str:
         days = self.days_left
         if self.overdue and self.past:
-            return self.past
+            return str(self.past)
         if self.overdue:
             late = max(-days, 0)
             if late == 0:
@@ -177,7 +181,13 @@ def chief_invitations_outstanding(user: Any, now: dt.datetime) -> DueList:
 
 
 def _report_items(
-    reports: QuerySet[Report], moment: str, url_name: str, now: dt.datetime, *, what: str = "", past: str = ""
+    reports: QuerySet[Report],
+    moment: str,
+    url_name: str,
+    now: dt.datetime,
+    *,
+    what: StrOrPromise = "",
+    past: StrOrPromise = "",
 ) -> DueList:
     rows, total, _ = _first_rows(reports.only("pk", "title", moment), moment, "pk")
     return DueList(
@@ -196,7 +206,9 @@ def embargoed_copies(user: Any, now: dt.datetime) -> DueList:
     reports = Report.objects.visible_to(user, now).filter(
         state__in=RELEASED_STATES, distribution_at__lte=now, publication_at__gt=now
     )
-    return _report_items(reports, "publication_at", "inspections:report", now, what=gettext("Publication"))
+    return _report_items(
+        reports, "publication_at", "inspections:report", now, what=gettext_lazy("Publication")
+    )
 
 
 def factual_accuracy_windows(user: Any, now: dt.datetime) -> DueList:
@@ -205,7 +217,7 @@ def factual_accuracy_windows(user: Any, now: dt.datetime) -> DueList:
         state=ReportState.FACTUAL_ACCURACY, fac_opens_at__lte=now, fac_closes_at__gt=now
     )
     return _report_items(
-        reports, "fac_closes_at", "inspections:fac", now, what=gettext("Factual-accuracy comments close")
+        reports, "fac_closes_at", "inspections:fac", now, what=gettext_lazy("Factual-accuracy comments close")
     )
 
 
@@ -229,8 +241,8 @@ def reports_this_month(user: Any, now: dt.datetime) -> DueList:
         "publication_at",
         "inspections:report",
         now,
-        what=gettext("Publication"),
-        past=gettext("Published"),
+        what=gettext_lazy("Publication"),
+        past=gettext_lazy("Published"),
     )
 
 

@@ -174,6 +174,25 @@ def test_u3_opcc_home_lists_the_embargoed_copy_with_days_to_publication(client_f
     assert "Cumbria" not in " ".join(title for _, title, _ in rows)
 
 
+def test_u3_a_home_not_yet_in_welsh_says_publication_in_english_to_a_welsh_reader(client_for, people):
+    """The force's home is not yet in Welsh: its content stays English under the Welsh header, including
+    the words the view puts on each embargoed copy ("Publication: ..."), which wait for the page's
+    language rather than taking the reader's when the view runs. The OPCC's home is Welsh throughout."""
+    peel = Report.objects.get(title__startswith="PEEL 2025–27: Avon")
+    assert peel.distribution_at <= timezone.now() < peel.publication_at
+    force = unescape(
+        client_for(people["force"]).get(reverse(HOMES["force"]), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    )
+    assert "Allgofnodi" in force  # the header is Welsh
+    assert "Publication: " in force
+    assert "Cyhoeddi: " not in force
+    opcc = unescape(
+        client_for(people["opcc"]).get(reverse(HOMES["opcc"]), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    )
+    assert "Cyhoeddi: " in opcc
+    assert "Publication: " not in opcc
+
+
 def test_u3_opcc_home_lists_no_embargoed_copy_before_distribution(client_for, people):
     peel = Report.objects.get(title__startswith="PEEL 2025–27: Avon")
     with time_machine.travel(peel.distribution_at - dt.timedelta(minutes=1), tick=False):
