@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -43,10 +44,7 @@ from hmicfrs_mou.access import holds
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.search import Found, Hit, contains_all
 
-SHARED_FINDINGS_TYPE = "contacts.sharedfindings"
 MEETING_TYPE = "contacts.meeting"
-PANEL_INVITATION_TYPE = "contacts.panelinvitation"
-RECRUITMENT_TYPE = "contacts.chiefofficerrecruitment"
 
 
 def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
@@ -77,26 +75,84 @@ def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: in
     )
 
 
-def search_shared_findings(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
-    """C4: the shared findings the reader may read at `at` that hold every word, newest first."""
+def _search_confidential(
+    model: Any,
+    user: Any,
+    words: list[str],
+    at: dt.datetime,
+    limit: int,
+    fields: tuple[str, ...],
+    hit: Callable[[Any], Hit],
+) -> Found:
+    """C4, C5, L1: the records of `model` the reader may read at `at` (contacts.access, through
+    `visible_to`) whose `fields` hold every word, newest first; every one shown goes to the audit trail."""
     if not words:
         return Found()
-    records = SharedFindings.objects.visible_to(user, at).filter(
-        contains_all(("title", "findings", "area__name"), words)
-    )
-    shown = list(records.select_related("area").order_by("-shared_at", "-pk")[:limit])
+    records = model.objects.visible_to(user, at).filter(contains_all(fields, words))
+    shown = list(records.select_related("area").order_by(f"-{model.CREATED_AT}", "-pk")[:limit])
     return Found(
-        rows=[
-            Hit(
-                title=record.title,
-                url=reverse("contacts:shared-findings", kwargs={"pk": record.pk}),
-                detail=record.area.name,
-                tag="In confidence",
-            )
-            for record in shown
-        ],
+        rows=[hit(record) for record in shown],
         count=records.count(),
-        restricted={SHARED_FINDINGS_TYPE: {"confidential": [record.pk for record in shown]}} if shown else {},
+        restricted={model._meta.label_lower: {"confidential": [record.pk for record in shown]}}
+        if shown
+        else {},
+    )
+
+
+def search_shared_findings(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """C4: the shared findings the reader may read at `at` that hold every word, newest first."""
+    return _search_confidential(
+        SharedFindings,
+        user,
+        words,
+        at,
+        limit,
+        ("title", "findings", "area__name"),
+        lambda record: Hit(
+            title=record.title,
+            url=reverse("contacts:shared-findings", kwargs={"pk": record.pk}),
+            detail=record.area.name,
+            tag=gettext("In confidence"),
+        ),
+    )
+
+
+def search_panel_invitations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """C5: the invitations to brief a panel the reader may read at `at` whose purpose, representations,
+    decision reasons, briefing notes or area hold every word, newest first."""
+    return _search_confidential(
+        PanelInvitation,
+        user,
+        words,
+        at,
+        limit,
+        ("purpose", "representations", "decision_reasons", "briefing_notes", "area__name"),
+        lambda record: Hit(
+            title=gettext("Invitation to brief the panel: %(area)s") % {"area": record.area.name},
+            url=reverse("contacts:panel-invitation", kwargs={"pk": record.pk}),
+            detail=gettext("Panel meets on %(day)s") % {"day": date_format(record.meeting_on, "j F Y")},
+            tag=gettext("In confidence"),
+        ),
+    )
+
+
+def search_recruitments(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+    """L1: the chief officer recruitments the reader may read at `at` whose process, advice or area hold
+    every word, newest first. (Conduct matters, L2, are never searched.)"""
+    return _search_confidential(
+        ChiefOfficerRecruitment,
+        user,
+        words,
+        at,
+        limit,
+        ("process", "advice", "area__name"),
+        lambda record: Hit(
+            title=gettext("Chief officer recruitment: %(area)s") % {"area": record.area.name},
+            url=reverse("contacts:recruitment", kwargs={"pk": record.pk}),
+            detail=gettext("Recorded on %(day)s")
+            % {"day": date_format(timezone.localdate(record.recorded_at), "j F Y")},
+            tag=gettext("In confidence"),
+        ),
     )
 
 
@@ -119,57 +175,4 @@ def search_meetings(user: Any, words: list[str], at: dt.datetime, limit: int) ->
         ],
         count=meetings.count(),
         restricted={MEETING_TYPE: {"confidential": confidential}} if confidential else {},
-    )
-
-
-def search_panel_invitations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
-    """C5: the invitations to brief a panel the reader may read at `at` whose purpose, representations,
-    decision reasons, briefing notes or area hold every word, newest first."""
-    if not words:
-        return Found()
-    records = PanelInvitation.objects.visible_to(user, at).filter(
-        contains_all(
-            ("purpose", "representations", "decision_reasons", "briefing_notes", "area__name"), words
-        )
-    )
-    shown = list(records.select_related("area").order_by("-recorded_at", "-pk")[:limit])
-    return Found(
-        rows=[
-            Hit(
-                title=gettext("Invitation to brief the panel: %(area)s") % {"area": record.area.name},
-                url=reverse("contacts:panel-invitation", kwargs={"pk": record.pk}),
-                detail=gettext("Panel meets on %(day)s") % {"day": date_format(record.meeting_on, "j F Y")},
-                tag=gettext("In confidence"),
-            )
-            for record in shown
-        ],
-        count=records.count(),
-        restricted={PANEL_INVITATION_TYPE: {"confidential": [record.pk for record in shown]}}
-        if shown
-        else {},
-    )
-
-
-def search_recruitments(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
-    """L1: the chief officer recruitments the reader may read at `at` whose process, advice or area hold
-    every word, newest first. (Conduct matters, L2, are never searched.)"""
-    if not words:
-        return Found()
-    records = ChiefOfficerRecruitment.objects.visible_to(user, at).filter(
-        contains_all(("process", "advice", "area__name"), words)
-    )
-    shown = list(records.select_related("area").order_by("-recorded_at", "-pk")[:limit])
-    return Found(
-        rows=[
-            Hit(
-                title=gettext("Chief officer recruitment: %(area)s") % {"area": record.area.name},
-                url=reverse("contacts:recruitment", kwargs={"pk": record.pk}),
-                detail=gettext("Recorded on %(day)s")
-                % {"day": date_format(timezone.localdate(record.recorded_at), "j F Y")},
-                tag=gettext("In confidence"),
-            )
-            for record in shown
-        ],
-        count=records.count(),
-        restricted={RECRUITMENT_TYPE: {"confidential": [record.pk for record in shown]}} if shown else {},
     )
