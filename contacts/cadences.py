@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from contacts.models import (
     Organisation,
     OrganisationKind,
 )
-from contacts.selectors import areas_governed_by, organisations_acted_for
+from contacts.selectors import AreaRow, areas_governed_by, organisations_acted_for
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.deadlines import Computed, cadence_next_due
 from hmicfrs_mou.permissions import Perm
@@ -57,8 +58,8 @@ class CadenceRow:
         return str(MeetingKind(self.cadence.kind).label)
 
 
-def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
-    pairs: list[tuple[Cadence, Organisation | None, str]] = [
+def _national_pairs() -> list[tuple[Cadence, Organisation | None, str]]:
+    return [
         (CADENCES[MeetingKind.HMCI_APCC_CHAIR], None, "HMCI and the APCC chair"),
         (
             CADENCES[MeetingKind.COO_APCC_CHIEF_EXECUTIVE],
@@ -66,6 +67,10 @@ def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
             "Chief operating officer and the APCC chief executive",
         ),
     ]
+
+
+def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
+    pairs = _national_pairs()
     governance = (
         Governance.objects.in_force(on)
         .filter(area__kind__in=AREA_KINDS)
@@ -117,6 +122,44 @@ def cadence_rows(*, user: Any, on: dt.date) -> list[CadenceRow]:
     force, the offices, and one query for every pair's last meeting (_last_held).
     """
     return _rows(_visible_pairs(_pairs(on), user, on), on)
+
+
+def cadence_rows_of(
+    *,
+    user: Any,
+    on: dt.date,
+    areas: Iterable[AreaRow],
+    offices: Iterable[Organisation],
+    national: bool,
+) -> list[CadenceRow]:
+    """The standing pairs of these areas (C2) and offices (C3), and the national pairs (C1) if `national`,
+    that the user may see on a day: cadence_rows narrowed to what a home page lists, built from the
+    governance its area rows (contacts.selectors.area_rows) have already read, so the page does not ask who
+    governs every area a second time. The same pairs, labels and visibility as cadence_rows."""
+    areas = sorted(areas, key=lambda row: row.area.name)
+    pairs = _national_pairs() if national else []
+    bodies = set()
+    for row in areas:
+        if row.governance and row.governance.pfcc_provisions_apply:
+            body = row.governance.body
+            pairs.append(
+                (CADENCES[MeetingKind.HMI_PCC_FORMAL], row.area, f"HMI and {body.name} – {row.area.name}")
+            )
+            bodies.add(body.pk)
+    offices = sorted((o for o in offices if o.kind == OrganisationKind.OPCC), key=lambda office: office.name)
+    # An office whose body governs none of the areas above (a liaison lead's office): is its body a PCC's or
+    # a PFCC's on the day (as _pairs asks)? One query, and none when every office's body is among the areas'.
+    unknown = {office.parent_id for office in offices if office.parent_id not in bodies}
+    if unknown:
+        for governance in Governance.objects.in_force(on).filter(
+            body_id__in=unknown, area__kind__in=AREA_KINDS
+        ):
+            if governance.pfcc_provisions_apply:
+                bodies.add(governance.body_id)
+    for office in offices:
+        if office.parent_id in bodies:
+            pairs.append((CADENCES[MeetingKind.OPCC_LIAISON], office, f"Liaison lead and {office.name}"))
+    return _rows(_visible_pairs(pairs, user, on), on)
 
 
 def cadence_rows_for_all(*, on: dt.date) -> list[CadenceRow]:

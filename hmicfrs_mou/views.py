@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
 from contacts import selectors
-from contacts.cadences import cadence_rows
+from contacts.cadences import cadence_rows, cadence_rows_of
 from contacts.models import Assignment, AssignmentKind, Governance, Organisation, OrganisationKind, Role
 from hmicfrs_mou import home as first
 from hmicfrs_mou.access import holds
@@ -57,19 +58,22 @@ def _organisations(request: HttpRequest, kind: str) -> list[Organisation]:
 
 
 def _cadence_summary(
-    request: HttpRequest, today: dt.date, subject_ids: set[int] | None = None, *, national: bool = True
+    request: HttpRequest,
+    today: dt.date,
+    areas: list[selectors.AreaRow] | None = None,
+    offices: Iterable[Organisation] = (),
+    *,
+    national: bool = True,
 ) -> list:
     """The standing pairs a person answers for, most urgent first.
 
-    `subject_ids` None: every pair the person may see. `national`: include the C1 pairs.
+    `areas` None: every pair the person may see. Otherwise the pairs of these areas and `offices`, and
+    the national (C1) pairs if `national`.
     """
-    rows = cadence_rows(user=request.user, on=today)
-    if subject_ids is not None:
-        rows = [
-            row
-            for row in rows
-            if (row.subject is None and national) or (row.subject and row.subject.pk in subject_ids)
-        ]
+    if areas is None:
+        rows = cadence_rows(user=request.user, on=today)
+    else:
+        rows = cadence_rows_of(user=request.user, on=today, areas=areas, offices=offices, national=national)
     return sorted(rows, key=lambda row: row.due.value)
 
 
@@ -92,10 +96,12 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
         ).select_related("parent")
     )
     area_rows = selectors.area_rows(hmi_areas.order_by(*selectors.AREA_ORDER), on=today)
-    responsible = {row.area.pk for row in area_rows} | {office.pk for office in liaison_offices}
     # HMCI, the COO and chiefs of staff answer for every pair; others for their own.
     sees_all = any(a.role in NATIONAL_ROLES for a in current_appointments(user))
-    cadences = _cadence_summary(request, today, None if sees_all else responsible, national=sees_all)
+    if sees_all:
+        cadences = _cadence_summary(request, today)
+    else:
+        cadences = _cadence_summary(request, today, area_rows, liaison_offices, national=False)
     reports, reports_total = first.my_reports_in_progress(user, now)
     context = {
         "appointments": current_appointments(user),
@@ -133,7 +139,6 @@ def opcc_home(request: HttpRequest) -> HttpResponse:
         *selectors.AREA_ORDER
     )
     area_rows = selectors.area_rows(governed, on=today)
-    subject_ids = {row.area.pk for row in area_rows} | {office.pk for office in offices}
     return render(
         request,
         "portals/opcc_home.html",
@@ -147,7 +152,7 @@ def opcc_home(request: HttpRequest) -> HttpResponse:
             "offices": offices,
             "bodies": bodies,
             "area_rows": area_rows,
-            "cadences": _cadence_summary(request, today, subject_ids),
+            "cadences": _cadence_summary(request, today, area_rows, offices),
             "work": monitoring_work(request.user, now),
             "now": now,
             "today": today,

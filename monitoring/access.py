@@ -193,9 +193,22 @@ def can_see_letter_and_plans(user: Any, case: EngageCase, at: dt.datetime | None
     )
 
 
-def get_case_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = None) -> EngageCase:
+def get_case_for_user(
+    request: HttpRequest,
+    pk: int,
+    at: dt.datetime | None = None,
+    *,
+    related: tuple[str, ...] = (),
+    deferred: tuple[str, ...] = (),
+) -> EngageCase:
+    """The case if the person may see it at `at`, with `related` read in the same query (a page that shows
+    every step asks for them here rather than reading the case twice); else 404, on the audit trail."""
     case: EngageCase | None = (
-        EngageCase.objects.visible_to(request.user, at).select_related("area", "period").filter(pk=pk).first()
+        EngageCase.objects.visible_to(request.user, at)
+        .select_related("area", "period", *related)
+        .defer(*deferred)
+        .filter(pk=pk)
+        .first()
     )
     if case is None:
         raise not_found(request, object_type="monitoring.engagecase", object_id=pk)

@@ -364,15 +364,8 @@ def _area_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Organisati
     return area
 
 
-def _case_with_steps(case: EngageCase) -> EngageCase:
-    """The case again with everything its steps name, in one query (the letter's PDF left behind)."""
-    return (
-        EngageCase.objects.select_related(
-            "area", "period", "letter", "letter__sent_by", "toolkit_sending", *CASE_PEOPLE
-        )
-        .defer("letter__pdf")
-        .get(pk=case.pk)
-    )
+# What the case page names of each step, read with the case in one query (the letter's PDF left behind).
+CASE_STEPS_RELATED = ("letter", "letter__sent_by", "toolkit_sending", *CASE_PEOPLE)
 
 
 def _case_url(case: EngageCase) -> str:
@@ -653,7 +646,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     user = request.user
-    case = _case_with_steps(access.get_case_for_user(request, pk, now))
+    case = access.get_case_for_user(request, pk, now, related=CASE_STEPS_RELATED, deferred=("letter__pdf",))
     show_advice = access.can_see_advice(user, case, now)
     see_letter = access.can_see_letter_and_plans(user, case, now)
     actions = case_actions(user, case, now)
