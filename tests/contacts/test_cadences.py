@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from contacts.cadences import cadence_rows, cadence_rows_for_all
-from contacts.models import MeetingKind
+from contacts.cadences import cadence_rows, cadence_rows_for_all, cadence_rows_of
+from contacts.models import MeetingKind, Organisation, OrganisationKind
+from contacts.selectors import area_rows, areas
 from contacts.services import meeting_record
 from hmicfrs_mou.deadlines import add_months, cadence_next_due
 from tests.conftest import office_of
@@ -111,6 +112,40 @@ def test_opcc_staff_see_only_their_own_pairs(pcc_office_a, force_a):
     rows = cadence_rows(user=pcc_office_a, on=dt.date(2026, 6, 1))
     subjects = {row.subject for row in rows}
     assert subjects == {force_a, office_of(force_a)}
+
+
+def _pairs_of(rows):
+    return {(row.cadence.kind, row.subject, row.label, row.last_held_on, row.due.value) for row in rows}
+
+
+def test_c1_c3_a_home_pages_pairs_built_from_its_own_area_rows_are_those_of_cadence_rows(
+    hmicfrs_staff, pcc_office_a, force_a, force_b
+):
+    """cadence_rows_of (a home page's pairs, from the governance its area rows have read) gives the same
+    pairs, labels and dates as cadence_rows, and still lets a person see only their own."""
+    on = dt.date(2026, 6, 1)
+    every_area = area_rows(areas(), on=on, with_people=False)
+    offices = list(Organisation.objects.filter(kind=OrganisationKind.OPCC))
+    everything = cadence_rows_of(user=hmicfrs_staff, on=on, areas=every_area, offices=offices, national=True)
+    assert _pairs_of(everything) == _pairs_of(cadence_rows(user=hmicfrs_staff, on=on))
+    assert len(everything) == len(cadence_rows(user=hmicfrs_staff, on=on))
+    # Offices alone (a liaison lead's): whether each is a C3 pair is asked of the governance on the day.
+    only_offices = cadence_rows_of(user=hmicfrs_staff, on=on, areas=[], offices=offices, national=False)
+    assert _pairs_of(only_offices) == {
+        pair
+        for pair in _pairs_of(cadence_rows(user=hmicfrs_staff, on=on))
+        if pair[0] == MeetingKind.OPCC_LIAISON
+    }
+    own = area_rows(Organisation.objects.filter(pk=force_a.pk), on=on)
+    mine = cadence_rows_of(user=pcc_office_a, on=on, areas=own, offices=[office_of(force_a)], national=True)
+    assert _pairs_of(mine) == _pairs_of(cadence_rows(user=pcc_office_a, on=on))
+    assert {row.subject for row in mine} == {force_a, office_of(force_a)}
+    # Handed another area's rows, the office still sees nothing of them.
+    other = area_rows(Organisation.objects.filter(pk=force_b.pk), on=on)
+    assert (
+        cadence_rows_of(user=pcc_office_a, on=on, areas=other, offices=[office_of(force_b)], national=True)
+        == []
+    )
 
 
 def test_apcc_sees_the_national_pairs_only(apcc_lead):
