@@ -104,7 +104,12 @@ def _visible_pairs(pairs: list[Pair], user: Any, on: dt.date) -> list[Pair]:
     acted_for = set(organisations_acted_for(user).values_list("pk", "kind"))
     ids = {pk for pk, _ in acted_for}
     national = any(kind == OrganisationKind.APCC for _, kind in acted_for)
-    governed = set(areas_governed_by(ids, on).values_list("area_id", flat=True))
+    # Which areas the person's bodies govern is asked only when a pair names an area not acted for directly
+    # (the APCC's home lists the national pairs only).
+    if any(subject is not None and subject.pk not in ids for _, subject, _ in pairs):
+        governed = set(areas_governed_by(ids, on).values_list("area_id", flat=True))
+    else:
+        governed = set()
     visible: list[Pair] = []
     for cadence, subject, label in pairs:
         if subject is None:

@@ -207,9 +207,10 @@ def apcc_home(request: HttpRequest) -> HttpResponse:
             "appointments": current_appointments(request.user),
             "due": first.my_due_work(request.user, now),
             # U7: this year's figures; the dashboard has the breakdown.
-            "timeliness": current_timeliness(year=today.year, at=now).total,
+            "timeliness": current_timeliness(year=today.year, at=now, name_offices=False).total,
             "complaints": first.open_super_complaints(request.user, now),
-            "cadences": _cadence_summary(request, today),
+            # The APCC answers for the national pairs (C1); the areas' pairs are the HMIs' and offices'.
+            "cadences": _cadence_summary(request, today, [], national=True),
             "governance_counts": governance_counts,
             "work": monitoring_work(request.user, now),
             "now": now,

@@ -285,10 +285,12 @@ class _Groups:
             self.years[year] = Tally(key=year, label=str(year))
         return self.offices[office_id], self.kinds[kind], self.years[year], self.total
 
-    def finished(self, at: dt.datetime) -> Timeliness:
-        """The offices named (one query) and every median taken, in the dashboard's order."""
-        for pk, name in Organisation.objects.filter(pk__in=list(self.offices)).values_list("pk", "name"):
-            self.offices[pk].label = name
+    def finished(self, at: dt.datetime, *, name_offices: bool = True) -> Timeliness:
+        """The offices named (one query, unless `name_offices` is False: a page that shows only the
+        totals) and every median taken, in the dashboard's order."""
+        if name_offices:
+            for pk, name in Organisation.objects.filter(pk__in=list(self.offices)).values_list("pk", "name"):
+                self.offices[pk].label = name
         for tally in (*self.offices.values(), *self.kinds.values(), *self.years.values(), self.total):
             tally.median_days = median_of(tally.days_to_respond)
         kind_order = list(REPORT_KIND_LABELS)
@@ -337,11 +339,13 @@ def current_timeliness(
     report_kind: str | None = None,
     office: Organisation | int | None = None,
     at: dt.datetime,
+    name_offices: bool = True,
 ) -> Timeliness:
     """`timeliness` as it stands now (`at` is now: the pages), from the tallies the services keep current
     (responses.tallies): the same figures, read from a few hundred rows instead of every response.
 
-    Two queries, whatever the years of history: the tallies (filtered), and the offices' names.
+    Two queries, whatever the years of history: the tallies (filtered), and the offices' names (not read
+    when `name_offices` is False: the offices' rows are then unlabelled).
     """
     tallies = ResponseTally.objects.order_by()
     if year is not None:
@@ -377,7 +381,7 @@ def current_timeliness(
         histogram = Counter({int(day): n for day, n in merged.items()})
         for tally in (groups.kinds[kind], groups.years[year_of], groups.total):
             tally.days_to_respond.update(histogram)
-    return groups.finished(at)
+    return groups.finished(at, name_offices=name_offices)
 
 
 def timeliness_years(at: dt.datetime) -> list[int]:

@@ -698,3 +698,7 @@ def test_u7_the_tallies_cost_two_queries_however_many_responses(data_set, django
         current_timeliness(at=NOW)
     with django_assert_num_queries(2):
         current_timeliness(year=2027, report_kind=ReportKind.OTHER, at=NOW)
+    # The APCC's home shows the totals only: the offices are not named, and the totals are the same.
+    with django_assert_num_queries(1):
+        totals = current_timeliness(at=NOW, name_offices=False)
+    assert figures(totals.total) == figures(current_timeliness(at=NOW).total)
