@@ -486,12 +486,20 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("meeting", "owner")
             .order_by("meeting__scheduled_for", "pk")
         )
+    # An area's periods do not overlap (monitoring.selectors), so the only one that can be in force today is
+    # the latest to have started, which is among the newest read above unless every one of those starts in
+    # the future: the database is asked again only then, so the page's queries do not follow its history.
+    started = [period for period in periods if period.starts_on is None or period.starts_on <= today]
+    if started:
+        in_engage = max(started, key=lambda period: period.starts_on or dt.date.min).in_force_on(today)
+    else:
+        in_engage = more_history and shown.in_force(today).exists()
     return render(
         request,
         "monitoring/cases/area.html",
         {
             "area": area,
-            "in_engage": shown.in_force(today).exists(),
+            "in_engage": in_engage,
             "history": [{"period": p, "visible": p.case_id in visible_ids} for p in periods],
             "more_history": more_history,
             "declined": [case for case, state in cases if state.declined],

@@ -201,6 +201,30 @@ def test_m10_area_page_costs_the_same_queries_with_a_longer_history(hmi_a, force
     assert _queries(url, hmi_a) == few
 
 
+def _scan_or_engage(url: str, user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(url).content.decode()
+    return "Engage" if "govuk-tag--orange" in page else "Scan" if "govuk-tag--green" in page else "neither"
+
+
+def test_m2_m10_area_page_says_engage_only_while_a_period_is_in_force_whatever_its_history(hmi_a, force_a):
+    """The area page reads Scan or Engage from the newest periods it lists: an old history does not hide a
+    period in force, an ended one is Scan, and a period that starts after today is not yet Engage."""
+    url = reverse("monitoring:area", kwargs={"pk": force_a.pk})
+    for n in range(AREA_HISTORY + 3):
+        day = dt.date(2008 + 2 * n, 3, 3)
+        _public_period(force_a, hmi_a, day, day + dt.timedelta(days=300))
+    assert _scan_or_engage(url, hmi_a) == "Scan"
+    current = _public_period(force_a, hmi_a, dt.date(2026, 1, 12), None)
+    assert _scan_or_engage(url, hmi_a) == "Engage"
+    EngagePeriod.objects.filter(case=current).update(ends_on=dt.date(2026, 8, 1))
+    assert _scan_or_engage(url, hmi_a) == "Scan"
+    EngagePeriod.objects.filter(case=current).update(starts_on=dt.date(2026, 10, 1), ends_on=None)
+    assert _scan_or_engage(url, hmi_a) == "Scan"
+
+
 # --- The workspace (M2) ---------------------------------------------------------------------------------------
 
 
