@@ -134,11 +134,6 @@ def _kinds(kind: str) -> list[str]:
     return [KIND_FILTERS[kind]] if kind in KIND_FILTERS else list(KIND_FILTERS.values())
 
 
-def _areas(kind: str) -> list[Organisation]:
-    areas = list(Organisation.objects.filter(kind__in=_kinds(kind)).only("pk", "kind", "name", "slug"))
-    return sorted(areas, key=lambda area: (KIND_ORDER[area.kind], area.name))
-
-
 def _picked_ids(areas: Any, pick: Any) -> list[int]:
     """The case `pick` (a subquery on one area's cases, OuterRef("pk") the area) chooses for each area.
 
@@ -148,13 +143,22 @@ def _picked_ids(areas: Any, pick: Any) -> list[int]:
     return [pk for pk in areas.annotate(picked=Subquery(pick)).values_list("picked", flat=True) if pk]
 
 
-def _latest_cases(kind: str, user: Any, at: dt.datetime) -> dict[int, EngageCase]:
-    """Each area's latest case the person may see, with its period, in two queries (ids, then cases)."""
+def _areas_and_latest_cases(
+    kind: str, user: Any, at: dt.datetime
+) -> tuple[list[Organisation], dict[int, EngageCase]]:
+    """The areas (forces first, then by name) and each one's latest case the person may see, with its
+    period, in two queries: the areas each with its latest case's id (picked in the database as
+    _picked_ids does, with the area's own columns), then those cases."""
     visible = EngageCase.objects.visible_to(user, at)
     latest = visible.filter(area=OuterRef("pk")).order_by("-advised_at", "-pk").values("pk")[:1]
-    latest_ids = _picked_ids(Organisation.objects.filter(kind__in=_kinds(kind)).order_by(), latest)
+    areas = list(
+        Organisation.objects.filter(kind__in=_kinds(kind))
+        .order_by()
+        .only("pk", "kind", "name", "slug")
+        .annotate(latest_case_id=Subquery(latest))
+    )
     cases = (
-        EngageCase.objects.filter(pk__in=latest_ids)
+        EngageCase.objects.filter(pk__in=[area.latest_case_id for area in areas if area.latest_case_id])
         .order_by()
         .select_related("period")
         .only(
@@ -170,7 +174,8 @@ def _latest_cases(kind: str, user: Any, at: dt.datetime) -> dict[int, EngageCase
             "period__ends_precision",
         )
     )
-    return {case.area_id: case for case in cases}
+    ordered = sorted(areas, key=lambda area: (KIND_ORDER[area.kind], area.name))
+    return ordered, {case.area_id: case for case in cases}
 
 
 def _periods_in_force(user: Any, at: dt.datetime) -> dict[int, EngagePeriod]:
@@ -248,12 +253,12 @@ def tracker_rows(*, user: Any, at: dt.datetime, kind: str = "", status: str = ""
 
     kind: "police" or "fire" (anything else: both); status: "engage" or "scan" (anything else: both).
     The status is Engage only where the person may see the case (no early word of a decision).
-    Four queries (areas, periods in force with their figures, each area's latest case in two) besides
-    building the person's view in monitoring.access, whatever the number of cases, meetings and actions.
+    Three queries (periods in force with their figures; the areas with each one's latest case, in two)
+    besides building the person's view in monitoring.access, whatever the number of cases, meetings and
+    actions.
     """
-    areas = _areas(kind)
     periods = _periods_in_force(user, at)
-    latest = _latest_cases(kind, user, at)
+    areas, latest = _areas_and_latest_cases(kind, user, at)
     rows = [_row(area, periods.get(area.pk), latest.get(area.pk), at) for area in areas]
     if status == "engage":
         return [row for row in rows if row.in_engage]
