@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts.models import AssignmentKind, Organisation, OrganisationKind, Role, User
 from contacts.reference import load_reference_data
@@ -120,6 +120,14 @@ def load_directory() -> None:
     if not Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).exists():
         load_reference_data(settings.REFERENCE_DATA_DIR)
     ensure_groups()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> None:
+    """Each test starts in the site's language. A request a test makes in Welsh leaves Welsh active in the
+    thread (LocaleMiddleware activates a language and nothing deactivates it), so a later test that reads
+    a label outside translation.override saw Welsh, depending on which tests a worker ran before it."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
