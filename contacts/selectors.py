@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -58,23 +58,27 @@ def areas(*, kind: str = "", q: str = "") -> QuerySet[Any]:
 
 
 def area_rows(
-    area_queryset: QuerySet[Any],
+    area_queryset: QuerySet[Any] | list[Organisation],
     *,
     on: dt.date,
     with_people: bool = True,
     people_shown: int | None = PEOPLE_SHOWN,
 ) -> list[AreaRow]:
     """Each area with its governance, HMI(s), OPCC and liaison lead(s) in force on a day; at most
-    `people_shown` HMIs and liaison leads of each (None: all), the earliest appointed first."""
-    area_list = list(
-        area_queryset.prefetch_related(
-            Prefetch(
-                "governance",
-                queryset=Governance.objects.in_force(on).select_related("body"),
-                to_attr="governance_now",
-            ),
-        )
+    `people_shown` HMIs and liaison leads of each (None: all), the earliest appointed first.
+
+    The areas as a queryset, or as a list already read (a page that has them from the person's
+    appointments), kept in its order."""
+    governance = Prefetch(
+        "governance",
+        queryset=Governance.objects.in_force(on).select_related("body"),
+        to_attr="governance_now",
     )
+    if isinstance(area_queryset, list):
+        area_list: list[Any] = area_queryset
+        prefetch_related_objects(area_list, governance)
+    else:
+        area_list = list(area_queryset.prefetch_related(governance))
     rows = [AreaRow(area, area.governance_now[0] if area.governance_now else None) for area in area_list]
     body_ids = {row.governance.body_id for row in rows if row.governance}
     offices = {

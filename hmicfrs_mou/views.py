@@ -166,7 +166,8 @@ def force_home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     areas = [a.organisation for a in current_appointments(request.user) if a.organisation.is_area]
-    area_rows = selectors.area_rows(Organisation.objects.filter(pk__in=[a.pk for a in areas]), on=today)
+    # The areas come with the appointments: not read again.
+    area_rows = selectors.area_rows(sorted(set(areas), key=lambda area: area.name), on=today)
     return render(
         request,
         "portals/force_home.html",
