@@ -286,7 +286,9 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
     detail = area_detail(force_a, on=TODAY)
     assert set(detail.row.hmis) == {hmi_a, *more}
     assert detail.row.hmis_more == 0
-    with django_assert_num_queries(4):  # the areas, their governance, the offices, then the people with their names
+    with django_assert_num_queries(
+        4
+    ):  # the areas, their governance, the offices, then the people with their names
         area_rows(Organisation.objects.filter(pk=force_a.pk), on=TODAY)
     page = client_for(hmi_a).get(reverse("contacts:directory")).content.decode()
     assert f"and {5 - PEOPLE_SHOWN} more" in page
