@@ -169,7 +169,7 @@ def search_meetings(user: Any, words: list[str], at: dt.datetime, limit: int) ->
                 title=str(meeting),
                 url=reverse("contacts:meeting", kwargs={"pk": meeting.pk}),
                 detail=meeting.get_kind_display(),
-                tag="Confidential" if meeting.confidential else "",
+                tag=gettext("Confidential") if meeting.confidential else "",
             )
             for meeting in shown
         ],
