@@ -12,14 +12,38 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.db.models import OuterRef, Value
+from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from hmicfrs_mou.audit import audit_record
+from hmicfrs_mou.csv_export import JoinedIds
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.permissions import Perm
 
 _CACHE_ATTR = "_mou_global_perms"
+# The annotations `with_global_perms` puts on a user row: the names held through groups, and directly.
+_BY_GROUP = "_mou_perms_by_group"
+_OWN = "_mou_perms_own"
+
+
+def _names_held(through: str) -> JoinedIds:
+    """For the user row outside: the "app.codename" of each permission held `through` (a path to the user)."""
+    return JoinedIds(
+        Permission.objects.filter(**{through: OuterRef("pk")}).values(
+            value=Concat("content_type__app_label", Value("."), "codename")
+        )
+    )
+
+
+def with_global_perms(users: Any) -> Any:
+    """A user queryset whose rows bring their `global_perms` with them (two subqueries in the same query).
+
+    The sign-in backend loads each request's user so: nearly every page asks what its user holds, and this
+    saves that page a query of its own.
+    """
+    return users.annotate(**{_BY_GROUP: _names_held("group__user"), _OWN: _names_held("user")})
 
 
 def global_perms(user: Any) -> frozenset[str]:
@@ -27,6 +51,12 @@ def global_perms(user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None and hasattr(user, _BY_GROUP):
+        # Loaded by `with_global_perms`: read once, then forgotten like any other cache.
+        names = f"{getattr(user, _BY_GROUP) or ''},{getattr(user, _OWN) or ''}"
+        cached = frozenset(name for name in names.split(",") if name)
+        setattr(user, _CACHE_ATTR, cached)
+        delattr(user, _BY_GROUP)
     if cached is None:
         rows = (
             Permission.objects.filter(group__user=user)
@@ -49,7 +79,15 @@ def holds(user: Any, perm: Perm) -> bool:
 
 def forget_cached_perms(user: Any) -> None:
     """Drop cached permissions after groups or grants change (tests, services)."""
-    for attr in (_CACHE_ATTR, "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_mou_orgs"):
+    for attr in (
+        _CACHE_ATTR,
+        _BY_GROUP,
+        _OWN,
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+        "_mou_orgs",
+    ):
         if hasattr(user, attr):
             delattr(user, attr)
 

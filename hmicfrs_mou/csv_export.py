@@ -84,7 +84,8 @@ class JoinedIds(Subquery):
     and joining the names in a subquery per row makes PostgreSQL scan the names table once per row.
 
     The queryset gives one column aliased "value" (e.g. .values(value=F("organisation_id"))); the ids come
-    in no particular order.
+    in no particular order. Other values without commas join as well: the sign-in backend loads a person's
+    permission names and second-factor devices with them so (hmicfrs_mou.access, hmicfrs_mou.signin).
     """
 
     template = "ARRAY_TO_STRING(ARRAY(%(subquery)s), ',')"

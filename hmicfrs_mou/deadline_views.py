@@ -42,6 +42,7 @@ from hmicfrs_mou.models import (
 )
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.reminders import SWEEP_LIFETIME
+from hmicfrs_mou.unread import forget_unread_count
 
 SOON = dt.timedelta(days=30)
 # The sweep runs every minute; three silent minutes means the worker has stopped.
@@ -128,6 +129,7 @@ def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such message.")
     if message.read_at is None:
         InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+        forget_unread_count(request.user)
     return render(request, "deadlines/inbox_message.html", {"message": message})
 
 

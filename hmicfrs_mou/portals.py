@@ -19,8 +19,8 @@ from contacts.access import may_see_meetings
 from contacts.models import INVESTIGATING_BODY_KINDS, Appointment, OrganisationKind
 from contacts.selectors import appointments_in_force
 from hmicfrs_mou.access import holds
-from hmicfrs_mou.models import InboxMessage
 from hmicfrs_mou.permissions import Perm
+from hmicfrs_mou.unread import UNREAD_SHOWN_UP_TO, unread_count
 
 
 class Portal(models.TextChoices):
@@ -94,8 +94,6 @@ SECTION_PREFIXES = {
 NATIONAL_ROLES = frozenset({"hmci", "coo", "chief_of_staff"})
 # HMICFRS roles that work on inspections only: no responses or monitoring to act on.
 INSPECTION_ONLY_ROLES = frozenset({"inspection_staff", "comms_staff"})
-# The unread count stops growing in the header at this many ("99+"), so the item keeps its width.
-UNREAD_SHOWN_UP_TO = 99
 
 
 def _portal_items(user: Any, portal: Portal) -> list[tuple[str, str]]:
@@ -161,11 +159,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("my-deadlines"), gettext_noop("My deadlines")))
         items.append((reverse("inbox"), gettext_noop("Inbox")))
         # Counted no further than the header shows ("99+"): a backlog of thousands costs no more to show.
-        unread = (
-            InboxMessage.objects.filter(user=user, read_at__isnull=True)
-            .order_by()[: UNREAD_SHOWN_UP_TO + 1]
-            .count()
-        )
+        unread = unread_count(user)
         if user.is_staff:
             # A link to the admin, which checks its own permissions; no portal page is opened by is_staff.
             items.append((reverse("admin:index"), gettext_noop("Admin")))

@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "hmicfrs_mou.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The second factor on the session, then idle timeout and the second-factor gate (hmicfrs_mou.signin).
-    "django_otp.middleware.OTPMiddleware",
+    "hmicfrs_mou.signin.middleware.SecondFactorMiddleware",
     "hmicfrs_mou.signin.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -145,7 +145,8 @@ AUTH_USER_MODEL = "contacts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while the account or the address is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading each request's user with their permissions and unread count.
+    "hmicfrs_mou.signin.backends.PortalBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # django-guardian: no anonymous user row; the public pages need no permissions.

@@ -1,4 +1,4 @@
-"""Idle timeout and the second-factor gate, after django-otp's OTPMiddleware (which sets `user.otp_device`)."""
+"""The second factor on the session (SecondFactorMiddleware), then idle timeout and the second-factor gate."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
+from hmicfrs_mou.signin.backends import confirmed_devices
 from hmicfrs_mou.signin.policy import has_second_factor, two_factor_required
 
 LAST_SEEN_KEY = "signin_last_seen"
@@ -46,6 +51,29 @@ OPEN_PREFIXES = ("/static/", "/public/", "/calendar/")
 # minutes after their last request, never later; the page's warning counts down from the same recorded
 # moment (seconds_left), so it agrees with the server, and "Stay signed in" always moves the clock (touch).
 TOUCH_EVERY = 60
+
+
+class SecondFactorMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware (sets `user.otp_device`, the device that verified this session, or None),
+    answering from the confirmed devices the sign-in backend loaded with the person (PortalBackend) rather
+    than a query of its own on every page.
+
+    The same three checks as django-otp's: the session's device exists, is this person's, and is confirmed;
+    otherwise the session forgets it. The device itself is read only if a page uses more than its presence.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        loaded = confirmed_devices(user)
+        if loaded is None:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if persistent_id and self._normalize_persistent_id(persistent_id) in loaded:
+            found = self._normalize_persistent_id(persistent_id)
+            user.otp_device = SimpleLazyObject(lambda: Device.from_persistent_id(found))
+        elif persistent_id is not None:
+            del request.session[DEVICE_ID_SESSION_KEY]
+        return user
 
 
 def touch(request: HttpRequest) -> None:
