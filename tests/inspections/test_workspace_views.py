@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -583,6 +584,22 @@ def test_an_other_report_names_its_interested_parties_u4(hmi_a, inspection, apcc
     assert not Report.objects.exists()
     post(hmi_a, url, report_form(kind=ReportKind.OTHER, interested_parties=[apcc.pk]), CREATED)
     assert list(Report.objects.get().interested_parties.all()) == [apcc]
+
+
+def test_the_team_page_lists_the_areas_and_the_interested_parties_each_in_its_row_u4(
+    hmi_a, inspection, apcc, force_b
+):
+    url = reverse("inspections:report-new", kwargs={"pk": inspection.pk})
+    post(hmi_a, url, report_form(kind=ReportKind.OTHER, interested_parties=[apcc.pk, force_b.pk]), CREATED)
+    report = Report.objects.get()
+    page = get(hmi_a, reverse("inspections:report", kwargs={"pk": report.pk}), CREATED).content.decode()
+    rows = dict(
+        re.findall(
+            r'summary-list__key">([^<]+)</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>', page
+        )
+    )
+    assert rows["Forces and FRSs"].split("<br>") == sorted(a.name for a in report.areas.all())
+    assert rows["Interested parties"].split("<br>") == sorted([apcc.name, force_b.name])
 
 
 def test_a_forged_interested_party_id_is_refused(hmi_a, inspection):
