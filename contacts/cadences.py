@@ -17,7 +17,7 @@ from contacts.models import (
     Organisation,
     OrganisationKind,
 )
-from contacts.selectors import AreaRow, areas_governed_by, organisations_acted_for
+from contacts.selectors import AreaRow, areas_governed_by, kinds_acted_for
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.deadlines import Computed, cadence_next_due
 from hmicfrs_mou.permissions import Perm
@@ -101,7 +101,7 @@ def _visible_pairs(pairs: list[Pair], user: Any, on: dt.date) -> list[Pair]:
         return pairs
     if not holds(user, Perm.VIEW_ASSOCIATED_MEETING):
         return []
-    acted_for = set(organisations_acted_for(user).values_list("pk", "kind"))
+    acted_for = set(kinds_acted_for(user).items())
     ids = {pk for pk, _ in acted_for}
     national = any(kind == OrganisationKind.APCC for _, kind in acted_for)
     # Which areas the person's bodies govern is asked only when a pair names an area not acted for directly

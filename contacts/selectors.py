@@ -300,6 +300,49 @@ def organisations_acted_for(user: Any) -> QuerySet[Any]:
     return Organisation.objects.filter(pk__in=_act_grants().filter(user=user).values("content_object_id"))
 
 
+# Bumped by every write to an act-for grant or an organisation, so the answer kept on a user object is never
+# used after a grant is made or taken away (a service that appoints someone and then asks what they act for).
+_acted_for_generation = 0
+
+
+def kinds_acted_for(user: Any) -> dict[int, str]:
+    """The organisations the user acts for as {id: kind}, read once per request.
+
+    Kept on the user object, as their appointments are: a page asks "does this person act for the APCC?"
+    and "which of these does the person act for?" several times, and one read answers all of them.
+    """
+    if not _signed_in(user):
+        return {}
+    kept: tuple[int, dict[int, str]] | None = getattr(user, "_kinds_acted_for", None)
+    if kept is None or kept[0] != _acted_for_generation:
+        kept = (_acted_for_generation, dict(organisations_acted_for(user).values_list("pk", "kind")))
+        user._kinds_acted_for = kept
+    return kept[1]
+
+
+def keep_kinds_acted_for(user: Any, kinds: dict[int, str]) -> None:
+    """Keep what a caller read with the same grants (`organisations_acted_for` with its kinds) as this
+    request's answer to `kinds_acted_for`; inspections' scope reads them in its own query."""
+    if _signed_in(user):
+        user._kinds_acted_for = (_acted_for_generation, dict(kinds))
+
+
+def _forget_acted_for(**kwargs: Any) -> None:
+    global _acted_for_generation
+    _acted_for_generation += 1
+
+
+for _granted in (OrganisationUserObjectPermission, Organisation):
+    post_save.connect(
+        _forget_acted_for, sender=_granted, dispatch_uid=f"contacts.selectors.acted_for.{_granted.__name__}"
+    )
+    post_delete.connect(
+        _forget_acted_for,
+        sender=_granted,
+        dispatch_uid=f"contacts.selectors.acted_for.delete.{_granted.__name__}",
+    )
+
+
 def acts_for_any(user: Any, organisations: Iterable[Organisation] | QuerySet[Any]) -> bool:
     """Whether the user acts for at least one of the organisations (direct grants only, as
     `organisations_acted_for` explains)."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
@@ -43,6 +43,7 @@ from contacts.access import (
 )
 from contacts.models import (
     AREA_KINDS,
+    PFCC_EQUIVALENT_FIRE_MODELS,
     Assignment,
     AssignmentKind,
     Governance,
@@ -54,6 +55,7 @@ from contacts.models import (
 from contacts.selectors import (
     governing_bodies_of_areas,
     is_hmicfrs_staff,
+    keep_kinds_acted_for,
     office_of_area,
     offices_of_areas,
     organisations_acted_for,
@@ -106,10 +108,14 @@ class Scope:
     chief_areas: frozenset[int]
     # Forces/FRSs governed on the day of `at` by a body the person acts for (its office's staff).
     governed: frozenset[int]
+    # Those of `governed` whose body is a PFCC or a mayor with fire functions (P2, I4: the PFCC's choices).
+    pfcc_governed: frozenset[int] = frozenset()
 
 
 # Tags for the rows that are not organisations acted for (whose tag is their kind): no kind is named so.
 _HMI, _LIAISON, _GOVERNED = "hmi area", "liaison office", "governed area"
+_GOVERNED_PFCC = "governed area, pfcc"
+_NOT_KINDS = (_HMI, _LIAISON, _GOVERNED, _GOVERNED_PFCC)
 
 
 def scope_of(user: Any, at: dt.datetime, *, fresh: bool = False) -> Scope:
@@ -142,24 +148,31 @@ def scope_of(user: Any, at: dt.datetime, *, fresh: bool = False) -> Scope:
             Governance.objects.in_force(on).filter(
                 body_id__in=acted_for.filter(kind=OrganisationKind.GOVERNING_BODY).values("pk")
             ),
-            Value(_GOVERNED),
+            Case(
+                When(model__in=PFCC_EQUIVALENT_FIRE_MODELS, then=Value(_GOVERNED_PFCC)),
+                default=Value(_GOVERNED),
+            ),
             "area_id",
         ),
         all=True,
     )
     ids: dict[str, set[int]] = {}
+    kinds: dict[int, str] = {}
     for tag, ref in rows:
         ids.setdefault(tag, set()).add(ref)
+        if tag not in _NOT_KINDS:
+            kinds[ref] = tag
+    # The organisations acted for came with their kinds: contacts keeps them for the rest of the request.
+    keep_kinds_acted_for(user, kinds)
     scope = Scope(
         at=at,
         generation=generation,
         hmi_areas=frozenset(ids.get(_HMI, ())),
         liaison_offices=frozenset(ids.get(_LIAISON, ())),
-        acted_for=frozenset().union(
-            *(refs for tag, refs in ids.items() if tag not in (_HMI, _LIAISON, _GOVERNED))
-        ),
+        acted_for=frozenset().union(*(refs for tag, refs in ids.items() if tag not in _NOT_KINDS)),
         chief_areas=frozenset().union(*(ids.get(kind, set()) for kind in AREA_KINDS)),
-        governed=frozenset(ids.get(_GOVERNED, ())),
+        governed=frozenset(ids.get(_GOVERNED, set()) | ids.get(_GOVERNED_PFCC, set())),
+        pfcc_governed=frozenset(ids.get(_GOVERNED_PFCC, ())),
     )
     setattr(user, _SCOPE_ATTR, scope)
     return scope

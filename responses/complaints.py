@@ -40,6 +40,7 @@ from contacts.models import (
 from contacts.selectors import (
     areas_governed_by,
     is_hmicfrs_staff,
+    kinds_acted_for,
     offices_by_area,
     organisations_acted_for,
     people_acting_for,
@@ -74,7 +75,7 @@ def manages_super_complaints(user: Any) -> bool:
 
 
 def _acts_for_apcc(user: Any) -> bool:
-    return organisations_acted_for(user).filter(kind=OrganisationKind.APCC).exists()
+    return OrganisationKind.APCC in kinds_acted_for(user).values()
 
 
 def reads_every_super_complaint(user: Any) -> bool:

@@ -29,13 +29,14 @@ from contacts.selectors import (
     governing_body_of_area,
     holders_of,
     is_hmicfrs_staff,
+    kinds_acted_for,
     office_of_area,
     offices_by_area,
     offices_of_areas,
     organisations_acted_for,
     people_acting_for,
 )
-from contacts.services import appointment_end, assignment_start, governance_change
+from contacts.services import appointment_end, appointment_start, assignment_start, governance_change
 from hmicfrs_mou.access import forget_cached_perms
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.roles import HMICFRS_GROUP
@@ -154,6 +155,24 @@ def test_an_ended_appointment_ends_acting_for(force_a, pcc_office_a):
     assert not organisations_acted_for(pcc_office_a).exists()
     assert not acts_for_any(pcc_office_a, [office_of(force_a)])
     assert people_acting_for([office_of(force_a)]) == []
+
+
+def test_the_kinds_acted_for_are_read_once_and_again_after_a_grant_changes(
+    force_a, force_b, pcc_office_a, django_assert_num_queries
+):
+    office_a, office_b = office_of(force_a), office_of(force_b)
+    with django_assert_num_queries(1):
+        assert kinds_acted_for(pcc_office_a) == {
+            office_a.pk: OrganisationKind.OPCC,
+            office_a.parent_id: OrganisationKind.GOVERNING_BODY,
+        }
+        kinds_acted_for(pcc_office_a)
+    appointment_start(person=pcc_office_a, organisation=office_b, role=Role.OPCC_STAFF, starts_on=APPOINTED)
+    assert office_b.pk in kinds_acted_for(pcc_office_a)  # the grant made is seen at once
+    for appointment in pcc_office_a.appointments.all():
+        appointment_end(appointment=appointment, ends_on=dt.date(2026, 1, 1))
+    assert kinds_acted_for(pcc_office_a) == {}  # and the grants taken away
+    assert kinds_acted_for(AnonymousUser()) == {}
 
 
 def test_visitors_and_inactive_people_act_for_nothing(force_a, pcc_office_a):

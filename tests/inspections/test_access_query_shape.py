@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from contacts.access import areas_as_hmi
 from contacts.models import AREA_KINDS, AssignmentKind, Organisation, OrganisationKind, Role, User
-from contacts.selectors import areas_governed_by, organisations_acted_for
+from contacts.selectors import areas_governed_by, kinds_acted_for, organisations_acted_for
 from contacts.services import assignment_start
 from inspections.access import inspections_visible_to, scope_of, team_inspections
 from inspections.models import (
@@ -218,6 +218,24 @@ def test_u3_scope_is_read_once_per_moment_and_again_after_a_change(
     assignment_start(person=hmi, subject=force_b, kind=AssignmentKind.HMI, starts_on=None, by=None)
     assert scope_of(hmi, at).hmi_areas == frozenset({force_b.pk})
     assert Report.objects.visible_to(hmi, at).filter(pk=thematic_report.pk).exists()
+
+
+def test_p2_i4_the_scope_names_the_areas_a_pfcc_governs_and_brings_the_kinds_acted_for(
+    pcc_office_a: User, pfcc_office_essex: User, essex_frs: Organisation, django_assert_num_queries: Any
+) -> None:
+    """P2, I4: the PFCC's own choices are for the office of a PFCC (or a mayor with fire functions), so the
+    scope says which governed areas those are; the organisations acted for come with their kinds, so the
+    page asks contacts for them again at no cost."""
+    at = PUBLICATION
+    with django_assert_num_queries(1):
+        essex = scope_of(pfcc_office_essex, at)
+        kinds = kinds_acted_for(pfcc_office_essex)
+    assert essex_frs.pk in essex.pfcc_governed
+    assert essex.pfcc_governed <= essex.governed
+    assert kinds == dict(organisations_acted_for(pfcc_office_essex).values_list("pk", "kind"))
+    avon = scope_of(pcc_office_a, at)
+    assert avon.governed
+    assert avon.pfcc_governed == frozenset()  # a PCC, not a PFCC
 
 
 def test_u3_visibility_for_a_signed_in_person_costs_one_query_before_the_list(
