@@ -65,3 +65,30 @@ def first_rows(
     if not rows:
         return [], 0, 0
     return rows, rows[0].listed_total, getattr(rows[0], "listed_overdue", 0)
+
+
+class WindowCountPaginator(_Paginator):
+    """A Paginator whose count comes with the page's rows: a window COUNT over the whole result rides on each
+    row (as in `first_rows`), so a page costs one query, not a COUNT and then the rows.
+
+    Only a page with no rows (past the end, or an empty list) counts the ordinary way, so that `get_page`
+    can send the reader to the last page. The queryset must not be DISTINCT (the window counts before it).
+    """
+
+    def get_page(self, number: Any) -> Any:
+        query = getattr(self.object_list, "query", None)
+        if query is None or query.distinct or self.orphans:
+            return super().get_page(number)
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1
+        if wanted >= 1:
+            bottom = (wanted - 1) * self.per_page
+            rows = list(
+                self.object_list.annotate(listed_total=Window(Count("pk")))[bottom : bottom + self.per_page]  # type: ignore[attr-defined]
+            )
+            if rows:
+                self.__dict__["count"] = rows[0].listed_total  # the cached_property, answered
+                return self._get_page(rows, wanted, self)
+        return super().get_page(number)

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from contacts.models import Governance, GovernanceModel, OrganisationKind
-from inspections.access import inspections_visible_to, office_area_ids, team_inspections
+from contacts.models import OrganisationKind
+from hmicfrs_mou.pagination import WindowCountPaginator
+from inspections.access import inspections_visible_to, office_area_ids, scope_of, team_inspections
 from inspections.models import EvidenceRequest, Inspection, Report, StrategicPresentation
-
-PFCC_MODELS = (GovernanceModel.PFCC, GovernanceModel.MAYOR_FIRE)
 
 
 def _day(value: dt.date) -> str:
@@ -32,7 +30,7 @@ def _office_steps(
     inspection: Inspection,
     chief: set[int],
     governed: set[int],
-    pfcc_areas: set[int],
+    pfcc_areas: frozenset[int],
     closed: set[tuple[int, int]],
     today: dt.date,
 ) -> list[dict[str, Any]]:
@@ -168,12 +166,8 @@ def my_area(request: HttpRequest) -> HttpResponse:
         .exclude(inspection__in=team_inspections(request.user, now))
     )
     # Ten years of thematic inspections reach every office: a page at a time.
-    page = Paginator(inspections, 20).get_page(request.GET.get("page"))
-    pfcc_areas = set(
-        Governance.objects.in_force(today)
-        .filter(area_id__in=governed, model__in=PFCC_MODELS)
-        .values_list("area_id", flat=True)
-    )
+    page = WindowCountPaginator(inspections, 20).get_page(request.GET.get("page"))
+    pfcc_areas = scope_of(request.user, now).pfcc_governed
     # Evidence (and disclosures) are taken until a report on the area is final: one query for the page.
     closed = set(
         Report.areas.through.objects.filter(

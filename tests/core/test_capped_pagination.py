@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from hmicfrs_mou.audit_forms import AuditSearchForm
 from hmicfrs_mou.deadlines import LONDON
 from hmicfrs_mou.models import AuditAction, AuditEvent
-from hmicfrs_mou.pagination import CappedPaginator
+from hmicfrs_mou.pagination import CappedPaginator, WindowCountPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,27 @@ def test_the_trail_says_when_more_entries_match_than_it_counts():
     counted = _trail(CappedPaginator(AuditEvent.objects.all(), 5, cap=100))
     assert "12 entries" in counted
     assert "More than" not in counted
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, "3", 4, 99, 0, -1, "last", "abc", None])
+def test_a_page_with_its_count_from_one_query_answers_as_djangos_paginator(number):
+    """Inspections in my area: the count rides on the page's rows; a page past the end still goes to the last."""
+    _events(25)
+    events = AuditEvent.objects.order_by("-at", "-pk")
+    expected = Paginator(events, 10).get_page(number)
+    with CaptureQueriesContext(connection) as queries:
+        page = WindowCountPaginator(events, 10).get_page(number)
+        rows = [event.pk for event in page]
+        numbers = (page.number, page.paginator.count, page.paginator.num_pages, page.has_next())
+    assert rows == [event.pk for event in expected]
+    assert numbers == (expected.number, 25, 3, expected.has_next())
+    # A page with rows: one query. Past the end (or not a number): Django's own way, a count then the rows.
+    # A page with rows: one query (not a number is page 1, as for Django). Below 1: Django's own way, a count
+    # then the last page's rows. Past the end: the empty try, then Django's way.
+    expected_queries = {4: 3, 99: 3, 0: 2, -1: 2}.get(number, 1)  # type: ignore[call-overload]
+    assert len(queries) == expected_queries
+
+
+def test_an_empty_list_is_one_empty_page():
+    page = WindowCountPaginator(AuditEvent.objects.order_by("pk"), 10).get_page(1)
+    assert (list(page), page.paginator.count, page.number) == ([], 0, 1)
