@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from contacts import selectors
 from contacts.cadences import cadence_rows, cadence_rows_of
-from contacts.models import Assignment, AssignmentKind, Governance, Organisation, OrganisationKind, Role
+from contacts.models import Governance, Organisation, OrganisationKind, Role
 from hmicfrs_mou import home as first
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.audit_forms import AuditSearchForm
@@ -31,6 +31,7 @@ from hmicfrs_mou.portals import (
     portal_required,
 )
 from hmicfrs_mou.sorting import Column, Sorting
+from inspections.access import scope_of
 from monitoring.home import monitoring_work
 from responses.selectors import current_timeliness
 
@@ -83,19 +84,16 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     user = request.user
-    hmi_areas = Organisation.objects.filter(
-        pk__in=Assignment.objects.in_force(today)
-        .filter(person=user, kind=AssignmentKind.HMI)
-        .values("subject_id")
+    # The areas the person is HMI for and the offices they are liaison lead for are in their scope (read
+    # once a request, and asked again by the panels below): one read of the organisations for both.
+    scope = scope_of(user, now)
+    named = list(
+        Organisation.objects.filter(pk__in=scope.hmi_areas | scope.liaison_offices)
+        .select_related("parent")
+        .order_by(*selectors.AREA_ORDER)
     )
-    liaison_offices = list(
-        Organisation.objects.filter(
-            pk__in=Assignment.objects.in_force(today)
-            .filter(person=user, kind=AssignmentKind.LIAISON_LEAD)
-            .values("subject_id")
-        ).select_related("parent")
-    )
-    area_rows = selectors.area_rows(hmi_areas.order_by(*selectors.AREA_ORDER), on=today)
+    liaison_offices = sorted((o for o in named if o.pk in scope.liaison_offices), key=lambda o: o.name)
+    area_rows = selectors.area_rows([o for o in named if o.pk in scope.hmi_areas], on=today)
     # HMCI, the COO and chiefs of staff answer for every pair; others for their own.
     sees_all = any(a.role in NATIONAL_ROLES for a in current_appointments(user))
     if sees_all:
