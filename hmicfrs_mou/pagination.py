@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Window
 from django.utils.functional import cached_property
 
@@ -90,5 +90,5 @@ class WindowCountPaginator(_Paginator):
             )
             if rows:
                 self.__dict__["count"] = rows[0].listed_total  # the cached_property, answered
-                return self._get_page(rows, wanted, self)
+                return Page(rows, wanted, self)
         return super().get_page(number)
