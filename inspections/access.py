@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
@@ -306,8 +306,31 @@ def get_report_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = 
     return report
 
 
+# Set by `with_team_flag` on an inspection read for a person at a moment: (person id, moment, on the team).
+_TEAM_FLAG = "_mou_team_flag"
+
+
+def with_team_flag(inspections: QuerySet[Any], user: Any, at: dt.datetime) -> QuerySet[Any]:
+    """Inspections whose rows say whether `user` is on each one's team at `at` (an EXISTS in the same query),
+    so that a page which reads its inspection and then asks `is_team_member` reads once."""
+    flagged: QuerySet[Any] = inspections.annotate(
+        _mou_on_team=Exists(team_inspections(user, at).filter(pk=OuterRef("pk")))
+    )
+    return flagged
+
+
 def is_team_member(user: Any, inspection: Inspection, at: dt.datetime | None = None) -> bool:
-    return team_inspections(user, moment(at)).filter(pk=inspection.pk).exists()
+    at = moment(at)
+    loaded = getattr(inspection, "_mou_on_team", None)
+    if loaded is not None and getattr(inspection, _TEAM_FLAG, None) == (getattr(user, "pk", None), at):
+        return bool(loaded)
+    return team_inspections(user, at).filter(pk=inspection.pk).exists()
+
+
+def remember_team_flag(inspection: Inspection, user: Any, at: dt.datetime) -> Inspection:
+    """Mark an inspection read through `with_team_flag` as answering for this person at this moment only."""
+    setattr(inspection, _TEAM_FLAG, (getattr(user, "pk", None), at))
+    return inspection
 
 
 def inspections_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:

@@ -46,7 +46,9 @@ from inspections.access import (
     inspections_visible_to,
     is_embargoed_for,
     is_team_member,
+    remember_team_flag,
     team_inspections,
+    with_team_flag,
 )
 from inspections.deadlines import distribution_due
 from inspections.forms import (
@@ -85,10 +87,15 @@ def may_start_inspections(user: Any) -> bool:
 
 
 def _inspection_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:
-    inspection = inspections_visible_to(request.user, at).select_related("lead").filter(pk=pk).first()
+    inspection = (
+        with_team_flag(inspections_visible_to(request.user, at), request.user, at)
+        .select_related("lead")
+        .filter(pk=pk)
+        .first()
+    )
     if inspection is None:
         raise not_found(request, object_type="inspections.inspection", object_id=pk)
-    return inspection
+    return remember_team_flag(inspection, request.user, at)
 
 
 def _team_inspection(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:

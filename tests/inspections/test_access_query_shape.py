@@ -20,7 +20,14 @@ from contacts.access import areas_as_hmi
 from contacts.models import AREA_KINDS, AssignmentKind, Organisation, OrganisationKind, Role, User
 from contacts.selectors import areas_governed_by, kinds_acted_for, organisations_acted_for
 from contacts.services import assignment_start
-from inspections.access import inspections_visible_to, scope_of, team_inspections
+from inspections.access import (
+    inspections_visible_to,
+    is_team_member,
+    remember_team_flag,
+    scope_of,
+    team_inspections,
+    with_team_flag,
+)
 from inspections.models import (
     RELEASED_STATES,
     Inspection,
@@ -249,3 +256,24 @@ def test_u3_visibility_for_a_signed_in_person_costs_one_query_before_the_list(
         list(Report.objects.visible_to(chief_office_a, at).values_list("pk", flat=True))
     with django_assert_num_queries(1):
         list(Report.objects.visible_to(AnonymousUser(), at).values_list("pk", flat=True))
+
+
+def test_i1_the_team_flag_read_with_an_inspection_answers_for_that_person_and_moment_only(
+    peel_a: Inspection, lead_hmi: User, chief_office_a: User, django_assert_num_queries: Any
+) -> None:
+    """The inspection page reads whether its reader is on the team with the inspection (one query, not two);
+    asked for anyone else, or another moment, the flag is not used and the database answers."""
+    at = PUBLICATION
+    for reader, on_team in ((lead_hmi, True), (chief_office_a, False)):
+        scope_of(reader, at)  # read as the page reads it, before the inspection
+        with django_assert_num_queries(1):
+            inspection = remember_team_flag(
+                with_team_flag(inspections_visible_to(reader, at), reader, at).get(pk=peel_a.pk), reader, at
+            )
+            assert is_team_member(reader, inspection, at) is on_team
+    with django_assert_num_queries(1):
+        assert (
+            is_team_member(lead_hmi, inspection, at) is True
+        )  # the chief's flag does not answer for the lead
+    with django_assert_num_queries(2):  # another moment: the scope at that moment, then the question
+        assert is_team_member(chief_office_a, inspection, at + HOUR) is False
