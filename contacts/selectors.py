@@ -300,11 +300,6 @@ def organisations_acted_for(user: Any) -> QuerySet[Any]:
     return Organisation.objects.filter(pk__in=_act_grants().filter(user=user).values("content_object_id"))
 
 
-# Bumped by every write to an act-for grant or an organisation, so the answer kept on a user object is never
-# used after a grant is made or taken away (a service that appoints someone and then asks what they act for).
-_acted_for_generation = 0
-
-
 def kinds_acted_for(user: Any) -> dict[int, str]:
     """The organisations the user acts for as {id: kind}, read once per request.
 
@@ -314,8 +309,8 @@ def kinds_acted_for(user: Any) -> dict[int, str]:
     if not _signed_in(user):
         return {}
     kept: tuple[int, dict[int, str]] | None = getattr(user, "_kinds_acted_for", None)
-    if kept is None or kept[0] != _acted_for_generation:
-        kept = (_acted_for_generation, dict(organisations_acted_for(user).values_list("pk", "kind")))
+    if kept is None or kept[0] != _appointments_generation:
+        kept = (_appointments_generation, dict(organisations_acted_for(user).values_list("pk", "kind")))
         user._kinds_acted_for = kept
     return kept[1]
 
@@ -324,23 +319,7 @@ def keep_kinds_acted_for(user: Any, kinds: dict[int, str]) -> None:
     """Keep what a caller read with the same grants (`organisations_acted_for` with its kinds) as this
     request's answer to `kinds_acted_for`; inspections' scope reads them in its own query."""
     if _signed_in(user):
-        user._kinds_acted_for = (_acted_for_generation, dict(kinds))
-
-
-def _forget_acted_for(**kwargs: Any) -> None:
-    global _acted_for_generation
-    _acted_for_generation += 1
-
-
-for _granted in (OrganisationUserObjectPermission, Organisation):
-    post_save.connect(
-        _forget_acted_for, sender=_granted, dispatch_uid=f"contacts.selectors.acted_for.{_granted.__name__}"
-    )
-    post_delete.connect(
-        _forget_acted_for,
-        sender=_granted,
-        dispatch_uid=f"contacts.selectors.acted_for.delete.{_granted.__name__}",
-    )
+        user._kinds_acted_for = (_appointments_generation, dict(kinds))
 
 
 def acts_for_any(user: Any, organisations: Iterable[Organisation] | QuerySet[Any]) -> bool:
@@ -386,8 +365,9 @@ def hmis_for_area(area: Organisation, on: dt.date) -> list[User]:
     return assigned_to(AssignmentKind.HMI, area, on)
 
 
-# Bumped by every write to an appointment or an organisation, so appointments kept on a user object are
-# never used after they change (a service that appoints someone and then asks what they hold).
+# Bumped by every write to an appointment, an organisation or an act-for grant, so the appointments and the
+# kinds acted for kept on a user object are never used after they change (a service that appoints someone,
+# which grants them their organisations, and then asks what they hold or act for).
 _appointments_generation = 0
 
 
@@ -420,7 +400,7 @@ def _forget_appointments(**kwargs: Any) -> None:
     _appointments_generation += 1
 
 
-for _model in (Appointment, Organisation):
+for _model in (Appointment, Organisation, OrganisationUserObjectPermission):
     post_save.connect(
         _forget_appointments, sender=_model, dispatch_uid=f"contacts.selectors.appointments.{_model.__name__}"
     )
