@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import EllipsisType
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,6 @@ from contacts.models import (
     CHIEF_OFFICE_ROLES,
     GOVERNING_BODY_ROLES,
     OPCC_ROLES,
-    Appointment,
     Assignment,
     AssignmentKind,
     ConductMatter,
@@ -233,13 +233,19 @@ def _hmi_area_ids(user: Any, on: dt.date) -> list[int]:
     return list(areas_as_hmi(user, on).values_list("subject_id", flat=True))
 
 
+OFFICE_ROLES = frozenset((*OPCC_ROLES, *GOVERNING_BODY_ROLES))
+
+
 def _office_ids(user: Any, on: dt.date) -> list[int]:
-    """The offices (OPCC or equivalent, or a governing body without one) the person works in on a day."""
-    return list(
-        Appointment.objects.in_force(on)
-        .filter(person=user, role__in=[*OPCC_ROLES, *GOVERNING_BODY_ROLES], person__is_active=True)
-        .values_list("organisation_id", flat=True)
-    )
+    """The offices (OPCC or equivalent, or a governing body without one) the person works in on a day.
+
+    From the person's appointments in force, which the page has read already (the navigation asks for
+    them): none for an inactive account, as `appointments_in_force` gives none."""
+    return [
+        appointment.organisation_id
+        for appointment in appointments_in_force(user, on)
+        if appointment.role in OFFICE_ROLES
+    ]
 
 
 def confidential_visible_to(
@@ -336,11 +342,21 @@ def require_meeting_recorder(user: Any, kind: str, subject: Organisation | None,
         require_hmicfrs_staff(user, at, what)
 
 
-def confidential_roles(user: Any, area: Organisation, at: dt.datetime | None = None) -> dict[str, bool]:
+def confidential_roles(
+    user: Any,
+    area: Organisation,
+    at: dt.datetime | None = None,
+    *,
+    office: Organisation | None | EllipsisType = ...,
+) -> dict[str, bool]:
     """Whether the person is, at `at`, the HMI for the area or on the staff of its PCC's office (the links
-    to the confidential records on the area's page)."""
+    to the confidential records on the area's page).
+
+    `office`: the area's `office_for_area` on that day where the caller has read it already (the area's
+    page has, in its `AreaRow.record_office`); read here otherwise."""
     on = timezone.localdate(moment(at))
-    office = office_for_area(area, on)
+    if isinstance(office, EllipsisType):
+        office = office_for_area(area, on)
     return {
         "hmi": area.pk in _hmi_area_ids(user, on),
         "office": office is not None and office.pk in _office_ids(user, on),

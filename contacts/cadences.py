@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +96,11 @@ def _pairs(on: dt.date) -> list[tuple[Cadence, Organisation | None, str]]:
 Pair = tuple[Cadence, Organisation | None, str]
 
 
-def _visible_pairs(pairs: list[Pair], user: Any, on: dt.date) -> list[Pair]:
+def _visible_pairs(
+    pairs: list[Pair], user: Any, on: dt.date, governing: Mapping[int, int] | None = None
+) -> list[Pair]:
+    """The pairs the user may see on a day. `governing`: {area id: its governing body's id on the day} for
+    areas whose governance the caller has read already (a home page's area rows)."""
     if holds(user, Perm.VIEW_ALL_MEETING):
         return pairs
     if not holds(user, Perm.VIEW_ASSOCIATED_MEETING):
@@ -105,11 +109,16 @@ def _visible_pairs(pairs: list[Pair], user: Any, on: dt.date) -> list[Pair]:
     ids = {pk for pk, _ in acted_for}
     national = any(kind == OrganisationKind.APCC for _, kind in acted_for)
     # Which areas the person's bodies govern is asked only when a pair names an area not acted for directly
-    # (the APCC's home lists the national pairs only).
-    if any(subject is not None and subject.pk not in ids for _, subject, _ in pairs):
-        governed = set(areas_governed_by(ids, on).values_list("area_id", flat=True))
-    else:
-        governed = set()
+    # whose governance the caller has not read (the APCC's home lists the national pairs only; an office's
+    # home passes the governance of its areas). Only an area can be governed: an office not acted for is
+    # not visible through it.
+    governing = governing or {}
+    governed = {area_id for area_id, body_id in governing.items() if body_id in ids}
+    if any(
+        subject is not None and subject.pk not in ids and subject.is_area and subject.pk not in governing
+        for _, subject, _ in pairs
+    ):
+        governed |= set(areas_governed_by(ids, on).values_list("area_id", flat=True))
     visible: list[Pair] = []
     for cadence, subject, label in pairs:
         if subject is None:
@@ -164,7 +173,8 @@ def cadence_rows_of(
     for office in offices:
         if office.parent_id in bodies:
             pairs.append((CADENCES[MeetingKind.OPCC_LIAISON], office, f"Liaison lead and {office.name}"))
-    return _rows(_visible_pairs(pairs, user, on), on)
+    governing = {row.area.pk: row.governance.body_id for row in areas if row.governance}
+    return _rows(_visible_pairs(pairs, user, on, governing), on)
 
 
 def cadence_rows_for_all(*, on: dt.date) -> list[CadenceRow]:

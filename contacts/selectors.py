@@ -34,9 +34,19 @@ class AreaRow:
     hmis: list[User] = field(default_factory=list)
     liaison_leads: list[User] = field(default_factory=list)
     office: Organisation | None = None
+    # The governing body's police and crime panel, where `area_rows` was asked for panels.
+    panel: Organisation | None = None
     # How many more are in force than `hmis` and `liaison_leads` name (a list shows a few of each).
     hmis_more: int = 0
     liaison_leads_more: int = 0
+
+    @property
+    def record_office(self) -> Organisation | None:
+        """The office a confidential record about the area belongs to on the row's day: its office, or the
+        governing body where it has none in the directory (`contacts.access.office_for_area`)."""
+        if self.office is not None:
+            return self.office
+        return self.governance.body if self.governance else None
 
 
 # The directory names this many HMIs and liaison leads of each area at most, and says how many more there
@@ -63,9 +73,11 @@ def area_rows(
     on: dt.date,
     with_people: bool = True,
     people_shown: int | None = PEOPLE_SHOWN,
+    with_panels: bool = False,
 ) -> list[AreaRow]:
     """Each area with its governance, HMI(s), OPCC and liaison lead(s) in force on a day; at most
-    `people_shown` HMIs and liaison leads of each (None: all), the earliest appointed first.
+    `people_shown` HMIs and liaison leads of each (None: all), the earliest appointed first; with
+    `with_panels`, the governing body's police and crime panel too (read with the offices).
 
     The areas as a queryset, or as a list already read (a page that has them from the person's
     appointments), kept in its order."""
@@ -80,16 +92,54 @@ def area_rows(
     else:
         area_list = list(area_queryset.prefetch_related(governance))
     rows = [AreaRow(area, area.governance_now[0] if area.governance_now else None) for area in area_list]
+    return _complete(rows, on, with_people, people_shown, with_panels)
+
+
+def governed_area_rows(
+    bodies: Iterable[Organisation | int] | QuerySet[Any], *, on: dt.date, **options: Any
+) -> list[AreaRow]:
+    """`area_rows` of the forces and FRSs the bodies govern on a day (forces first, then by name).
+
+    The areas come with their governance in one query (the governance rows of the bodies, each with its
+    area), not the areas and then their governance: a governing body's office home lists them."""
+    rows: dict[int, AreaRow] = {}
+    for governance in (
+        Governance.objects.in_force(on)
+        .filter(body_id__in=_ids(bodies), area__kind__in=AREA_KINDS)
+        .select_related("area", "body")
+        .order_by(*_area_order("area__"), "area_id", "starts_on")
+    ):
+        rows.setdefault(governance.area_id, AreaRow(governance.area, governance))
+    return _complete(list(rows.values()), on, **options)
+
+
+def _area_order(prefix: str) -> list[str]:
+    """AREA_ORDER through a relation (`prefix` "area__")."""
+    return [f"-{prefix}{name[1:]}" if name.startswith("-") else f"{prefix}{name}" for name in AREA_ORDER]
+
+
+def _complete(
+    rows: list[AreaRow],
+    on: dt.date,
+    with_people: bool = True,
+    people_shown: int | None = PEOPLE_SHOWN,
+    with_panels: bool = False,
+) -> list[AreaRow]:
+    """The rows' offices (and panels), HMIs and liaison leads, for rows that have their governance."""
     body_ids = {row.governance.body_id for row in rows if row.governance}
-    offices = {
-        office.parent_id: office
-        for office in Organisation.objects.filter(kind=OrganisationKind.OPCC, parent_id__in=body_ids)
-    }
+    kinds = [OrganisationKind.OPCC, *([OrganisationKind.PANEL] if with_panels else [])]
+    # The first of each kind by name, as `office_of_area` takes (a body has one of each).
+    offices: dict[int, Organisation] = {}
+    panels: dict[int, Organisation] = {}
+    for organisation in Organisation.objects.filter(kind__in=kinds, parent_id__in=body_ids):
+        found = offices if organisation.kind == OrganisationKind.OPCC else panels
+        found.setdefault(organisation.parent_id, organisation)
     if with_people:
         hmis, leads = _people_of(rows, list(offices.values()), on, people_shown)
     for row in rows:
         if row.governance:
             row.office = offices.get(row.governance.body_id)
+            row.panel = panels.get(row.governance.body_id)
         if with_people:
             row.hmis, row.hmis_more = hmis.get(row.area.pk, ([], 0))
             if row.office:
@@ -163,7 +213,7 @@ class AreaDetail:
 
 
 def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
-    row = area_rows(Organisation.objects.filter(pk=area.pk), on=on, people_shown=None)[0]
+    row = area_rows([area], on=on, people_shown=None, with_panels=True)[0]
     history = list(Governance.objects.filter(area=area).select_related("body").order_by("-starts_on"))
     hmi_history, hmi_total, _ = first_rows(
         Assignment.objects.filter(kind=AssignmentKind.HMI, subject=area).select_related("person"),
@@ -171,9 +221,7 @@ def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
         "-pk",
         limit=HMI_HISTORY_SHOWN,
     )
-    panel = None
-    if row.governance:
-        panel = Organisation.objects.filter(kind=OrganisationKind.PANEL, parent=row.governance.body).first()
+    panel = row.panel
     org_ids = [area.pk] + ([row.office.pk] if row.office else [])
     contacts, contacts_total, _ = first_rows(
         Appointment.objects.in_force(on)

@@ -86,14 +86,15 @@ def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse
     _require(request, Perm.VIEW_DIRECTORY)
     area = _area(kind_slug, slug)
     today = timezone.localdate()
+    detail = selectors.area_detail(area, on=today)
     return render(
         request,
         "contacts/area_detail.html",
         {
-            "detail": selectors.area_detail(area, on=today),
+            "detail": detail,
             "today": today,
             # C4, C5, L1, L2: the HMI for the area and its PCC's office reach their confidential records here.
-            "confidential": confidential_roles(request.user, area),
+            "confidential": confidential_roles(request.user, area, office=detail.row.record_office),
         },
     )
 

@@ -133,10 +133,7 @@ def opcc_home(request: HttpRequest) -> HttpResponse:
     bodies = [office.parent for office in offices if office.parent_id] + fire_bodies
     # A fire authority's staff have no OPCC; their portal is headed by the authority itself.
     offices = offices or fire_bodies
-    governed = Organisation.objects.filter(pk__in=selectors.areas_governed_by(bodies, today)).order_by(
-        *selectors.AREA_ORDER
-    )
-    area_rows = selectors.area_rows(governed, on=today)
+    area_rows = selectors.governed_area_rows(bodies, on=today)
     return render(
         request,
         "portals/opcc_home.html",

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from contacts.access import confidential_roles, office_for_area
 from contacts.models import AssignmentKind, GovernanceModel, Organisation, OrganisationKind, Role
 from contacts.selectors import (
     HMI_HISTORY_SHOWN,
@@ -25,6 +26,7 @@ from contacts.selectors import (
     areas_governed_by,
     assigned_to,
     governance_of_area,
+    governed_area_rows,
     governing_bodies_of_areas,
     governing_body_of_area,
     holders_of,
@@ -328,3 +330,65 @@ def test_an_areas_page_lists_its_latest_hmis_and_says_how_many_came_before(
     page = client_for(hmi_a).get(force_a.get_absolute_url()).content.decode()
     assert "And 2 earlier HMI appointments." in page
     assert detail.contacts_total == len(detail.contacts)
+
+
+def test_an_areas_page_reads_its_office_and_panel_once_c4_c5_l1_l2(
+    client_for, force_a, hmi_a, pcc_office_a, other_hmi, django_assert_max_num_queries
+):
+    """The area's page takes its panel, and the office its confidential links (C4, C5, L1, L2) depend on,
+    from the one read of the area's row: the same answers as asking afresh, in at most 12 queries."""
+    body = governing_body_of_area(force_a, TODAY)
+    panel = Organisation.objects.get(kind=OrganisationKind.PANEL, parent=body)  # the reference data's
+    Organisation.objects.create(
+        kind=OrganisationKind.PANEL, slug="force-a-panel-z", name="Z later panel", parent=body
+    )
+    detail = area_detail(force_a, on=TODAY)
+    assert detail.panel == panel  # the first by name, as the page always showed
+    assert detail.row.record_office == office_for_area(force_a, TODAY) == office_of(force_a)
+    for user in (hmi_a, pcc_office_a, other_hmi):
+        assert confidential_roles(user, force_a, office=detail.row.record_office) == confidential_roles(
+            user, force_a
+        )
+    assert confidential_roles(pcc_office_a, force_a, office=detail.row.record_office) == {
+        "hmi": False,
+        "office": True,
+    }
+    client = client_for(hmi_a)
+    client.get(force_a.get_absolute_url())  # the first request reads the site's settings
+    with django_assert_max_num_queries(12):
+        page = client.get(force_a.get_absolute_url()).content.decode()
+    assert panel.name in page
+    assert reverse("contacts:conduct-matters") in page
+
+
+def test_a_fire_authoritys_frs_keeps_its_records_with_the_authority(directory):
+    """C4: an FRS whose governing body has no office in the directory: its records belong to the body."""
+    frs = Organisation.objects.get(kind=OrganisationKind.FIRE_RESCUE_SERVICE, slug="avon")
+    row = area_rows([frs], on=TODAY, with_panels=True)[0]
+    assert row.office is None
+    assert row.record_office == office_for_area(frs, TODAY) == governing_body_of_area(frs, TODAY)
+    assert row.record_office is not None
+
+
+def test_the_areas_a_body_governs_come_with_their_governance_in_one_query(
+    force_a, force_b, hmi_a, liaison_lead_a, django_assert_num_queries
+):
+    """An office's home: the forces and FRSs its bodies govern on a day, as area_rows gives them for the
+    same areas (forces first, then by name), the governance read with the areas."""
+    bodies = [governing_body_of_area(force_a, TODAY), governing_body_of_area(force_b, TODAY)]
+    fire = Organisation.objects.get(kind=OrganisationKind.FIRE_RESCUE_SERVICE, slug="avon")
+    bodies.append(governing_body_of_area(fire, TODAY))
+    expected = area_rows(
+        Organisation.objects.filter(pk__in=areas_governed_by(bodies, TODAY)).order_by("-kind", "name"),
+        on=TODAY,
+    )
+    with django_assert_num_queries(4):  # the governance with its areas, the offices, the people's two
+        rows = governed_area_rows(bodies, on=TODAY)
+    assert [row.area for row in rows] == [row.area for row in expected]
+    assert rows[0].area.kind == OrganisationKind.POLICE_FORCE
+    assert rows[-1].area == fire
+    assert [row.hmis for row in rows if row.area == force_a] == [[hmi_a]]
+    assert [(row.governance, row.office, row.hmis, row.liaison_leads) for row in rows] == [
+        (row.governance, row.office, row.hmis, row.liaison_leads) for row in expected
+    ]
+    assert governed_area_rows([], on=TODAY) == []
