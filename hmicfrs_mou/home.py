@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from hmicfrs_mou.deadlines import due_day
-from hmicfrs_mou.models import Deadline, PartyRole
+from hmicfrs_mou.models import Deadline, PartyRole, soonest_live_deadline, with_soonest_live_deadline
 from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.reminders import KINDS
 from inspections.access import reports_announced_to, team_inspections
@@ -256,23 +256,27 @@ class ReportWork:
 
 def my_reports_in_progress(user: Any, now: dt.datetime) -> tuple[list[ReportWork], int]:
     """The unpublished reports of the inspections the person works on, each with its soonest live
-    deadline (from the engine), the report with the soonest first. Two queries."""
-    reports = (
+    deadline (from the engine), the report with the soonest first. One query."""
+    reports = with_soonest_live_deadline(
         Report.objects.visible_to(user, now)
         .filter(inspection__in=team_inspections(user, now))
         .exclude(published_condition(now))
-        .only("pk", "title", "state", "publication_at", "created_at")
+        .only("pk", "title", "state", "publication_at", "created_at"),
+        "inspections.report",
+        ("kind", "title", "url", "due_at"),
     )
     rows, total, _ = _first_rows(reports, "-created_at", "-pk")
-    deadlines = Deadline.objects.live().filter(
-        subject_type="inspections.report", subject_id__in=[str(row.pk) for row in rows]
-    )
-    soonest: dict[str, DueItem] = {}
-    for row in deadlines.order_by("due_at", "pk").only("kind", "subject_id", "title", "url", "due_at"):
-        soonest.setdefault(
-            row.subject_id, DueItem(row.title, row.url, row.due_at, now, _kind_label(row.kind))
+    work = []
+    for row in rows:
+        soonest = soonest_live_deadline(row)
+        work.append(
+            ReportWork(
+                row,
+                DueItem(soonest.title, soonest.url, soonest.due_at, now, _kind_label(soonest.kind))
+                if soonest
+                else None,
+            )
         )
-    work = [ReportWork(row, soonest.get(str(row.pk))) for row in rows]
     # Soonest due first; reports with nothing due keep their order (newest first) after them.
     work.sort(key=lambda item: (item.next_due is None, item.next_due.due_at if item.next_due else now))
     return work, total

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +155,41 @@ class Deadline(models.Model):
 
     def is_overdue(self, at: dt.datetime) -> bool:
         return self.state in LIVE_STATES and at >= self.due_at
+
+
+# The prefix of the annotations `with_soonest_live_deadline` adds.
+SOONEST = "soonest_deadline_"
+SOONEST_FIELDS = ("kind", "title", "url", "due_at", "working")
+
+
+def with_soonest_live_deadline(
+    queryset: models.QuerySet[Any], subject_type: str, fields: tuple[str, ...] = SOONEST_FIELDS
+) -> models.QuerySet[Any]:
+    """Each record of `queryset` (a subject of the engine, `subject_type`) with its soonest live deadline's
+    `fields`, read by `soonest_live_deadline`.
+
+    For a list that shows what is due next on each record: correlated subqueries in the list's own query,
+    which the database runs for the rows the list returns only, in place of a second query for them all."""
+    soonest = (
+        Deadline.objects.live()
+        .filter(subject_type=subject_type, subject_id=Cast(OuterRef("pk"), models.CharField()))
+        .order_by("due_at", "pk")
+    )
+    return queryset.annotate(**{SOONEST + name: Subquery(soonest.values(name)[:1]) for name in fields})
+
+
+def soonest_live_deadline(record: models.Model) -> Deadline | None:
+    """The soonest live deadline `with_soonest_live_deadline` read with the record (unsaved, with the fields
+    it read), or None when the record has none."""
+    if getattr(record, SOONEST + "due_at") is None:
+        return None
+    return Deadline(
+        **{
+            name: getattr(record, SOONEST + name)
+            for name in SOONEST_FIELDS
+            if hasattr(record, SOONEST + name)
+        }
+    )
 
 
 class PartyRole(models.TextChoices):

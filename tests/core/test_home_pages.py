@@ -22,7 +22,9 @@ from django.utils import timezone
 from contacts.models import Organisation, OrganisationKind, User
 from hmicfrs_mou.deadlines import due_day
 from hmicfrs_mou.demo import _demo_inspections
-from hmicfrs_mou.models import LIVE_STATES, Deadline, InboxMessage, PartyRole
+from hmicfrs_mou.home import my_reports_in_progress
+from hmicfrs_mou.models import LIVE_STATES, Deadline, DeadlineState, InboxMessage, PartyRole
+from hmicfrs_mou.reminders import KINDS
 from inspections.models import Report, ReportState
 from responses.models import ResponseObligation
 from tests.conftest import DEMO_HOMES
@@ -153,6 +155,43 @@ def test_hmi_home_lists_their_reports_in_progress_with_what_is_due_next(client_f
     ).group(0)
     assert f'href="{next_due.url}"' in row
     assert days_tag(next_due.due_at, timezone.now()) in row
+
+
+def test_each_report_in_progress_brings_its_soonest_live_deadline_in_one_query(people):
+    """U2: every report in progress of the HMI's inspections with its soonest live deadline, as the engine's
+    rows say when each is read alone; a report with none has none; one query for the whole panel."""
+    hmi = people["hmi"]
+    now = timezone.now()
+    my_reports_in_progress(hmi, now)  # the person's scope, read once a request
+    with CaptureQueriesContext(connection) as captured:
+        work, total = my_reports_in_progress(hmi, now)
+    assert len(captured.captured_queries) == 1
+    assert total == len(work) >= 2
+    for item in work:
+        soonest = (
+            Deadline.objects.filter(
+                state__in=LIVE_STATES, subject_type="inspections.report", subject_id=str(item.report.pk)
+            )
+            .order_by("due_at", "pk")
+            .first()
+        )
+        if soonest is None:
+            assert item.next_due is None
+        else:
+            assert (item.next_due.title, item.next_due.url, item.next_due.due_at) == (
+                soonest.title,
+                soonest.url,
+                soonest.due_at,
+            )
+            assert item.next_due.what == KINDS[soonest.kind].label
+    # A report whose deadlines are all met has nothing due next.
+    assert work[0].next_due is not None  # soonest first
+    first = work[0].report
+    Deadline.objects.filter(subject_type="inspections.report", subject_id=str(first.pk)).update(
+        state=DeadlineState.MET
+    )
+    again = {item.report.pk: item.next_due for item in my_reports_in_progress(hmi, now)[0]}
+    assert again[first.pk] is None
 
 
 # --- The OPCC, the chief's office ------------------------------------------------------------------
