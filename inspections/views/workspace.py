@@ -26,14 +26,21 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contacts.models import Organisation, OrganisationKind
+from contacts.models import Organisation, OrganisationKind, User
 from contacts.selectors import organisations_acted_for
 from hmicfrs_mou.access import holds, not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.csv_export import JoinedIds, cell, iso_date, london_time, split_ids, streaming_csv_response
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
-from hmicfrs_mou.models import LIVE_STATES, AuditAction, Deadline
+from hmicfrs_mou.json_rows import JSONRows, instances
+from hmicfrs_mou.models import (
+    LIVE_STATES,
+    AuditAction,
+    Deadline,
+    soonest_live_deadline,
+    with_soonest_live_deadline,
+)
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.sorting import Column, Sorting
 from inspections import report_text, services
@@ -69,6 +76,7 @@ from inspections.models import (
     FactualAccuracyComment,
     Inspection,
     InspectionKind,
+    Milestone,
     Redaction,
     Report,
     ReportKind,
@@ -86,10 +94,15 @@ def may_start_inspections(user: Any) -> bool:
     return holds(user, Perm.ADD_INSPECTION)
 
 
-def _inspection_for_user(request: HttpRequest, pk: int, at: dt.datetime) -> Inspection:
+def _inspection_for_user(
+    request: HttpRequest, pk: int, at: dt.datetime, lists: dict[str, JSONRows] | None = None
+) -> Inspection:
+    """The inspection if the person may see it at `at` (404 and an audit row otherwise), with whether they
+    are on its team, and any short `lists` of what belongs to it read in the same query."""
     inspection = (
         with_team_flag(inspections_visible_to(request.user, at), request.user, at)
         .select_related("lead")
+        .annotate(**(lists or {}))
         .filter(pk=pk)
         .first()
     )
@@ -111,16 +124,6 @@ def _team_report(request: HttpRequest, pk: int, at: dt.datetime) -> Report:
     if not is_team_member(request.user, report.inspection, at):
         raise PermissionDenied
     return report
-
-
-def _next_deadlines(report_ids: list[int]) -> dict[str, Deadline]:
-    """The earliest live deadline of each report (D1–D4), one query for them all."""
-    due: dict[str, Deadline] = {}
-    for deadline in Deadline.objects.filter(
-        subject_type=REPORT_SUBJECT, subject_id__in=[str(pk) for pk in report_ids], state__in=LIVE_STATES
-    ).order_by("due_at", "pk"):
-        due.setdefault(deadline.subject_id, deadline)
-    return due
 
 
 # --- Inspections --------------------------------------------------------------------------------
@@ -210,27 +213,58 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     user = request.user
-    inspection = _inspection_for_user(request, pk, now)
+    # The inspection's areas, team and milestones are short lists: read with it, in its query.
+    inspection = _inspection_for_user(
+        request,
+        pk,
+        now,
+        lists={
+            "area_list": JSONRows(
+                Organisation.objects.filter(inspections=OuterRef("pk")).order_by("name", "pk"),
+                "id",
+                "name",
+                "kind",
+            ),
+            "member_list": JSONRows(
+                User.objects.filter(inspection_teams=OuterRef("pk")).order_by(
+                    "last_name", "first_name", "pk"
+                ),
+                "id",
+                "username",
+                "first_name",
+                "last_name",
+            ),
+            "milestone_list": JSONRows(
+                Milestone.objects.filter(inspection=OuterRef("pk")).order_by("starts_on", "pk"),
+                "id",
+                "name",
+                "starts_on",
+                "ends_on",
+            ),
+        },
+    )
     team = is_team_member(user, inspection, now)
     notices = inspection.notices.select_related("sent_by").prefetch_related("recipients")
     if not team:
         # Outside the team, the notices this person's organisation received.
         notices = notices.filter(recipients__in=organisations_acted_for(user)).distinct()
-    reports = list(
+    reports = (
         Report.objects.visible_to(user, now)
         .filter(inspection=inspection)
         .prefetch_related("areas")
         .order_by("created_at", "pk")
     )
-    due = _next_deadlines([report.pk for report in reports]) if team else {}
-    rows = [{"report": report, "due": due.get(str(report.pk))} for report in reports]
+    if team:
+        # D1–D4: the team sees what is due next on each report, read with the reports.
+        reports = with_soonest_live_deadline(reports, REPORT_SUBJECT, ("title", "due_at", "working"))
+    rows = [{"report": report, "due": soonest_live_deadline(report) if team else None} for report in reports]
     evidence = list(
         evidence_visible_to(user, now).filter(inspection=inspection).select_related("source", "recorded_by")
     )
     for record in evidence:
         if record.kind == EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE:
             audit_record(action=AuditAction.VIEW, obj=record, request=request)
-    areas = list(inspection.areas.order_by("name"))
+    areas = instances(Organisation, inspection.area_list)
     return render(
         request,
         "inspections/workspace/detail.html",
@@ -238,9 +272,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "team": team,
             "areas": areas,
-            "members": inspection.team.order_by("last_name", "first_name"),
+            "members": instances(User, inspection.member_list),
             "notices": notices,
-            "milestones": inspection.milestones.all(),
+            "milestones": instances(Milestone, inspection.milestone_list),
             "presentations": inspection.presentations.select_related("area", "decided_by").order_by(
                 "held_on"
             ),

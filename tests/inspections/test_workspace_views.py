@@ -30,7 +30,7 @@ from django.urls import reverse
 
 from contacts.models import OrganisationKind, Role
 from hmicfrs_mou.deadlines import LONDON
-from hmicfrs_mou.models import AuditAction, AuditEvent, Deadline, InboxMessage
+from hmicfrs_mou.models import LIVE_STATES, AuditAction, AuditEvent, Deadline, DeadlineState, InboxMessage
 from inspections.models import (
     DiaryNote,
     EvidenceRecord,
@@ -536,6 +536,31 @@ def test_detail_shows_what_is_due_next_with_its_working_to_the_team_u3(hmi_a, pc
     pcc = get(pcc_office_a, url, BEFORE_DISTRIBUTION).content.decode()
     assert scheduled.title not in pcc
     assert "Send the embargoed copy" not in pcc
+
+
+def test_detail_shows_the_soonest_live_deadline_of_each_report_and_nothing_once_all_are_met_d1(
+    hmi_a, scheduled
+):
+    """D1–D4: the column reads the engine's rows with the reports (one query): the soonest live one, the
+    next once it is met, "Nothing due" once none is live."""
+    url = reverse("inspections:detail", kwargs={"pk": scheduled.inspection.pk})
+    live = list(
+        Deadline.objects.filter(
+            subject_type="inspections.report", subject_id=str(scheduled.pk), state__in=LIVE_STATES
+        ).order_by("due_at", "pk")
+    )
+    assert len(live) >= 2
+
+    def due_next() -> str:
+        page = get(hmi_a, url, BEFORE_DISTRIBUTION).content.decode()
+        return re.search(rf"{re.escape(scheduled.title)}.*?</tr>", page, re.S).group(0)
+
+    assert live[0].title in due_next()
+    Deadline.objects.filter(pk=live[0].pk).update(state=DeadlineState.MET)
+    assert live[0].title not in due_next()
+    assert live[1].title in due_next()
+    Deadline.objects.filter(pk__in=[d.pk for d in live]).update(state=DeadlineState.MET)
+    assert "Nothing due" in due_next()
 
 
 # --- reports ----------------------------------------------------------------------------------------------
