@@ -24,10 +24,15 @@ class EffectiveQuerySet(models.QuerySet):
     """Rows with `starts_on` (inclusive) and `ends_on` (exclusive), either open-ended."""
 
     def in_force(self, on: dt.date | None = None) -> EffectiveQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on)).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gt=on)
-        )
+        return self.filter(in_force_condition(on or timezone.localdate()))
+
+
+def in_force_condition(on: dt.date, through: str = "") -> Q:
+    """In force on the day: `in_force` as a condition, of the rows reached `through` a relation ("governance__")
+    where given (for a FilteredRelation that joins only the rows in force)."""
+    return (Q(**{f"{through}starts_on__isnull": True}) | Q(**{f"{through}starts_on__lte": on})) & (
+        Q(**{f"{through}ends_on__isnull": True}) | Q(**{f"{through}ends_on__gt": on})
+    )
 
 
 class EffectiveDated(models.Model):

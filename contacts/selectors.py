@@ -7,7 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -22,6 +31,7 @@ from contacts.models import (
     OrganisationKind,
     OrganisationUserObjectPermission,
     User,
+    in_force_condition,
 )
 from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.permissions import Perm
@@ -79,20 +89,49 @@ def area_rows(
     `people_shown` HMIs and liaison leads of each (None: all), the earliest appointed first; with
     `with_panels`, the governing body's police and crime panel too (read with the offices).
 
-    The areas as a queryset, or as a list already read (a page that has them from the person's
-    appointments), kept in its order."""
-    governance = Prefetch(
-        "governance",
-        queryset=Governance.objects.in_force(on).select_related("body"),
-        to_attr="governance_now",
-    )
+    The areas as a queryset (read with their governance joined in, `with_governance_on`), or as a list
+    already read (a page that has them from the person's appointments, or from `with_governance_on` for
+    the same day), kept in its order."""
     if isinstance(area_queryset, list):
         area_list: list[Any] = area_queryset
-        prefetch_related_objects(area_list, governance)
     else:
-        area_list = list(area_queryset.prefetch_related(governance))
-    rows = [AreaRow(area, area.governance_now[0] if area.governance_now else None) for area in area_list]
+        area_list = with_governance_on(area_queryset, on)
+    if any(getattr(area, "_governance_day", None) != on for area in area_list):
+        prefetch_related_objects(
+            area_list,
+            Prefetch(
+                "governance",
+                queryset=Governance.objects.in_force(on).select_related("body"),
+                to_attr="governance_now",
+            ),
+        )
+        for area in area_list:
+            area.governance_on_day = area.governance_now[0] if area.governance_now else None
+    rows = [AreaRow(area, area.governance_on_day) for area in area_list]
     return _complete(rows, on, with_people, people_shown, with_panels)
+
+
+def with_governance_on(queryset: QuerySet[Any], on: dt.date) -> list[Organisation]:
+    """The organisations of `queryset`, in its order, each with `governance_on_day`: its governance in force
+    on the day (with its body), joined into the same query; None for one that has none (an office, or an
+    area whose governance the directory does not know). `area_rows` takes them as they are for that day.
+
+    One row each: were two periods of an area's governance in force on one day (the services end one as
+    the next begins), the earlier is kept, as the governance's own order has it."""
+    joined = queryset.annotate(
+        governance_on_day=FilteredRelation("governance", condition=in_force_condition(on, "governance__"))
+    ).select_related("governance_on_day__body")
+    if joined.query.order_by:
+        joined = joined.order_by(*joined.query.order_by, "governance_on_day__starts_on")
+    found: dict[int, Organisation] = {}
+    for organisation in joined:
+        if organisation.pk in found:
+            continue
+        if not hasattr(organisation, "governance_on_day"):
+            organisation.governance_on_day = None
+        organisation._governance_day = on
+        found[organisation.pk] = organisation
+    return list(found.values())
 
 
 def governed_area_rows(

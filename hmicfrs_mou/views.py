@@ -87,10 +87,12 @@ def hmicfrs_home(request: HttpRequest) -> HttpResponse:
     # The areas the person is HMI for and the offices they are liaison lead for are in their scope (read
     # once a request, and asked again by the panels below): one read of the organisations for both.
     scope = scope_of(user, now)
-    named = list(
+    # The areas come with their governance joined in, for the area rows below.
+    named = selectors.with_governance_on(
         Organisation.objects.filter(pk__in=scope.hmi_areas | scope.liaison_offices)
         .select_related("parent")
-        .order_by(*selectors.AREA_ORDER)
+        .order_by(*selectors.AREA_ORDER),
+        today,
     )
     liaison_offices = sorted((o for o in named if o.pk in scope.liaison_offices), key=lambda o: o.name)
     area_rows = selectors.area_rows([o for o in named if o.pk in scope.hmi_areas], on=today)

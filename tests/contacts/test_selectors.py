@@ -16,7 +16,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from contacts.access import confidential_roles, office_for_area
-from contacts.models import AssignmentKind, GovernanceModel, Organisation, OrganisationKind, Role
+from contacts.models import AssignmentKind, Governance, GovernanceModel, Organisation, OrganisationKind, Role
 from contacts.selectors import (
     HMI_HISTORY_SHOWN,
     PEOPLE_SHOWN,
@@ -37,6 +37,7 @@ from contacts.selectors import (
     offices_of_areas,
     organisations_acted_for,
     people_acting_for,
+    with_governance_on,
 )
 from contacts.services import appointment_end, appointment_start, assignment_start, governance_change
 from hmicfrs_mou.access import forget_cached_perms
@@ -307,7 +308,7 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
     detail = area_detail(force_a, on=TODAY)
     assert set(detail.row.hmis) == {hmi_a, *more}
     assert detail.row.hmis_more == 0
-    with django_assert_num_queries(5):  # the areas, their governance, the offices, then the people's two
+    with django_assert_num_queries(4):  # the areas with their governance, the offices, the people's two
         area_rows(Organisation.objects.filter(pk=force_a.pk), on=TODAY)
     page = client_for(hmi_a).get(reverse("contacts:directory")).content.decode()
     assert f"and {5 - PEOPLE_SHOWN} more" in page
@@ -392,3 +393,49 @@ def test_the_areas_a_body_governs_come_with_their_governance_in_one_query(
         (row.governance, row.office, row.hmis, row.liaison_leads) for row in expected
     ]
     assert governed_area_rows([], on=TODAY) == []
+
+
+def test_organisations_come_with_the_governance_in_force_joined_in_one_query(
+    force_a, force_b, hmicfrs, django_assert_num_queries
+):
+    """Each organisation once, in the queryset's order, with the governance `governance_of_area` gives for
+    the day (None for an office or HMICFRS); `area_rows` then asks nothing more of the governance."""
+    office_a = office_of(force_a)
+    queryset = Organisation.objects.filter(pk__in=[force_a.pk, force_b.pk, office_a.pk, hmicfrs.pk]).order_by(
+        "name"
+    )
+    with django_assert_num_queries(1):
+        read = with_governance_on(queryset, TODAY)
+    assert read == list(queryset)
+    for organisation in read:
+        assert organisation.governance_on_day == governance_of_area(organisation, TODAY)
+    assert {o.governance_on_day for o in read if o.pk in (office_a.pk, hmicfrs.pk)} == {None}
+    assert read[[o.pk for o in read].index(force_a.pk)].governance_on_day.body == governing_body_of_area(
+        force_a, TODAY
+    )
+    areas = [o for o in read if o.is_area]
+    with django_assert_num_queries(2):  # the offices and the assignments (nobody to name); no governance
+        rows = area_rows(areas, on=TODAY)
+    assert [row.governance for row in rows] == [governance_of_area(area, TODAY) for area in areas]
+    # Read for another day, the list's governance is not taken for this one: it is read again.
+    with django_assert_num_queries(4):  # the list, its governance for the other day, offices, assignments
+        area_rows(
+            with_governance_on(Organisation.objects.filter(pk=force_a.pk), TODAY), on=TODAY + dt.timedelta(1)
+        )
+
+
+def test_two_periods_in_force_on_one_day_give_one_row(force_a):
+    """Were two periods of governance in force on one day (the services prevent it), each organisation is
+    still listed once."""
+    current = governance_of_area(force_a, TODAY)
+    Governance.objects.create(
+        area=force_a,
+        body=current.body,
+        model=current.model,
+        starts_on=TODAY - dt.timedelta(days=30),
+        ends_on=TODAY + dt.timedelta(days=30),
+    )
+    assert Governance.objects.in_force(TODAY).filter(area=force_a).count() == 2
+    read = with_governance_on(Organisation.objects.filter(pk=force_a.pk).order_by("name"), TODAY)
+    assert read == [force_a]
+    assert read[0].governance_on_day in Governance.objects.in_force(TODAY).filter(area=force_a)
