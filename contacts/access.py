@@ -15,6 +15,7 @@ from django.utils import timezone
 from contacts.models import (
     CHIEF_OFFICE_ROLES,
     GOVERNING_BODY_ROLES,
+    OFFICE_ROLES,
     OPCC_ROLES,
     Assignment,
     AssignmentKind,
@@ -231,9 +232,6 @@ def _hmi_area_ids(user: Any, on: dt.date) -> list[int]:
     if Role.HMI not in roles_held(user, on):
         return []
     return list(areas_as_hmi(user, on).values_list("subject_id", flat=True))
-
-
-OFFICE_ROLES = frozenset((*OPCC_ROLES, *GOVERNING_BODY_ROLES))
 
 
 def _office_ids(user: Any, on: dt.date) -> list[int]:

@@ -290,6 +290,8 @@ HMICFRS_ROLES = (
 OPCC_ROLES = (Role.POLICING_BODY, Role.OPCC_CHIEF_EXECUTIVE, Role.OPCC_STAFF)
 # Staff of a fire authority, county council or mayor acting as fire and rescue authority (U8 action plans).
 GOVERNING_BODY_ROLES = (Role.FIRE_AUTHORITY_STAFF,)
+# The staff of an office: an OPCC (or equivalent) or a governing body without one (a fire authority).
+OFFICE_ROLES = (*OPCC_ROLES, *GOVERNING_BODY_ROLES)
 CHIEF_OFFICE_ROLES = (Role.CHIEF_OFFICER, Role.CHIEF_OFFICER_STAFF)
 APCC_ROLES = (
     Role.APCC_CHAIR,

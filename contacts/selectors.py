@@ -137,24 +137,11 @@ def with_governance_on(queryset: QuerySet[Any], on: dt.date) -> list[Organisatio
 def governed_area_rows(
     bodies: Iterable[Organisation | int] | QuerySet[Any], *, on: dt.date, **options: Any
 ) -> list[AreaRow]:
-    """`area_rows` of the forces and FRSs the bodies govern on a day (forces first, then by name).
-
-    The areas come with their governance in one query (the governance rows of the bodies, each with its
-    area), not the areas and then their governance: a governing body's office home lists them."""
-    rows: dict[int, AreaRow] = {}
-    for governance in (
-        Governance.objects.in_force(on)
-        .filter(body_id__in=_ids(bodies), area__kind__in=AREA_KINDS)
-        .select_related("area", "body")
-        .order_by(*_area_order("area__"), "area_id", "starts_on")
-    ):
-        rows.setdefault(governance.area_id, AreaRow(governance.area, governance))
-    return _complete(list(rows.values()), on, **options)
-
-
-def _area_order(prefix: str) -> list[str]:
-    """AREA_ORDER through a relation (`prefix` "area__")."""
-    return [f"-{prefix}{name[1:]}" if name.startswith("-") else f"{prefix}{name}" for name in AREA_ORDER]
+    """`area_rows` of the forces and FRSs the bodies govern on a day (forces first, then by name): a
+    governing body's office home lists them. The areas and their governance are one query (`area_rows`
+    joins the governance in)."""
+    governed = Organisation.objects.filter(pk__in=areas_governed_by(bodies, on)).order_by(*AREA_ORDER)
+    return area_rows(governed, on=on, **options)
 
 
 def _complete(

@@ -21,8 +21,7 @@ from contacts.access import office_for_area, require_hmi_for_area, require_offic
 from contacts.deadlines import PANEL_REPRESENTATIONS
 from contacts.models import (
     AREA_KINDS,
-    GOVERNING_BODY_ROLES,
-    OPCC_ROLES,
+    OFFICE_ROLES,
     ChiefOfficerRecruitment,
     ConductMatter,
     ConductMatterKind,
@@ -57,7 +56,7 @@ def _office_or_refuse(area: Organisation, on: dt.date) -> Organisation:
 
 
 def _office_people(office: Organisation, on: dt.date) -> list[User]:
-    return holders_of([*OPCC_ROLES, *GOVERNING_BODY_ROLES], on, [office])
+    return holders_of(OFFICE_ROLES, on, [office])
 
 
 def _named_hmicfrs_staff(named_staff: Iterable[User], on: dt.date) -> list[User]:

@@ -31,8 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts.models import (
     APCC_ROLES,
     CHIEF_OFFICE_ROLES,
-    GOVERNING_BODY_ROLES,
-    OPCC_ROLES,
+    OFFICE_ROLES,
     Appointment,
     Organisation,
     OrganisationKind,
@@ -133,7 +132,7 @@ def known_attendees(area: Organisation, on: dt.date) -> list[KnownAttendee]:
     }
     groups: list[tuple[Organisation, list[User]]] = [(area, holders_of(CHIEF_OFFICE_ROLES, on, [area]))]
     if office is not None:
-        groups.append((office, holders_of((*OPCC_ROLES, *GOVERNING_BODY_ROLES), on, [office])))
+        groups.append((office, holders_of(OFFICE_ROLES, on, [office])))
     hmicfrs = national.get(OrganisationKind.HMICFRS)
     if hmicfrs is not None:
         groups.append((hmicfrs, hmis_for_area(area, on)))
