@@ -63,9 +63,14 @@ def access_sync(*, person: User, on: dt.date | None = None) -> None:
         groups_by_name = ensure_groups()
     wanted_groups = {groups_by_name[ROLE_GROUPS[a.role]] for a in current}
     role_groups = set(groups_by_name.values())
-    for group in role_groups - wanted_groups:
-        person.groups.remove(group)
-    person.groups.add(*wanted_groups)
+    # Only what changes is written: each add or remove, even of nothing, tells the sign-in module that the
+    # person's groups changed, which ends their sessions (hmicfrs_mou.signin.sessions), and reads every
+    # session to find theirs.
+    held_groups = set(person.groups.filter(pk__in=[group.pk for group in role_groups]))
+    if stale := (role_groups - wanted_groups) & held_groups:
+        person.groups.remove(*stale)
+    if missing := wanted_groups - held_groups:
+        person.groups.add(*missing)
 
     wanted_orgs = {org.pk: org for a in current for org in _scope_of(a)}
     held = set(

@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts.models import ROLE_ORGANISATION_KINDS, Appointment, Organisation, OrganisationKind, Role, User
 from contacts.selectors import governing_body_of_area
-from contacts.services import appointment_end
+from contacts.services import access_sync, appointment_end
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from hmicfrs_mou.signin import services
 from hmicfrs_mou.signin.policy import two_factor_required
@@ -659,6 +659,24 @@ def test_a_session_is_cut_when_the_person_gains_a_role_or_their_groups_or_admin_
     pcc_office_a.is_staff = True
     pcc_office_a.save()
     assert client.get(reverse("portal-opcc"))["Location"].startswith(reverse("login"))
+
+
+def test_a_session_outlives_an_access_sync_that_changes_nothing_and_ends_with_one_that_does(
+    client_for, pcc_office_a, pcc_office_b
+):
+    """Making a person's groups and grants match their appointments again (the admin does it on every save
+    of a person) signs them out only when their groups change."""
+    client = client_for(pcc_office_a)
+    bystander = client_for(pcc_office_b)
+    with CaptureQueriesContext(connection) as queries:
+        access_sync(person=pcc_office_a)
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert client.get(reverse("portal-opcc")).status_code == 200
+    Appointment.objects.filter(person=pcc_office_a).update(ends_on=timezone.localdate())
+    access_sync(person=pcc_office_a)
+    assert not pcc_office_a.groups.exists()
+    assert client.get(reverse("portal-opcc"))["Location"].startswith(reverse("login"))
+    assert bystander.get(reverse("portal-opcc")).status_code == 200
 
 
 def test_a_session_is_cut_when_the_password_changes(client_for, pcc_office_a):
