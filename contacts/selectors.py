@@ -95,7 +95,7 @@ def area_rows(
     if isinstance(area_queryset, list):
         area_list: list[Any] = area_queryset
     else:
-        area_list = with_governance_on(area_queryset, on)
+        area_list = with_governance_on(area_queryset, on, panels=with_panels)
     if any(getattr(area, "_governance_day", None) != on for area in area_list):
         prefetch_related_objects(
             area_list,
@@ -111,25 +111,47 @@ def area_rows(
     return _complete(rows, on, with_people, people_shown, with_panels)
 
 
-def with_governance_on(queryset: QuerySet[Any], on: dt.date) -> list[Organisation]:
+def with_governance_on(queryset: QuerySet[Any], on: dt.date, *, panels: bool = False) -> list[Organisation]:
     """The organisations of `queryset`, in its order, each with `governance_on_day`: its governance in force
-    on the day (with its body), joined into the same query; None for one that has none (an office, or an
-    area whose governance the directory does not know). `area_rows` takes them as they are for that day.
+    on the day (with its body), and `office_on_day`: that body's office (with `panels`, `panel_on_day`: its
+    police and crime panel too), all joined into the same query; None for one that has none (an office, or
+    an area whose governance the directory does not know). `area_rows` takes them as they are for that day.
 
     One row each: were two periods of an area's governance in force on one day (the services end one as
-    the next begins), the earlier is kept, as the governance's own order has it."""
-    joined = queryset.annotate(
-        governance_on_day=FilteredRelation("governance", condition=in_force_condition(on, "governance__"))
-    ).select_related("governance_on_day__body")
-    if joined.query.order_by:
-        joined = joined.order_by(*joined.query.order_by, "governance_on_day__starts_on")
+    the next begins), the earlier is kept, as the governance's own order has it; of two offices (or panels)
+    of one body, the first by name, as `office_of_area` takes."""
+    relations = {
+        "governance_on_day": FilteredRelation("governance", condition=in_force_condition(on, "governance__")),
+        # The office and the panel hang from the governance joined above, not from another join of the
+        # governance: they are the body's of the period in force that day.
+        "office_on_day": FilteredRelation(
+            "governance_on_day__body__children",
+            condition=Q(governance_on_day__body__children__kind=OrganisationKind.OPCC),
+        ),
+    }
+    if panels:
+        relations["panel_on_day"] = FilteredRelation(
+            "governance_on_day__body__children",
+            condition=Q(governance_on_day__body__children__kind=OrganisationKind.PANEL),
+        )
+    joined = queryset.annotate(**relations).select_related("governance_on_day__body", *list(relations)[1:])
+    order = joined.query.order_by or Organisation._meta.ordering or ()
+    joined = joined.order_by(
+        *order,
+        F("governance_on_day__starts_on").asc(nulls_first=True),
+        "office_on_day__name",
+        *(["panel_on_day__name"] if panels else []),
+    )
     found: dict[int, Organisation] = {}
     for organisation in joined:
         if organisation.pk in found:
             continue
-        if not hasattr(organisation, "governance_on_day"):
-            organisation.governance_on_day = None
+        for name in relations:
+            # A relation that joined no row is not set on the instance at all.
+            if not hasattr(organisation, name):
+                setattr(organisation, name, None)
         organisation._governance_day = on
+        organisation._panels_joined = panels
         found[organisation.pk] = organisation
     return list(found.values())
 
@@ -138,8 +160,8 @@ def governed_area_rows(
     bodies: Iterable[Organisation | int] | QuerySet[Any], *, on: dt.date, **options: Any
 ) -> list[AreaRow]:
     """`area_rows` of the forces and FRSs the bodies govern on a day (forces first, then by name): a
-    governing body's office home lists them. The areas and their governance are one query (`area_rows`
-    joins the governance in)."""
+    governing body's office home lists them. The areas with their governance and offices are one query
+    (`area_rows` joins them in)."""
     governed = Organisation.objects.filter(pk__in=areas_governed_by(bodies, on)).order_by(*AREA_ORDER)
     return area_rows(governed, on=on, **options)
 
@@ -153,13 +175,22 @@ def _complete(
 ) -> list[AreaRow]:
     """The rows' offices (and panels), HMIs and liaison leads, for rows that have their governance."""
     body_ids = {row.governance.body_id for row in rows if row.governance}
-    kinds = [OrganisationKind.OPCC, *([OrganisationKind.PANEL] if with_panels else [])]
     # The first of each kind by name, as `office_of_area` takes (a body has one of each).
     offices: dict[int, Organisation] = {}
     panels: dict[int, Organisation] = {}
-    for organisation in Organisation.objects.filter(kind__in=kinds, parent_id__in=body_ids):
-        found = offices if organisation.kind == OrganisationKind.OPCC else panels
-        found.setdefault(organisation.parent_id, organisation)
+    if all(_joined_for(row.area, on, with_panels) for row in rows):
+        # Read with the areas (`with_governance_on`): no query.
+        for row in rows:
+            area: Any = row.area  # with its `office_on_day` and `panel_on_day`
+            if row.governance and area.office_on_day is not None:
+                offices.setdefault(row.governance.body_id, area.office_on_day)
+            if row.governance and with_panels and area.panel_on_day is not None:
+                panels.setdefault(row.governance.body_id, area.panel_on_day)
+    elif body_ids:
+        kinds = [OrganisationKind.OPCC, *([OrganisationKind.PANEL] if with_panels else [])]
+        for organisation in Organisation.objects.filter(kind__in=kinds, parent_id__in=body_ids):
+            found = offices if organisation.kind == OrganisationKind.OPCC else panels
+            found.setdefault(organisation.parent_id, organisation)
     if with_people:
         hmis, leads = _people_of(rows, list(offices.values()), on, people_shown)
     for row in rows:
@@ -171,6 +202,13 @@ def _complete(
             if row.office:
                 row.liaison_leads, row.liaison_leads_more = leads.get(row.office.pk, ([], 0))
     return rows
+
+
+def _joined_for(area: Organisation, on: dt.date, with_panels: bool) -> bool:
+    """Whether `with_governance_on` read the area's office (and its panel, where wanted) for the day."""
+    return getattr(area, "_governance_day", None) == on and (
+        not with_panels or getattr(area, "_panels_joined", False)
+    )
 
 
 def _people_of(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -33,11 +35,15 @@ def _require(request: HttpRequest, perm: Perm) -> None:
         raise PermissionDenied
 
 
-def _area(kind_slug: str, slug: str) -> Organisation:
+def _area(kind_slug: str, slug: str, on: dt.date, *, panels: bool = False) -> Organisation:
+    """The area, read with its governance, office (and panel) on the day joined in, for `area_rows`."""
     kind = KIND_SLUGS.get(kind_slug)
     if kind is None:
         raise Http404
-    return get_object_or_404(Organisation, kind=kind, slug=slug)
+    found = selectors.with_governance_on(Organisation.objects.filter(kind=kind, slug=slug), on, panels=panels)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _names(people: list[User]) -> str | None:
@@ -84,8 +90,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 def area_detail(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse:
     _require(request, Perm.VIEW_DIRECTORY)
-    area = _area(kind_slug, slug)
     today = timezone.localdate()
+    area = _area(kind_slug, slug, today, panels=True)
     detail = selectors.area_detail(area, on=today)
     return render(
         request,
@@ -201,9 +207,9 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def public_area(request: HttpRequest, kind_slug: str, slug: str) -> HttpResponse:
-    area = _area(kind_slug, slug)
     today = timezone.localdate()
-    row = selectors.area_rows(Organisation.objects.filter(pk=area.pk), on=today, with_people=False)[0]
+    area = _area(kind_slug, slug, today)
+    row = selectors.area_rows([area], on=today, with_people=False)[0]
     history = area.governance.select_related("body").order_by("-starts_on")
     return render(
         request,

@@ -308,7 +308,7 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
     detail = area_detail(force_a, on=TODAY)
     assert set(detail.row.hmis) == {hmi_a, *more}
     assert detail.row.hmis_more == 0
-    with django_assert_num_queries(4):  # the areas with their governance, the offices, the people's two
+    with django_assert_num_queries(3):  # the areas with their governance and offices, the people's two
         area_rows(Organisation.objects.filter(pk=force_a.pk), on=TODAY)
     page = client_for(hmi_a).get(reverse("contacts:directory")).content.decode()
     assert f"and {5 - PEOPLE_SHOWN} more" in page
@@ -337,7 +337,8 @@ def test_an_areas_page_reads_its_office_and_panel_once_c4_c5_l1_l2(
     client_for, force_a, hmi_a, pcc_office_a, other_hmi, django_assert_max_num_queries
 ):
     """The area's page takes its panel, and the office its confidential links (C4, C5, L1, L2) depend on,
-    from the one read of the area's row: the same answers as asking afresh, in at most 12 queries."""
+    from the one read of the area with its governance, office and panel: the same answers as asking afresh,
+    in at most 10 queries."""
     body = governing_body_of_area(force_a, TODAY)
     panel = Organisation.objects.get(kind=OrganisationKind.PANEL, parent=body)  # the reference data's
     Organisation.objects.create(
@@ -356,7 +357,7 @@ def test_an_areas_page_reads_its_office_and_panel_once_c4_c5_l1_l2(
     }
     client = client_for(hmi_a)
     client.get(force_a.get_absolute_url())  # the first request reads the site's settings
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         page = client.get(force_a.get_absolute_url()).content.decode()
     assert panel.name in page
     assert reverse("contacts:conduct-matters") in page
@@ -383,7 +384,7 @@ def test_the_areas_a_body_governs_come_with_their_governance_in_one_query(
         Organisation.objects.filter(pk__in=areas_governed_by(bodies, TODAY)).order_by("-kind", "name"),
         on=TODAY,
     )
-    with django_assert_num_queries(4):  # the governance with its areas, the offices, the people's two
+    with django_assert_num_queries(3):  # the areas with their governance and offices, the people's two
         rows = governed_area_rows(bodies, on=TODAY)
     assert [row.area for row in rows] == [row.area for row in expected]
     assert rows[0].area.kind == OrganisationKind.POLICE_FORCE
@@ -414,7 +415,7 @@ def test_organisations_come_with_the_governance_in_force_joined_in_one_query(
         force_a, TODAY
     )
     areas = [o for o in read if o.is_area]
-    with django_assert_num_queries(2):  # the offices and the assignments (nobody to name); no governance
+    with django_assert_num_queries(1):  # the assignments (nobody to name); no governance, no offices
         rows = area_rows(areas, on=TODAY)
     assert [row.governance for row in rows] == [governance_of_area(area, TODAY) for area in areas]
     # Read for another day, the list's governance is not taken for this one: it is read again.
@@ -422,6 +423,47 @@ def test_organisations_come_with_the_governance_in_force_joined_in_one_query(
         area_rows(
             with_governance_on(Organisation.objects.filter(pk=force_a.pk), TODAY), on=TODAY + dt.timedelta(1)
         )
+
+
+def test_the_office_and_panel_read_with_an_area_are_its_body_of_that_day_c4(
+    force_a, force_b, kent_mayor, django_assert_num_queries
+):
+    """C4: the office an area's confidential records belong to comes with the area's one read: the office of
+    the body governing it on the day (the first by name, as `office_of_area` takes, where a body has two),
+    and with `panels` its panel; an area's row then reads no office. Across a change of body, each day has
+    its own body's office."""
+    body = governing_body_of_area(force_a, TODAY)
+    for kind, name in (
+        (OrganisationKind.OPCC, "Zz second office"),
+        (OrganisationKind.PANEL, "Zz second panel"),
+    ):
+        Organisation.objects.create(kind=kind, slug=name.lower().replace(" ", "-"), name=name, parent=body)
+    first_panel = Organisation.objects.filter(kind=OrganisationKind.PANEL, parent=body).order_by("name")[0]
+    with django_assert_num_queries(1):
+        [read] = with_governance_on(Organisation.objects.filter(pk=force_a.pk), TODAY, panels=True)
+    assert read.office_on_day == office_of_area(force_a, TODAY) != None  # noqa: E711
+    assert read.office_on_day.name != "Zz second office"
+    assert read.panel_on_day == first_panel
+    with django_assert_num_queries(1):  # the assignments (nobody to name): no governance, office or panel
+        row = area_rows([read], on=TODAY, with_panels=True)[0]
+    assert (row.office, row.panel, row.record_office) == (
+        read.office_on_day,
+        first_panel,
+        office_for_area(force_a, TODAY),
+    )
+    # Read without panels, a row that wants them reads the offices and panels.
+    [plain] = with_governance_on(Organisation.objects.filter(pk=force_a.pk), TODAY)
+    assert not hasattr(plain, "panel_on_day") or plain.panel_on_day is None
+    with django_assert_num_queries(2):  # the offices and panels, the assignments (nobody to name)
+        assert area_rows([plain], on=TODAY, with_panels=True)[0].panel == first_panel
+    mayor, mayors_office = kent_mayor
+    for day in (CHANGE - dt.timedelta(days=1), CHANGE):
+        [kent] = with_governance_on(Organisation.objects.filter(pk=force_b.pk), day)
+        assert kent.office_on_day == office_of_area(force_b, day)
+    assert kent.office_on_day == mayors_office
+    # An office and a body govern nothing: nothing is joined.
+    [office] = with_governance_on(Organisation.objects.filter(pk=mayors_office.pk), TODAY)
+    assert (office.governance_on_day, office.office_on_day) == (None, None)
 
 
 def test_two_periods_in_force_on_one_day_give_one_row(force_a):
