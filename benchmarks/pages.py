@@ -30,6 +30,7 @@ comma-separated substrings (with the floor), e.g. --pages /monitoring/,/public/e
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import json
 import os
@@ -297,7 +298,9 @@ def _request(client: Any, path: str) -> tuple[int | None, str | None, str]:
         return None, traceback.format_exc(), ""
 
 
-def _measure(page: Page, path: str, client: Any, repeat: int) -> dict[str, Any]:
+def _measure(
+    page: Page, path: str, client: Any, repeat: int, profile_to: Path | None = None
+) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -331,13 +334,22 @@ def _measure(page: Page, path: str, client: Any, repeat: int) -> dict[str, Any]:
     # The timed requests: no SQL capture (it costs time on SQLite), only a count of statements.
     counts: list[int] = []
     times: list[float] = []
+    # With --profile the timed requests also run under cProfile (so their times are the profiler's, not the
+    # page's): the statistics go to a file per page for `python -m pstats`.
+    profiler = cProfile.Profile() if profile_to else None
     with connection.execute_wrapper(count):
         for _ in range(repeat):
             calls = 0
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             get()
+            if profiler:
+                profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
             counts.append(calls)
+    if profiler and profile_to:
+        profiler.dump_stats(profile_to)
     return {
         "key": page.key,
         "label": page.label,
@@ -429,13 +441,16 @@ def worker(args: argparse.Namespace) -> int:
     for name, user in personas.users.items():
         clients[name] = _signed_in(Client(), user)
 
+    if args.profile:
+        RESULTS_DIR.mkdir(exist_ok=True)
     results = []
     started = time.perf_counter()
     timings["load_before"] = os.getloadavg()[0]
     with override_settings(ROOT_URLCONF="benchmarks.floor_urls"):
         for page in select_pages(args.pages):
             path = page.path.format(**personas.refs)
-            result = _measure(page, path, clients[page.persona], args.repeat)
+            profile_to = RESULTS_DIR / f"profile-{args.scale}x-{page.key}.prof" if args.profile else None
+            result = _measure(page, path, clients[page.persona], args.repeat, profile_to)
             log(
                 f"{page.key}: {result['queries']} queries, {result['median_ms']:.1f} ms, {result['statuses']}"
             )
@@ -481,7 +496,9 @@ def _postgres(url: str, statement: str, name: str) -> None:
         connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
-def _run_scale(scale: int, repeat: int, base_url: str, workdir: Path, pages: str) -> dict[str, Any]:
+def _run_scale(
+    scale: int, repeat: int, base_url: str, workdir: Path, pages: str, profile: bool = False
+) -> dict[str, Any]:
     out = workdir / f"results-{scale}.json"
     if _is_postgres(base_url):
         name = f"mou_bench_{scale}_{os.getpid()}"
@@ -514,6 +531,7 @@ def _run_scale(scale: int, repeat: int, base_url: str, workdir: Path, pages: str
         str(repeat),
         "--pages",
         pages,
+        *(["--profile"] if profile else []),
     ]
     started = time.perf_counter()
     try:
@@ -790,6 +808,12 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated substrings: only the pages whose key, label or path contains one "
         "(and the floor); e.g. --pages /monitoring/,/public/engage/ (default: every page)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run each page's timed requests under cProfile and write benchmarks/results/profile-<k>x-<page>.prof"
+        " (read with python -m pstats); the times printed are then the profiler's",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -809,7 +833,9 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now(dt.UTC).astimezone()
     workdir = Path(tempfile.mkdtemp(prefix="mou-bench-"))
     try:
-        results = [_run_scale(scale, args.repeat, base_url, workdir, args.pages) for scale in scales]
+        results = [
+            _run_scale(scale, args.repeat, base_url, workdir, args.pages, args.profile) for scale in scales
+        ]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     lines, payload, ok = report(results, started_at, pages)

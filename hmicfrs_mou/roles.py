@@ -61,14 +61,22 @@ ROLE_GROUPS: dict[str, str] = {
 
 @transaction.atomic
 def ensure_groups() -> dict[str, Group]:
-    """Create the role groups and set exactly their permissions. Safe to run again."""
+    """Create the role groups and set exactly their permissions. Safe to run again.
+
+    The permissions are read in one query (the set-up, every reference-data load and the tests run this).
+    """
+    wanted_perms = {perm for perms in GROUP_PERMISSIONS.values() for perm in perms}
+    by_key = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(
+            codename__in={perm.codename for perm in wanted_perms},
+            content_type__app_label__in={perm.app_label for perm in wanted_perms},
+        ).select_related("content_type")
+    }
     groups = {}
     for name, perms in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = [
-            Permission.objects.get(content_type__app_label=perm.app_label, codename=perm.codename)
-            for perm in perms
-        ]
-        group.permissions.set(wanted)
+        # A KeyError names a permission whose migration has not run: better than a group short of it.
+        group.permissions.set([by_key[(perm.app_label, perm.codename)] for perm in perms])
         groups[name] = group
     return groups

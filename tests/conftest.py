@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -28,7 +29,7 @@ from contacts.reference import load_reference_data
 from contacts.selectors import office_of_area
 from contacts.services import appointment_start, assignment_start
 from hmicfrs_mou.demo import load_demo
-from hmicfrs_mou.roles import ensure_groups
+from hmicfrs_mou.roles import GROUP_PERMISSIONS, ensure_groups
 
 APPOINTED = dt.date(2025, 7, 3)
 
@@ -117,9 +118,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  #
 
 
 def load_directory() -> None:
+    """The reference directory and the role groups, loaded when missing. Every test calls this (through
+    `directory`), so the usual case is two small reads: setting the groups' permissions again each time
+    cost about 30 queries a test."""
     if not Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).exists():
         load_reference_data(settings.REFERENCE_DATA_DIR)
-    ensure_groups()
+    if Group.objects.filter(name__in=GROUP_PERMISSIONS).count() < len(GROUP_PERMISSIONS):
+        ensure_groups()
 
 
 @pytest.fixture(autouse=True)
