@@ -72,4 +72,11 @@ def test_the_area_page_costs_the_same_queries_with_more_reports(response_lead, f
     with time_machine.travel(IN_PERIOD, tick=False), CaptureQueriesContext(connection) as four:
         shown = Client().get(force_a.public_url).content.decode()
     assert "4 published reports" in shown
+    assert "All 4 responses owed for reports about Avon and Somerset Constabulary" in shown
     assert len(four) == len(one)
+
+
+def test_one_response_owed_is_captioned_as_the_response_not_all_one(published, force_a):
+    shown = page(force_a, IN_PERIOD)
+    assert "The response owed for reports about Avon and Somerset Constabulary" in shown
+    assert "All 1 response" not in shown
