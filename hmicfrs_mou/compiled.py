@@ -16,8 +16,10 @@ between the two, a placeholder that lands in no parameter, a sentinel folded int
 compile, so a query this cannot reproduce fails the first time it is asked, in the tests, rather than
 running with the wrong values.
 
-Rows come back as the driver returns them, without the ORM's converters: use it for ids, strings and the
-like, not for values a backend stores in its own form (dates and decimals on SQLite).
+`rows` returns the rows as the driver returns them, without the ORM's converters: use it for ids, strings
+and the like, not for values a backend stores in its own form (dates and decimals on SQLite). `instances`
+returns model instances through `Manager.raw`, whose fields the ORM converts (the signed-in person with
+their permissions, unread count and devices, hmicfrs_mou.signin.backends, is read so).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import RawQuerySet
 
 
 def _sentinel(kind: type, number: int) -> Any:
@@ -88,14 +91,26 @@ class CompiledQuery:
         self._compiled[alias] = compiled
         return compiled
 
-    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
-        """The query's rows for these values of its placeholders (every one must be given)."""
+    def sql(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> tuple[str, list[Any]]:
+        """The SQL and its parameters for these values of the placeholders (every one must be given)."""
         if set(values) != set(self._placeholders):
             raise TypeError(f"Give exactly the placeholders {sorted(self._placeholders)}")
         sql, params, slots = self._compile(using)
         actual = list(params)
         for index, name in slots:
             actual[index] = self._adapt(using, self._placeholders[name], values[name])
+        return sql, actual
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+        """The query's rows for these values of its placeholders, as the driver returns them."""
+        sql, params = self.sql(using, **values)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, actual)
+            cursor.execute(sql, params)
             return list(cursor.fetchall())
+
+    def instances(self, manager: Any, using: str = DEFAULT_DB_ALIAS, **values: Any) -> RawQuerySet[Any]:
+        """The query's rows as instances of the manager's model (`Manager.raw`): its fields converted as the
+        ORM converts them, and each annotation an attribute as the driver returns it."""
+        sql, params = self.sql(using, **values)
+        raw: RawQuerySet[Any] = manager.db_manager(using).raw(sql, params)
+        return raw
