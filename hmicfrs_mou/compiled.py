@@ -9,12 +9,16 @@ definition as the only one (no SQL written by hand to drift from it) and compile
     SCOPE = CompiledQuery(lambda user_id, on: rows_of(user_id, on), user_id=int, on=dt.date)
     SCOPE.rows(user_id=7, on=today)  # list of tuples, as the database returns them
 
+`build` may pass each placeholder straight to a lookup (`person_id=user_id`, `starts_on__lte=on`), and
+nothing else: no arithmetic, no `.year`, no branch on its value.
+
 How: the query is compiled twice, with two sets of sentinel values no real row holds (a negative id, a
 date in year 1); the parameters that differ between the two compilations, and only those, are the slots,
 and each must carry the sentinel of one named placeholder in both. Anything else (the SQL text differing
 between the two, a placeholder that lands in no parameter, a sentinel folded into the SQL text) refuses to
-compile, so a query this cannot reproduce fails the first time it is asked, in the tests, rather than
-running with the wrong values.
+compile; and the first few calls after compiling are compared with the ORM's own compilation for their
+real values (`CHECKED_CALLS`), which catches a value derived from a placeholder. A query this cannot
+reproduce fails the first time it is asked, in the tests, rather than running with the wrong values.
 
 `rows` returns the rows as the driver returns them, without the ORM's converters: use it for ids, strings
 and the like, not for values a backend stores in its own form (dates and decimals on SQLite). `instances`
@@ -33,11 +37,22 @@ from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
 
 
-def _sentinel(kind: type, number: int) -> Any:
-    """The `number`th sentinel of a type: a value the portal never asks about, distinct for each number."""
+def _sentinel(kind: type, placeholder: int, second: bool) -> Any:
+    """A value the portal never asks about, for the `placeholder`th placeholder's first or second build.
+
+    The gaps are uneven (a prime step between placeholders, another between a placeholder's two values), so
+    a value a build derives from one placeholder (`first - 2`, `on - 1 day`) is not another's sentinel.
+    """
+    step = 1_000_003 * placeholder + (7_919 if second else 0)
     if kind is int:
-        return -1_987_654_321 - number
-    return dt.date(1, 1, 2) + dt.timedelta(days=number)
+        return -1_987_654_321 - step
+    return dt.date(1, 1, 2) + dt.timedelta(days=37 * placeholder + (211 if second else 0))
+
+
+# Calls of `sql` per database whose result is compared with the ORM's own compilation for the same values,
+# after each compilation: a `build` that derives a value from a placeholder (a year, a branch on a date)
+# compiles from the sentinels without complaint but would run with values derived from them.
+CHECKED_CALLS = 3
 
 
 _TYPES = (int, dt.date)
@@ -54,6 +69,7 @@ class CompiledQuery:
         self._placeholders = placeholders
         # alias -> (sql, params with the sentinels of the first compilation, [(index, placeholder name)])
         self._compiled: dict[str, tuple[str, tuple[Any, ...], tuple[tuple[int, str], ...]]] = {}
+        self._checks_left: dict[str, int] = {}
 
     def _adapt(self, alias: str, kind: type, value: Any) -> Any:
         if kind is dt.date:
@@ -66,8 +82,8 @@ class CompiledQuery:
             return compiled
         # Each placeholder its own pair of sentinels, so two of one type are told apart.
         kinds = list(self._placeholders.items())
-        firsts = {name: _sentinel(kind, 2 * number) for number, (name, kind) in enumerate(kinds)}
-        seconds = {name: _sentinel(kind, 2 * number + 1) for number, (name, kind) in enumerate(kinds)}
+        firsts = {name: _sentinel(kind, number, second=False) for number, (name, kind) in enumerate(kinds)}
+        seconds = {name: _sentinel(kind, number, second=True) for number, (name, kind) in enumerate(kinds)}
         sql_a, params_a = self._build(**firsts).query.get_compiler(using=alias).as_sql()
         sql_b, params_b = self._build(**seconds).query.get_compiler(using=alias).as_sql()
         if sql_a != sql_b or len(params_a) != len(params_b):
@@ -89,6 +105,7 @@ class CompiledQuery:
             raise ValueError(f"Placeholders {sorted(missing)} reach no parameter of the query")
         compiled = (sql_a, tuple(params_a), tuple(slots))
         self._compiled[alias] = compiled
+        self._checks_left[alias] = CHECKED_CALLS
         return compiled
 
     def sql(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> tuple[str, list[Any]]:
@@ -99,6 +116,16 @@ class CompiledQuery:
         actual = list(params)
         for index, name in slots:
             actual[index] = self._adapt(using, self._placeholders[name], values[name])
+        if self._checks_left.get(using, 0) > 0:
+            self._checks_left[using] -= 1
+            expected_sql, expected = self._build(**values).query.get_compiler(using=using).as_sql()
+            if (expected_sql, list(expected)) != (sql, actual):
+                # Forgotten, so the next call compiles again and fails again: never run with wrong values.
+                del self._compiled[using]
+                raise ValueError(
+                    "The compiled query differs from the ORM's for these values: its build derives a value "
+                    "from a placeholder, which a compiled query cannot follow"
+                )
         return sql, actual
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
@@ -169,7 +170,8 @@ def scope_of(user: Any, at: dt.datetime, *, fresh: bool = False) -> Scope:
         return Scope(at, generation, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
     ids: dict[str, set[int]] = {}
     kinds: dict[int, str] = {}
-    for tag, ref in _SCOPE_QUERY.rows(user_id=user.pk, on=timezone.localdate(at)):
+    rows = _SCOPE_QUERY.rows(router.db_for_read(Assignment), user_id=user.pk, on=timezone.localdate(at))
+    for tag, ref in rows:
         ids.setdefault(tag, set()).add(ref)
         if tag not in _NOT_KINDS:
             kinds[ref] = tag

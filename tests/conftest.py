@@ -123,7 +123,11 @@ def load_directory() -> None:
     cost about 30 queries a test."""
     if not Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).exists():
         load_reference_data(settings.REFERENCE_DATA_DIR)
-    if Group.objects.filter(name__in=GROUP_PERMISSIONS).count() < len(GROUP_PERMISSIONS):
+    # The groups and how many permissions they hold: a database kept from an earlier run (--reuse-db) whose
+    # groups were given other permissions is set again.
+    held = Group.permissions.through.objects.filter(group__name__in=GROUP_PERMISSIONS)
+    groups = Group.objects.filter(name__in=GROUP_PERMISSIONS).count()
+    if groups < len(GROUP_PERMISSIONS) or held.count() != sum(map(len, GROUP_PERMISSIONS.values())):
         ensure_groups()
 
 

@@ -98,3 +98,32 @@ def test_the_scope_read_compiled_is_the_scope_the_orm_reads(
         pk__in=access.scope_of(liaison_lead_a, now, fresh=True).liaison_offices, kind=OrganisationKind.OPCC
     ).exists()
     assert Assignment.objects.filter(person=hmi_a, kind=AssignmentKind.HMI).exists()
+
+
+def test_a_build_that_derives_a_value_from_a_placeholder_is_refused_at_its_first_call(directory):
+    """A year, or a branch on a date, compiles from the sentinels without complaint: the first calls are
+    compared with the ORM's own compilation for their real values, and this one differs."""
+
+    def by_year(on: dt.date):
+        assignments = Assignment.objects.in_force(on)
+        if on >= dt.date(2024, 1, 1):
+            assignments = assignments.filter(kind=AssignmentKind.HMI)
+        return assignments.filter(starts_on__year=on.year).values_list("pk")
+
+    query = CompiledQuery(by_year, on=dt.date)
+    with pytest.raises(ValueError, match="differs from the ORM"):
+        query.rows(on=dt.date(2025, 7, 3))
+    with pytest.raises(ValueError, match="differs from the ORM"):  # compiled again, refused again
+        query.rows(on=dt.date(2025, 7, 3))
+
+
+def test_a_value_derived_by_arithmetic_is_not_taken_for_another_placeholder(directory, force_a, force_b):
+    query = CompiledQuery(
+        lambda first, second: Organisation.objects.filter(pk__gte=first - 2, pk__lte=second).values_list(
+            "pk"
+        ),
+        first=int,
+        second=int,
+    )
+    with pytest.raises(ValueError, match="carries none of them"):
+        query.rows(first=force_a.pk, second=force_b.pk)
