@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from contacts.models import AssignmentKind, Organisation, OrganisationKind, Role, User
@@ -324,13 +327,45 @@ DEMO_HOMES = {
 DEMO_WITHOUT_PORTAL = ["iopc", "admin"]
 
 
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A transaction held open over a module's tests, for records its module-scoped fixtures build once.
+
+    Each test still runs in its own savepoint inside it (pytest-django's per-test atomic nests), so what one
+    test writes is gone before the next, as before; the transaction is rolled back after the module's last
+    test. Not for a module with transactional tests (browser, commit tests): they cannot run inside it.
+    A module fixture building in it unblocks the database itself (`django_db_blocker.unblock()`).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_directory()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _demo_for_the_module(
+    module_db: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The demo scenario, loaded once for a module's tests (module_db). Loading it costs about four
+    seconds; the 44 tests that use it each loaded it afresh (about three minutes of each CI database pass)."""
+    logins = tmp_path_factory.mktemp("demo") / "logins.json"
+    with django_db_blocker.unblock(), override_settings(DEMO_LOGINS_FILE=logins):
+        load_demo()
+    return logins
+
+
 @pytest.fixture
-def demo_people(settings: Any, tmp_path: Path) -> dict[str, User]:
-    """The demo scenario's logins by username (the directory and the demo loaded in this test's database)."""
-    settings.DEMO_LOGINS_FILE = tmp_path / "logins.json"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_directory()
-    load_demo()
+def demo_people(_demo_for_the_module: Path, db: None, settings: Any) -> dict[str, User]:
+    """The demo scenario's logins by username (the directory and the demo, loaded once for the module)."""
+    settings.DEMO_LOGINS_FILE = _demo_for_the_module
     return {
         user.username: user for user in User.objects.filter(username__in=[*DEMO_HOMES, *DEMO_WITHOUT_PORTAL])
     }

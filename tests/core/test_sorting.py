@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts.models import MeetingKind, Organisation, OrganisationKind, Role, User
+from contacts.models import AssignmentKind, MeetingKind, OrganisationKind, Role, User
 from contacts.services import meeting_record
 from contacts.views import DIRECTORY_SORTING, MEETING_SORTING
 from hmicfrs_mou.audit import audit_record
@@ -34,7 +34,7 @@ from responses.models import ResponseObligation, SuperComplaint
 from responses.views.apcc import OFFICE_SORTING
 from responses.views.complaints import COMPLAINT_SORTING
 from responses.views.opcc import RESPONSE_SORTING
-from tests.conftest import make_person, office_of, org
+from tests.conftest import force, make_person, office_of, org
 from tests.monitoring.conftest import ANNOUNCED, DECIDED, TOLD, take_case
 from tests.responses.conftest import publish_report
 
@@ -70,34 +70,45 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(force_a: Organisation, force_b: Organisation, hmicfrs: Organisation, hmi_a: User) -> User:
+@pytest.fixture(scope="module")
+def _world(module_db: None, django_db_blocker: Any) -> int:
     """Something on every list: meetings, a published report with its PCC responses, super-complaints, an
-    Engage case and audit entries. Returns the reader: an HMI, who may open every list here and leads the
-    inspection on the inspections list."""
-    reader = make_person("sorting_reader", hmicfrs, Role.INSPECTION_STAFF)
-    for held_on in (dt.date(2026, 3, 2), dt.date(2026, 5, 4)):
-        meeting_record(
-            kind=MeetingKind.HMI_PCC_FORMAL,
-            held_on=held_on,
-            subject=force_a,
-            parties=[hmicfrs, office_of(force_a).parent],
-            by=hmi_a,
-        )
-    lead = make_person("sorting_lead", hmicfrs, Role.HMI)
-    publish_report(lead=lead, areas=[force_a, force_b], title="Thematic: police response to stalking")
-    for title, received in (("Zebra crossings", 1), ("Abuse of position", 2)):
-        super_complaint_receive(
-            title=title,
-            designated_body="A designated body",
-            received_at=dt.datetime(2026, 6, received, 9, tzinfo=dt.UTC),
-            by=reader,
-        )
-    hmci = make_person("sorting_hmci", hmicfrs, Role.HMCI)
-    take_case(force_a, hmi=hmi_a, hmci=hmci, decided=DECIDED, told=TOLD, announced=ANNOUNCED)
-    for area in (force_a, force_b):
-        audit_record(action=AuditAction.VIEW, actor=reader, obj=area)
-    return lead
+    Engage case and audit entries; built once for the module (tests.conftest.module_db), as each of the 133
+    tests here only reads it. The reader is an HMI, who may open every list here and leads the inspection on
+    the inspections list."""
+    with django_db_blocker.unblock():
+        force_a, force_b = force("avon-and-somerset"), force("kent")
+        hmicfrs = org(OrganisationKind.HMICFRS, "hmicfrs")
+        hmi_a = make_person("hmi_a", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_a]})
+        reader = make_person("sorting_reader", hmicfrs, Role.INSPECTION_STAFF)
+        for held_on in (dt.date(2026, 3, 2), dt.date(2026, 5, 4)):
+            meeting_record(
+                kind=MeetingKind.HMI_PCC_FORMAL,
+                held_on=held_on,
+                subject=force_a,
+                parties=[hmicfrs, office_of(force_a).parent],
+                by=hmi_a,
+            )
+        lead = make_person("sorting_lead", hmicfrs, Role.HMI)
+        publish_report(lead=lead, areas=[force_a, force_b], title="Thematic: police response to stalking")
+        for title, received in (("Zebra crossings", 1), ("Abuse of position", 2)):
+            super_complaint_receive(
+                title=title,
+                designated_body="A designated body",
+                received_at=dt.datetime(2026, 6, received, 9, tzinfo=dt.UTC),
+                by=reader,
+            )
+        hmci = make_person("sorting_hmci", hmicfrs, Role.HMCI)
+        take_case(force_a, hmi=hmi_a, hmci=hmci, decided=DECIDED, told=TOLD, announced=ANNOUNCED)
+        for area in (force_a, force_b):
+            audit_record(action=AuditAction.VIEW, actor=reader, obj=area)
+        return lead.pk
+
+
+@pytest.fixture
+def world(_world: int, db: None) -> User:
+    """The reader, read afresh for each test (nothing a test caches on it reaches the next)."""
+    return User.objects.get(pk=_world)
 
 
 def _get(client: Any, name: str, **params: str) -> tuple[Any, list[dict[str, str]]]:
