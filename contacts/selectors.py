@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import router
 from django.db.models import (
     Count,
     F,
@@ -33,6 +34,7 @@ from contacts.models import (
     User,
     in_force_condition,
 )
+from hmicfrs_mou.compiled import CompiledQuery
 from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.permissions import Perm
 
@@ -509,14 +511,23 @@ def appointments_in_force(user: Any, on: dt.date) -> list[Appointment]:
         user._appointments_in_force = kept
     rows = kept[1].get(on)
     if rows is None:
-        rows = list(
-            Appointment.objects.in_force(on)
-            .filter(person=user)
-            .select_related("organisation", "organisation__parent")
-            .order_by("starts_on", "pk")
-        )
+        rows = _APPOINTMENTS.objects(router.db_for_read(Appointment), person_id=user.pk, on=on)
         kept[1][on] = rows
     return rows
+
+
+def _appointments_of(person_id: int, on: dt.date) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.in_force(on)
+        .filter(person_id=person_id)
+        .select_related("organisation", "organisation__parent")
+        .order_by("starts_on", "pk")
+    )
+
+
+# Asked on every signed-in page (the navigation, the portal check, every actor check): compiled once per
+# database, as building and compiling its joins cost more than running it (hmicfrs_mou/compiled.py).
+_APPOINTMENTS = CompiledQuery(_appointments_of, person_id=int, on=dt.date)
 
 
 def _forget_appointments(**kwargs: Any) -> None:

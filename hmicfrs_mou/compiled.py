@@ -23,18 +23,22 @@ reproduce fails the first time it is asked, in the tests, rather than running wi
 `rows` returns the rows as the driver returns them, without the ORM's converters: use it for ids, strings
 and the like, not for values a backend stores in its own form (dates and decimals on SQLite). `instances`
 returns model instances through `Manager.raw`, whose fields the ORM converts (the signed-in person with
-their permissions, unread count and devices, hmicfrs_mou.signin.backends, is read so).
+their permissions, unread count and devices, hmicfrs_mou.signin.backends, is read so). `objects` builds
+them as a queryset does, `select_related` objects included, from the columns the ORM chose when it
+compiled (the person's appointments with their organisations, contacts.selectors.appointments_in_force).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import RawQuerySet
+from django.db.models.query import ModelIterable, RawQuerySet, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 
 def _sentinel(kind: type, placeholder: int, second: bool) -> Any:
@@ -70,6 +74,8 @@ class CompiledQuery:
         # alias -> (sql, params with the sentinels of the first compilation, [(index, placeholder name)])
         self._compiled: dict[str, tuple[str, tuple[Any, ...], tuple[tuple[int, str], ...]]] = {}
         self._checks_left: dict[str, int] = {}
+        # alias -> the first compilation's compiler: which columns are which model's (objects()).
+        self._compilers: dict[str, SQLCompiler | None] = {}
 
     def _adapt(self, alias: str, kind: type, value: Any) -> Any:
         if kind is dt.date:
@@ -84,7 +90,9 @@ class CompiledQuery:
         kinds = list(self._placeholders.items())
         firsts = {name: _sentinel(kind, number, second=False) for number, (name, kind) in enumerate(kinds)}
         seconds = {name: _sentinel(kind, number, second=True) for number, (name, kind) in enumerate(kinds)}
-        sql_a, params_a = self._build(**firsts).query.get_compiler(using=alias).as_sql()
+        queryset = self._build(**firsts)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql_a, params_a = compiler.as_sql()
         sql_b, params_b = self._build(**seconds).query.get_compiler(using=alias).as_sql()
         if sql_a != sql_b or len(params_a) != len(params_b):
             raise ValueError("The query's SQL depends on its placeholders' values: it cannot be reused")
@@ -105,6 +113,13 @@ class CompiledQuery:
             raise ValueError(f"Placeholders {sorted(missing)} reach no parameter of the query")
         compiled = (sql_a, tuple(params_a), tuple(slots))
         self._compiled[alias] = compiled
+        # Only a queryset of model instances, with nothing fetched or attached after its one query, is
+        # built again by objects(); values() and values_list() are read with rows().
+        plain = queryset._iterable_class is ModelIterable and not (
+            getattr(queryset, "_prefetch_related_lookups", ())
+            or getattr(queryset, "_known_related_objects", {})
+        )
+        self._compilers[alias] = compiler if plain else None
         self._checks_left[alias] = CHECKED_CALLS
         return compiled
 
@@ -141,3 +156,37 @@ class CompiledQuery:
         sql, params = self.sql(using, **values)
         raw: RawQuerySet[Any] = manager.db_manager(using).raw(sql, params)
         return raw
+
+    def objects(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
+        """The query's rows as model instances, built as the ORM's ModelIterable builds them: each field
+        converted, each `select_related` object attached (None where the join found nothing) and each
+        annotation an attribute. Not for a queryset with prefetching or known related objects."""
+        sql, params = self.sql(using, **values)
+        kept = self._compilers[using]
+        if kept is None:
+            raise TypeError("objects() builds model instances: use rows() for values, and no prefetching")
+        # The compiler knows which columns are whose (select, klass_info), whatever the values; a copy
+        # takes this thread's connection for the converters.
+        compiler = copy.copy(kept)
+        compiler.connection = connections[using]
+        with compiler.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        select, klass_info = compiler.select, compiler.klass_info
+        if klass_info is None:
+            raise TypeError("objects() builds model instances: the query selects no model's columns")
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        # django-stubs describe Django 6.0's signature (a fetch mode too); 5.2 takes these three.
+        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]
+        annotations = compiler.annotation_col_map or {}
+        built = []
+        for row in compiler.results_iter(results=[fetched]):
+            instance = model.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations.items():
+                setattr(instance, name, row[position])
+            built.append(instance)
+        return built

@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from contacts.models import Assignment, AssignmentKind, Organisation, OrganisationKind
+from contacts.models import Assignment, AssignmentKind, Organisation, OrganisationKind, User
+from contacts.selectors import _appointments_of as appointments_of
+from contacts.selectors import appointments_in_force
 from hmicfrs_mou.compiled import CompiledQuery
 from inspections import access
 
@@ -127,3 +130,61 @@ def test_a_value_derived_by_arithmetic_is_not_taken_for_another_placeholder(dire
     )
     with pytest.raises(ValueError, match="carries none of them"):
         query.rows(first=force_a.pk, second=force_b.pk)
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_objects_are_the_querysets_own_with_their_select_related_objects(
+    hmi_a, pcc_office_a, chief_office_a, liaison_lead_a
+):
+    """The person's appointments (contacts.selectors.appointments_in_force): each field converted as the ORM
+    converts it (dates on SQLite too), the organisation and its parent attached, a parent-less one None."""
+    query = CompiledQuery(appointments_of, person_id=int, on=dt.date)
+    seen_parent = seen_no_parent = False
+    for person in (hmi_a, pcc_office_a, chief_office_a, liaison_lead_a):
+        for on in DAYS:
+            expected = list(appointments_of(person.pk, on))
+            built = query.objects(person_id=person.pk, on=on)
+            assert [_fields(a) for a in built] == [_fields(a) for a in expected], (person, on)
+            for got, want in zip(built, expected, strict=True):
+                assert isinstance(got.starts_on, dt.date)
+                assert _fields(got.organisation) == _fields(want.organisation)
+                parent = want.organisation.parent
+                with CaptureQueriesContext(connection) as queries:
+                    got_parent = got.organisation.parent  # attached: no query
+                assert queries.captured_queries == []
+                assert (got_parent and _fields(got_parent)) == (parent and _fields(parent))
+                seen_parent |= parent is not None
+                seen_no_parent |= parent is None
+    # An OPCC (whose parent is its PCC) and HMICFRS (none) were both among them.
+    assert seen_parent
+    assert seen_no_parent
+
+
+def test_objects_carry_annotations_and_refuse_a_query_of_values(hmi_a, force_a):
+    query = CompiledQuery(
+        lambda person_id: Assignment.objects.filter(person_id=person_id).annotate(twice=F("subject_id") * 2),
+        person_id=int,
+    )
+    (assignment,) = query.objects(person_id=hmi_a.pk)
+    assert (assignment.subject_id, assignment.twice) == (force_a.pk, force_a.pk * 2)
+    values = CompiledQuery(_assignments, person_id=int, on=dt.date)
+    with pytest.raises(TypeError, match="values"):
+        values.objects(person_id=hmi_a.pk, on=DAYS[-1])
+
+
+def test_the_persons_appointments_are_read_compiled_once_a_request(hmi_a):
+    """appointments_in_force: one query, the same appointments as the ORM's, kept on the user for the day."""
+    user = User.objects.get(pk=hmi_a.pk)
+    appointments_in_force(user, DAYS[-1])  # compiled
+    user = User.objects.get(pk=hmi_a.pk)
+    with CaptureQueriesContext(connection) as queries:
+        first = appointments_in_force(user, DAYS[-1])
+        again = appointments_in_force(user, DAYS[-1])
+        organisation = first[0].organisation.name
+    assert len(queries.captured_queries) == 1
+    assert first is again
+    assert [_fields(a) for a in first] == [_fields(a) for a in appointments_of(hmi_a.pk, DAYS[-1])]
+    assert organisation
