@@ -112,7 +112,6 @@ class CompiledQuery:
         if missing:
             raise ValueError(f"Placeholders {sorted(missing)} reach no parameter of the query")
         compiled = (sql_a, tuple(params_a), tuple(slots))
-        self._compiled[alias] = compiled
         # Only a queryset of model instances, with nothing fetched or attached after its one query, is
         # built again by objects(); values() and values_list() are read with rows().
         plain = queryset._iterable_class is ModelIterable and not (
@@ -121,6 +120,8 @@ class CompiledQuery:
         )
         self._compilers[alias] = compiler if plain else None
         self._checks_left[alias] = CHECKED_CALLS
+        # Last: another thread (the threaded server) that finds the SQL finds the rest with it.
+        self._compiled[alias] = compiled
         return compiled
 
     def sql(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> tuple[str, list[Any]]:
@@ -136,7 +137,7 @@ class CompiledQuery:
             expected_sql, expected = self._build(**values).query.get_compiler(using=using).as_sql()
             if (expected_sql, list(expected)) != (sql, actual):
                 # Forgotten, so the next call compiles again and fails again: never run with wrong values.
-                del self._compiled[using]
+                self._compiled.pop(using, None)
                 raise ValueError(
                     "The compiled query differs from the ORM's for these values: its build derives a value "
                     "from a placeholder, which a compiled query cannot follow"

@@ -328,14 +328,27 @@ DEMO_WITHOUT_PORTAL = ["iopc", "admin"]
 
 
 @pytest.fixture(scope="module")
-def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def module_db(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
     """A transaction held open over a module's tests, for records its module-scoped fixtures build once.
 
     Each test still runs in its own savepoint inside it (pytest-django's per-test atomic nests), so what one
     test writes is gone before the next, as before; the transaction is rolled back after the module's last
-    test. Not for a module with transactional tests (browser, commit tests): they cannot run inside it.
-    A module fixture building in it unblocks the database itself (`django_db_blocker.unblock()`).
+    test. A test of the module that does not ask for the records may still find them, if it runs after one
+    that did. A module fixture building in it unblocks the database itself (`django_db_blocker.unblock()`).
+    Built again after another module's test ran in between (the slow tests run first).
+
+    Refused for a module with transactional tests (browser, commit tests): they cannot run inside it (a
+    flush would empty it; on PostgreSQL the connection closed inside it fails every later test).
     """
+    transactional = [
+        item.name
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module and _is_transactional(item)
+    ]
+    if transactional:
+        pytest.fail(f"module_db in a module with transactional tests: {transactional}", pytrace=False)
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -354,8 +367,9 @@ def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
 def _demo_for_the_module(
     module_db: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The demo scenario, loaded once for a module's tests (module_db). Loading it costs about four
-    seconds; the 44 tests that use it each loaded it afresh (about three minutes of each CI database pass)."""
+    """The demo scenario, loaded once for a module's tests (module_db), not once per test. Loading it costs
+    about four seconds; the 44 tests that use it each loaded it afresh (about three minutes of each CI
+    database pass)."""
     logins = tmp_path_factory.mktemp("demo") / "logins.json"
     with django_db_blocker.unblock(), override_settings(DEMO_LOGINS_FILE=logins):
         load_demo()

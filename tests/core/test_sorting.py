@@ -74,8 +74,8 @@ CASES = [
 def _world(module_db: None, django_db_blocker: Any) -> int:
     """Something on every list: meetings, a published report with its PCC responses, super-complaints, an
     Engage case and audit entries; built once for the module (tests.conftest.module_db), as each of the 133
-    tests here only reads it. The reader is an HMI, who may open every list here and leads the inspection on
-    the inspections list."""
+    tests here only reads it. Its id is the lead's: an HMI, who may open every list here and leads the
+    inspection on the inspections list."""
     with django_db_blocker.unblock():
         force_a, force_b = force("avon-and-somerset"), force("kent")
         hmicfrs = org(OrganisationKind.HMICFRS, "hmicfrs")
@@ -107,7 +107,7 @@ def _world(module_db: None, django_db_blocker: Any) -> int:
 
 @pytest.fixture
 def world(_world: int, db: None) -> User:
-    """The reader, read afresh for each test (nothing a test caches on it reaches the next)."""
+    """The lead, read afresh for each test (nothing a test caches on it reaches the next)."""
     return User.objects.get(pk=_world)
 
 
