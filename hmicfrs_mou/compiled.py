@@ -162,20 +162,16 @@ class CompiledQuery:
         """The query's rows as model instances, built as the ORM's ModelIterable builds them: each field
         converted, each `select_related` object attached (None where the join found nothing) and each
         annotation an attribute. Not for a queryset with prefetching or known related objects."""
-        sql, params = self.sql(using, **values)
+        self._compile(using)
         kept = self._compilers[using]
-        if kept is None:
+        if kept is None or kept.klass_info is None:
             raise TypeError("objects() builds model instances: use rows() for values, and no prefetching")
+        fetched: list[Any] = self.rows(using, **values)
         # The compiler knows which columns are whose (select, klass_info), whatever the values; a copy
         # takes this thread's connection for the converters.
         compiler = copy.copy(kept)
         compiler.connection = connections[using]
-        with compiler.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        select, klass_info = compiler.select, compiler.klass_info
-        if klass_info is None:
-            raise TypeError("objects() builds model instances: the query selects no model's columns")
+        select, klass_info = compiler.select, kept.klass_info
         model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in select[start:end]]
