@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import ClassVar
 
 from django.conf import settings
@@ -119,6 +120,16 @@ class ResponseObligation(models.Model):
         return f"Response to {self.report} for {self.area}"
 
 
+REVISION_BITS = 40
+
+
+def new_revision() -> int:
+    """A tally's revision: a fresh random number each time the tally is written. The sum of the revisions of
+    the tallies read (with their count) tells whether any of them changed since the figures were counted
+    (responses.selectors.current_timeliness); 40 bits, so the sum of millions of them fits a 64-bit integer."""
+    return secrets.randbits(REVISION_BITS)
+
+
 class ResponseTally(models.Model):
     """U7's figures for one force, its PCC office, one report type and one publication year, kept current by
     the services that create, submit and answer responses (responses.tallies), so the timeliness pages
@@ -142,6 +153,9 @@ class ResponseTally(models.Model):
     # {"moment day 56 ends, ISO 8601 in UTC": how many}: the responses neither uploaded nor answered elsewhere.
     open_due = models.JSONField("outstanding, by the moment they fall due", default=dict)
     refreshed_at = models.DateTimeField("counted at", default=timezone.now)
+    # Drawn afresh at every write (responses.tallies builds each tally as a new instance). Not a counter: a
+    # counter's write rolled back and another made would give the same number to different figures.
+    revision = models.BigIntegerField("revision", default=new_revision, editable=False)
 
     class Meta:
         verbose_name = "response timeliness tally"

@@ -33,6 +33,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfWriter
 
 from contacts.models import Appointment, Organisation, Role, User
@@ -46,6 +47,7 @@ from inspections.services import (
     report_schedule,
     reports_due_notices,
 )
+from responses import selectors
 from responses.models import ResponseObligation, ResponseTally, Submission
 from responses.selectors import (
     ResponseStatus,
@@ -693,12 +695,76 @@ def test_u7_the_migration_counts_the_responses_already_due_as_the_services_do(da
     assert _tallies() == kept
 
 
-def test_u7_the_tallies_cost_two_queries_however_many_responses(data_set, django_assert_num_queries):
+def test_u7_the_tallies_cost_three_queries_then_two_however_many_responses(
+    data_set, django_assert_num_queries
+):
+    """Counted: whether the tallies changed, the tallies, the offices' names. Counted before and unchanged:
+    the first and the last only."""
+    selectors._remembered.clear()
+    with django_assert_num_queries(3):
+        counted = current_timeliness(at=NOW)
     with django_assert_num_queries(2):
-        current_timeliness(at=NOW)
-    with django_assert_num_queries(2):
+        remembered = current_timeliness(at=NOW + dt.timedelta(minutes=1))
+    assert _everything(remembered) == _everything(counted)
+    assert (counted.at, remembered.at) == (NOW, NOW + dt.timedelta(minutes=1))
+    with django_assert_num_queries(3):
         current_timeliness(year=2027, report_kind=ReportKind.OTHER, at=NOW)
     # The APCC's home shows the totals only: the offices are not named, and the totals are the same.
     with django_assert_num_queries(1):
         totals = current_timeliness(at=NOW, name_offices=False)
     assert figures(totals.total) == figures(current_timeliness(at=NOW).total)
+
+
+def test_u7_remembered_figures_change_with_an_upload_an_answer_elsewhere_and_a_rebuild(
+    data_set, offices, force_a, django_assert_num_queries
+):
+    """The figures a process remembers are those of the tallies as they are: each service that writes a
+    tally, and the nightly rebuild, makes the next read count again, and it gives what grouping every
+    response gives."""
+    before = current_timeliness(at=NOW)
+    overdue = obligation(data_set["R7"], force_a)
+    response_mark_answered_elsewhere(obligation=overdue, answered_by=None, reason="", by=offices["A"])
+    undone = current_timeliness(at=NOW)
+    assert (undone.total.overdue, undone.total.answered_elsewhere) == (
+        before.total.overdue + 1,
+        before.total.answered_elsewhere - 1,
+    )
+    assert _everything(undone) == _everything(timeliness(at=NOW))
+
+    respond(overdue, submitted_at=NOW, by=offices["A"])
+    uploaded = current_timeliness(at=NOW)
+    assert (uploaded.total.overdue, uploaded.total.late) == (undone.total.overdue - 1, undone.total.late + 1)
+    assert _everything(uploaded) == _everything(timeliness(at=NOW))
+
+    tallies_rebuild(NOW)
+    with django_assert_num_queries(3):  # new revisions: counted again, to the same figures
+        rebuilt = current_timeliness(at=NOW)
+    assert _everything(rebuilt) == _everything(uploaded)
+
+
+def test_u7_remembered_figures_are_those_of_the_moment_read_back_and_forth_across_day_56(data_set, force_c):
+    """D5: the figures are remembered only between two due moments; read on either side of R5's, in either
+    order, they are what grouping every response gives at that moment."""
+    due_at = obligation(data_set["R5"], force_c).due_at
+    for moment in (due_at, due_at - dt.timedelta(seconds=1), due_at, NOW, due_at - dt.timedelta(days=30)):
+        assert _everything(current_timeliness(at=moment)) == _everything(timeliness(at=moment))
+
+
+def test_u7_remembered_figures_are_kept_apart_by_filter_and_language(data_set, force_b):
+    selectors._remembered.clear()
+    everyone = current_timeliness(at=NOW)
+    only_b = current_timeliness(office=office_of(force_b), at=NOW)
+    assert _everything(only_b) != _everything(everyone)
+    assert _everything(current_timeliness(at=NOW)) == _everything(everyone)
+    with translation.override("cy"):
+        in_welsh = current_timeliness(at=NOW)
+        assert _everything(in_welsh) == _everything(timeliness(at=NOW))
+    assert len(selectors._remembered) == 3
+
+
+def test_u7_the_most_remembered_is_bounded(data_set, monkeypatch):
+    monkeypatch.setattr(selectors, "REMEMBERED_MOST", 2)
+    selectors._remembered.clear()
+    for year in (2025, 2026, 2027):
+        current_timeliness(year=year, at=NOW)
+    assert [key[2] for key in selectors._remembered] == [2026, 2027]
