@@ -92,3 +92,19 @@ class WindowCountPaginator(_Paginator):
                 self.__dict__["count"] = rows[0].listed_total  # the cached_property, answered
                 return Page(rows, wanted, self)
         return super().get_page(number)
+
+
+class KnownCountPaginator(_Paginator):
+    """A Paginator told how many rows there are, from figures kept current elsewhere (the response tallies),
+    instead of counting them: a page then costs its rows alone, however many match.
+
+    Should the figure given ever exceed the rows (figures out of step until the nightly recount), the pages
+    past the last row are empty rather than an error."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from hmicfrs_mou.audit_forms import AuditSearchForm
 from hmicfrs_mou.deadlines import LONDON
 from hmicfrs_mou.models import AuditAction, AuditEvent
-from hmicfrs_mou.pagination import CappedPaginator, WindowCountPaginator
+from hmicfrs_mou.pagination import CappedPaginator, KnownCountPaginator, WindowCountPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,23 @@ def test_a_page_with_its_count_from_one_query_answers_as_djangos_paginator(numbe
 def test_an_empty_list_is_one_empty_page():
     page = WindowCountPaginator(AuditEvent.objects.order_by("pk"), 10).get_page(1)
     assert (list(page), page.paginator.count, page.number) == ([], 0, 1)
+
+
+def test_a_known_count_is_taken_as_given_and_a_page_costs_its_rows_alone():
+    _events(5)
+    paginator = KnownCountPaginator(AuditEvent.objects.all(), 2, count=5)
+    with CaptureQueriesContext(connection) as seen:
+        page = paginator.get_page(3)
+        assert [e.actor_label for e in page] == ["person 0"]
+    assert len(seen) == 1
+    assert "COUNT" not in seen[0]["sql"].upper()
+    assert (paginator.count, paginator.num_pages, page.start_index(), page.end_index()) == (5, 3, 5, 5)
+
+
+def test_a_known_count_past_the_rows_gives_empty_pages_not_an_error():
+    """Figures out of step with the rows (until the nightly recount) leave the last pages empty."""
+    _events(3)
+    paginator = KnownCountPaginator(AuditEvent.objects.all(), 2, count=6)
+    assert paginator.num_pages == 3
+    assert len(paginator.get_page(2)) == 1
+    assert list(paginator.get_page(3)) == []

@@ -13,7 +13,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Organisation, OrganisationKind, Role, User
@@ -28,6 +30,7 @@ from responses.selectors import (
     public_responses_for,
 )
 from responses.services import response_mark_answered_elsewhere
+from responses.views import public as public_views
 from tests.conftest import force, make_person, office_of, org
 from tests.responses.test_dashboard import publish, respond
 
@@ -329,3 +332,45 @@ def test_u6_public_overdue_list_names_no_people(report, client_for, author_a, le
     for person in (author_a, lead):
         assert person.get_full_name() not in page
         assert person.username not in page
+
+
+def test_u6_public_overdue_list_pages_through_every_overdue_response_counted_by_the_tallies(
+    report, lead, force_a, client_for, monkeypatch
+):
+    """The count on the list comes from the response tallies (responses.tallies), not from counting the list:
+    the pages it gives are exactly the overdue responses, one page each here."""
+    monkeypatch.setattr(public_views, "PAGE_SIZE", 1)
+    moment = DUE + dt.timedelta(days=1)
+    overdue = list(overdue_responses(moment))
+    assert len(overdue) == 3
+    shown = []
+    for number in (1, 2, 3):
+        with time_machine.travel(moment, tick=False):
+            response = client_for(None).get(reverse("public_responses:overdue"), {"page": number})
+        assert f"3 overdue responses, showing {number} to {number}." in response.content.decode()
+        shown += [row["obligation"] for row in response.context["rows"]]
+    assert shown == overdue
+
+
+def test_u6_public_overdue_list_costs_the_same_queries_however_many_are_overdue(
+    report, lead, force_a, force_b, apcc, client_for
+):
+    def queries() -> int:
+        with (
+            time_machine.travel(DUE + dt.timedelta(days=10), tick=False),
+            CaptureQueriesContext(connection) as seen,
+        ):
+            assert client_for(None).get(reverse("public_responses:overdue")).status_code == 200
+        return len(seen)
+
+    three = queries()
+    publish(
+        kind=ReportKind.OTHER,
+        areas=[force_a, force_b],
+        title="Thematic: custody",
+        publication_at=PUBLICATION + dt.timedelta(days=1),
+        lead=lead,
+        interested=[apcc],
+    )
+    assert len(list(overdue_responses(DUE + dt.timedelta(days=10)))) == 5
+    assert queries() == three
