@@ -29,8 +29,8 @@ from hmicfrs_mou.deadlines import due_day
 from hmicfrs_mou.models import Deadline, PartyRole, soonest_live_deadline, with_soonest_live_deadline
 from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.reminders import KINDS
-from inspections.access import reports_announced_to, team_inspections
-from inspections.models import RELEASED_STATES, Report, ReportState, published_condition
+from inspections.access import reports_announced_to, team_inspection_ids, unpublished_condition
+from inspections.models import RELEASED_STATES, Report, ReportState
 from responses.access import obligations_visible_to
 from responses.complaints import super_complaints_visible_to
 from responses.models import ResponseObligation, SuperComplaintState
@@ -259,8 +259,10 @@ def my_reports_in_progress(user: Any, now: dt.datetime) -> tuple[list[ReportWork
     deadline (from the engine), the report with the soonest first. One query."""
     reports = with_soonest_live_deadline(
         Report.objects.visible_to(user, now)
-        .filter(inspection__in=team_inspections(user, now))
-        .exclude(published_condition(now))
+        .filter(inspection__in=team_inspection_ids(user, now))
+        # The unpublished as the (state, publication_at) index finds them: written as "not published", the
+        # database reads every report in the archive to leave out the published (7 ms at ten times the data).
+        .filter(unpublished_condition(now))
         .only("pk", "title", "state", "publication_at", "created_at"),
         "inspections.report",
         ("kind", "title", "url", "due_at"),

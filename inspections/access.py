@@ -231,6 +231,15 @@ def team_inspections(user: Any, at: dt.datetime) -> QuerySet[Any]:
     return Inspection.objects.filter(pk__in=_team_ids(user, scope_of(user, at)))
 
 
+def team_inspection_ids(user: Any, at: dt.datetime) -> QuerySet[Any]:
+    """The ids of `team_inspections`, for a filter such as `inspection__in=`. Given the inspections instead, the
+    filter reads `IN (SELECT id FROM inspection WHERE id IN (...))`, and the database scans every inspection
+    to match the few ids (a seventh of a home page's query at ten times the data)."""
+    if not _signed_in(user):
+        return Inspection.objects.none().values("pk")
+    return _team_ids(user, scope_of(user, at))
+
+
 def _areas_of(user: Any, at: dt.datetime) -> tuple[frozenset[int], frozenset[int]]:
     """(forces/FRSs whose chief's office the user works in, forces/FRSs the user's PCC governs at `at`)."""
     scope = scope_of(user, at)
@@ -283,6 +292,18 @@ def _unpublished_visible(user: Any, at: dt.datetime) -> QuerySet[Any]:
         rules.append(embargo.filter(kind=ReportKind.OTHER, interested_parties__in=scope.acted_for))
     first, *others = (rule.values("pk") for rule in rules)
     return first.union(*others)
+
+
+def public_reports_about(area_id: int, at: dt.datetime) -> int:
+    """How many reports about one force or service everyone may see at `at` (the published: what
+    `reports_visible_to` gives the anonymous visitor), counted as every report about it less the unpublished.
+
+    Both counts stay small whatever the archive: the first reads the area's entries alone (an index, not the
+    reports), the second the few unpublished reports (`unpublished_condition`). Counted directly, the database
+    joins every report about the area to every published report (3 ms at ten times the data, against 0.4)."""
+    about = Report.areas.through.objects.filter(organisation_id=area_id).order_by()
+    unpublished = about.filter(report__in=Report.objects.filter(unpublished_condition(at)).values("pk"))
+    return about.count() - unpublished.count()
 
 
 def reports_visible_to(queryset: QuerySet[Any], user: Any, at: dt.datetime | None = None) -> QuerySet[Any]:
@@ -370,7 +391,7 @@ def evidence_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[An
     # A disclosure in confidence: the HMI for its force or FRS (so on a thematic the HMI for another
     # force does not read it) and named HMICFRS staff, as `disclosures_visible_to` says.
     confidential = Q(kind=EvidenceRecord.Kind.CONFIDENTIAL_DISCLOSURE)
-    visible = Q(~confidential, inspection__in=team_inspections(user, at)) | _disclosure_q(user, at)
+    visible = Q(~confidential, inspection__in=team_inspection_ids(user, at)) | _disclosure_q(user, at)
     return EvidenceRecord.objects.filter(visible)
 
 
@@ -386,7 +407,7 @@ def debriefs_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet[An
     return Debrief.objects.filter(
         recorded
         & (
-            Q(inspection__in=team_inspections(user, at))
+            Q(inspection__in=team_inspection_ids(user, at))
             | Q(area_id__in=chief_areas)
             | (Q(area_id__in=governed, pcc_invited=True) & invited)
         )
@@ -410,7 +431,7 @@ def reports_announced_to(user: Any, at: dt.datetime | None = None) -> QuerySet[A
         Q(pk__in=_report_ids_for_areas(chief_areas)) | Q(pk__in=_report_ids_for_areas(governed))
     )
     return scheduled.filter(
-        Q(inspection__in=team_inspections(user, at))
+        Q(inspection__in=team_inspection_ids(user, at))
         | recipient
         | Q(pk__in=reports_visible_to(Report.objects.all(), user, at).values("pk"))
     )
@@ -539,7 +560,7 @@ def evidence_requests_visible_to(user: Any, at: dt.datetime | None = None) -> Qu
         return EvidenceRequest.objects.none()
     chief_areas, governed = _areas_of(user, at)
     return EvidenceRequest.objects.filter(
-        Q(inspection__in=team_inspections(user, at), requested_at__lte=at)
+        Q(inspection__in=team_inspection_ids(user, at), requested_at__lte=at)
         | Q(area_id__in=chief_areas, requested_at__lte=at)
         | Q(area_id__in=governed, requested_at__lte=at)
     )

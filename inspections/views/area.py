@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from contacts.models import Organisation, OrganisationKind
 from hmicfrs_mou.pagination import WindowCountPaginator
-from inspections.access import inspections_visible_to, office_area_ids, scope_of, team_inspections
+from inspections.access import inspections_visible_to, office_area_ids, scope_of, team_inspection_ids
 from inspections.models import EvidenceRequest, Inspection, Report, StrategicPresentation
 
 
@@ -137,7 +137,7 @@ def my_area(request: HttpRequest) -> HttpResponse:
     )
     inspections = (
         inspections_visible_to(request.user, now)
-        .exclude(pk__in=team_inspections(request.user, now))
+        .exclude(pk__in=team_inspection_ids(request.user, now))
         .select_related("lead")
         .prefetch_related(
             # A thematic inspection names every force: their names alone, for 20 inspections of 43 areas each.
@@ -165,7 +165,7 @@ def my_area(request: HttpRequest) -> HttpResponse:
     shared = (
         reports.filter(publication_at__gt=now)
         .exclude(inspection__in=inspections)
-        .exclude(inspection__in=team_inspections(request.user, now))
+        .exclude(inspection__in=team_inspection_ids(request.user, now))
     )
     # Ten years of thematic inspections reach every office: a page at a time.
     page = WindowCountPaginator(inspections, 20).get_page(request.GET.get("page"))

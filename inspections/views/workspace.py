@@ -54,7 +54,7 @@ from inspections.access import (
     is_embargoed_for,
     is_team_member,
     remember_team_flag,
-    team_inspections,
+    team_inspection_ids,
     with_team_flag,
 )
 from inspections.deadlines import distribution_due
@@ -672,7 +672,7 @@ def reports_csv(request: HttpRequest) -> StreamingHttpResponse:
     visible = Report.objects.visible_to(user, now)
     # Rows seen only because of an embargo window: named on the trail, as every embargoed read is.
     embargoed = list(
-        visible.exclude(inspection__in=team_inspections(user, now))
+        visible.exclude(inspection__in=team_inspection_ids(user, now))
         .exclude(pk__in=Report.objects.published(now).values("pk"))
         .values_list("pk", flat=True)
     )

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hmicfrs_mou.models import AuditAction, AuditEvent
+from inspections.access import public_reports_about
 from inspections.models import Report
 from tests.inspections.test_pdf import (
     DISTRIBUTION,
@@ -182,3 +184,30 @@ def test_index_costs_the_same_queries_whatever_the_number_of_reports(hmi_a, forc
 
 def test_report_page_query_count_is_small(report_a):
     assert _queries(report_url(report_a), PUBLICATION) <= 6
+
+
+def test_u1_the_count_of_public_reports_about_a_force_is_what_a_visitor_sees_at_each_moment(
+    hmi_a, force_a, force_b
+):
+    """A force's public page counts its reports as every report about it less the unpublished
+    (public_reports_about): the same as the visitor's visible_to at every moment, with a later publication,
+    a report never scheduled, a draft and another force's report beside."""
+    day = dt.timedelta(days=1)
+    build_report(lead=hmi_a, areas=[force_a])
+    build_report(lead=hmi_a, areas=[force_a], publication_at=PUBLICATION + day, title="Later")
+    build_report(lead=hmi_a, areas=[force_a], schedule=False, title="Never scheduled")
+    build_report(lead=hmi_a, areas=[force_a], schedule=False, finalise=False, title="A draft")
+    build_report(lead=hmi_a, areas=[force_b], title="Kent")
+    for moment, expected in (
+        (PUBLICATION - ONE_SECOND, 0),
+        (PUBLICATION, 1),
+        (PUBLICATION + day - ONE_SECOND, 1),
+        (PUBLICATION + day, 2),
+    ):
+        seen = Report.objects.visible_to(AnonymousUser(), moment).filter(areas=force_a).count()
+        assert public_reports_about(force_a.pk, moment) == seen == expected
+        html = get_as(None, force_a.public_url, moment).text
+        if expected:
+            assert f"{expected} published report{'s' if expected > 1 else ''} about {force_a.name}" in html
+        else:
+            assert f"No report about {force_a.name} has been published" in html
