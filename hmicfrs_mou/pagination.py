@@ -98,13 +98,39 @@ class KnownCountPaginator(_Paginator):
     """A Paginator told how many rows there are, from figures kept current elsewhere (the response tallies),
     instead of counting them: a page then costs its rows alone, however many match.
 
-    Should the figure given ever exceed the rows (figures out of step until the nightly recount), the pages
-    past the last row are empty rather than an error."""
+    The figure is checked against the rows read: each page reads one row past its end, so a page shorter
+    than the figure says, or a row past where the figure says the list ends, shows that the figure is out of
+    step (a bulk write not yet recounted). The rows are then counted, and the page is read again with the
+    exact count: the list never hides a row or shows an empty page because of a wrong figure."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int, **kwargs: Any) -> None:
+        if kwargs.get("orphans"):
+            raise ValueError("KnownCountPaginator checks its count page by page: no orphans")
         super().__init__(object_list, per_page, **kwargs)
         self.known_count = count
+        self.counted = False  # whether the figure given was found out of step and the rows counted
 
     @cached_property
     def count(self) -> int:
         return self.known_count
+
+    def get_page(self, number: Any) -> Page[Any]:
+        page = super().get_page(number)
+        if not page.known_count_holds:  # type: ignore[attr-defined]
+            self.counted = True
+            # The cached_property, answered exactly.
+            self.__dict__["count"] = self.object_list.count()  # type: ignore[attr-defined]
+            self.__dict__.pop("num_pages", None)
+            page = super().get_page(number)
+        return page
+
+    def page(self, number: Any) -> Page[Any]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        page: Page[Any] = Page(rows[: self.per_page], number, self)
+        left = self.count - bottom  # the rows from this page on, as the count says
+        page.known_count_holds = self.counted or (  # type: ignore[attr-defined]
+            len(rows) == self.per_page + 1 if left > self.per_page else len(rows) == max(left, 0)
+        )
+        return page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -153,7 +153,7 @@ class ResponseTally(models.Model):
     # {"moment day 56 ends, ISO 8601 in UTC": how many}: the responses neither uploaded nor answered elsewhere.
     open_due = models.JSONField("outstanding, by the moment they fall due", default=dict)
     refreshed_at = models.DateTimeField("counted at", default=timezone.now)
-    # Drawn afresh at every write (responses.tallies builds each tally as a new instance). Not a counter: a
+    # Drawn afresh at every write (`save`; `bulk_create` gives each new tally its own). Not a counter: a
     # counter's write rolled back and another made would give the same number to different figures.
     revision = models.BigIntegerField("revision", default=new_revision, editable=False)
 
@@ -169,6 +169,13 @@ class ResponseTally(models.Model):
 
     def __str__(self) -> str:
         return f"Responses of {self.office} for {self.area}, {self.report_kind} reports, {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every save is a new revision, however the tally was changed: the figures remembered from the old one
+        # (responses.selectors.current_timeliness) must not be taken for the new. A QuerySet.update or a
+        # bulk_update bypasses this and must set `revision` itself.
+        self.revision = new_revision()
+        super().save(*args, **kwargs)
 
 
 class RecommendationResponse(models.Model):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -356,6 +356,9 @@ def current_timeliness(
     Queries, whatever the years of history: that aggregate; the tallies themselves when they changed (or
     were never counted here); and the offices' names, unless `name_offices` is False (a page that shows only
     the totals: the offices' rows are then unlabelled).
+
+    The tallies (`Tally`) in the figures returned are shared by every reader of the same figures: read them,
+    never change them.
     """
     tallies = ResponseTally.objects.order_by()
     if year is not None:
@@ -365,8 +368,8 @@ def current_timeliness(
     if office is not None:
         tallies = tallies.filter(office=office)
     key = (
-        connection.alias,
-        connection.settings_dict["NAME"],
+        tallies.db,
+        connections[tallies.db].settings_dict["NAME"],
         year,
         report_kind,
         office.pk if isinstance(office, Organisation) else office,
@@ -386,7 +389,15 @@ def current_timeliness(
             while len(_remembered) >= REMEMBERED_MOST:
                 _remembered.pop(next(iter(_remembered)))
             _remembered[key] = remembered
-    figures = replace(remembered.figures, at=at)
+    # Lists of their own, so that a caller sorting or trimming one leaves the remembered ones whole; the
+    # tallies in them are shared: read them, never change them.
+    figures = replace(
+        remembered.figures,
+        at=at,
+        offices=list(remembered.figures.offices),
+        by_kind=list(remembered.figures.by_kind),
+        by_year=list(remembered.figures.by_year),
+    )
     return _with_office_names(figures) if name_offices else figures
 
 
@@ -406,8 +417,9 @@ class _Remembered:
         return (self.after is None or self.after <= moment) and (self.before is None or moment < self.before)
 
 
-# The figures of the most recent filters asked for (each a few dozen tallies; the dashboard's filters give
-# a few hundred combinations at most), oldest forgotten first.
+# The figures of the filters most recently counted (the dashboard's year and report type, in each language;
+# each entry a few dozen tallies with their histograms): past REMEMBERED_MOST, the longest counted is
+# forgotten, which costs a recount, never a wrong figure.
 REMEMBERED_MOST = 64
 _remembered: dict[tuple[Any, ...], _Remembered] = {}
 _remembered_lock = threading.Lock()

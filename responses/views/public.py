@@ -21,10 +21,11 @@ PAGE_SIZE = 50
 def overdue(request: HttpRequest) -> HttpResponse:
     """Responses to published reports whose 56 days (D5) have ended with nothing uploaded, longest overdue first."""
     now = timezone.now()
-    # How many: the tallies' overdue figure (responses.tallies, kept current by the services), the same number
-    # as counting the list, without counting every response overdue on each view.
-    overdue = current_timeliness(at=now, name_offices=False).total.overdue
-    page = KnownCountPaginator(overdue_responses(now), PAGE_SIZE, count=overdue).get_page(
+    # How many: the tallies' overdue figure (responses.tallies, kept current by the services), not a count of
+    # every overdue response on each view. The paginator checks it against the rows it reads and counts them
+    # should it be out of step.
+    overdue_count = current_timeliness(at=now, name_offices=False).total.overdue
+    page = KnownCountPaginator(overdue_responses(now), PAGE_SIZE, count=overdue_count).get_page(
         request.GET.get("page")
     )
     rows = [

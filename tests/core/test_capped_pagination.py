@@ -110,10 +110,31 @@ def test_a_known_count_is_taken_as_given_and_a_page_costs_its_rows_alone():
     assert (paginator.count, paginator.num_pages, page.start_index(), page.end_index()) == (5, 3, 5, 5)
 
 
-def test_a_known_count_past_the_rows_gives_empty_pages_not_an_error():
-    """Figures out of step with the rows (until the nightly recount) leave the last pages empty."""
+@pytest.mark.parametrize(
+    ("known", "number", "shown"),
+    [
+        (6, 2, ["person 0"]),  # more than the rows: page 2 is short
+        (6, 3, ["person 0"]),  # past the last row: the last page
+        (1, 1, ["person 2", "person 1"]),  # fewer: a row past where the figure ends the list
+        (0, 1, ["person 2", "person 1"]),  # none: yet there are rows
+    ],
+    ids=["over-short-page", "over-past-the-end", "under", "none-said"],
+)
+def test_a_known_count_out_of_step_with_the_rows_is_found_and_the_rows_counted(known, number, shown):
+    """Figures out of step with the rows (a bulk write not yet recounted) never hide a row or show an empty
+    page: the page read shows it, and the rows are counted."""
     _events(3)
-    paginator = KnownCountPaginator(AuditEvent.objects.all(), 2, count=6)
-    assert paginator.num_pages == 3
-    assert len(paginator.get_page(2)) == 1
-    assert list(paginator.get_page(3)) == []
+    paginator = KnownCountPaginator(AuditEvent.objects.all(), 2, count=known)
+    with CaptureQueriesContext(connection) as seen:
+        page = paginator.get_page(number)
+    assert [e.actor_label for e in page] == shown
+    assert (paginator.count, paginator.num_pages, paginator.counted) == (3, 2, True)
+    assert sum("COUNT" in q["sql"].upper() for q in seen) == 1
+
+
+def test_a_known_count_that_holds_on_the_last_page_is_not_counted():
+    _events(3)
+    paginator = KnownCountPaginator(AuditEvent.objects.all(), 2, count=3)
+    assert [e.actor_label for e in paginator.get_page(2)] == ["person 0"]
+    assert [e.actor_label for e in paginator.get_page(1)] == ["person 2", "person 1"]
+    assert not paginator.counted

@@ -25,6 +25,7 @@ from inspections.access import (
     is_team_member,
     remember_team_flag,
     scope_of,
+    team_inspection_ids,
     team_inspections,
     with_team_flag,
 )
@@ -277,3 +278,31 @@ def test_i1_the_team_flag_read_with_an_inspection_answers_for_that_person_and_mo
         )  # the chief's flag does not answer for the lead
     with django_assert_num_queries(2):  # another moment: the scope at that moment, then the question
         assert is_team_member(chief_office_a, inspection, at + HOUR) is False
+
+
+def test_i1_team_inspection_ids_are_the_team_inspections_in_a_filter_and_an_exclusion(
+    world: list[Report], people: dict[str, Any]
+) -> None:
+    """team_inspection_ids (the ids, for `__in`) picks the same reports as team_inspections, kept or left out,
+    for every persona (the anonymous visitor and an inactive person included) at every boundary."""
+    inactive = make_person(
+        "inactive_hmi_shape", Organisation.objects.get(kind=OrganisationKind.HMICFRS), Role.HMI
+    )
+    inactive.is_active = False
+    inactive.save()
+    checked = 0
+    for name, user in {**people, "inactive": inactive}.items():
+        for label, at in MOMENTS.items():
+            by_records = Report.objects.filter(inspection__in=team_inspections(user, at))
+            by_ids = Report.objects.filter(inspection__in=team_inspection_ids(user, at))
+            assert set(by_ids.values_list("pk", flat=True)) == set(by_records.values_list("pk", flat=True)), (
+                name,
+                label,
+            )
+            left_by_records = Report.objects.exclude(inspection__in=team_inspections(user, at))
+            left_by_ids = Report.objects.exclude(inspection__in=team_inspection_ids(user, at))
+            assert set(left_by_ids.values_list("pk", flat=True)) == set(
+                left_by_records.values_list("pk", flat=True)
+            ), (name, label)
+            checked += by_ids.count()
+    assert checked > 0  # some persona works on some inspection
