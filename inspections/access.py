@@ -345,8 +345,7 @@ def get_report_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = 
     if report is None or not (
         report.is_published(at)
         or (
-            getattr(user, "is_authenticated", False)
-            and user.is_active
+            _signed_in(user)
             and Report.objects.filter(pk=report.pk, pk__in=_unpublished_visible(user, at)).exists()
         )
     ):
