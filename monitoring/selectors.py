@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
@@ -79,9 +80,13 @@ class TrackerRow:
     def in_engage(self) -> bool:
         return self.period is not None
 
-    @property
+    @cached_property
     def case_label(self) -> str:
-        """Where the latest case the person may see stands, for an area in Scan."""
+        """Where the latest case the person may see stands, for an area in Scan.
+
+        Kept once worked out: the tracker's template reads it twice for each area in Scan, and a left
+        case's date is formatted in the reader's language each time (read anew, a tenth of the tracker's
+        time under the profiler)."""
         case = self.case
         if case is None or self.in_engage:
             return ""
