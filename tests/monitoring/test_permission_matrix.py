@@ -404,17 +404,27 @@ def _make_world() -> World:
 
 
 # Each page fetched once per person and moment (and each public page once per moment), not once per cell.
-_PUBLIC: dict[str, tuple[int, str]] = {}  # by URL; emptied at each moment
+_PUBLIC: dict[str, tuple[int, str, str]] = {}  # by URL; emptied at each moment
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def _get(client: Client, url: str, follow: bool = False) -> tuple[int, str]:
+def _get(client: Client, url: str, follow: bool = False, hops: int = 0) -> tuple[int, str]:
+    """The page's status and text; with `follow`, the page a redirect leads to, as a browser ends on.
+
+    A page is fetched without following, and a redirect is followed through the same cache, so a page
+    read as a link's target and as itself (the tracker, the workspace) costs one request, not two.
+    """
     cache = _PUBLIC if getattr(client, "public", False) else client.__dict__.setdefault("pages", {})
-    key = f"{url}|{follow}"
-    if key not in cache:
-        response = client.get(url, follow=follow)
+    if url not in cache:
+        response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        cache[key] = (response.status_code, body.decode(errors="replace"))
-    return cache[key]
+        location = response.headers.get("Location", "") if response.status_code in REDIRECTS else ""
+        cache[url] = (response.status_code, body.decode(errors="replace"), location)
+    status, text, location = cache[url]
+    if follow and location:
+        assert hops < 5, f"{url} redirects in a loop"
+        return _get(client, location, follow=True, hops=hops + 1)
+    return status, text
 
 
 def _public_client() -> Client:
