@@ -8,7 +8,7 @@ in 2028), so "who governs this force" is always asked for a given day.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from hmicfrs_mou.choices import choice_label
 
 
 class EffectiveQuerySet(models.QuerySet):
@@ -139,6 +141,10 @@ class Organisation(models.Model):
         return reverse("public:area", kwargs={"kind_slug": AREA_URL_SLUGS[self.kind], "slug": self.slug})
 
     @property
+    def kind_label(self) -> Any:
+        return choice_label(OrganisationKind, self.kind)
+
+    @property
     def is_area(self) -> bool:
         return self.kind in AREA_KINDS
 
@@ -230,6 +236,10 @@ class Governance(EffectiveDated):
         start = self.starts_on.strftime("%-d %B %Y") if self.starts_on else "before records"
         end = f"until {self.ends_on.strftime('%-d %B %Y')}" if self.ends_on else "to date"
         return f"from {start} {end}"
+
+    @property
+    def model_label(self) -> Any:
+        return choice_label(GovernanceModel, self.model)
 
     @property
     def pfcc_provisions_apply(self) -> bool:
@@ -459,6 +469,10 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         about = f" – {self.subject}" if self.subject_id else ""
         return f"{self.get_kind_display()}{about}, {self.held_on:%-d %B %Y}"
+
+    @property
+    def kind_label(self) -> Any:
+        return choice_label(MeetingKind, self.kind)
 
 
 # --- Confidential records between an HMI and a PCC's office (C4, C5, L1, L2) ------------------------

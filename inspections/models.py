@@ -8,7 +8,7 @@ publication) by inspections.access.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
+from hmicfrs_mou.choices import choice_label
 
 User = settings.AUTH_USER_MODEL
 
@@ -178,6 +179,10 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> Any:
+        return choice_label(InspectionKind, self.kind)
 
 
 class ReferenceGroup(models.Model):
@@ -588,6 +593,10 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.get_kind_display()}"
+
+    @property
+    def kind_label(self) -> Any:
+        return choice_label(FindingKind, self.kind)
 
 
 class FactualAccuracyComment(models.Model):
