@@ -127,22 +127,16 @@ def test_postgresql_reads_the_search_indexes(hmi_a, draft):
     table this small, the planner may walk the ordering index (reports_newest_first) and filter.
     """
     query = _tsquery(["custody"])
+    # SET LOCAL: undone with the test's transaction, whatever happens in between.
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-        try:
-            report_plan = (
-                Report.objects.annotate(document=report_vector()).filter(document=query).order_by().explain()
-            )
-            finding_plan = (
-                Finding.objects.annotate(document=finding_vector())
-                .filter(document=query)
-                .order_by()
-                .explain()
-            )
-        finally:
-            cursor.execute("SET enable_indexscan = on")
-            cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    report_plan = (
+        Report.objects.annotate(document=report_vector()).filter(document=query).order_by().explain()
+    )
+    finding_plan = (
+        Finding.objects.annotate(document=finding_vector()).filter(document=query).order_by().explain()
+    )
     assert "report_search" in report_plan
     assert "finding_search" in finding_plan
 
