@@ -12,6 +12,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hmicfrs_mou.choices import choice_label
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event."""
@@ -80,6 +82,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def action_label(self) -> Any:
+        return choice_label(AuditAction, self.action)
 
 
 # --- Deadlines and reminders (the engine lives in hmicfrs_mou.reminders) -----------------

@@ -557,6 +557,10 @@ class Report(models.Model):
         return self.title
 
     @property
+    def state_label(self) -> Any:
+        return choice_label(ReportState, self.state)
+
+    @property
     def embargo_hours(self) -> int:
         return EMBARGO_HOURS[ReportKind(self.kind)]
 

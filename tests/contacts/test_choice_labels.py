@@ -17,7 +17,8 @@ from contacts.models import (
     Organisation,
     OrganisationKind,
 )
-from inspections.models import Finding, FindingKind, Inspection, InspectionKind
+from hmicfrs_mou.models import AuditAction, AuditEvent
+from inspections.models import Finding, FindingKind, Inspection, InspectionKind, Report, ReportState
 
 CASES = [
     (Organisation, "kind", "kind_label", OrganisationKind),
@@ -25,6 +26,8 @@ CASES = [
     (Meeting, "kind", "kind_label", MeetingKind),
     (Inspection, "kind", "kind_label", InspectionKind),
     (Finding, "kind", "kind_label", FindingKind),
+    (Report, "state", "state_label", ReportState),
+    (AuditEvent, "action", "action_label", AuditAction),
 ]
 
 
