@@ -557,6 +557,10 @@ class Report(models.Model):
         return self.title
 
     @property
+    def kind_label(self) -> Any:
+        return choice_label(ReportKind, self.kind)
+
+    @property
     def state_label(self) -> Any:
         return choice_label(ReportState, self.state)
 

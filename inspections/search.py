@@ -226,7 +226,7 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tupl
                 url=reverse("inspections:report", kwargs={"pk": report.pk}),
                 detail=", ".join(area.name for area in report.areas.all()),
                 snippet=snippet(report, report.summary, results.words),
-                tag=report.get_state_display(),
+                tag=str(report.state_label),
             )
             for report in reports
         ],
@@ -236,7 +236,7 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tupl
     finding_group = Found(
         rows=[
             Hit(
-                title=f"{finding.reference}: {finding.get_kind_display()}",
+                title=f"{finding.reference}: {finding.kind_label}",
                 url=reverse("inspections:report", kwargs={"pk": finding.report_id}),
                 detail=finding.report.title,
                 snippet=snippet(finding, finding.text, results.words),
@@ -265,7 +265,7 @@ def search_inspections(user: Any, words: list[str], at: dt.datetime, limit: int)
             Hit(
                 title=inspection.title,
                 url=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
-                detail=inspection.get_kind_display(),
+                detail=str(inspection.kind_label),
             )
             for inspection in inspections.order_by("-created_at", "-pk")[:limit]
         ],

@@ -653,8 +653,8 @@ def _reports_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
         areas = sorted(split_ids(report.area_ids), key=rank.__getitem__)
         yield [
             cell(report.title),
-            report.get_kind_display(),
-            report.get_state_display(),
+            report.kind_label,
+            report.state_label,
             cell("; ".join(names[pk] for pk in areas)),
             iso_date(report.publication_at),
             london_time(report.publication_at),

@@ -18,7 +18,15 @@ from contacts.models import (
     OrganisationKind,
 )
 from hmicfrs_mou.models import AuditAction, AuditEvent
-from inspections.models import Finding, FindingKind, Inspection, InspectionKind, Report, ReportState
+from inspections.models import (
+    Finding,
+    FindingKind,
+    Inspection,
+    InspectionKind,
+    Report,
+    ReportKind,
+    ReportState,
+)
 
 CASES = [
     (Organisation, "kind", "kind_label", OrganisationKind),
@@ -26,6 +34,7 @@ CASES = [
     (Meeting, "kind", "kind_label", MeetingKind),
     (Inspection, "kind", "kind_label", InspectionKind),
     (Finding, "kind", "kind_label", FindingKind),
+    (Report, "kind", "kind_label", ReportKind),
     (Report, "state", "state_label", ReportState),
     (AuditEvent, "action", "action_label", AuditAction),
 ]
