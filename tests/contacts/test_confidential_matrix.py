@@ -38,6 +38,8 @@ from tests.conftest import make_person, office_of
 from tests.contacts.confidential_world import PANEL_MEETS, T0, T1
 from tests.matrix import record_cells
 
+pytestmark = pytest.mark.matrix
+
 # Someone who leaves their post on 15 June 2026 reads nothing from then on.
 LEFT_ON = dt.date(2026, 6, 15)
 MOMENTS = {

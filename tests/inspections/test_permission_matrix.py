@@ -44,7 +44,7 @@ from inspections.services import (
 from tests.conftest import force, make_person, office_of, org
 from tests.matrix import record_cells
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.matrix]
 
 # Publication moment: 10:00 GMT on Monday 26 October 2026, the day after the clocks go back,
 # so T−48h (10:00 UTC on Saturday 24th) is 11:00 BST by the wall clock.

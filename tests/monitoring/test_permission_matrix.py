@@ -43,7 +43,7 @@ from tests.conftest import force, make_person, office_of, org
 from tests.matrix import record_cells
 from tests.monitoring.conftest import published_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.matrix]
 
 S = dt.timedelta(seconds=1)
 M = dt.timedelta(minutes=1)

@@ -31,7 +31,7 @@ from tests.conftest import make_person, office_of, org
 from tests.matrix import record_cells
 from tests.responses.conftest import IN_PERIOD, complete, pdf_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.matrix]
 
 INVITE = IN_PERIOD
 SUBMIT = dt.datetime(2026, 7, 22, 12, tzinfo=LONDON)
