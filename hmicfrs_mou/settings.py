@@ -100,8 +100,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hmicfrs_mou.portals.navigation",
             ],
-            # `date` with the zone named in the hour the clocks go back too (see the module).
-            "builtins": ["hmicfrs_mou.templatetags.zone_dates"],
+            # `date` with the zone named in the hour the clocks go back too (see the module); `pk_url`, a long
+            # table's row links with one reverse() per table (hmicfrs_mou/templatetags/row_links.py).
+            "builtins": ["hmicfrs_mou.templatetags.zone_dates", "hmicfrs_mou.templatetags.row_links"],
         },
     },
 ]
