@@ -1,10 +1,10 @@
 """The app's tables as 0010_reminders_failed_newest left them, in one migration, for a new database.
 
-It replaces 0001_initial to 0010_reminders_failed_newest (`replaces`): a database that applied any of them carries on
+It replaces 0001_initial to 0010_reminders_failed_newest (`replaces`): a database that applied some or all of them carries on
 with them, and only a new database (the tests', a first `make run`) is built from this one. Built from
-the models by makemigrations, with the operations that are not the models' copied over (the
-triggers and indexes below); the data migrations among those replaced only fill rows that existed
-before them, and a new database has none. Migrating a new database: 24 s to 11 s here.
+the models by makemigrations; the one operation that is not the models' is the audit trail's triggers, copied from 0002_audit_append_only, run at the end.
+The data fill (0005_reminder_outcomes_and_sweep_state) is left out: it fills rows that existed before it, and a new database has none.
+Migrating a new database (every app): 22 s to 9 s on SQLite, 23 s to 10 s on PostgreSQL, here.
 """
 
 import django.db.models.deletion

@@ -65,4 +65,8 @@ def pk_url(parser: Parser, token: Token) -> PkUrlNode:
     bits = token.split_contents()
     if len(bits) != 3:
         raise template.TemplateSyntaxError(f"{bits[0]} takes a view name and a pk")
+    # A quoted name only: the link is kept per tag for the whole table, so a name read from each row
+    # would give every row the first row's view.
+    if len(bits[1]) < 2 or bits[1][0] not in "'\"" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the view's name in quotes")
     return PkUrlNode(parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))

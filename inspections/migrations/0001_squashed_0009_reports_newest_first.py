@@ -1,10 +1,9 @@
 """The app's tables as 0009_reports_newest_first left them, in one migration, for a new database.
 
-It replaces 0001_initial to 0009_reports_newest_first (`replaces`): a database that applied any of them carries on
+It replaces 0001_initial to 0009_reports_newest_first (`replaces`): a database that applied some or all of them carries on
 with them, and only a new database (the tests', a first `make run`) is built from this one. Built from
-the models by makemigrations, with the operations that are not the models' copied over (the
-triggers and indexes below); the data migrations among those replaced only fill rows that existed
-before them, and a new database has none. Migrating a new database: 24 s to 11 s here.
+the models by makemigrations; the one operation that is not the models' is the search indexes on PostgreSQL, copied from 0006_search_indexes, run at the end.
+Migrating a new database (every app): 22 s to 9 s on SQLite, 23 s to 10 s on PostgreSQL, here.
 """
 
 import django.db.models.deletion

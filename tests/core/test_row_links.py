@@ -76,3 +76,8 @@ def test_a_view_that_takes_no_pk_is_refused():
 def test_the_tag_takes_a_view_and_a_pk():
     with pytest.raises(TemplateSyntaxError):
         Template("{% pk_url 'monitoring:case' %}")
+
+
+def test_the_view_is_named_in_quotes_not_read_from_each_row():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% for row in rows %}{% pk_url row.view row.pk %}{% endfor %}")
