@@ -35,7 +35,7 @@ db: setup ## Migrate, load the reference data, the Engage history and the demo s
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py load_reference_data
 	DEBUG=true $(PY) manage.py load_engage_history
-	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true PORT=$(PORT) $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py setup_schedules
 
 run: db ## Set everything up and run the portal (web server and task worker) at http://127.0.0.1:8000

@@ -284,8 +284,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # GOV.UK Notify, with EMAIL_BACKEND=hmicfrs_mou.notify.NotifyEmailBackend.
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
 NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID", "")
-# Links in emails and calendar feeds point here.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Links in emails and calendar feeds point here; unset, the development server `make run` starts (on PORT).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MOU portal <no-reply@mou-portal.invalid>")
 
 # django-q2. The ORM broker keeps the queue in the database so the demo needs

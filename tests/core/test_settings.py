@@ -142,3 +142,27 @@ def test_a_development_checkout_runs_manage_py_without_exported_variables(tmp_pa
     env_file.write_text("DEBUG=true\n", encoding="utf-8")
     result = _import_settings(ENV_FILE=str(env_file))
     assert result.returncode == 0, result.stderr
+
+
+def _base_url(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"PORTAL_BASE_URL", "PORT", "DEBUG"}}
+    clean.update(ENV_FILE="", DEBUG="true", **env)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import hmicfrs_mou.settings as s; print(s.PORTAL_BASE_URL)"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_point_at_the_port_make_run_serves_unless_the_address_is_set():
+    """`PORT=8765 make run` prints its logins and sends its emails with that port; a set address wins."""
+    assert _base_url() == "http://127.0.0.1:8000"
+    assert _base_url(PORT="8765") == "http://127.0.0.1:8765"
+    assert (
+        _base_url(PORT="8765", PORTAL_BASE_URL="https://mou.example.invalid") == "https://mou.example.invalid"
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.models import Organisation
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError("Load the reference data first: python manage.py load_reference_data")
         logins = load_demo()
         self.stdout.write("")
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/accounts/login/):")
+        self.stdout.write(f"Demo logins ({settings.PORTAL_BASE_URL.rstrip('/')}/accounts/login/):")
         for login, password in logins:
             self.stdout.write(f"  {login.portal:<13} {login.username:<13} {password:<14} {login.description}")
         factors = demo_second_factors()
