@@ -119,6 +119,8 @@ PAGES = [
     ),
     Page("inspection_report", "report detail, published (HMI)", "hmi", "/inspections/reports/{area_report}/"),
     Page("inspections_search", "search reports ?q=custody (HMI)", "hmi", "/inspections/search/?q=custody"),
+    # The portal search: fourteen groups, each over its own app's access rules (hmicfrs_mou/search_views.py).
+    Page("portal_search", "portal search ?q=custody (HMI)", "hmi", "/search/?q=custody"),
     Page("inspections_csv", "reports CSV, every visible report (HMI)", "hmi", "/inspections/reports.csv"),
     Page("my_area_opcc", "inspections in my area (OPCC staff)", "opcc", "/inspections/my-area/"),
     Page(

@@ -42,7 +42,7 @@ from contacts.models import (
 )
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.permissions import Perm
-from hmicfrs_mou.search import Found, Hit, contains_all
+from hmicfrs_mou.search import Found, Hit, contains_all, total
 
 MEETING_TYPE = "contacts.meeting"
 
@@ -61,6 +61,7 @@ def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: in
         condition &= Q(name__icontains=word) | Q(pk__in=governed_by)
     areas = Organisation.objects.filter(kind__in=AREA_KINDS).filter(condition)
     directory = holds(user, Perm.VIEW_DIRECTORY)
+    shown = list(areas.order_by("name", "kind", "pk")[:limit])
     return Found(
         rows=[
             Hit(
@@ -68,9 +69,9 @@ def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: in
                 url=area.get_absolute_url() if directory else area.public_url,
                 detail=area.get_kind_display(),
             )
-            for area in areas.order_by("name", "kind", "pk")[:limit]
+            for area in shown
         ],
-        count=areas.count(),
+        count=total(areas, len(shown), limit),
         more_url=f"{reverse('contacts:directory')}?{urlencode({'q': ' '.join(words)})}" if directory else "",
     )
 
@@ -92,7 +93,7 @@ def _search_confidential(
     shown = list(records.select_related("area").order_by(f"-{model.CREATED_AT}", "-pk")[:limit])
     return Found(
         rows=[hit(record) for record in shown],
-        count=records.count(),
+        count=total(records, len(shown), limit),
         restricted={model._meta.label_lower: {"confidential": [record.pk for record in shown]}}
         if shown
         else {},
@@ -173,6 +174,6 @@ def search_meetings(user: Any, words: list[str], at: dt.datetime, limit: int) ->
             )
             for meeting in shown
         ],
-        count=meetings.count(),
+        count=total(meetings, len(shown), limit),
         restricted={MEETING_TYPE: {"confidential": confidential}} if confidential else {},
     )

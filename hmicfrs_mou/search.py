@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 
 # Letters and digits only, as the reports search reads them (inspections/search.py): punctuation never
@@ -38,6 +39,15 @@ def contains_all(fields: tuple[str, ...], words: list[str]) -> Q:
             either |= Q(**{f"{name}__icontains": word})
         condition &= either
     return condition
+
+
+def total(matching: QuerySet[Any], shown: int, limit: int) -> int:
+    """How many of `matching` there are in all, when `shown` rows came back from `matching[:limit]`.
+
+    Fewer than the limit came back: then the query read every match, and that is the total, without a
+    COUNT. Most groups of most searches match fewer than the limit, and each COUNT is a second query built
+    and run for the group (a sixth of a search's time). Only a group that fills its rows is counted."""
+    return shown if shown < limit else matching.count()
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from hmicfrs_mou.search import Found, Hit, contains_all, words_of
+from hmicfrs_mou.search import Found, Hit, contains_all, total, words_of
 from inspections.access import (
     debriefs_visible_to,
     disclosures_visible_to,
@@ -230,7 +230,7 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tupl
             )
             for report in reports
         ],
-        count=results.reports.count(),
+        count=total(results.reports, len(reports), limit),
         more_url=more,
     )
     finding_group = Found(
@@ -243,7 +243,7 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tupl
             )
             for finding in findings
         ],
-        count=results.findings.count(),
+        count=total(results.findings, len(findings), limit),
         more_url=more,
     )
     shown = unpublished_shown(
@@ -260,6 +260,7 @@ def search_inspections(user: Any, words: list[str], at: dt.datetime, limit: int)
     if not words:
         return Found()
     inspections = inspections_visible_to(user, at).filter(contains_all(("title",), words))
+    shown = list(inspections.order_by("-created_at", "-pk")[:limit])
     return Found(
         rows=[
             Hit(
@@ -267,9 +268,9 @@ def search_inspections(user: Any, words: list[str], at: dt.datetime, limit: int)
                 url=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
                 detail=str(inspection.kind_label),
             )
-            for inspection in inspections.order_by("-created_at", "-pk")[:limit]
+            for inspection in shown
         ],
-        count=inspections.count(),
+        count=total(inspections, len(shown), limit),
     )
 
 
@@ -296,7 +297,7 @@ def search_debriefs(user: Any, words: list[str], at: dt.datetime, limit: int) ->
             )
             for debrief in shown
         ],
-        count=debriefs.count(),
+        count=total(debriefs, len(shown), limit),
         restricted={DEBRIEF_TYPE: {"debriefs": [debrief.pk for debrief in shown]}} if shown else {},
     )
 
@@ -327,6 +328,6 @@ def search_disclosures(user: Any, words: list[str], at: dt.datetime, limit: int)
             )
             for record in shown
         ],
-        count=records.count(),
+        count=total(records, len(shown), limit),
         restricted={DISCLOSURE_TYPE: {"disclosures": [record.pk for record in shown]}} if shown else {},
     )

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from hmicfrs_mou.search import Found, Hit
+from hmicfrs_mou.search import Found, Hit, total
 from monitoring.models import EngageCase, EngageCause
 
 CASE_TYPE = "monitoring.engagecase"
@@ -57,6 +57,6 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> Foun
             )
             for case in shown
         ],
-        count=cases.count(),
+        count=total(cases, len(shown), limit),
         restricted={CASE_TYPE: {"unannounced": unannounced}} if unannounced else {},
     )

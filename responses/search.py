@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from hmicfrs_mou.search import Found, Hit, contains_all
+from hmicfrs_mou.search import Found, Hit, contains_all, total
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
 from responses.complaints import super_complaints_visible_to
 from responses.models import ActionPlanItem, ObligationState, ResponseObligation
@@ -70,9 +70,12 @@ def search_responses(user: Any, words: list[str], at: dt.datetime, limit: int) -
         _row(obligation, reverse("responses:obligation", kwargs={"pk": obligation.pk}))
         for obligation in shown
     ]
+    # The chief's office's rows fill what the office's own leave (none when those fill the limit: no query).
+    room = limit - len(shown)
+    for_chief_shown = list(for_chief.select_related(*related).order_by("due_at", "pk")[:room])
     rows += [
         _row(obligation, reverse("responses:chief-comments", kwargs={"pk": obligation.pk}))
-        for obligation in for_chief.select_related(*related).order_by("due_at", "pk")[: limit - len(rows)]
+        for obligation in for_chief_shown
     ]
     # The office's own drafts among the rows: the obligation page puts every reading of one on the trail.
     drafts = sorted(
@@ -83,7 +86,7 @@ def search_responses(user: Any, words: list[str], at: dt.datetime, limit: int) -
     )
     return Found(
         rows=rows,
-        count=matching.count() + for_chief.count(),
+        count=total(matching, len(shown), limit) + total(for_chief, len(for_chief_shown), room),
         restricted={OBLIGATION_TYPE: {"draft": drafts}} if drafts else {},
     )
 
@@ -103,6 +106,11 @@ def search_plans(user: Any, words: list[str], at: dt.datetime, limit: int) -> Fo
             Q(report__title__icontains=word) | Q(organisation__name__icontains=word) | Q(Exists(actions))
         )
     plans = action_plans_visible_to(user, at).filter(condition)
+    shown = list(
+        plans.select_related("report", "organisation").order_by(
+            "-report__publication_at", "organisation__name", "pk"
+        )[:limit]
+    )
     rows = [
         Hit(
             title=f"Action plan: {plan.report.title}",
@@ -111,11 +119,9 @@ def search_plans(user: Any, words: list[str], at: dt.datetime, limit: int) -> Fo
             ),
             detail=plan.organisation.name,
         )
-        for plan in plans.select_related("report", "organisation").order_by(
-            "-report__publication_at", "organisation__name", "pk"
-        )[:limit]
+        for plan in shown
     ]
-    return Found(rows=rows, count=plans.count())
+    return Found(rows=rows, count=total(plans, len(shown), limit))
 
 
 def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tuple[Found, Found]:
@@ -131,6 +137,7 @@ def search_complaints(user: Any, words: list[str], at: dt.datetime, limit: int) 
     complaints = super_complaints_visible_to(user, at).filter(
         contains_all(("title", "designated_body"), words)
     )
+    shown = list(complaints.order_by("-received_at", "-pk")[:limit])
     return Found(
         rows=[
             Hit(
@@ -139,7 +146,7 @@ def search_complaints(user: Any, words: list[str], at: dt.datetime, limit: int) 
                 detail=complaint.designated_body,
                 tag=complaint.get_state_display(),
             )
-            for complaint in complaints.order_by("-received_at", "-pk")[:limit]
+            for complaint in shown
         ],
-        count=complaints.count(),
+        count=total(complaints, len(shown), limit),
     )

@@ -281,8 +281,9 @@ def _queries(client: Any, q: str) -> int:
     return len(captured)
 
 
-def test_a_search_costs_the_same_queries_for_2_and_20_matching_records(client_for, people):
-    """Each group is capped: more matches never mean more queries (DESIGN.md Scale)."""
+def test_a_search_costs_no_more_queries_however_many_records_match(client_for, people):
+    """Each group is capped: more matches never mean more queries (DESIGN.md Scale). A group with fewer
+    matches than its rows is counted from its rows; one that fills them is counted by the database, once."""
     hmi = people["hmi"]
     peel = Report.objects.get(title=PEEL)
     police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
@@ -301,16 +302,67 @@ def test_a_search_costs_the_same_queries_for_2_and_20_matching_records(client_fo
                 report=report, kind=FindingKind.RECOMMENDATION, reference=f"LB-{report.pk}", text="lumenbrook"
             )
 
+    def counts() -> dict[str, int]:
+        groups = client.get(URL, {"q": "lumenbrook"}).context["groups"]
+        return {group.key: group.found.count for group in groups}
+
     client = client_for(hmi)
     add(2)
     client.get(URL, {"q": "lumenbrook"})  # the session and caches warmed
     two = _queries(client, "lumenbrook")
+    assert counts() == {"reports": 2, "findings": 2}
     add(18)
     twenty = _queries(client, "lumenbrook")
+    assert counts() == {"reports": 20, "findings": 20}
+    add(30)
+    fifty = _queries(client, "lumenbrook")
     groups = {group.key: group.found for group in client.get(URL, {"q": "lumenbrook"}).context["groups"]}
-    assert groups["reports"].count == groups["findings"].count == 20
-    assert len(groups["reports"].rows) == GROUP_LIMIT
-    assert twenty == two
+    assert groups["reports"].count == groups["findings"].count == 50
+    assert len(groups["reports"].rows) == len(groups["findings"].rows) == GROUP_LIMIT
+    # Over the limit, the two groups that fill their rows are each counted once; beyond it, nothing grows.
+    assert twenty == two + 2
+    assert fifty == twenty
+
+
+def test_every_groups_count_is_the_number_of_its_matches_whatever_the_limit(people, monkeypatch):
+    """A group's count taken from its rows (fewer than the limit) or from the database (the limit filled) is
+    the number the database counts, for every group, every persona, small and large limits: the PCC
+    responses group, whose rows are the office's own and then the chief's office's, included."""
+    import contacts.search
+    import inspections.search
+    import monitoring.search
+    import responses.search
+    from hmicfrs_mou import search_views
+
+    apps = (contacts.search, inspections.search, monitoring.search, responses.search)
+    now = timezone.now()
+    # Avon's chief's office invited to comment on every response of the area: its rows in the group.
+    invited = ResponseObligation.objects.filter(area__slug="avon-and-somerset")
+    assert invited.update(chief_comments_invited_at=now - dt.timedelta(days=1)) >= 1
+
+    def every_count(user: User, words: list[str], limit: int) -> dict[str, tuple[int, int]]:
+        monkeypatch.setattr(search_views, "GROUP_LIMIT", limit)
+        groups = search_views.search_groups(user, words, now)
+        return {group.key: (group.found.count, len(group.found.rows)) for group in groups}
+
+    checked = filled = 0
+    chief_rows = False
+    for username in EVERYONE:
+        for words in (["avon"], ["the"]):
+            for limit in (1, 3):
+                for app in apps:
+                    monkeypatch.setattr(app, "total", lambda matching, shown, limit: matching.count())
+                counted = every_count(people[username], words, limit)
+                monkeypatch.undo()
+                from_rows = every_count(people[username], words, limit)
+                assert from_rows == counted, (username, words, limit)
+                checked += len(counted)
+                filled += sum(1 for count, rows in counted.values() if rows and count > rows)
+                chief_rows |= username == "force" and counted.get("responses", (0, 0))[0] > 0
+    # The branch where the database counts (a group fills its rows) is taken, not only the other.
+    assert checked > 500, checked
+    assert filled > 50, filled
+    assert chief_rows, "the chief's office found no PCC response: its rows were not compared"
 
 
 # --- Reachable from every portal; bad input --------------------------------------------------------
