@@ -56,6 +56,8 @@ HEADLINE_OPTIONS: dict[str, Any] = {
     "fragment_delimiter": " … ",
 }
 SNIPPET_WORDS = 30
+# A report's own text: what a list of reports never shows, left unread by the rows that name a report.
+REPORT_TEXT = ("body", "press_release")
 
 
 def report_vector() -> SearchVector:
@@ -216,8 +218,15 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tupl
     results = search(user, " ".join(words), at)
     if not results.words:
         return Found(), Found()
-    reports = list(results.reports.select_related("inspection").prefetch_related("areas")[:limit])
-    findings = list(results.findings.select_related("report", "report__inspection")[:limit])
+    # A row names its report; the report's text (a whole report, 50 pages and more) is never read here.
+    reports = list(
+        results.reports.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT)[:limit]
+    )
+    findings = list(
+        results.findings.select_related("report", "report__inspection").defer(
+            *(f"report__{name}" for name in REPORT_TEXT)
+        )[:limit]
+    )
     more = f"{reverse('inspections:search')}?{urlencode({'q': ' '.join(words)})}"
     report_group = Found(
         rows=[

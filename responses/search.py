@@ -23,27 +23,49 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from contacts.models import Organisation
 from hmicfrs_mou.search import Found, Hit, contains_all, total
+from inspections.models import Report
+from inspections.search import REPORT_TEXT
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
 from responses.complaints import super_complaints_visible_to
 from responses.models import ActionPlanItem, ObligationState, ResponseObligation
 from responses.plans import action_plans_visible_to
 
 OBLIGATION_TYPE = "responses.responseobligation"
-PUBLIC_FIELDS = ("report__title", "area__name", "office__name")
 DRAFT_FIELDS = ("pcc_comments", "reply_to_chief", "chief_comments")
+
+
+def _public_match(word: str, prefix: str = "") -> Q:
+    """The obligations (`prefix` "obligation__" from a submission) whose report's title or force's or
+    office's name holds the word. Asked of the reports and organisations, each a small table, and matched
+    by id: as a condition on the joined title and names of every obligation, the database upper-cased and
+    scanned each obligation's three texts, the most of a search's time."""
+    names = Organisation.objects.filter(name__icontains=word).values("pk")
+    return (
+        Q(**{f"{prefix}report_id__in": Report.objects.filter(title__icontains=word).values("pk")})
+        | Q(**{f"{prefix}area_id__in": names})
+        | Q(**{f"{prefix}office_id__in": names})
+    )
+
+
+def _every_word(words: list[str], *fields: str, prefix: str = "") -> Q:
+    """Every word in the public fields (`_public_match`) or in one of `fields` of the row itself."""
+    condition = Q()
+    for word in words:
+        either = _public_match(word, prefix)
+        for name in fields:
+            either |= Q(**{f"{name}__icontains": word})
+        condition &= either
+    return condition
 
 
 def _matching_obligations(user: Any, words: list[str], at: dt.datetime) -> QuerySet[Any]:
     visible = ResponseObligation.objects.visible_to(user, at)
-    own = drafts_visible_to(visible, user).filter(contains_all(PUBLIC_FIELDS + DRAFT_FIELDS, words))
-    submitted = submissions_visible_to(user).filter(
-        contains_all(("content", *(f"obligation__{name}" for name in PUBLIC_FIELDS)), words)
-    )
+    own = drafts_visible_to(visible, user).filter(_every_word(words, *DRAFT_FIELDS))
+    submitted = submissions_visible_to(user).filter(_every_word(words, "content", prefix="obligation__"))
     return visible.filter(
-        contains_all(PUBLIC_FIELDS, words)
-        | Q(pk__in=own.values("pk"))
-        | Q(pk__in=submitted.values("obligation_id"))
+        _every_word(words) | Q(pk__in=own.values("pk")) | Q(pk__in=submitted.values("obligation_id"))
     )
 
 
@@ -61,18 +83,18 @@ def search_responses(user: Any, words: list[str], at: dt.datetime, limit: int) -
     if not words:
         return Found()
     related = ("report", "area", "office")
+    # The rows name the report; its text (a whole report) is not read.
+    unread = [f"report__{name}" for name in REPORT_TEXT]
     matching = _matching_obligations(user, words, at)
-    for_chief = obligations_for_chief(user, at).filter(
-        contains_all((*PUBLIC_FIELDS, "chief_comments"), words)
-    )
-    shown = list(matching.select_related(*related).order_by("due_at", "pk")[:limit])
+    for_chief = obligations_for_chief(user, at).filter(_every_word(words, "chief_comments"))
+    shown = list(matching.select_related(*related).defer(*unread).order_by("due_at", "pk")[:limit])
     rows = [
         _row(obligation, reverse("responses:obligation", kwargs={"pk": obligation.pk}))
         for obligation in shown
     ]
     # The chief's office's rows fill what the office's own leave (none when those fill the limit: no query).
     room = limit - len(shown)
-    for_chief_shown = list(for_chief.select_related(*related).order_by("due_at", "pk")[:room])
+    for_chief_shown = list(for_chief.select_related(*related).defer(*unread).order_by("due_at", "pk")[:room])
     rows += [
         _row(obligation, reverse("responses:chief-comments", kwargs={"pk": obligation.pk}))
         for obligation in for_chief_shown
@@ -107,9 +129,9 @@ def search_plans(user: Any, words: list[str], at: dt.datetime, limit: int) -> Fo
         )
     plans = action_plans_visible_to(user, at).filter(condition)
     shown = list(
-        plans.select_related("report", "organisation").order_by(
-            "-report__publication_at", "organisation__name", "pk"
-        )[:limit]
+        plans.select_related("report", "organisation")
+        .defer(*(f"report__{name}" for name in REPORT_TEXT))
+        .order_by("-report__publication_at", "organisation__name", "pk")[:limit]
     )
     rows = [
         Hit(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -683,3 +684,41 @@ def test_l1_a_recruitment_is_found_by_the_office_and_its_hmi_only_and_l2_never(c
         and event.detail["confidential"] == [recruitment.pk]
         for event in search_audits(people["hmi"])
     )
+
+
+def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_name_a_draft_or_a_submission(
+    people,
+):
+    """The PCC responses a search matches, found by id in the reports and organisations (responses/search.py),
+    are those whose report title, force or office name holds each word, or whose draft (the office's own)
+    or submitted text does: the definition on the joined rows, written out here as the reference."""
+    from hmicfrs_mou.search import contains_all
+    from responses.access import drafts_visible_to, submissions_visible_to
+    from responses.search import DRAFT_FIELDS, _matching_obligations
+
+    public = ("report__title", "area__name", "office__name")
+    cumbria = ResponseObligation.objects.get(report__title=THEMATIC, area__slug="cumbria")
+    ResponseObligation.objects.filter(pk=cumbria.pk).update(pcc_comments="Our view: gravelmoth matters.")
+    now = timezone.now()
+    checked = 0
+    for username in EVERYONE:
+        user = people[username]
+        for words in (["avon"], ["stalking"], ["stalking", "cumbria"], ["gravelmoth"], ["police", "the"]):
+            visible = ResponseObligation.objects.visible_to(user, now)
+            own = drafts_visible_to(visible, user).filter(contains_all(public + DRAFT_FIELDS, words))
+            submitted = submissions_visible_to(user).filter(
+                contains_all(("content", *(f"obligation__{name}" for name in public)), words)
+            )
+            expected = set(
+                visible.filter(
+                    contains_all(public, words)
+                    | Q(pk__in=own.values("pk"))
+                    | Q(pk__in=submitted.values("obligation_id"))
+                ).values_list("pk", flat=True)
+            )
+            assert set(_matching_obligations(user, words, now).values_list("pk", flat=True)) == expected, (
+                username,
+                words,
+            )
+            checked += bool(expected)
+    assert checked >= 10, checked
