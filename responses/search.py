@@ -92,7 +92,8 @@ def search_responses(user: Any, words: list[str], at: dt.datetime, limit: int) -
         _row(obligation, reverse("responses:obligation", kwargs={"pk": obligation.pk}))
         for obligation in shown
     ]
-    # The chief's office's rows fill what the office's own leave (none when those fill the limit: no query).
+    # The chief's office's rows fill what the office's own leave. When those fill the limit, no row of the
+    # chief's is read (an empty slice asks the database nothing), and `total` counts them instead.
     room = limit - len(shown)
     for_chief_shown = list(for_chief.select_related(*related).defer(*unread).order_by("due_at", "pk")[:room])
     rows += [

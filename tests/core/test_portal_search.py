@@ -693,17 +693,46 @@ def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_na
     are those whose report title, force or office name holds each word, or whose draft (the office's own)
     or submitted text does: the definition on the joined rows, written out here as the reference."""
     from hmicfrs_mou.search import contains_all
-    from responses.access import drafts_visible_to, submissions_visible_to
-    from responses.search import DRAFT_FIELDS, _matching_obligations
+    from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
+    from responses.models import Submission
+    from responses.search import DRAFT_FIELDS, _matching_obligations, search_responses
 
     public = ("report__title", "area__name", "office__name")
+    now = timezone.now()
     cumbria = ResponseObligation.objects.get(report__title=THEMATIC, area__slug="cumbria")
     ResponseObligation.objects.filter(pk=cumbria.pk).update(pcc_comments="Our view: gravelmoth matters.")
-    now = timezone.now()
+    # A submitted version (its text) and the chief's comments, each holding a word of its own.
+    avon = ResponseObligation.objects.get(report__title=THEMATIC, area__slug="avon-and-somerset")
+    Submission.objects.create(
+        obligation=avon,
+        version=1,
+        submitted_at=now,
+        submitted_by=people["opcc"],
+        stored_name="equivalence-test.pdf",
+        original_name="response.pdf",
+        size=1,
+        sha256="0" * 64,
+        content={"pcc_comments": "The quillfeather review is under way."},
+        published_url="https://example.invalid/response",
+    )
+    ResponseObligation.objects.filter(pk=avon.pk).update(
+        chief_comments="The chief's view: emberlode.", chief_comments_invited_at=now - dt.timedelta(days=1)
+    )
     checked = 0
+    found_by_submission = False
+    word_sets = (
+        ["avon"],
+        ["stalking"],
+        ["stalking", "cumbria"],
+        ["gravelmoth"],
+        ["police", "the"],
+        ["quillfeather"],
+        ["quillfeather", "somerset"],
+        ["emberlode", "stalking"],
+    )
     for username in EVERYONE:
         user = people[username]
-        for words in (["avon"], ["stalking"], ["stalking", "cumbria"], ["gravelmoth"], ["police", "the"]):
+        for words in word_sets:
             visible = ResponseObligation.objects.visible_to(user, now)
             own = drafts_visible_to(visible, user).filter(contains_all(public + DRAFT_FIELDS, words))
             submitted = submissions_visible_to(user).filter(
@@ -720,5 +749,14 @@ def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_na
                 username,
                 words,
             )
+            # The group's rows, the chief's office's included, are the reference's.
+            chief = obligations_for_chief(user, now).filter(contains_all((*public, "chief_comments"), words))
+            rows = {hit.url for hit in search_responses(user, words, now, 1000).rows}
+            assert rows == {reverse("responses:obligation", kwargs={"pk": pk}) for pk in expected} | {
+                reverse("responses:chief-comments", kwargs={"pk": pk})
+                for pk in chief.values_list("pk", flat=True)
+            }, (username, words)
             checked += bool(expected)
+            found_by_submission |= bool(expected) and words[0] == "quillfeather"
     assert checked >= 10, checked
+    assert found_by_submission, "no one's search matched the submitted text"

@@ -865,11 +865,15 @@ def _observe_debrief(path: str, client: Client, user, debrief, now: dt.datetime)
     if path in ("page", "audit"):
         if page_url not in fetched:
             # Each request of the page is one row: a read of the notes or of the acknowledgement form (VIEW
-            # only when the notes are shown), or the refusal (DENIED).
+            # only when the notes are shown), or the refusal (DENIED). The first request answers "page";
+            # "audit" is the rows that request wrote and those a second reading writes, which must agree.
             rows = AuditEvent.objects.filter(object_type="inspections.debrief", object_id=str(debrief.pk))
-            before = rows.count()
-            status = client.get(page_url).status_code
-            fetched[page_url] = (status, rows.count() - before)
+            written = []
+            for _ in range(2):
+                before = rows.count()
+                status = client.get(page_url).status_code
+                written.append(rows.count() - before)
+            fetched[page_url] = (status, written[0] if written[0] == written[1] else tuple(written))
         status, written = fetched[page_url]
         return status == 200 if path == "page" else written
     url = (
