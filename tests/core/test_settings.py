@@ -15,16 +15,27 @@ from hmicfrs_mou.env import env_bool, env_int, env_list, env_str
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _import_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG", "TESTING"}
-    }
+# Read from the environment by the settings, so never inherited from the one running the tests.
+SET_BY_THE_TEST = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DEBUG",
+    "TESTING",
+    "PORT",
+    "PORTAL_BASE_URL",
+}
+
+
+def _import_settings(
+    setting: str = "DATABASES['default']['ENGINE']", **env: str
+) -> subprocess.CompletedProcess:
+    """Import the settings in a new process with `env` only, printing `setting` (the database engine)."""
+    clean = {k: v for k, v in os.environ.items() if k not in SET_BY_THE_TEST}
     clean["ENV_FILE"] = ""  # a developer's .env must not stand in for production settings here
     clean.update(env)
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import hmicfrs_mou.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        [sys.executable, "-c", f"import hmicfrs_mou.settings as s; print(s.{setting})"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -145,16 +156,7 @@ def test_a_development_checkout_runs_manage_py_without_exported_variables(tmp_pa
 
 
 def _base_url(**env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in {"PORTAL_BASE_URL", "PORT", "DEBUG"}}
-    clean.update(ENV_FILE="", DEBUG="true", **env)
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import hmicfrs_mou.settings as s; print(s.PORTAL_BASE_URL)"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _import_settings("PORTAL_BASE_URL", DEBUG="true", **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
