@@ -42,15 +42,13 @@ from contacts.models import (
 )
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.permissions import Perm
-from hmicfrs_mou.search import Found, Hit, contains_all, total
+from hmicfrs_mou.search import Ask, Hit, contains_all, listing
 
 MEETING_TYPE = "contacts.meeting"
 
 
-def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_organisations(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """Forces and FRSs whose name, or whose governing body's or its office's name, holds every word."""
-    if not words:
-        return Found()
     governance = Governance.objects.in_force(timezone.localdate(at))
     condition = Q()
     for word in words:
@@ -59,55 +57,45 @@ def search_organisations(user: Any, words: list[str], at: dt.datetime, limit: in
             | Q(body__children__kind=OrganisationKind.OPCC, body__children__name__icontains=word)
         ).values("area_id")
         condition &= Q(name__icontains=word) | Q(pk__in=governed_by)
-    areas = Organisation.objects.filter(kind__in=AREA_KINDS).filter(condition)
     directory = holds(user, Perm.VIEW_DIRECTORY)
-    shown = list(areas.order_by("name", "kind", "pk")[:limit])
-    return Found(
-        rows=[
-            Hit(
-                title=area.name,
-                url=area.get_absolute_url() if directory else area.public_url,
-                detail=area.get_kind_display(),
-            )
-            for area in shown
-        ],
-        count=total(areas, len(shown), limit),
+    return listing(
+        Organisation.objects.filter(kind__in=AREA_KINDS).filter(condition).order_by("name", "kind", "pk"),
+        lambda area: Hit(
+            title=area.name,
+            url=area.get_absolute_url() if directory else area.public_url,
+            detail=area.get_kind_display(),
+        ),
         more_url=f"{reverse('contacts:directory')}?{urlencode({'q': ' '.join(words)})}" if directory else "",
     )
 
 
-def _search_confidential(
+def _ask_confidential(
     model: Any,
     user: Any,
     words: list[str],
     at: dt.datetime,
-    limit: int,
     fields: tuple[str, ...],
     hit: Callable[[Any], Hit],
-) -> Found:
+) -> Ask:
     """C4, C5, L1: the records of `model` the reader may read at `at` (contacts.access, through
     `visible_to`) whose `fields` hold every word, newest first; every one shown goes to the audit trail."""
-    if not words:
-        return Found()
-    records = model.objects.visible_to(user, at).filter(contains_all(fields, words))
-    shown = list(records.select_related("area").order_by(f"-{model.CREATED_AT}", "-pk")[:limit])
-    return Found(
-        rows=[hit(record) for record in shown],
-        count=total(records, len(shown), limit),
-        restricted={model._meta.label_lower: {"confidential": [record.pk for record in shown]}}
-        if shown
-        else {},
+    return listing(
+        model.objects.visible_to(user, at)
+        .filter(contains_all(fields, words))
+        .order_by(f"-{model.CREATED_AT}", "-pk"),
+        hit,
+        read=lambda rows: rows.select_related("area"),
+        restricted=lambda shown: {model._meta.label_lower: {"confidential": [record.pk for record in shown]}},
     )
 
 
-def search_shared_findings(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_shared_findings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """C4: the shared findings the reader may read at `at` that hold every word, newest first."""
-    return _search_confidential(
+    return _ask_confidential(
         SharedFindings,
         user,
         words,
         at,
-        limit,
         ("title", "findings", "area__name"),
         lambda record: Hit(
             title=record.title,
@@ -118,15 +106,14 @@ def search_shared_findings(user: Any, words: list[str], at: dt.datetime, limit: 
     )
 
 
-def search_panel_invitations(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_panel_invitations(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """C5: the invitations to brief a panel the reader may read at `at` whose purpose, representations,
     decision reasons, briefing notes or area hold every word, newest first."""
-    return _search_confidential(
+    return _ask_confidential(
         PanelInvitation,
         user,
         words,
         at,
-        limit,
         ("purpose", "representations", "decision_reasons", "briefing_notes", "area__name"),
         lambda record: Hit(
             title=gettext("Invitation to brief the panel: %(area)s") % {"area": record.area.name},
@@ -137,15 +124,14 @@ def search_panel_invitations(user: Any, words: list[str], at: dt.datetime, limit
     )
 
 
-def search_recruitments(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_recruitments(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """L1: the chief officer recruitments the reader may read at `at` whose process, advice or area hold
     every word, newest first. (Conduct matters, L2, are never searched.)"""
-    return _search_confidential(
+    return _ask_confidential(
         ChiefOfficerRecruitment,
         user,
         words,
         at,
-        limit,
         ("process", "advice", "area__name"),
         lambda record: Hit(
             title=gettext("Chief officer recruitment: %(area)s") % {"area": record.area.name},
@@ -157,23 +143,33 @@ def search_recruitments(user: Any, words: list[str], at: dt.datetime, limit: int
     )
 
 
-def search_meetings(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_meetings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """C1–C4: the meetings the reader may see at `at` whose notes or subject hold every word, newest first."""
-    if not words:
-        return Found()
-    meetings = Meeting.objects.visible_to(user, at).filter(contains_all(("notes", "subject__name"), words))
-    shown = list(meetings.select_related("subject").order_by("-held_on", "-pk")[:limit])
-    confidential = [meeting.pk for meeting in shown if meeting.confidential]
-    return Found(
-        rows=[
-            Hit(
-                title=str(meeting),
-                url=reverse("contacts:meeting", kwargs={"pk": meeting.pk}),
-                detail=meeting.get_kind_display(),
-                tag=gettext("Confidential") if meeting.confidential else "",
-            )
-            for meeting in shown
-        ],
-        count=total(meetings, len(shown), limit),
-        restricted={MEETING_TYPE: {"confidential": confidential}} if confidential else {},
+    meetings = Meeting.objects.visible_to(user, at)
+    for word in words:
+        # One list of ids a word matches, read through the indexes (the trigram index on the notes on
+        # PostgreSQL, the subject's): as a condition on each meeting's notes and joined subject, every
+        # meeting was read.
+        about = Organisation.objects.filter(name__icontains=word).values("pk")
+        ids = (
+            Meeting.objects.order_by()
+            .filter(notes__icontains=word)
+            .values("pk")
+            .union(Meeting.objects.order_by().filter(subject_id__in=about).values("pk"))
+        )
+        meetings = meetings.filter(pk__in=ids)
+    return listing(
+        meetings.order_by("-held_on", "-pk"),
+        lambda meeting: Hit(
+            title=str(meeting),
+            url=reverse("contacts:meeting", kwargs={"pk": meeting.pk}),
+            detail=meeting.get_kind_display(),
+            tag=gettext("Confidential") if meeting.confidential else "",
+        ),
+        read=lambda rows: rows.select_related("subject"),
+        restricted=lambda shown: (
+            {MEETING_TYPE: {"confidential": [meeting.pk for meeting in shown if meeting.confidential]}}
+            if any(meeting.confidential for meeting in shown)
+            else {}
+        ),
     )

@@ -1,9 +1,16 @@
-"""The shape of one group of the portal search's results, shared by every app's `search_for`.
+"""The shape of one group of the portal search's results, and how every group is asked in one query.
 
-Each app answers `search_for(user, words, at)` from its own access module and returns a `Found`: at most
-`limit` rows the reader may open at `at`, how many there are in all, and the ids of the rows shown that
-are unpublished, embargoed, draft or confidential, by record type, for the audit trail: the search page
-writes one entry per record type shown (as the reports CSV export writes one for the rows it sends).
+Each app asks its questions from its own access module (`ask_*` in inspections/search.py,
+responses/search.py, monitoring/search.py, contacts/search.py): an `Ask` holds the records the reader may
+open at a moment that match every word, ordered as the rows are shown (its `Part`s), and how the rows
+shown become a `Found`: at most `limit` rows, how many match in all, and the ids of the rows shown that
+are unpublished, embargoed, draft or confidential, by record type, for the audit trail (the search page
+writes one entry per record type shown, as the reports CSV export writes one for the rows it sends).
+
+`answer` asks every part of every group at once: one query gives each part's first `limit` ids and its
+number of matches (a window count, taken while the matches are read for their order), then the rows are
+read, by id, only for the parts that matched. Asked group by group, a search ran a query for each of
+fourteen groups, matched or not, and a COUNT for each full one: 30 queries for a common word.
 This module imports no app: the apps import it, and the wiring page (hmicfrs_mou/search_views.py)
 puts the groups together.
 """
@@ -11,10 +18,13 @@ puts the groups together.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils.safestring import SafeString
 
 # Letters and digits only, as the reports search reads them (inspections/search.py): punctuation never
@@ -41,15 +51,6 @@ def contains_all(fields: tuple[str, ...], words: list[str]) -> Q:
     return condition
 
 
-def total(matching: QuerySet[Any], shown: int, limit: int) -> int:
-    """How many of `matching` there are in all, when `shown` rows came back from `matching[:limit]`.
-
-    Fewer than the limit came back: then the query read every match, and that is the total, without a
-    COUNT. Most groups of most searches match fewer than the limit, and each COUNT is a second query built
-    and run for the group (a sixth of a search's time). Only a group that fills its rows is counted."""
-    return shown if shown < limit else matching.count()
-
-
 @dataclass(frozen=True)
 class Hit:
     """One row of a group: what it is, the page the reader may open, a line of context."""
@@ -71,3 +72,104 @@ class Found:
     count: int = 0
     restricted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     more_url: str = ""
+
+
+def _as_matched(matching: QuerySet[Any]) -> QuerySet[Any]:
+    return matching
+
+
+@dataclass(frozen=True)
+class Part:
+    """One list of records a group shows.
+
+    `matching`: the records the reader may open that match every word, ordered as the rows are shown (the
+    order decides which `limit` are shown). `read`: what a row needs beyond the match (related rows, a
+    snippet), applied to the rows shown only."""
+
+    matching: QuerySet[Any]
+    read: Callable[[QuerySet[Any]], QuerySet[Any]] = _as_matched
+
+
+@dataclass
+class Matched:
+    """What one part matched: the ids of its first `limit` records, and how many match in all."""
+
+    part: Part
+    limit: int
+    ids: list[Any] = field(default_factory=list)
+    count: int = 0
+
+    def rows(self) -> list[Any]:
+        """The records shown, in the part's order, read with what a row needs; no query when none match."""
+        if not self.ids:
+            return []
+        return list(self.part.read(self.part.matching.filter(pk__in=self.ids)))
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The question behind one or more groups: its parts, and `found(*matched)`, one `Matched` per part in
+    order, giving the groups (a tuple: the reports and findings groups are built together, since both may
+    show an unpublished report)."""
+
+    parts: tuple[Part, ...]
+    found: Callable[..., tuple[Found, ...]]
+
+
+# The aliases of a part's id and count in the one query; no model has a field by these names.
+_ID, _COUNT = "search_id", "search_count"
+
+
+def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
+    """Every group of `asks`, in order: one query for what every part matched, then one for the rows of
+    each part that matched anything (and whatever its `read` and `found` ask, for the rows shown only)."""
+    matched = [[Matched(part, limit) for part in ask.parts] for ask in asks]
+    every = [one for parts in matched for one in parts]
+    branches: list[str] = []
+    params: list[Any] = []
+    alias = ""
+    for index, one in enumerate(every):
+        # COUNT(*) OVER () counts every match before the LIMIT keeps the first rows: the count costs no
+        # second reading of the matches.
+        ids = one.part.matching.annotate(**{_COUNT: Window(Count("pk"))}).values(_COUNT, **{_ID: F("pk")})
+        try:
+            sql, part_params = ids[:limit].query.sql_with_params()
+        except EmptyResultSet:  # a condition no record can meet (the reader acts for no one): no match
+            continue
+        alias = alias or ids.db
+        # Only Django's own compiled SQL, a number and the fixed aliases go into the text; every value
+        # searched for stays a parameter.
+        branches.append(f"SELECT {index}, matched.{_ID}, matched.{_COUNT} FROM ({sql}) matched")  # noqa: S608
+        params.extend(part_params)
+    if branches:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            for index, pk, count in cursor.fetchall():
+                every[index].ids.append(pk)
+                every[index].count = count
+    return [found for ask, parts in zip(asks, matched, strict=True) for found in ask.found(*parts)]
+
+
+def listing(
+    matching: QuerySet[Any],
+    hit: Callable[[Any], Hit],
+    read: Callable[[QuerySet[Any]], QuerySet[Any]] = _as_matched,
+    restricted: Callable[[list[Any]], dict[str, dict[str, list[int]]]] | None = None,
+    more_url: str = "",
+) -> Ask:
+    """The question of a group of one list: `matching` (ordered as shown), a `hit` per row, and the
+    restricted records among the rows shown for the audit trail (`restricted(shown)`, asked only when a
+    row is shown)."""
+
+    def found(matched: Matched) -> tuple[Found]:
+        shown = matched.rows()
+        return (
+            Found(
+                rows=[hit(row) for row in shown],
+                count=matched.count,
+                restricted=restricted(shown) if restricted and shown else {},
+                more_url=more_url,
+            ),
+        )
+
+    return Ask((Part(matching, read),), found)

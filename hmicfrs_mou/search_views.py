@@ -19,14 +19,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from contacts import search as contacts_search
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
-from hmicfrs_mou.search import GROUP_LIMIT, Found, words_of
+from hmicfrs_mou.search import GROUP_LIMIT, Ask, Found, answer, words_of
 from inspections import search as inspections_search
 from monitoring import search as monitoring_search
 from responses import search as responses_search
@@ -61,56 +61,51 @@ class Group:
     found: Found
 
 
-def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
-    """Every group of the portal search for `user` at `at`, each from its own app's access rules."""
-    reports, findings = inspections_search.search_for(user, words, at, GROUP_LIMIT)
-    responses, plans = responses_search.search_for(user, words, at, GROUP_LIMIT)
+# The groups in the order shown, each with its heading; `search_groups` asks for them in the same order.
+GROUPS = (
+    ("reports", gettext_lazy("Reports")),
+    ("findings", gettext_lazy("Findings")),
+    ("inspections", gettext_lazy("Inspections")),
+    ("debriefs", gettext_lazy("Debriefs")),
+    ("disclosures", gettext_lazy("Disclosures in confidence")),
+    ("responses", gettext_lazy("PCC responses")),
+    ("action-plans", gettext_lazy("Action plans")),
+    ("engage", gettext_lazy("Engage cases")),
+    ("shared-findings", gettext_lazy("Findings shared in confidence")),
+    ("panel-invitations", gettext_lazy("Invitations to brief a panel")),
+    ("recruitments", gettext_lazy("Chief officer recruitments")),
+    ("super-complaints", gettext_lazy("Super-complaints")),
+    ("meetings", gettext_lazy("Meetings")),
+    ("organisations", gettext_lazy("Forces and fire and rescue services")),
+)
+
+
+def asks_for(user: Any, words: list[str], at: dt.datetime) -> list[Ask]:
+    """The questions behind the groups, in the order of `GROUPS`, each from its own app's access rules."""
     return [
-        Group("reports", gettext("Reports"), reports),
-        Group("findings", gettext("Findings"), findings),
-        Group(
-            "inspections",
-            gettext("Inspections"),
-            inspections_search.search_inspections(user, words, at, GROUP_LIMIT),
-        ),
-        Group(
-            "debriefs", gettext("Debriefs"), inspections_search.search_debriefs(user, words, at, GROUP_LIMIT)
-        ),
-        Group(
-            "disclosures",
-            gettext("Disclosures in confidence"),
-            inspections_search.search_disclosures(user, words, at, GROUP_LIMIT),
-        ),
-        Group("responses", gettext("PCC responses"), responses),
-        Group("action-plans", gettext("Action plans"), plans),
-        Group("engage", gettext("Engage cases"), monitoring_search.search_for(user, words, at, GROUP_LIMIT)),
-        Group(
-            "shared-findings",
-            gettext("Findings shared in confidence"),
-            contacts_search.search_shared_findings(user, words, at, GROUP_LIMIT),
-        ),
-        Group(
-            "panel-invitations",
-            gettext("Invitations to brief a panel"),
-            contacts_search.search_panel_invitations(user, words, at, GROUP_LIMIT),
-        ),
-        Group(
-            "recruitments",
-            gettext("Chief officer recruitments"),
-            contacts_search.search_recruitments(user, words, at, GROUP_LIMIT),
-        ),
-        Group(
-            "super-complaints",
-            gettext("Super-complaints"),
-            responses_search.search_complaints(user, words, at, GROUP_LIMIT),
-        ),
-        Group("meetings", gettext("Meetings"), contacts_search.search_meetings(user, words, at, GROUP_LIMIT)),
-        Group(
-            "organisations",
-            gettext("Forces and fire and rescue services"),
-            contacts_search.search_organisations(user, words, at, GROUP_LIMIT),
-        ),
+        inspections_search.ask_reports_and_findings(user, words, at),
+        inspections_search.ask_inspections(user, words, at),
+        inspections_search.ask_debriefs(user, words, at),
+        inspections_search.ask_disclosures(user, words, at),
+        responses_search.ask_responses(user, words, at),
+        responses_search.ask_plans(user, words, at),
+        monitoring_search.ask_cases(user, words, at),
+        contacts_search.ask_shared_findings(user, words, at),
+        contacts_search.ask_panel_invitations(user, words, at),
+        contacts_search.ask_recruitments(user, words, at),
+        responses_search.ask_complaints(user, words, at),
+        contacts_search.ask_meetings(user, words, at),
+        contacts_search.ask_organisations(user, words, at),
     ]
+
+
+def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
+    """Every group of the portal search for `user` at `at`, asked together (`hmicfrs_mou.search.answer`:
+    one query for what every group matched, then the rows of those that matched)."""
+    if not words:
+        return [Group(key, str(heading), Found()) for key, heading in GROUPS]
+    found = answer(asks_for(user, words, at), GROUP_LIMIT)
+    return [Group(key, str(heading), one) for (key, heading), one in zip(GROUPS, found, strict=True)]
 
 
 def audit_shown(

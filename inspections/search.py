@@ -12,8 +12,8 @@ report matches when every word appears in its title, summary or a finding, and t
 Python. Both ways start from `Report.objects.visible_to`, so a search never shows what the reader may
 not see.
 
-`search_for` gives the portal search (hmicfrs_mou/search_views.py) its two groups, reports and findings,
-from the same `search`, each capped, with the unpublished reports shown named for the audit trail.
+`ask_reports_and_findings` gives the portal search (hmicfrs_mou/search_views.py) its two groups, reports
+and findings, from the same `search`, with the unpublished reports shown named for the audit trail.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from hmicfrs_mou.search import Found, Hit, contains_all, total, words_of
+from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, contains_all, listing, words_of
 from inspections.access import (
     debriefs_visible_to,
     disclosures_visible_to,
@@ -212,131 +212,125 @@ def unpublished_shown(user: Any, reports: list[Report], at: dt.datetime) -> dict
     }
 
 
-def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tuple[Found, Found]:
+def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The portal search's reports and findings groups: what `user` may see at `at` (the same `search`),
-    at most `limit` of each, each row linked to the report's page. A fixed number of queries."""
+    each row linked to the report's page, with the unpublished reports either group shows named for the
+    audit trail."""
     results = search(user, " ".join(words), at)
-    if not results.words:
-        return Found(), Found()
-    # A row names its report; the report's text (a whole report, 50 pages and more) is never read here.
-    reports = list(
-        results.reports.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT)[:limit]
-    )
-    findings = list(
-        results.findings.select_related("report", "report__inspection").defer(
-            *(f"report__{name}" for name in REPORT_TEXT)
-        )[:limit]
-    )
     more = f"{reverse('inspections:search')}?{urlencode({'q': ' '.join(words)})}"
-    report_group = Found(
-        rows=[
-            Hit(
-                title=report.title,
-                url=reverse("inspections:report", kwargs={"pk": report.pk}),
-                detail=", ".join(area.name for area in report.areas.all()),
-                snippet=snippet(report, report.summary, results.words),
-                tag=str(report.state_label),
-            )
-            for report in reports
-        ],
-        count=total(results.reports, len(reports), limit),
-        more_url=more,
+
+    def found(matched_reports: Matched, matched_findings: Matched) -> tuple[Found, Found]:
+        reports: list[Report] = matched_reports.rows()
+        findings: list[Finding] = matched_findings.rows()
+        shown = unpublished_shown(
+            user,
+            list({report.pk: report for report in [*reports, *(f.report for f in findings)]}.values()),
+            at,
+        )
+        report_group = Found(
+            rows=[
+                Hit(
+                    title=report.title,
+                    url=reverse("inspections:report", kwargs={"pk": report.pk}),
+                    detail=", ".join(area.name for area in report.areas.all()),
+                    snippet=snippet(report, report.summary, results.words),
+                    tag=str(report.state_label),
+                )
+                for report in reports
+            ],
+            count=matched_reports.count,
+            restricted={REPORT_TYPE: shown} if shown else {},
+            more_url=more,
+        )
+        finding_group = Found(
+            rows=[
+                Hit(
+                    title=f"{finding.reference}: {finding.kind_label}",
+                    url=reverse("inspections:report", kwargs={"pk": finding.report_id}),
+                    detail=finding.report.title,
+                    snippet=snippet(finding, finding.text, results.words),
+                )
+                for finding in findings
+            ],
+            count=matched_findings.count,
+            more_url=more,
+        )
+        return report_group, finding_group
+
+    # A row names its report; the report's text (a whole report, 50 pages and more) is never read here.
+    return Ask(
+        (
+            Part(
+                results.reports,
+                lambda rows: rows.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT),
+            ),
+            Part(
+                results.findings,
+                lambda rows: rows.select_related("report", "report__inspection").defer(
+                    *(f"report__{name}" for name in REPORT_TEXT)
+                ),
+            ),
+        ),
+        found,
     )
-    finding_group = Found(
-        rows=[
-            Hit(
-                title=f"{finding.reference}: {finding.kind_label}",
-                url=reverse("inspections:report", kwargs={"pk": finding.report_id}),
-                detail=finding.report.title,
-                snippet=snippet(finding, finding.text, results.words),
-            )
-            for finding in findings
-        ],
-        count=total(results.findings, len(findings), limit),
-        more_url=more,
-    )
-    shown = unpublished_shown(
-        user, list({report.pk: report for report in [*reports, *(f.report for f in findings)]}.values()), at
-    )
-    report_group.restricted = {REPORT_TYPE: shown} if shown else {}
-    return report_group, finding_group
 
 
-def search_inspections(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_inspections(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The inspection records `user` may open at `at` (inspections_visible_to: the team, and the forces,
     services and PCCs inspected) whose title holds every word, newest first: an inspection is found before
     it has a report, and the row names it, never its evidence."""
-    if not words:
-        return Found()
-    inspections = inspections_visible_to(user, at).filter(contains_all(("title",), words))
-    shown = list(inspections.order_by("-created_at", "-pk")[:limit])
-    return Found(
-        rows=[
-            Hit(
-                title=inspection.title,
-                url=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
-                detail=str(inspection.kind_label),
-            )
-            for inspection in shown
-        ],
-        count=total(inspections, len(shown), limit),
+    return listing(
+        inspections_visible_to(user, at)
+        .filter(contains_all(("title",), words))
+        .order_by("-created_at", "-pk"),
+        lambda inspection: Hit(
+            title=inspection.title,
+            url=reverse("inspections:detail", kwargs={"pk": inspection.pk}),
+            detail=str(inspection.kind_label),
+        ),
     )
 
 
 DEBRIEF_TYPE = "inspections.debrief"
 
 
-def search_debriefs(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_debriefs(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """I6: the debriefs `user` may read at `at` (debriefs_visible_to) whose notes, inspection title or force
     or service name hold every word, newest first. A row names the debrief, never its notes; since every read
     of the notes is on the audit trail, so is every search that shows a debrief."""
-    if not words:
-        return Found()
-    debriefs = debriefs_visible_to(user, at).filter(
-        contains_all(("notes", "inspection__title", "area__name"), words)
-    )
-    shown = list(debriefs.select_related("inspection", "area").order_by("-recorded_at", "-pk")[:limit])
-    return Found(
-        rows=[
-            Hit(
-                title=debrief.inspection.title,
-                url=reverse("inspections:debrief", kwargs={"pk": debrief.pk}),
-                detail=debrief.area.name,
-                tag="Debrief",
-            )
-            for debrief in shown
-        ],
-        count=total(debriefs, len(shown), limit),
-        restricted={DEBRIEF_TYPE: {"debriefs": [debrief.pk for debrief in shown]}} if shown else {},
+    return listing(
+        debriefs_visible_to(user, at)
+        .filter(contains_all(("notes", "inspection__title", "area__name"), words))
+        .order_by("-recorded_at", "-pk"),
+        lambda debrief: Hit(
+            title=debrief.inspection.title,
+            url=reverse("inspections:debrief", kwargs={"pk": debrief.pk}),
+            detail=debrief.area.name,
+            tag="Debrief",
+        ),
+        read=lambda rows: rows.select_related("inspection", "area"),
+        restricted=lambda shown: {DEBRIEF_TYPE: {"debriefs": [debrief.pk for debrief in shown]}},
     )
 
 
 DISCLOSURE_TYPE = "inspections.evidencerecord"
 
 
-def search_disclosures(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_disclosures(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """I5: the disclosures in confidence `user` may read at `at` (disclosures_visible_to: the HMI for the area
     and the HMICFRS staff named, never the office that made one) whose summary, inspection title or force or
     service name hold every word, newest first. A row never shows the summary, and every search that shows
     a disclosure is on the audit trail, as every reading of one is."""
-    if not words:
-        return Found()
-    records = disclosures_visible_to(user, at).filter(
-        contains_all(("summary", "inspection__title", "area__name"), words)
-    )
-    shown = list(
-        records.select_related("inspection", "area", "source").order_by("-recorded_at", "-pk")[:limit]
-    )
-    return Found(
-        rows=[
-            Hit(
-                title=record.inspection.title,
-                url=reverse("inspections:disclosure", kwargs={"pk": record.pk}),
-                detail=(record.area or record.source).name,
-                tag="In confidence",
-            )
-            for record in shown
-        ],
-        count=total(records, len(shown), limit),
-        restricted={DISCLOSURE_TYPE: {"disclosures": [record.pk for record in shown]}} if shown else {},
+    return listing(
+        disclosures_visible_to(user, at)
+        .filter(contains_all(("summary", "inspection__title", "area__name"), words))
+        .order_by("-recorded_at", "-pk"),
+        lambda record: Hit(
+            title=record.inspection.title,
+            url=reverse("inspections:disclosure", kwargs={"pk": record.pk}),
+            detail=(record.area or record.source).name,
+            tag="In confidence",
+        ),
+        read=lambda rows: rows.select_related("inspection", "area", "source"),
+        restricted=lambda shown: {DISCLOSURE_TYPE: {"disclosures": [record.pk for record in shown]}},
     )

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from hmicfrs_mou.search import Found, Hit, total
+from hmicfrs_mou.search import Ask, Hit, listing
 from monitoring.models import EngageCase, EngageCause
 
 CASE_TYPE = "monitoring.engagecase"
@@ -31,10 +31,8 @@ def _standing(case: EngageCase, at: dt.datetime) -> str:
     return "Not yet announced"
 
 
-def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_cases(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The Engage cases the reader may open at `at` that match every word, newest advice first."""
-    if not words:
-        return Found()
     condition = Q()
     for word in words:
         causes = EngageCause.objects.filter(text__icontains=word).values("case_id")
@@ -43,20 +41,21 @@ def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> Foun
             | Q(announcement__icontains=word, announced_at__lte=at)
             | Q(pk__in=causes)
         )
-    cases = EngageCase.objects.visible_to(user, at).filter(condition)
-    shown = list(cases.select_related("area").order_by("-advised_at", "-pk")[:limit])
-    # Cases not yet announced are HMICFRS's and the area's offices' alone: seen here, they are on the trail.
-    unannounced = sorted(case.pk for case in shown if case.announced_at is None or case.announced_at > at)
-    return Found(
-        rows=[
-            Hit(
-                title=str(case),
-                url=reverse("monitoring:case", kwargs={"pk": case.pk}),
-                detail=case.area.get_kind_display(),
-                tag=_standing(case, at),
-            )
-            for case in shown
-        ],
-        count=total(cases, len(shown), limit),
-        restricted={CASE_TYPE: {"unannounced": unannounced}} if unannounced else {},
+
+    def unannounced(shown: list[EngageCase]) -> dict[str, dict[str, list[int]]]:
+        # Cases not yet announced are HMICFRS's and the area's offices' alone: seen here, they are on the
+        # trail.
+        pks = sorted(case.pk for case in shown if case.announced_at is None or case.announced_at > at)
+        return {CASE_TYPE: {"unannounced": pks}} if pks else {}
+
+    return listing(
+        EngageCase.objects.visible_to(user, at).filter(condition).order_by("-advised_at", "-pk"),
+        lambda case: Hit(
+            title=str(case),
+            url=reverse("monitoring:case", kwargs={"pk": case.pk}),
+            detail=case.area.get_kind_display(),
+            tag=_standing(case, at),
+        ),
+        read=lambda rows: rows.select_related("area"),
+        restricted=unannounced,
     )

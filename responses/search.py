@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from contacts.models import Organisation
-from hmicfrs_mou.search import Found, Hit, contains_all, total
+from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, contains_all, listing
 from inspections.models import Report
 from inspections.search import REPORT_TEXT
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
@@ -38,15 +38,20 @@ DRAFT_FIELDS = ("pcc_comments", "reply_to_chief", "chief_comments")
 
 def _public_match(word: str, prefix: str = "") -> Q:
     """The obligations (`prefix` "obligation__" from a submission) whose report's title or force's or
-    office's name holds the word. Asked of the reports and organisations, each a small table, and matched
-    by id: as a condition on the joined title and names of every obligation, the database upper-cased and
-    scanned each obligation's three texts, the most of a search's time."""
+    office's name holds the word, as one list of ids read through the indexes on the three columns: as a
+    condition on the joined title and names of every obligation, the database upper-cased and scanned each
+    obligation's three texts, the most of a search's time."""
     names = Organisation.objects.filter(name__icontains=word).values("pk")
-    return (
-        Q(**{f"{prefix}report_id__in": Report.objects.filter(title__icontains=word).values("pk")})
-        | Q(**{f"{prefix}area_id__in": names})
-        | Q(**{f"{prefix}office_id__in": names})
+    obligations = ResponseObligation.objects.order_by()
+    ids = (
+        obligations.filter(report_id__in=Report.objects.filter(title__icontains=word).values("pk"))
+        .values("pk")
+        .union(
+            obligations.filter(area_id__in=names).values("pk"),
+            obligations.filter(office_id__in=names).values("pk"),
+        )
     )
+    return Q(**{f"{prefix}pk__in": ids})
 
 
 def _every_word(words: list[str], *fields: str, prefix: str = "") -> Q:
@@ -60,10 +65,33 @@ def _every_word(words: list[str], *fields: str, prefix: str = "") -> Q:
     return condition
 
 
+def _any_word(words: list[str], *fields: str) -> Q:
+    """Some word in one of `fields`."""
+    condition = Q()
+    for word in words:
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+    return condition
+
+
 def _matching_obligations(user: Any, words: list[str], at: dt.datetime) -> QuerySet[Any]:
+    """The obligations the reader may open whose public fields hold every word; or, for the office's own,
+    whose public fields and draft do; or whose public fields and one submitted version the reader may see do.
+
+    A draft or a version that holds none of the words adds nothing to the public fields' match, so only
+    those holding one are asked about the rest (on PostgreSQL through the trigram index on the versions'
+    text): matched against every version's obligation, every version was joined and read."""
     visible = ResponseObligation.objects.visible_to(user, at)
-    own = drafts_visible_to(visible, user).filter(_every_word(words, *DRAFT_FIELDS))
-    submitted = submissions_visible_to(user).filter(_every_word(words, "content", prefix="obligation__"))
+    own = (
+        drafts_visible_to(visible, user)
+        .filter(_any_word(words, *DRAFT_FIELDS))
+        .filter(_every_word(words, *DRAFT_FIELDS))
+    )
+    submitted = (
+        submissions_visible_to(user)
+        .filter(_any_word(words, "content"))
+        .filter(_every_word(words, "content", prefix="obligation__"))
+    )
     return visible.filter(
         _every_word(words) | Q(pk__in=own.values("pk")) | Q(pk__in=submitted.values("obligation_id"))
     )
@@ -78,98 +106,113 @@ def _row(obligation: ResponseObligation, url: str) -> Hit:
     )
 
 
-def search_responses(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
-    """The PCC responses the reader may open at `at` that match every word, soonest due first."""
-    if not words:
-        return Found()
-    related = ("report", "area", "office")
+def _named(rows: QuerySet[Any]) -> QuerySet[Any]:
     # The rows name the report; its text (a whole report) is not read.
-    unread = [f"report__{name}" for name in REPORT_TEXT]
+    return rows.select_related("report", "area", "office").defer(*(f"report__{name}" for name in REPORT_TEXT))
+
+
+def ask_responses(user: Any, words: list[str], at: dt.datetime) -> Ask:
+    """The PCC responses the reader may open at `at` that match every word, soonest due first: the office's
+    own (and those the reader may open), then the chief's office's, invited to comment, in the room left."""
     matching = _matching_obligations(user, words, at)
     for_chief = obligations_for_chief(user, at).filter(_every_word(words, "chief_comments"))
-    shown = list(matching.select_related(*related).defer(*unread).order_by("due_at", "pk")[:limit])
-    rows = [
-        _row(obligation, reverse("responses:obligation", kwargs={"pk": obligation.pk}))
-        for obligation in shown
-    ]
-    # The chief's office's rows fill what the office's own leave. When those fill the limit, no row of the
-    # chief's is read (an empty slice asks the database nothing), and `total` counts them instead.
-    room = limit - len(shown)
-    for_chief_shown = list(for_chief.select_related(*related).defer(*unread).order_by("due_at", "pk")[:room])
-    rows += [
-        _row(obligation, reverse("responses:chief-comments", kwargs={"pk": obligation.pk}))
-        for obligation in for_chief_shown
-    ]
-    # The office's own drafts among the rows: the obligation page puts every reading of one on the trail.
-    drafts = sorted(
-        drafts_visible_to(
-            ResponseObligation.objects.filter(pk__in=[o.pk for o in shown], state=ObligationState.AWAITING),
-            user,
-        ).values_list("pk", flat=True)
-    )
-    return Found(
-        rows=rows,
-        count=total(matching, len(shown), limit) + total(for_chief, len(for_chief_shown), room),
-        restricted={OBLIGATION_TYPE: {"draft": drafts}} if drafts else {},
+
+    def found(own: Matched, chiefs: Matched) -> tuple[Found]:
+        shown = own.rows()
+        rows = [
+            _row(obligation, reverse("responses:obligation", kwargs={"pk": obligation.pk}))
+            for obligation in shown
+        ]
+        # The chief's office's rows fill what the office's own leave: none are read when those fill the
+        # group, and both are counted in full.
+        room = own.limit - len(shown)
+        rows += [
+            _row(obligation, reverse("responses:chief-comments", kwargs={"pk": obligation.pk}))
+            for obligation in (chiefs.rows()[:room] if room else [])
+        ]
+        # The office's own drafts among the rows: the obligation page puts every reading of one on the trail.
+        drafts = sorted(obligation.pk for obligation in shown if obligation.own_draft)
+        return (
+            Found(
+                rows=rows,
+                count=own.count + chiefs.count,
+                restricted={OBLIGATION_TYPE: {"draft": drafts}} if drafts else {},
+            ),
+        )
+
+    return Ask(
+        (
+            Part(
+                matching.order_by("due_at", "pk"),
+                # Whether each row is a draft of the reader's office, asked with the rows, not after them.
+                lambda rows: _named(rows).annotate(
+                    own_draft=Exists(
+                        drafts_visible_to(
+                            ResponseObligation.objects.filter(
+                                pk=OuterRef("pk"), state=ObligationState.AWAITING
+                            ),
+                            user,
+                        )
+                    )
+                ),
+            ),
+            Part(for_chief.order_by("due_at", "pk"), _named),
+        ),
+        found,
     )
 
 
-def search_plans(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
-    """The FRS action plans the reader may read at `at` whose report, FRS or actions hold every word."""
-    if not words:
-        return Found()
-    condition = Q()
+def ask_plans(user: Any, words: list[str], at: dt.datetime) -> Ask:
+    """The FRS action plans the reader may read at `at` whose report, FRS or actions hold every word.
+
+    Each word is matched as one list of plan ids read through the indexes (the reports whose title holds it,
+    the FRSs whose name does, the plans with an action that does): as a condition on each plan's joined
+    report and FRS, every plan of every published report was read."""
+    plans = action_plans_visible_to(user, at)
+    keys = plans.model.objects.order_by()
     for word in words:
         actions = ActionPlanItem.objects.filter(
             finding__report_id=OuterRef("report_id"),
             area_id=OuterRef("organisation_id"),
             action__icontains=word,
         )
-        condition &= (
-            Q(report__title__icontains=word) | Q(organisation__name__icontains=word) | Q(Exists(actions))
+        ids = (
+            keys.filter(report_id__in=Report.objects.filter(title__icontains=word).values("pk"))
+            .values("pk")
+            .union(
+                keys.filter(
+                    organisation_id__in=Organisation.objects.filter(name__icontains=word).values("pk")
+                ).values("pk"),
+                keys.filter(Exists(actions)).values("pk"),
+            )
         )
-    plans = action_plans_visible_to(user, at).filter(condition)
-    shown = list(
-        plans.select_related("report", "organisation")
-        .defer(*(f"report__{name}" for name in REPORT_TEXT))
-        .order_by("-report__publication_at", "organisation__name", "pk")[:limit]
-    )
-    rows = [
-        Hit(
+        plans = plans.filter(pk__in=ids)
+    return listing(
+        plans.order_by("-report__publication_at", "organisation__name", "pk"),
+        lambda plan: Hit(
             title=f"Action plan: {plan.report.title}",
             url=reverse(
                 "responses:plan", kwargs={"report_pk": plan.report_id, "area_pk": plan.organisation_id}
             ),
             detail=plan.organisation.name,
-        )
-        for plan in shown
-    ]
-    return Found(rows=rows, count=total(plans, len(shown), limit))
+        ),
+        read=lambda rows: rows.select_related("report", "organisation").defer(
+            *(f"report__{name}" for name in REPORT_TEXT)
+        ),
+    )
 
 
-def search_for(user: Any, words: list[str], at: dt.datetime, limit: int) -> tuple[Found, Found]:
-    """The portal search's groups from this app: (PCC responses, FRS action plans)."""
-    return search_responses(user, words, at, limit), search_plans(user, words, at, limit)
-
-
-def search_complaints(user: Any, words: list[str], at: dt.datetime, limit: int) -> Found:
+def ask_complaints(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """S1–S3: the super-complaints the reader may see at `at` whose title or designated body holds every
     word, the latest received first."""
-    if not words:
-        return Found()
-    complaints = super_complaints_visible_to(user, at).filter(
-        contains_all(("title", "designated_body"), words)
-    )
-    shown = list(complaints.order_by("-received_at", "-pk")[:limit])
-    return Found(
-        rows=[
-            Hit(
-                title=complaint.title,
-                url=reverse("responses:complaint", kwargs={"pk": complaint.pk}),
-                detail=complaint.designated_body,
-                tag=complaint.get_state_display(),
-            )
-            for complaint in shown
-        ],
-        count=total(complaints, len(shown), limit),
+    return listing(
+        super_complaints_visible_to(user, at)
+        .filter(contains_all(("title", "designated_body"), words))
+        .order_by("-received_at", "-pk"),
+        lambda complaint: Hit(
+            title=complaint.title,
+            url=reverse("responses:complaint", kwargs={"pk": complaint.pk}),
+            detail=complaint.designated_body,
+            tag=complaint.get_state_display(),
+        ),
     )

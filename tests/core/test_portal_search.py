@@ -41,7 +41,7 @@ from contacts.services_confidential import (
     recruitment_record,
 )
 from hmicfrs_mou.models import AuditEvent
-from hmicfrs_mou.search import GROUP_LIMIT
+from hmicfrs_mou.search import GROUP_LIMIT, Found
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.access import debriefs_visible_to, disclosures_visible_to, inspections_visible_to
 from inspections.models import Finding, FindingKind, InspectionKind, Report, ReportState
@@ -283,8 +283,8 @@ def _queries(client: Any, q: str) -> int:
 
 
 def test_a_search_costs_no_more_queries_however_many_records_match(client_for, people):
-    """Each group is capped: more matches never mean more queries (DESIGN.md Scale). A group with fewer
-    matches than its rows is counted from its rows; one that fills them is counted by the database, once."""
+    """Each group is capped: more matches never mean more queries (DESIGN.md Scale). Every group is counted
+    in the one query that finds its rows."""
     hmi = people["hmi"]
     peel = Report.objects.get(title=PEEL)
     police = area(OrganisationKind.POLICE_FORCE, "avon-and-somerset")
@@ -320,47 +320,48 @@ def test_a_search_costs_no_more_queries_however_many_records_match(client_for, p
     groups = {group.key: group.found for group in client.get(URL, {"q": "lumenbrook"}).context["groups"]}
     assert groups["reports"].count == groups["findings"].count == 50
     assert len(groups["reports"].rows) == len(groups["findings"].rows) == GROUP_LIMIT
-    # Over the limit, the two groups that fill their rows are each counted once; beyond it, nothing grows.
-    assert twenty == two + 2
+    # Counted as they are read: filling the rows, and far more matches, add no query.
+    assert twenty == two
     assert fifty == twenty
 
 
-def test_every_groups_count_is_the_number_of_its_matches_whatever_the_limit(people, monkeypatch):
-    """A group's count taken from its rows (fewer than the limit) or from the database (the limit filled) is
-    the number the database counts, for every group, every persona, small and large limits: the PCC
+def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives_whatever_the_limit(people):
+    """The one query that asks every group at once (`answer`: a window count, the first ids of each list)
+    gives each group the rows and count that reading each list on its own gives: its first `limit` records
+    in order and a COUNT of them all. For every group, every persona, small and large limits: the PCC
     responses group, whose rows are the office's own and then the chief's office's, included."""
-    import contacts.search
-    import inspections.search
-    import monitoring.search
-    import responses.search
     from hmicfrs_mou import search_views
+    from hmicfrs_mou.search import Matched, answer
 
-    apps = (contacts.search, inspections.search, monitoring.search, responses.search)
     now = timezone.now()
     # Avon's chief's office invited to comment on every response of the area: its rows in the group.
     invited = ResponseObligation.objects.filter(area__slug="avon-and-somerset")
     assert invited.update(chief_comments_invited_at=now - dt.timedelta(days=1)) >= 1
 
-    def every_count(user: User, words: list[str], limit: int) -> dict[str, tuple[int, int]]:
-        monkeypatch.setattr(search_views, "GROUP_LIMIT", limit)
-        groups = search_views.search_groups(user, words, now)
-        return {group.key: (group.found.count, len(group.found.rows)) for group in groups}
+    def alone(ask: Any, limit: int) -> list[Found]:
+        read = [
+            Matched(part, limit, [row.pk for row in part.matching[:limit]], part.matching.count())
+            for part in ask.parts
+        ]
+        return list(ask.found(*read))
 
     checked = filled = 0
     chief_rows = False
     for username in EVERYONE:
-        for words in (["avon"], ["the"]):
-            for limit in (1, 3):
-                for app in apps:
-                    monkeypatch.setattr(app, "total", lambda matching, shown, limit: matching.count())
-                counted = every_count(people[username], words, limit)
-                monkeypatch.undo()
-                from_rows = every_count(people[username], words, limit)
-                assert from_rows == counted, (username, words, limit)
-                checked += len(counted)
-                filled += sum(1 for count, rows in counted.values() if rows and count > rows)
-                chief_rows |= username == "force" and counted.get("responses", (0, 0))[0] > 0
-    # The branch where the database counts (a group fills its rows) is taken, not only the other.
+        for words in (["avon"], ["the"], ["avon", "police"]):
+            for limit in (1, 3, 10):
+                asks = search_views.asks_for(people[username], words, now)
+                together = answer(asks, limit)
+                expected = [found for ask in asks for found in alone(ask, limit)]
+                assert together == expected, (username, words, limit)
+                checked += len(together)
+                filled += sum(1 for found in together if found.rows and found.count > len(found.rows))
+                chief_rows |= any(
+                    hit.url.startswith(reverse("responses:chief-invitations"))
+                    for found in together
+                    for hit in found.rows
+                )
+    # Groups with more matches than rows are among those compared, not only groups shown whole.
     assert checked > 500, checked
     assert filled > 50, filled
     assert chief_rows, "the chief's office found no PCC response: its rows were not compared"
@@ -692,10 +693,10 @@ def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_na
     """The PCC responses a search matches, found by id in the reports and organisations (responses/search.py),
     are those whose report title, force or office name holds each word, or whose draft (the office's own)
     or submitted text does: the definition on the joined rows, written out here as the reference."""
-    from hmicfrs_mou.search import contains_all
+    from hmicfrs_mou.search import answer, contains_all
     from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
     from responses.models import Submission
-    from responses.search import DRAFT_FIELDS, _matching_obligations, search_responses
+    from responses.search import DRAFT_FIELDS, _matching_obligations, ask_responses
 
     public = ("report__title", "area__name", "office__name")
     now = timezone.now()
@@ -751,7 +752,7 @@ def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_na
             )
             # The group's rows, the chief's office's included, are the reference's.
             chief = obligations_for_chief(user, now).filter(contains_all((*public, "chief_comments"), words))
-            rows = {hit.url for hit in search_responses(user, words, now, 1000).rows}
+            rows = {hit.url for hit in answer([ask_responses(user, words, now)], 1000)[0].rows}
             assert rows == {reverse("responses:obligation", kwargs={"pk": pk}) for pk in expected} | {
                 reverse("responses:chief-comments", kwargs={"pk": pk})
                 for pk in chief.values_list("pk", flat=True)
@@ -760,3 +761,104 @@ def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_na
             found_by_submission |= bool(expected) and words[0] == "quillfeather"
     assert checked >= 10, checked
     assert found_by_submission, "no one's search matched the submitted text"
+
+
+# --- Matched through lists of ids, read through indexes --------------------------------------------------
+
+
+def test_u8_c1_plans_and_meetings_match_the_words_of_their_report_frs_actions_notes_or_subject(people):
+    """The plans and meetings a search matches, found through one list of ids per word (responses/search.py,
+    contacts/search.py), are those the definition on the joined rows gives, written out here as the
+    reference: every word in the plan's report title, FRS name or one of its actions; in the meeting's
+    notes or its subject's name. For every persona and each word set, some matching and some not."""
+    from django.db.models import Exists, OuterRef
+
+    from contacts.models import Meeting
+    from contacts.search import ask_meetings
+    from hmicfrs_mou.search import contains_all
+    from responses.plans import action_plans_visible_to
+    from responses.search import ask_plans
+
+    now = timezone.now()
+    fire = area(OrganisationKind.FIRE_RESCUE_SERVICE, "avon")
+    report = Report.objects.create(
+        inspection=Report.objects.get(title=FRS_DRAFT).inspection,
+        kind="force_specific",
+        title="Avon Fire & Rescue Service: 2024 inspection",
+        body="# Text\n\nBody.",
+        state=ReportState.PUBLISHED,
+        publication_at=now - dt.timedelta(days=30),
+    )
+    report.areas.add(fire)
+    finding = Finding.objects.create(
+        report=report, area=fire, kind=FindingKind.RECOMMENDATION, reference="AFRS-24-R2", text="Train crews."
+    )
+    ActionPlanItem.objects.create(
+        finding=finding,
+        area=fire,
+        action="Run the thornwick drills.",
+        owner="Head of training",
+        target_on=timezone.localdate() + dt.timedelta(days=90),
+    )
+    meeting_record(
+        kind=MeetingKind.HMI_PCC_FORMAL,
+        held_on=timezone.localdate() - dt.timedelta(days=1),
+        subject=area(OrganisationKind.POLICE_FORCE, "avon-and-somerset"),
+        notes="The thornwick review of custody.",
+        by=people["hmi"],
+    )
+
+    def plans_by_definition(user: User, words: list[str]) -> set[int]:
+        condition = Q()
+        for word in words:
+            actions = ActionPlanItem.objects.filter(
+                finding__report_id=OuterRef("report_id"),
+                area_id=OuterRef("organisation_id"),
+                action__icontains=word,
+            )
+            condition &= (
+                Q(report__title__icontains=word) | Q(organisation__name__icontains=word) | Q(Exists(actions))
+            )
+        return set(action_plans_visible_to(user, now).filter(condition).values_list("pk", flat=True))
+
+    checked = {"plans": 0, "meetings": 0}
+    for username in EVERYONE:
+        user = people[username]
+        for words in (
+            ["avon"],
+            ["thornwick"],
+            ["thornwick", "avon"],
+            ["inspection", "fire"],
+            ["custody"],
+            ["the"],
+        ):
+            plans = set(ask_plans(user, words, now).parts[0].matching.values_list("pk", flat=True))
+            assert plans == plans_by_definition(user, words), (username, words)
+            meetings = set(ask_meetings(user, words, now).parts[0].matching.values_list("pk", flat=True))
+            expected = Meeting.objects.visible_to(user, now).filter(
+                contains_all(("notes", "subject__name"), words)
+            )
+            assert meetings == set(expected.values_list("pk", flat=True)), (username, words)
+            checked["plans"] += bool(plans)
+            checked["meetings"] += bool(meetings)
+    assert checked["plans"] >= 5, checked
+    assert checked["meetings"] >= 5, checked
+
+
+@pytest.mark.postgres_only
+def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
+    """The trigram indexes (contacts 0009, inspections 0010, responses 0008) hold the expressions Django
+    writes for `icontains`: with sequential scans off, a match of a meeting's notes, a report's title or a
+    submitted response's text reads its index (a bitmap scan)."""
+    from contacts.models import Meeting
+    from responses.models import Submission
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert "meeting_notes_trigram" in Meeting.objects.filter(notes__icontains="custody").order_by().explain()
+    assert "report_title_trigram" in Report.objects.filter(title__icontains="custody").order_by().explain()
+    assert (
+        "submission_content_trigram"
+        in Submission.objects.filter(content__icontains="custody").order_by().explain()
+    )
