@@ -348,8 +348,8 @@ def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives
     checked = filled = 0
     chief_rows = False
     for username in EVERYONE:
-        for words in (["avon"], ["the"], ["avon", "police"]):
-            for limit in (1, 3, 10):
+        for words in (["avon"], ["the"]):
+            for limit in (1, 3):
                 asks = search_views.asks_for(people[username], words, now)
                 together = answer(asks, limit)
                 expected = [found for ask in asks for found in alone(ask, limit)]
