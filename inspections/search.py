@@ -263,12 +263,14 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             Part(
                 results.reports,
                 lambda rows: rows.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT),
+                by_id=False,  # the rows carry their snippet (and rank) from the search
             ),
             Part(
                 results.findings,
                 lambda rows: rows.select_related("report", "report__inspection").defer(
                     *(f"report__{name}" for name in REPORT_TEXT)
                 ),
+                by_id=False,
             ),
         ),
         found,
