@@ -42,11 +42,12 @@ from contacts.models import (
 )
 from hmicfrs_mou.access import holds
 from hmicfrs_mou.permissions import Perm
-from hmicfrs_mou.search import Ask, Hit, contains_all, listing
+from hmicfrs_mou.search import Ask, Hit, asks_words, contains_all, listing
 
 MEETING_TYPE = "contacts.meeting"
 
 
+@asks_words
 def ask_organisations(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """Forces and FRSs whose name, or whose governing body's or its office's name, holds every word."""
     governance = Governance.objects.in_force(timezone.localdate(at))
@@ -89,6 +90,7 @@ def _ask_confidential(
     )
 
 
+@asks_words
 def ask_shared_findings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """C4: the shared findings the reader may read at `at` that hold every word, newest first."""
     return _ask_confidential(
@@ -106,6 +108,7 @@ def ask_shared_findings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     )
 
 
+@asks_words
 def ask_panel_invitations(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """C5: the invitations to brief a panel the reader may read at `at` whose purpose, representations,
     decision reasons, briefing notes or area hold every word, newest first."""
@@ -124,6 +127,7 @@ def ask_panel_invitations(user: Any, words: list[str], at: dt.datetime) -> Ask:
     )
 
 
+@asks_words
 def ask_recruitments(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """L1: the chief officer recruitments the reader may read at `at` whose process, advice or area hold
     every word, newest first. (Conduct matters, L2, are never searched.)"""
@@ -143,6 +147,7 @@ def ask_recruitments(user: Any, words: list[str], at: dt.datetime) -> Ask:
     )
 
 
+@asks_words
 def ask_meetings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """C1–C4: the meetings the reader may see at `at` whose notes or subject hold every word, newest first."""
     meetings = Meeting.objects.visible_to(user, at)

@@ -17,10 +17,11 @@ puts the groups together.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -92,6 +93,20 @@ class Part:
     # `matching` gave a moment before. False where a row needs what `matching` computes (a rank, a snippet).
     by_id: bool = True
 
+    def __post_init__(self) -> None:
+        # What `answer` relies on, checked when a group is asked rather than trusted: a window count over a
+        # DISTINCT query counts the rows before DISTINCT; without an order of its own, the first rows are
+        # any rows; read by id, the order can name only the model's own fields.
+        query = self.matching.query
+        if query.distinct:
+            raise ValueError("A search part may not be DISTINCT: its window count would count duplicates.")
+        if not query.order_by:
+            raise ValueError("A search part needs an order_by of its own: its first rows are those shown.")
+        if self.by_id and any(
+            isinstance(term, str) and term.lstrip("-") in query.annotations for term in query.order_by
+        ):
+            raise ValueError("A search part read by id may not be ordered by an annotation (by_id=False).")
+
 
 @dataclass
 class Matched:
@@ -143,7 +158,7 @@ def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
         # second reading of the matches.
         ids = one.part.matching.annotate(**{_COUNT: Window(Count("pk"))}).values(_COUNT, **{_ID: F("pk")})
         try:
-            sql, part_params = ids[:limit].query.sql_with_params()
+            sql, part_params = ids[:limit].query.get_compiler(ids.db).as_sql()
         except EmptyResultSet:  # a condition no record can meet (the reader acts for no one): no match
             continue
         alias = alias or ids.db
@@ -158,6 +173,22 @@ def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
                 every[index].ids.append(pk)
                 every[index].count = count
     return [found for ask, parts in zip(asks, matched, strict=True) for found in ask.found(*parts)]
+
+
+Asker = TypeVar("Asker", bound=Callable[..., Ask])
+
+
+def asks_words(ask: Asker) -> Asker:
+    """For an `ask_*(user, words, at)`: refuses an empty list of words, which would match every record the
+    reader may open (and put every restricted one shown on the audit trail as found)."""
+
+    @functools.wraps(ask)
+    def asked(user: Any, words: list[str], at: Any) -> Ask:
+        if not words:
+            raise ValueError("A search needs at least one word.")
+        return ask(user, words, at)
+
+    return cast(Asker, asked)
 
 
 def listing(

@@ -1,10 +1,10 @@
 """The portal search (issue 12): one page for every signed-in role, over what that role may see at that moment.
 
-The wiring layer: each app answers for its own records from its own access module, through a small
-`search_for` (inspections/search.py, responses/search.py, monitoring/search.py, contacts/search.py), and
-this page only puts the groups together. Each group shows at most `GROUP_LIMIT` rows and says how many
-match in all, with a link to a fuller list where one exists, so a search costs the same number of
-queries however many records match. The unpublished, embargoed, draft and confidential records a search
+The wiring layer: each app answers for its own records from its own access module, through its `ask_*`
+questions (inspections/search.py, responses/search.py, monitoring/search.py, contacts/search.py), and
+this page only puts the groups together, asked at once by `hmicfrs_mou.search.answer`. Each group shows at
+most `GROUP_LIMIT` rows and says how many match in all, with a link to a fuller list where one exists, so a
+search costs the same number of queries however many records match. The unpublished, embargoed, draft and confidential records a search
 shows are written to the audit trail in one entry, as their own pages write every reading of them.
 """
 

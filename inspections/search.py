@@ -37,7 +37,7 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, contains_all, listing, words_of
+from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, asks_words, contains_all, listing, words_of
 from inspections.access import (
     debriefs_visible_to,
     disclosures_visible_to,
@@ -212,6 +212,7 @@ def unpublished_shown(user: Any, reports: list[Report], at: dt.datetime) -> dict
     }
 
 
+@asks_words
 def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The portal search's reports and findings groups: what `user` may see at `at` (the same `search`),
     each row linked to the report's page, with the unpublished reports either group shows named for the
@@ -277,6 +278,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
     )
 
 
+@asks_words
 def ask_inspections(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The inspection records `user` may open at `at` (inspections_visible_to: the team, and the forces,
     services and PCCs inspected) whose title holds every word, newest first: an inspection is found before
@@ -296,6 +298,7 @@ def ask_inspections(user: Any, words: list[str], at: dt.datetime) -> Ask:
 DEBRIEF_TYPE = "inspections.debrief"
 
 
+@asks_words
 def ask_debriefs(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """I6: the debriefs `user` may read at `at` (debriefs_visible_to) whose notes, inspection title or force
     or service name hold every word, newest first. A row names the debrief, never its notes; since every read
@@ -318,6 +321,7 @@ def ask_debriefs(user: Any, words: list[str], at: dt.datetime) -> Ask:
 DISCLOSURE_TYPE = "inspections.evidencerecord"
 
 
+@asks_words
 def ask_disclosures(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """I5: the disclosures in confidence `user` may read at `at` (disclosures_visible_to: the HMI for the area
     and the HMICFRS staff named, never the office that made one) whose summary, inspection title or force or

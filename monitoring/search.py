@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from hmicfrs_mou.search import Ask, Hit, listing
+from hmicfrs_mou.search import Ask, Hit, asks_words, listing
 from monitoring.models import EngageCase, EngageCause
 
 CASE_TYPE = "monitoring.engagecase"
@@ -31,6 +31,7 @@ def _standing(case: EngageCase, at: dt.datetime) -> str:
     return "Not yet announced"
 
 
+@asks_words
 def ask_cases(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The Engage cases the reader may open at `at` that match every word, newest advice first."""
     condition = Q()

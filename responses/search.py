@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from contacts.models import Organisation
-from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, contains_all, listing
+from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, asks_words, contains_all, listing
 from inspections.models import Report
 from inspections.search import REPORT_TEXT
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
@@ -111,6 +111,7 @@ def _named(rows: QuerySet[Any]) -> QuerySet[Any]:
     return rows.select_related("report", "area", "office").defer(*(f"report__{name}" for name in REPORT_TEXT))
 
 
+@asks_words
 def ask_responses(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The PCC responses the reader may open at `at` that match every word, soonest due first: the office's
     own (and those the reader may open), then the chief's office's, invited to comment, in the room left."""
@@ -162,6 +163,7 @@ def ask_responses(user: Any, words: list[str], at: dt.datetime) -> Ask:
     )
 
 
+@asks_words
 def ask_plans(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The FRS action plans the reader may read at `at` whose report, FRS or actions hold every word.
 
@@ -202,6 +204,7 @@ def ask_plans(user: Any, words: list[str], at: dt.datetime) -> Ask:
     )
 
 
+@asks_words
 def ask_complaints(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """S1–S3: the super-complaints the reader may see at `at` whose title or designated body holds every
     word, the latest received first."""

@@ -6,7 +6,7 @@ from django.db import migrations
 
 # The expression Django writes for `title__icontains` on a CharField.
 INDEX = (
-    "CREATE INDEX IF NOT EXISTS report_title_trigram ON inspections_report "
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS report_title_trigram ON inspections_report "
     "USING gin (UPPER(title::text) gin_trgm_ops)"
 )
 
@@ -18,10 +18,13 @@ def add_index(apps, schema_editor):
 
 def remove_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS report_title_trigram")
+        schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS report_title_trigram")
 
 
 class Migration(migrations.Migration):
+    # Built CONCURRENTLY, so outside a transaction: the table can still be written while it builds.
+    atomic = False
+
     dependencies = [
         ("contacts", "0009_trigram_search"),
         ("inspections", "0001_squashed_0009_reports_newest_first"),

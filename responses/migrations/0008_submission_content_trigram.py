@@ -6,7 +6,7 @@ from django.db import migrations
 
 # The expression Django writes for `content__icontains` on a JSONField.
 INDEX = (
-    "CREATE INDEX IF NOT EXISTS submission_content_trigram ON responses_submission "
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS submission_content_trigram ON responses_submission "
     "USING gin (UPPER(content::text) gin_trgm_ops)"
 )
 
@@ -18,10 +18,13 @@ def add_index(apps, schema_editor):
 
 def remove_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS submission_content_trigram")
+        schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS submission_content_trigram")
 
 
 class Migration(migrations.Migration):
+    # Built CONCURRENTLY, so outside a transaction: the table can still be written while it builds.
+    atomic = False
+
     dependencies = [
         ("contacts", "0009_trigram_search"),
         ("responses", "0001_squashed_0007_tally_revision"),

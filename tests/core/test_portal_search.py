@@ -868,3 +868,86 @@ def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
         "submission_content_trigram"
         in Submission.objects.filter(content__icontains="custody").order_by().explain()
     )
+
+
+def test_u6_the_chiefs_offices_responses_fill_the_rows_the_offices_own_leave_and_both_are_counted(people):
+    """The PCC responses group shows the office's own matches first, then the chief's office's in the room
+    they leave, never more than the limit, and counts both in full (`ask_responses`' `found`, given what
+    each list matched)."""
+    from hmicfrs_mou.search import Matched
+    from responses.search import ask_responses
+
+    now = timezone.now()
+    a, b = ResponseObligation.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    ask = ask_responses(people["opcc"], ["stalking"], now)
+    own_part, chief_part = ask.parts
+    for own_ids, chief_ids, limit in (([], [a, b], 2), ([a], [b], 2), ([a], [a, b], 2), ([a, b], [a, b], 2)):
+        own = Matched(own_part, limit, own_ids, len(own_ids) + 7)
+        chiefs = Matched(chief_part, limit, chief_ids, len(chief_ids) + 5)
+        (found,) = ask.found(own, chiefs)
+        expected = [reverse("responses:obligation", kwargs={"pk": pk}) for pk in own_ids] + [
+            reverse("responses:chief-comments", kwargs={"pk": pk}) for pk in chief_ids[: limit - len(own_ids)]
+        ]
+        assert [hit.url for hit in found.rows] == expected, (own_ids, chief_ids)
+        assert found.count == len(own_ids) + 7 + len(chief_ids) + 5
+
+
+def test_u6_a_response_shown_is_on_the_trail_as_a_draft_only_for_its_own_office_while_awaiting(people):
+    """Of the PCC responses a search shows, those on the audit trail as drafts are exactly the reader's own
+    office's responses still awaiting (`drafts_visible_to`), whoever reads: never HMICFRS's or another
+    office's reading, never a submitted one."""
+    from hmicfrs_mou.search import Matched
+    from responses.access import drafts_visible_to
+    from responses.models import ObligationState
+    from responses.search import OBLIGATION_TYPE, ask_responses
+
+    now = timezone.now()
+    # One response of the Avon office submitted, the others still awaiting.
+    avon = ResponseObligation.objects.filter(area__slug="avon-and-somerset").order_by("pk")
+    assert avon.count() >= 1
+    ResponseObligation.objects.filter(pk=avon[0].pk).update(state=ObligationState.SUBMITTED)
+    all_ids = list(ResponseObligation.objects.order_by("pk").values_list("pk", flat=True))
+    states = set(ResponseObligation.objects.values_list("state", flat=True))
+    assert states >= {ObligationState.AWAITING, ObligationState.SUBMITTED}, states
+    flagged = 0
+    for username in EVERYONE:
+        user = people[username]
+        ask = ask_responses(user, ["the"], now)
+        own = Matched(ask.parts[0], len(all_ids), all_ids, len(all_ids))
+        (found,) = ask.found(own, Matched(ask.parts[1], len(all_ids)))
+        expected = sorted(
+            drafts_visible_to(
+                ResponseObligation.objects.filter(pk__in=all_ids, state=ObligationState.AWAITING), user
+            ).values_list("pk", flat=True)
+        )
+        assert found.restricted.get(OBLIGATION_TYPE, {}).get("draft", []) == expected, username
+        flagged += bool(expected)
+    assert 0 < flagged < len(EVERYONE), flagged
+
+
+def test_a_question_without_words_or_a_part_answer_cannot_count_or_order_is_refused(people):
+    """Every `ask_*` refuses an empty list of words (it would match every record the reader may open), and
+    a part that is DISTINCT (its window count would count duplicates), has no order of its own, or is read
+    by id but ordered by an annotation, is refused when it is made."""
+    from django.db.models import Value
+
+    from hmicfrs_mou import search_views
+    from hmicfrs_mou.search import Part
+
+    now = timezone.now()
+    for ask in (
+        search_views.contacts_search.ask_meetings,
+        search_views.inspections_search.ask_reports_and_findings,
+        search_views.responses_search.ask_responses,
+        search_views.monitoring_search.ask_cases,
+    ):
+        with pytest.raises(ValueError, match="at least one word"):
+            ask(people["hmi"], [], now)
+    with pytest.raises(ValueError, match="DISTINCT"):
+        Part(Report.objects.order_by("pk").distinct())
+    with pytest.raises(ValueError, match="order_by"):
+        Part(Report.objects.order_by())
+    ranked = Report.objects.annotate(rank=Value(1)).order_by("-rank", "pk")
+    with pytest.raises(ValueError, match="annotation"):
+        Part(ranked)
+    assert Part(ranked, by_id=False).by_id is False
