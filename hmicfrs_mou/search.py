@@ -89,23 +89,20 @@ class Part:
 
     matching: QuerySet[Any]
     read: Callable[[QuerySet[Any]], QuerySet[Any]] = _as_matched
-    # The rows shown are read by id in `matching`'s order, without its conditions again: they are the ids
-    # `matching` gave a moment before. False where a row needs what `matching` computes (a rank, a snippet).
+    # The rows shown are read by id, in the order `matching` gave their ids, without its conditions again:
+    # they are the ids `matching` gave a moment before. What a row shows beyond its fields (a snippet) is
+    # added by `read`. False where a row needs what only `matching` computes.
     by_id: bool = True
 
     def __post_init__(self) -> None:
         # What `answer` relies on, checked when a group is asked rather than trusted: a window count over a
         # DISTINCT query counts the rows before DISTINCT; without an order of its own, the first rows are
-        # any rows; read by id, the order can name only the model's own fields.
+        # any rows.
         query = self.matching.query
         if query.distinct:
             raise ValueError("A search part may not be DISTINCT: its window count would count duplicates.")
         if not query.order_by:
             raise ValueError("A search part needs an order_by of its own: its first rows are those shown.")
-        if self.by_id and any(
-            isinstance(term, str) and term.lstrip("-") in query.annotations for term in query.order_by
-        ):
-            raise ValueError("A search part read by id may not be ordered by an annotation (by_id=False).")
 
 
 @dataclass
@@ -122,13 +119,15 @@ class Matched:
         if not self.ids:
             return []
         matching = self.part.matching
-        if self.part.by_id:
-            # Asked again, the conditions cost as much as finding the matches did (every match of the
-            # PCC responses' word lists, 23 ms at ten times the data) for the same ten ids.
-            rows = matching.model._base_manager.filter(pk__in=self.ids).order_by(*matching.query.order_by)
-        else:
-            rows = matching.filter(pk__in=self.ids)
-        return list(self.part.read(rows))
+        if not self.part.by_id:
+            return list(self.part.read(matching.filter(pk__in=self.ids)))
+        # Asked again, the conditions cost as much as finding the matches did (every match of the PCC
+        # responses' word lists, 23 ms at ten times the data; the reports' rank and the findings' reports
+        # each time) for the same ten ids. The ids came in the part's order, ranked or not: the rows are
+        # put back in it here, so an order by a rank needs no rank to read them.
+        place = {pk: index for index, pk in enumerate(self.ids)}
+        rows = self.part.read(matching.model._base_manager.filter(pk__in=self.ids))
+        return sorted(rows, key=lambda row: place[row.pk])
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,20 @@ def _rank(query: SearchQuery, words: list[str]) -> Case:
     )
 
 
+def _headline(field: str, query: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(field, query, config=CONFIG, start_sel=START, stop_sel=STOP, **HEADLINE_OPTIONS)
+
+
+def with_snippets(rows: QuerySet[Any], field: str, words: list[str]) -> QuerySet[Any]:
+    """`rows` (reports or findings already found) with the passage of `field` that matched as `snippet`
+    (PostgreSQL's headline; on SQLite `snippet` cuts it in Python): for rows read by id, after the
+    search gave their ids, so only the rows shown are headlined."""
+    if not full_text() or not words:
+        return rows
+    headlined: QuerySet[Any] = rows.annotate(snippet=_headline(field, _tsquery(words)))
+    return headlined
+
+
 def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
     """The reports `user` may see at `at` that match `q`, best first, and the matching findings."""
     words = query_words(q)
@@ -139,17 +153,11 @@ def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
             visible.filter(pk__in=matching)
             .annotate(
                 rank=_rank(query, words),
-                snippet=SearchHeadline(
-                    "summary", query, config=CONFIG, start_sel=START, stop_sel=STOP, **HEADLINE_OPTIONS
-                ),
+                snippet=_headline("summary", query),
             )
             .order_by("-rank", F("publication_at").desc(nulls_last=True), "-pk")
         )
-        findings = by_words.filter(report__in=visible.values("pk")).annotate(
-            snippet=SearchHeadline(
-                "text", query, config=CONFIG, start_sel=START, stop_sel=STOP, **HEADLINE_OPTIONS
-            )
-        )
+        findings = by_words.filter(report__in=visible.values("pk")).annotate(snippet=_headline("text", query))
     else:
         containing = Finding.objects.filter(contains_all(("text",), words))
         reports = visible.filter(
@@ -259,19 +267,27 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
         return report_group, finding_group
 
     # A row names its report; the report's text (a whole report, 50 pages and more) is never read here.
+    # Read by id, with the snippet headlined for the rows shown: read through the search again, every
+    # report or finding that matches would be matched, ranked and checked once more for ten rows.
     return Ask(
         (
             Part(
                 results.reports,
-                lambda rows: rows.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT),
-                by_id=False,  # the rows carry their snippet (and rank) from the search
+                lambda rows: with_snippets(
+                    rows.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT),
+                    "summary",
+                    results.words,
+                ),
             ),
             Part(
                 results.findings,
-                lambda rows: rows.select_related("report", "report__inspection").defer(
-                    *(f"report__{name}" for name in REPORT_TEXT)
+                lambda rows: with_snippets(
+                    rows.select_related("report", "report__inspection").defer(
+                        *(f"report__{name}" for name in REPORT_TEXT)
+                    ),
+                    "text",
+                    results.words,
                 ),
-                by_id=False,
             ),
         ),
         found,

@@ -41,7 +41,7 @@ from contacts.services_confidential import (
     recruitment_record,
 )
 from hmicfrs_mou.models import AuditEvent
-from hmicfrs_mou.search import GROUP_LIMIT, Found
+from hmicfrs_mou.search import GROUP_LIMIT, Found, Hit
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.access import debriefs_visible_to, disclosures_visible_to, inspections_visible_to
 from inspections.models import Finding, FindingKind, InspectionKind, Report, ReportState
@@ -852,6 +852,21 @@ def test_u8_c1_plans_and_meetings_match_the_words_of_their_report_frs_actions_no
 
 
 @pytest.mark.postgres_only
+def test_postgresql_marks_the_words_the_search_stemmed_in_the_rows_it_read_by_id(client_for, people):
+    """The reports and findings rows are read by id after the one query and headlined by PostgreSQL then
+    (`with_snippets`): "inspections" finds "inspection" by its stem, and the passage marks the word found,
+    which a plain cut of the text (a substring match) could not."""
+    report = plant(PEEL, "the glimmerfen inspection")
+    Finding.objects.filter(pk__in=Finding.objects.filter(report=report).values("pk")[:1]).update(
+        text="A glimmerfen inspection of the control room."
+    )
+    with time_machine.travel(report.publication_at + dt.timedelta(minutes=1), tick=False):
+        rows = search(client_for, people["apcc"], "glimmerfen inspections")
+    assert [str(hit.snippet).count("<mark>inspection</mark>") for hit in rows["reports"]] == [1]
+    assert [str(hit.snippet).count("<mark>inspection</mark>") for hit in rows["findings"]] == [1]
+
+
+@pytest.mark.postgres_only
 def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
     """The trigram indexes (contacts 0009, inspections 0010, responses 0008) hold the expressions Django
     writes for `icontains`: with sequential scans off, a match of a meeting's notes, a report's title or a
@@ -927,10 +942,8 @@ def test_u6_a_response_shown_is_on_the_trail_as_a_draft_only_for_its_own_office_
 
 def test_a_question_without_words_or_a_part_answer_cannot_count_or_order_is_refused(people):
     """Every `ask_*` refuses an empty list of words (it would match every record the reader may open), and
-    a part that is DISTINCT (its window count would count duplicates), has no order of its own, or is read
-    by id but ordered by an annotation, is refused when it is made."""
-    from django.db.models import Value
-
+    a part that is DISTINCT (its window count would count duplicates) or has no order of its own is refused
+    when it is made."""
     from hmicfrs_mou import search_views
     from hmicfrs_mou.search import Part
 
@@ -947,7 +960,25 @@ def test_a_question_without_words_or_a_part_answer_cannot_count_or_order_is_refu
         Part(Report.objects.order_by("pk").distinct())
     with pytest.raises(ValueError, match="order_by"):
         Part(Report.objects.order_by())
-    ranked = Report.objects.annotate(rank=Value(1)).order_by("-rank", "pk")
-    with pytest.raises(ValueError, match="annotation"):
-        Part(ranked)
-    assert Part(ranked, by_id=False).by_id is False
+
+
+def test_rows_read_by_id_keep_the_order_the_matches_gave_even_by_an_annotation(people):
+    """A part read by id is ordered by what only its matching query computes (here a rank that puts the
+    reports in the reverse of their ids, then by title): the rows shown come back in that order, not the
+    ids' or the model's, and only the first `limit` of them, with the count of all."""
+    from django.db.models import F
+
+    from hmicfrs_mou.search import Part, answer, listing
+
+    reports = Report.objects.order_by("pk")
+    assert reports.count() >= 3
+    ranked = reports.annotate(rank=F("pk") * -1).order_by("rank", "title")
+    expected = list(ranked.values_list("pk", flat=True)[:3])
+    # The rank's order is neither the ids' order nor the order the model reads them in by itself.
+    assert expected == sorted(expected, reverse=True)
+    assert expected != list(Report.objects.filter(pk__in=expected).values_list("pk", flat=True))
+    (found,) = answer([listing(ranked, lambda report: Hit(title=str(report.pk), url=""))], 3)
+    assert [int(hit.title) for hit in found.rows] == expected
+    assert found.count == reports.count()
+    assert Part(ranked).by_id
+    assert not Part(ranked, by_id=False).by_id
