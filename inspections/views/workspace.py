@@ -41,6 +41,7 @@ from hmicfrs_mou.models import (
     soonest_live_deadline,
     with_soonest_live_deadline,
 )
+from hmicfrs_mou.pagination import WindowCountPaginator, first_rows
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.sorting import Column, Sorting
 from inspections import report_text, services
@@ -704,10 +705,19 @@ def search(request: HttpRequest) -> HttpResponse:
     if q:
         now = timezone.now()
         results = report_search.search(request.user, q, now)
-        page = Paginator(results.reports.prefetch_related("areas"), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        # The count rides on the page's rows and on the first findings (a window count): counted apart,
+        # each list's matches were found twice, every report or finding that holds a common word.
+        page = WindowCountPaginator(
+            results.reports.prefetch_related("areas").defer(*report_search.REPORT_TEXT), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        # The findings' reports are read for the rows shown only, not joined to every match before the
+        # first are kept; a row names its report, never its text.
+        findings, findings_count, _ = first_rows(
+            results.findings.prefetch_related(
+                Prefetch("report", queryset=Report.objects.defer(*report_search.REPORT_TEXT))
+            ),
+            limit=SEARCH_FINDINGS_SHOWN,
         )
-        findings = list(results.findings.select_related("report", "area")[:SEARCH_FINDINGS_SHOWN])
         # Unpublished reports shown (embargoed, or drafts) are on the trail, as their page puts every reading.
         shown = report_search.unpublished_shown(
             request.user, [*page, *(finding.report for finding in findings)], now
@@ -733,7 +743,7 @@ def search(request: HttpRequest) -> HttpResponse:
                     for finding in findings
                 ],
                 "findings_shown": len(findings),
-                "findings_count": results.findings.count(),
+                "findings_count": findings_count,
                 "querystring": urlencode({"q": q}),
             }
         )

@@ -102,7 +102,9 @@ def test_snippet_falls_back_to_a_cut_passage_without_a_headline(draft):
 def test_search_queries_do_not_grow_with_results(hmi_a, inspection):
     browser = Client()
     browser.force_login(hmi_a)
-    new_draft(inspection, title="Custody one")
+    first = new_draft(inspection, title="Custody one")
+    # One finding from the start: the findings' reports are read only when a finding is shown.
+    finding_add(report=first, kind=FindingKind.RECOMMENDATION, text="Custody suites.", by=inspection.lead)
     with travel(CREATED):
         browser.get(URL + "?q=custody")  # the first request reads the session and permissions once
         with CaptureQueriesContext(connection) as one:
@@ -170,3 +172,37 @@ def test_the_public_search_lists_forces_and_services_by_name(directory):
 def test_the_public_search_with_nothing_found_says_so(directory):
     page = Client().get(PUBLIC + "?q=zzqx").content.decode()
     assert "No published report matches." in page
+
+
+def test_the_counts_are_of_every_match_and_the_rows_the_first_in_order(hmi_a, inspection, monkeypatch):
+    """The count of reports rides on the page's rows and the count of findings on the first findings (one
+    query each, issue 13): both count every match the reader may see, not the rows shown, and the rows
+    shown are the first in order (findings by report, then reference), the rest of the reports on the next
+    page."""
+    monkeypatch.setattr("inspections.views.workspace.PAGE_SIZE", 2)
+    monkeypatch.setattr("inspections.views.workspace.SEARCH_FINDINGS_SHOWN", 2)
+    reports = []
+    for n in range(3):
+        report = new_draft(inspection, title=f"Report {n}")
+        finding_add(
+            report=report, kind=FindingKind.RECOMMENDATION, text="Custody records.", by=inspection.lead
+        )
+        reports.append(report)
+    findings = list(Finding.objects.filter(report__in=reports).order_by("report_id", "reference"))
+    first = get(hmi_a, URL + "?q=custody", CREATED).content.decode()
+    assert "3 reports" in first
+    assert "3 findings" in first
+    assert "Showing the first 2." in first
+    shown = [f"{finding.reference}<br>" for finding in findings]
+    assert shown[0] in first
+    assert shown[1] in first
+    assert shown[2] not in first
+    second = get(hmi_a, URL + "?q=custody&page=2", CREATED).content.decode()
+    assert "3 reports" in second
+    # The reports' table only: each finding's row links to its report too.
+    first_table, second_table = (page.split("findings</h2>")[0] for page in (first, second))
+    on_first = [report for report in reports if f">{report.title}</a>" in first_table]
+    on_second = [report for report in reports if f">{report.title}</a>" in second_table]
+    assert len(on_first) == 2
+    assert len(on_second) == 1
+    assert on_second[0] not in on_first
