@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from contacts.models import Organisation, OrganisationKind
+from contacts.area_names import areas_of, describe
+from contacts.models import OrganisationKind
 from hmicfrs_mou.pagination import WindowCountPaginator
 from inspections.access import inspections_visible_to, office_area_ids, scope_of, team_inspection_ids
 from inspections.models import EvidenceRequest, Inspection, Report, StrategicPresentation
@@ -28,13 +29,15 @@ def _day(value: dt.date) -> str:
 
 def _office_steps(
     inspection: Inspection,
+    area_ids: set[int],
     chief: set[int],
     governed: set[int],
     pfcc_areas: frozenset[int],
     closed: set[tuple[int, int]],
     today: dt.date,
 ) -> list[dict[str, Any]]:
-    """What the person's office does for this inspection (from prefetched rows: no query here).
+    """What the person's office does for this inspection (from prefetched rows and `area_ids`, the
+    inspection's areas: no query here).
 
     `closed` holds (inspection, area) pairs whose evidence gathering ended (a report on the area is final).
     """
@@ -107,7 +110,7 @@ def _office_steps(
                     "done": False,
                 }
             )
-    if any(area.pk in governed and (inspection.pk, area.pk) not in closed for area in inspection.areas.all()):
+    if any(pk in governed and (inspection.pk, pk) not in closed for pk in area_ids):
         steps.append(
             {
                 "text": gettext("Make a disclosure in confidence to the HMI"),
@@ -140,8 +143,6 @@ def my_area(request: HttpRequest) -> HttpResponse:
         .exclude(pk__in=team_inspection_ids(request.user, now))
         .select_related("lead")
         .prefetch_related(
-            # A thematic inspection names every force: their names alone, for 20 inspections of 43 areas each.
-            Prefetch("areas", queryset=Organisation.objects.only("pk", "kind", "name")),
             Prefetch("reports", queryset=reports, to_attr="visible_reports"),
             Prefetch(
                 "presentations",
@@ -178,8 +179,15 @@ def my_area(request: HttpRequest) -> HttpResponse:
             organisation_id__in=governed,
         ).values_list("report__inspection_id", "organisation_id")
     )
+    # A thematic inspection covers every force: a card names a few areas, else counts them and names the
+    # office's own among them (contacts.area_names); each report's page names them all.
+    areas = areas_of(Inspection.areas.through, "inspection", [inspection.pk for inspection in page])
     for inspection in page:
-        inspection.office_steps = _office_steps(inspection, chief, governed, pfcc_areas, closed, today)
+        inspection_areas = areas.get(inspection.pk, [])
+        inspection.area_names = describe(inspection_areas, mine)
+        inspection.office_steps = _office_steps(
+            inspection, {pk for pk, _, _ in inspection_areas}, chief, governed, pfcc_areas, closed, today
+        )
     return render(
         request,
         "inspections/area/my_area.html",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from contacts.area_names import areas_of, describe
 from contacts.models import Organisation, OrganisationKind, User
 from contacts.selectors import organisations_acted_for
 from hmicfrs_mou.access import holds, not_found
@@ -55,6 +56,7 @@ from inspections.access import (
     is_embargoed_for,
     is_team_member,
     remember_team_flag,
+    scope_of,
     team_inspection_ids,
     with_team_flag,
 )
@@ -149,7 +151,6 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         inspections_visible_to(request.user, now)
         .select_related("lead")
         .prefetch_related(
-            "areas",
             # Only the reports this user may see: a draft's title is not the PCC's to read.
             Prefetch(
                 "reports", queryset=Report.objects.visible_to(request.user, now).order_by("created_at", "pk")
@@ -158,6 +159,13 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     )
     inspections, sort = INSPECTION_SORTING.apply(request, inspections)
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A thematic inspection covers every force: a row names a few areas, else counts them and names the
+    # reader's own among them (contacts.area_names); the inspection's page names them all.
+    scope = scope_of(request.user, now)
+    own = scope.hmi_areas | scope.chief_areas | scope.governed
+    areas = areas_of(Inspection.areas.through, "inspection", [inspection.pk for inspection in page])
+    for inspection in page:
+        inspection.area_names = describe(areas.get(inspection.pk, []), own)
     return render(
         request,
         "inspections/workspace/list.html",
