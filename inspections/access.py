@@ -191,6 +191,13 @@ def scope_of(user: Any, at: dt.datetime, *, fresh: bool = False) -> Scope:
     return scope
 
 
+def own_areas(user: Any, at: dt.datetime) -> frozenset[int]:
+    """The forces and FRSs that are the person's own at `at` (theirs as HMI, their chief's office's, or
+    governed by the body they work for): what a list names among a thematic inspection's many areas."""
+    scope = scope_of(user, at)
+    return scope.hmi_areas | scope.chief_areas | scope.governed
+
+
 def _forget_scopes(**kwargs: Any) -> None:
     # One counter for the process: any such change makes every cached scope stale.
     global _generation

@@ -37,11 +37,13 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from contacts.area_names import areas_of, describe
 from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, asks_words, contains_all, listing, words_of
 from inspections.access import (
     debriefs_visible_to,
     disclosures_visible_to,
     inspections_visible_to,
+    own_areas,
     team_inspections,
 )
 from inspections.models import Finding, Report
@@ -231,6 +233,9 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
     def found(matched_reports: Matched, matched_findings: Matched) -> tuple[Found, Found]:
         reports: list[Report] = matched_reports.rows()
         findings: list[Finding] = matched_findings.rows()
+        # A thematic report's areas by count and the reader's own, as the lists of inspections name them.
+        areas = areas_of(Report.areas.through, "report", [report.pk for report in reports]) if reports else {}
+        own = own_areas(user, at)
         shown = unpublished_shown(
             user,
             list({report.pk: report for report in [*reports, *(f.report for f in findings)]}.values()),
@@ -241,7 +246,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
                 Hit(
                     title=report.title,
                     url=reverse("inspections:report", kwargs={"pk": report.pk}),
-                    detail=", ".join(area.name for area in report.areas.all()),
+                    detail=describe(areas.get(report.pk, []), own),
                     snippet=snippet(report, report.summary, results.words),
                     tag=str(report.state_label),
                 )
@@ -274,7 +279,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             Part(
                 results.reports,
                 lambda rows: with_snippets(
-                    rows.select_related("inspection").prefetch_related("areas").defer(*REPORT_TEXT),
+                    rows.select_related("inspection").defer(*REPORT_TEXT),
                     "summary",
                     results.words,
                 ),

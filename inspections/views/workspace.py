@@ -55,8 +55,8 @@ from inspections.access import (
     inspections_visible_to,
     is_embargoed_for,
     is_team_member,
+    own_areas,
     remember_team_flag,
-    scope_of,
     team_inspection_ids,
     with_team_flag,
 )
@@ -161,8 +161,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     # A thematic inspection covers every force: a row names a few areas, else counts them and names the
     # reader's own among them (contacts.area_names); the inspection's page names them all.
-    scope = scope_of(request.user, now)
-    own = scope.hmi_areas | scope.chief_areas | scope.governed
+    own = own_areas(request.user, now)
     areas = areas_of(Inspection.areas.through, "inspection", [inspection.pk for inspection in page])
     for inspection in page:
         inspection.area_names = describe(areas.get(inspection.pk, []), own)
@@ -715,9 +714,11 @@ def search(request: HttpRequest) -> HttpResponse:
         results = report_search.search(request.user, q, now)
         # The count rides on the page's rows and on the first findings (a window count): counted apart,
         # each list's matches were found twice, every report or finding that holds a common word.
-        page = WindowCountPaginator(
-            results.reports.prefetch_related("areas").defer(*report_search.REPORT_TEXT), PAGE_SIZE
-        ).get_page(request.GET.get("page"))
+        page = WindowCountPaginator(results.reports.defer(*report_search.REPORT_TEXT), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        own = own_areas(request.user, now)
+        areas = areas_of(Report.areas.through, "report", [report.pk for report in page])
         # The findings' reports are read for the rows shown only, not joined to every match before the
         # first are kept; a row names its report, never its text.
         findings, findings_count, _ = first_rows(
@@ -744,7 +745,12 @@ def search(request: HttpRequest) -> HttpResponse:
             {
                 "page_obj": page,
                 "report_rows": [
-                    (report, report_search.snippet(report, report.summary, results.words)) for report in page
+                    (
+                        report,
+                        report_search.snippet(report, report.summary, results.words),
+                        describe(areas.get(report.pk, []), own),
+                    )
+                    for report in page
                 ],
                 "finding_rows": [
                     (finding, report_search.snippet(finding, finding.text, results.words))

@@ -84,3 +84,27 @@ def test_the_hmi_list_counts_a_thematic_inspection_and_names_the_hmis_own_area(h
     page = get(hmi_a, reverse("inspections:list"), CREATED).content.decode()
     assert f"{len(forces)} police forces, including {force_a.name}" in page
     assert force_b.name not in page
+
+
+def test_the_searches_count_a_thematic_reports_areas_and_name_the_hmis_own(hmi_a, lead, force_a, force_b):
+    """The reports search and the portal search name a report's areas as the inspection lists do."""
+    from inspections.models import ReportKind
+    from inspections.services import report_create
+
+    forces = list(Organisation.objects.filter(kind=FORCE))
+    report_create(
+        inspection=_thematic(lead, forces),
+        kind=ReportKind.OTHER,
+        title="Custody across England and Wales",
+        summary="How forces run custody suites.",
+        body="Custody suites.",
+        areas=forces,
+        interested_parties=[force_a],
+        by=lead,
+        now=CREATED,
+    )
+    counted = f"{len(forces)} police forces, including {force_a.name}"
+    for url in (reverse("inspections:search") + "?q=custody", reverse("search") + "?q=custody"):
+        page = get(hmi_a, url, CREATED).content.decode()
+        assert counted in page, url
+        assert force_b.name not in page, url
