@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils.translation import gettext, ngettext
 
 from contacts.models import OrganisationKind
+from hmicfrs_mou.wording import and_join, fire_services, police_forces
 
 # A row names every area up to this many; past it, the counts and the reader's own.
 NAMED_IN_FULL = 4
@@ -26,19 +27,12 @@ NAMED_IN_FULL = 4
 def _counted(forces: int, services: int, others: int) -> str:
     parts = []
     if forces:
-        parts.append(
-            ngettext("%(count)d police force", "%(count)d police forces", forces) % {"count": forces}
-        )
+        parts.append(police_forces(forces))
     if services:
-        parts.append(
-            ngettext("%(count)d fire and rescue service", "%(count)d fire and rescue services", services)
-            % {"count": services}
-        )
+        parts.append(fire_services(services))
     if others:
-        parts.append(ngettext("%(count)d other body", "%(count)d other bodies", others) % {"count": others})
-    if len(parts) == 1:
-        return parts[0]
-    return gettext("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+        parts.append(ngettext("%(count)s other body", "%(count)s other bodies", others) % {"count": others})
+    return and_join(parts)
 
 
 def describe(areas: list[tuple[int, str, str]], own: Collection[int]) -> str:
@@ -53,7 +47,7 @@ def describe(areas: list[tuple[int, str, str]], own: Collection[int]) -> str:
     mine = [name for pk, _, name in areas if pk in own]
     if not mine:
         return counted
-    return gettext("%(counted)s, including %(own)s") % {"counted": counted, "own": ", ".join(mine)}
+    return gettext("%(counted)s, including %(own)s") % {"counted": counted, "own": and_join(mine)}
 
 
 def areas_of(

@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
 # Letters and digits only, as the reports search reads them (inspections/search.py): punctuation never
@@ -88,11 +89,10 @@ class Part:
     snippet), applied to the rows shown only."""
 
     matching: QuerySet[Any]
+    # The rows shown are read by id, in the order `matching` gave their ids, without its conditions again
+    # (they are the ids `matching` gave a moment before): what a row shows beyond its own fields (its
+    # related rows, a snippet) is added here, never what only `matching` computes.
     read: Callable[[QuerySet[Any]], QuerySet[Any]] = _as_matched
-    # The rows shown are read by id, in the order `matching` gave their ids, without its conditions again:
-    # they are the ids `matching` gave a moment before. What a row shows beyond its fields (a snippet) is
-    # added by `read`. False where a row needs what only `matching` computes.
-    by_id: bool = True
 
     def __post_init__(self) -> None:
         # What `answer` relies on, checked when a group is asked rather than trusted: a window count over a
@@ -119,12 +119,10 @@ class Matched:
         if not self.ids:
             return []
         matching = self.part.matching
-        if not self.part.by_id:
-            return list(self.part.read(matching.filter(pk__in=self.ids)))
         # Asked again, the conditions cost as much as finding the matches did (every match of the PCC
         # responses' word lists, 23 ms at ten times the data; the reports' rank and the findings' reports
-        # each time) for the same ten ids. The ids came in the part's order, ranked or not: the rows are
-        # put back in it here, so an order by a rank needs no rank to read them.
+        # each time) for the same ten ids. The ids came in the part's order, ranked or not (`answer`
+        # orders them by their place): the rows are put back in it here, so a rank need not be read again.
         place = {pk: index for index, pk in enumerate(self.ids)}
         rows = self.part.read(matching.model._base_manager.filter(pk__in=self.ids))
         return sorted(rows, key=lambda row: place[row.pk])
@@ -140,8 +138,8 @@ class Ask:
     found: Callable[..., tuple[Found, ...]]
 
 
-# The aliases of a part's id and count in the one query; no model has a field by these names.
-_ID, _COUNT = "search_id", "search_count"
+# The aliases of a part's id, count and place in the one query; no model has a field by these names.
+_ID, _COUNT, _PLACE = "search_id", "search_count", "search_place"
 
 
 def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
@@ -154,8 +152,18 @@ def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
     alias = ""
     for index, one in enumerate(every):
         # COUNT(*) OVER () counts every match before the LIMIT keeps the first rows: the count costs no
-        # second reading of the matches.
-        ids = one.part.matching.annotate(**{_COUNT: Window(Count("pk"))}).values(_COUNT, **{_ID: F("pk")})
+        # second reading of the matches. ROW_NUMBER() in the part's own order is each row's place, by
+        # which the whole answer is ordered: a UNION ALL promises no order of its own, and the rows shown
+        # are put in the order of their ids (`Matched.rows`).
+        matching = one.part.matching
+        # The query's own order terms, as given to order_by (names, or expressions such as F(...).desc()).
+        order: list[Any] = list(matching.query.order_by)
+        ids = matching.annotate(
+            **{
+                _COUNT: Window(Count("pk")),
+                _PLACE: Window(RowNumber(), order_by=order),
+            }
+        ).values(_COUNT, _PLACE, **{_ID: F("pk")})
         try:
             sql, part_params = ids[:limit].query.get_compiler(ids.db).as_sql()
         except EmptyResultSet:  # a condition no record can meet (the reader acts for no one): no match
@@ -163,12 +171,13 @@ def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
         alias = alias or ids.db
         # Only Django's own compiled SQL, a number and the fixed aliases go into the text; every value
         # searched for stays a parameter.
-        branches.append(f"SELECT {index}, matched.{_ID}, matched.{_COUNT} FROM ({sql}) matched")  # noqa: S608
+        columns = f"{index} AS search_part, matched.{_PLACE}, matched.{_ID}, matched.{_COUNT}"
+        branches.append(f"SELECT {columns} FROM ({sql}) matched")  # noqa: S608
         params.extend(part_params)
     if branches:
         with connections[alias].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(branches), params)
-            for index, pk, count in cursor.fetchall():
+            cursor.execute(" UNION ALL ".join(branches) + " ORDER BY 1, 2", params)
+            for index, _place, pk, count in cursor.fetchall():
                 every[index].ids.append(pk)
                 every[index].count = count
     return [found for ask, parts in zip(asks, matched, strict=True) for found in ask.found(*parts)]

@@ -48,6 +48,7 @@ from django.utils.translation import gettext
 from contacts.models import Appointment, User
 from hmicfrs_mou.pdf import PDF_BASE_URL, html_to_pdf, static_path_for
 from hmicfrs_mou.pdf_stamp import PreparedPdf, prepare, stamp, stamp_font
+from hmicfrs_mou.wording import and_join
 from inspections import report_text
 from inspections.models import Finding, FindingKind, Report, ReportLanguage, ReportState
 from inspections.services import REDACTED, published_text
@@ -141,24 +142,6 @@ def public_report_context(report: Report) -> dict[str, Any]:
     }
 
 
-_VOWELS = frozenset("aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ")
-
-
-def _and_join(names: list[str]) -> str:
-    """'A, B and C' in the active language. Welsh says "ac" before a vowel and "a" otherwise, so the
-    last name's first letter chooses between two messages (both "and" in English)."""
-    if len(names) <= 1:
-        return "".join(names)
-    head, last = ", ".join(names[:-1]), names[-1]
-    if last[:1].lower() in _VOWELS:
-        # Translators: the last name begins with a vowel.
-        return gettext("%(names)s and %(last_beginning_with_a_vowel)s") % {
-            "names": head,
-            "last_beginning_with_a_vowel": last,
-        }
-    return gettext("%(names)s and %(last)s") % {"names": head, "last": last}
-
-
 def recipient_organisations(recipient: User, on: dt.date) -> list[str]:
     """The names of the organisations the recipient holds an appointment in on `on`."""
     names = (
@@ -203,7 +186,7 @@ def recipient_marks(report: Report, recipient: User, *, at: dt.datetime) -> dict
     """What a copy says about the one person it is for, made at `at`: stamped on every page. The words
     are in the active language; the name and the organisations are as written."""
     name = recipient.get_full_name() or recipient.get_username()
-    organisations = _and_join(recipient_organisations(recipient, timezone.localdate(at)))
+    organisations = and_join(recipient_organisations(recipient, timezone.localdate(at)))
     return {
         "watermark_word": gettext("EMBARGOED") if report.is_released else gettext("DRAFT"),
         "copy_for_label": (

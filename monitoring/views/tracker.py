@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -31,6 +31,7 @@ from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.portals import Portal, portal_for
 from hmicfrs_mou.sorting import Column as SortColumn
 from hmicfrs_mou.sorting import Sorting
+from hmicfrs_mou.wording import fire_services, police_forces
 from monitoring.selectors import KIND_ORDER, QuarterCount, TrackerRow, engage_over_time, tracker_rows
 
 TRACKER_PORTALS = (Portal.APCC, Portal.HMICFRS)
@@ -170,16 +171,6 @@ def _step(largest: int) -> int:
     return 100
 
 
-def _police(count: int) -> str:
-    return ngettext("%(count)s police force", "%(count)s police forces", count) % {"count": count}
-
-
-def _fire(count: int) -> str:
-    return ngettext("%(count)s fire and rescue service", "%(count)s fire and rescue services", count) % {
-        "count": count
-    }
-
-
 def over_time_chart(quarters: list[QuarterCount]) -> OverTimeChart:
     """Stacked columns (police forces, then FRSs above them) for each quarter end, scaled to the largest."""
     largest = max((q.total for q in quarters), default=0)
@@ -203,7 +194,11 @@ def over_time_chart(quarters: list[QuarterCount]) -> OverTimeChart:
             Column(
                 label=quarter.label,
                 text=gettext("%(quarter)s: %(police)s and %(fire)s in Engage")
-                % {"quarter": quarter.label, "police": _police(quarter.police), "fire": _fire(quarter.fire)},
+                % {
+                    "quarter": quarter.label,
+                    "police": police_forces(quarter.police),
+                    "fire": fire_services(quarter.fire),
+                },
                 x=round(x + COLUMN_GAP / 2, 1),
                 width=round(max(pitch - COLUMN_GAP, 1), 1),
                 police_y=round(baseline - police_h, 1),
@@ -224,8 +219,8 @@ def over_time_chart(quarters: list[QuarterCount]) -> OverTimeChart:
         ) % {
             "first": quarters[0].label,
             "last": last.label,
-            "police": _police(last.police),
-            "fire": _fire(last.fire),
+            "police": police_forces(last.police),
+            "fire": fire_services(last.fire),
             "largest": largest,
         }
     else:

@@ -36,7 +36,7 @@ def test_more_areas_are_counted_by_kind_with_the_readers_own_named():
     assert describe(forces, own={100}) == "43 police forces"  # not among them: not named
     mixed = [*forces[:4], (50, SERVICE, "Service 50")]
     assert describe(mixed, own={50, 2}) == (
-        "4 police forces and 1 fire and rescue service, including Force 2, Service 50"
+        "4 police forces and 1 fire and rescue service, including Force 2 and Service 50"
     )
     services = [(pk, SERVICE, f"Service {pk}") for pk in range(1, 45)]
     assert describe(services, own=set()) == "44 fire and rescue services"
@@ -108,3 +108,28 @@ def test_the_searches_count_a_thematic_reports_areas_and_name_the_hmis_own(hmi_a
         page = get(hmi_a, url, CREATED).content.decode()
         assert counted in page, url
         assert force_b.name not in page, url
+
+
+def test_the_lists_ask_as_many_queries_for_a_thematic_inspection_as_for_one_of_two_areas(
+    hmi_a, chief_office_a, lead, force_a, force_b
+):
+    """The areas are read in one query for the page, however many each row covers."""
+    from django.test import Client
+
+    _thematic(lead, [force_a, force_b])
+    pages = ((hmi_a, reverse("inspections:list")), (chief_office_a, reverse("inspections:my-area")))
+
+    def queries() -> list[int]:
+        counts = []
+        for user, url in pages:
+            client = Client()
+            client.force_login(user)
+            client.get(url)  # the first request reads the session and the person's scope once
+            with CaptureQueriesContext(connection) as asked:
+                assert client.get(url).status_code == 200
+            counts.append(len(asked))
+        return counts
+
+    narrow = queries()
+    _thematic(lead, list(Organisation.objects.filter(kind=FORCE)))
+    assert queries() == narrow
