@@ -24,9 +24,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from hmicfrs_mou.models import Preferences
+from hmicfrs_mou.wording import and_join
 from inspections.pdf import (
     COPY_TEMPLATE,
-    _and_join,
     embargoed_base_context,
     embargoed_base_key,
     recipient_marks,
@@ -180,6 +180,6 @@ def test_i7_a_draft_and_an_unscheduled_report_say_so_in_welsh(hmi_a, force_a, pc
 
 def test_organisations_are_joined_with_welsh_a_or_ac():
     with translation.override("cy"):
-        assert _and_join(["Swyddfa A", "Heddlu B"]) == "Swyddfa A a Heddlu B"
-        assert _and_join(["Swyddfa A", "Heddlu B", "Office of C"]) == "Swyddfa A, Heddlu B ac Office of C"
-    assert _and_join(["Office A", "Office B"]) == "Office A and Office B"
+        assert and_join(["Swyddfa A", "Heddlu B"]) == "Swyddfa A a Heddlu B"
+        assert and_join(["Swyddfa A", "Heddlu B", "Office of C"]) == "Swyddfa A, Heddlu B ac Office of C"
+    assert and_join(["Office A", "Office B"]) == "Office A and Office B"
