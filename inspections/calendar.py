@@ -34,6 +34,7 @@ def report_moments(user: object, now: dt.datetime) -> list[FeedEvent]:
         reports_announced_to(user, now)
         .filter(publication_at__gte=now - PAST_KEPT)  # so never null below
         .select_related("inspection")
+        .without_text()
         .annotate(revisions=_REVISIONS)
         .order_by("publication_at", "pk")[:200]
     )

@@ -442,6 +442,11 @@ def published_condition(at: dt.datetime, *, via: str = "") -> Q:
     return Q(**{f"{prefix}state__in": RELEASED_STATES, f"{prefix}publication_at__lte": at})
 
 
+# A report's own text, which can run to a hundred pages: a list that only names a report leaves it unread
+# (`without_text`), so a page of reports costs the same however long they are.
+REPORT_TEXT = ("body", "press_release")
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user: object, at: dt.datetime | None = None) -> ReportQuerySet:
         """Chainable visibility; the rules live in inspections.access."""
@@ -454,6 +459,10 @@ class ReportQuerySet(models.QuerySet):
     def published(self, at: dt.datetime | None = None) -> ReportQuerySet:
         """The reports published at `at` (now by default): public to everyone."""
         return self.filter(published_condition(at or timezone.now()))
+
+    def without_text(self) -> ReportQuerySet:
+        """The reports without their text (REPORT_TEXT), for rows that name a report and never show it."""
+        return self.defer(*REPORT_TEXT)
 
 
 class Report(models.Model):

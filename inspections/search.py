@@ -46,7 +46,7 @@ from inspections.access import (
     own_areas,
     team_inspections,
 )
-from inspections.models import Finding, Report
+from inspections.models import REPORT_TEXT, Finding, Report
 
 CONFIG = "english"
 # Markers PostgreSQL puts round a matched word; the text is escaped first, then they become <mark>.
@@ -58,8 +58,6 @@ HEADLINE_OPTIONS: dict[str, Any] = {
     "fragment_delimiter": " … ",
 }
 SNIPPET_WORDS = 30
-# A report's own text: what a list of reports never shows, left unread by the rows that name a report.
-REPORT_TEXT = ("body", "press_release")
 
 
 def report_vector() -> SearchVector:

@@ -25,8 +25,7 @@ from django.urls import reverse
 
 from contacts.models import Organisation
 from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, asks_words, contains_all, listing
-from inspections.models import Report
-from inspections.search import REPORT_TEXT
+from inspections.models import REPORT_TEXT, Report
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
 from responses.complaints import super_complaints_visible_to
 from responses.models import ActionPlanItem, ObligationState, ResponseObligation

@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if q:
         # The anonymous visitor's view: published reports only, whoever is signed in.
         results = search(AnonymousUser(), q, timezone.now())
-        reports = results.reports.select_related("inspection").prefetch_related("areas")
+        reports = results.reports.select_related("inspection").without_text().prefetch_related("areas")
         page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             {
@@ -78,7 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
             }
         )
     else:
-        reports = published_reports().select_related("inspection").prefetch_related("areas")
+        reports = published_reports().select_related("inspection").without_text().prefetch_related("areas")
         page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update({"page_obj": page, "rows": [(report, "") for report in page]})
     return render(request, "inspections/public/index.html", context)

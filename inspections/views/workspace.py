@@ -153,7 +153,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             # Only the reports this user may see: a draft's title is not the PCC's to read.
             Prefetch(
-                "reports", queryset=Report.objects.visible_to(request.user, now).order_by("created_at", "pk")
+                "reports",
+                queryset=Report.objects.visible_to(request.user, now)
+                .without_text()
+                .order_by("created_at", "pk"),
             ),
         )
     )
@@ -259,6 +262,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reports = (
         Report.objects.visible_to(user, now)
         .filter(inspection=inspection)
+        .without_text()
         .prefetch_related("areas")
         .order_by("created_at", "pk")
     )
@@ -714,7 +718,7 @@ def search(request: HttpRequest) -> HttpResponse:
         results = report_search.search(request.user, q, now)
         # The count rides on the page's rows and on the first findings (a window count): counted apart,
         # each list's matches were found twice, every report or finding that holds a common word.
-        page = WindowCountPaginator(results.reports.defer(*report_search.REPORT_TEXT), PAGE_SIZE).get_page(
+        page = WindowCountPaginator(results.reports.without_text(), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         own = own_areas(request.user, now)
@@ -722,9 +726,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # The findings' reports are read for the rows shown only, not joined to every match before the
         # first are kept; a row names its report, never its text.
         findings, findings_count, _ = first_rows(
-            results.findings.prefetch_related(
-                Prefetch("report", queryset=Report.objects.defer(*report_search.REPORT_TEXT))
-            ),
+            results.findings.prefetch_related(Prefetch("report", queryset=Report.objects.without_text())),
             limit=SEARCH_FINDINGS_SHOWN,
         )
         # Unpublished reports shown (embargoed, or drafts) are on the trail, as their page puts every reading.
