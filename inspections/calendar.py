@@ -12,7 +12,7 @@ from django.urls import reverse
 from hmicfrs_mou.calendar_feed import PAST_KEPT, FeedEvent, register_calendar_source
 from hmicfrs_mou.models import AuditAction, AuditEvent
 from inspections.access import reports_announced_to, reports_visible_to, team_inspections
-from inspections.models import Report
+from inspections.models import REPORT_TEXT, Report
 
 # A report's moments change only through report_schedule, which audits an update each time: the
 # count of those is the revision a calendar needs to replace the event it holds.
@@ -34,7 +34,7 @@ def report_moments(user: object, now: dt.datetime) -> list[FeedEvent]:
         reports_announced_to(user, now)
         .filter(publication_at__gte=now - PAST_KEPT)  # so never null below
         .select_related("inspection")
-        .without_text()
+        .defer(*REPORT_TEXT)  # an event names the report, never shows its text
         .annotate(revisions=_REVISIONS)
         .order_by("publication_at", "pk")[:200]
     )
