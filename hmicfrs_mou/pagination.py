@@ -83,7 +83,9 @@ class WindowCountPaginator(_Paginator):
             wanted = int(number)
         except (TypeError, ValueError):
             wanted = 1
-        if wanted >= 1:
+        # Past COUNT_CAP pages, Django's own way: no list runs that long, and a number far past any list's
+        # end would ask the database for an offset no integer column holds (an error, not the last page).
+        if 1 <= wanted <= COUNT_CAP:
             bottom = (wanted - 1) * self.per_page
             rows = list(
                 self.object_list.annotate(listed_total=Window(Count("pk")))[bottom : bottom + self.per_page]  # type: ignore[attr-defined]
