@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from contacts.sections import AREA_SECTIONS
 from hmicfrs_mou.sections import Section
 from inspections.access import public_reports_about
-from inspections.models import Report
+from inspections.models import REPORT_TEXT, Report
 
 AREA_REPORTS_SHOWN = 10
 
@@ -25,9 +25,7 @@ def area_reports(area: Any, now: dt.datetime) -> dict[str, Any]:
         "area": area,
         "total": public_reports_about(area.pk, now),
         "reports": list(
-            reports.select_related("inspection").defer("body", "summary", "press_release")[
-                :AREA_REPORTS_SHOWN
-            ]
+            reports.select_related("inspection").defer(*REPORT_TEXT, "summary")[:AREA_REPORTS_SHOWN]
         ),
     }
 

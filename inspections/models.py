@@ -443,7 +443,8 @@ def published_condition(at: dt.datetime, *, via: str = "") -> Q:
 
 
 # A report's own text, which can run to a hundred pages: a list that only names a report leaves it unread
-# (`without_text`), so a page of reports costs the same however long they are.
+# (`without_text`), so a page of reports costs the same however long they are. Not the summary, a paragraph
+# that search rows show and match; a list that shows no summary defers it as well (*REPORT_TEXT, "summary").
 REPORT_TEXT = ("body", "press_release")
 
 

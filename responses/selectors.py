@@ -57,6 +57,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
 from hmicfrs_mou.deadlines import LONDON
+from inspections.models import REPORT_TEXT as REPORT_OWN_TEXT
 from inspections.models import Report, ReportKind, published_condition
 from responses.models import ObligationState, ResponseObligation, ResponseTally, Submission
 from responses.tallies import due_key
@@ -77,7 +78,7 @@ REPORT_KIND_LABELS = {
     ReportKind.ACCELERATED_CAUSE_OF_CONCERN: _("Accelerated cause of concern"),
 }
 # A report's texts can run to many pages: lists that only name the report leave them in the database.
-REPORT_TEXT = ("report__body", "report__summary", "report__press_release")
+REPORT_TEXT = tuple(f"report__{name}" for name in (*REPORT_OWN_TEXT, "summary"))
 _UNSET = object()
 
 

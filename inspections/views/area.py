@@ -20,7 +20,7 @@ from contacts.area_names import areas_of, describe
 from contacts.models import OrganisationKind
 from hmicfrs_mou.pagination import WindowCountPaginator
 from inspections.access import inspections_visible_to, office_area_ids, scope_of, team_inspection_ids
-from inspections.models import EvidenceRequest, Inspection, Report, StrategicPresentation
+from inspections.models import REPORT_TEXT, EvidenceRequest, Inspection, Report, StrategicPresentation
 
 
 def _day(value: dt.date) -> str:
@@ -135,7 +135,7 @@ def my_area(request: HttpRequest) -> HttpResponse:
     # The page names each report and links to it: not its text, nor its areas (the inspection's are listed).
     reports = (
         Report.objects.visible_to(request.user, now)
-        .defer("body", "summary", "press_release")
+        .defer(*REPORT_TEXT, "summary")
         .order_by("-publication_at", "-pk")
     )
     inspections = (

@@ -36,7 +36,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
 from inspections.access import is_embargoed_for
-from inspections.models import Finding, FindingKind, Report
+from inspections.models import REPORT_TEXT, Finding, FindingKind, Report
 from monitoring import access, services
 from monitoring.forms_meetings import FindingNoteForm, FindingStatusForm, RegisterFilterForm
 from monitoring.models import FindingEntryKind, FindingState, FindingStatus
@@ -117,7 +117,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     found = (
         Finding.objects.filter(pk__in=list(page.object_list))
         .select_related("report", "register_state")
-        .defer("report__body", "report__summary", "report__press_release")
+        .defer(*(f"report__{name}" for name in (*REPORT_TEXT, "summary")))
         .in_bulk()
     )
     groups: list[dict[str, Any]] = []
