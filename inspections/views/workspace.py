@@ -264,7 +264,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Report.objects.visible_to(user, now)
         .filter(inspection=inspection)
         .without_text()
-        .prefetch_related("areas")
         .order_by("created_at", "pk")
     )
     if team:
