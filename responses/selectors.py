@@ -57,8 +57,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Organisation
 from hmicfrs_mou.deadlines import LONDON
-from inspections.models import REPORT_TEXT as REPORT_OWN_TEXT
-from inspections.models import Report, ReportKind, published_condition
+from inspections.models import REPORT_TEXT, Report, ReportKind, published_condition
 from responses.models import ObligationState, ResponseObligation, ResponseTally, Submission
 from responses.tallies import due_key
 
@@ -77,8 +76,9 @@ REPORT_KIND_LABELS = {
     ReportKind.OTHER: _("Other (thematic, joint and national)"),
     ReportKind.ACCELERATED_CAUSE_OF_CONCERN: _("Accelerated cause of concern"),
 }
-# A report's texts can run to many pages: lists that only name the report leave them in the database.
-REPORT_TEXT = tuple(f"report__{name}" for name in (*REPORT_OWN_TEXT, "summary"))
+# A report's texts can run to many pages: lists of obligations that only name the report leave them in the
+# database, its summary too.
+OBLIGATION_REPORT_TEXT = tuple(f"report__{name}" for name in (*REPORT_TEXT, "summary"))
 _UNSET = object()
 
 
@@ -532,7 +532,7 @@ def public_responses_for(report: Report, at: dt.datetime) -> list[PublicResponse
     obligations = with_first_submission(
         ResponseObligation.objects.filter(report=report, created_at__lte=at)
         .select_related("area", "office", "answered_by__report")
-        .defer(*(f"answered_by__{name}" for name in REPORT_TEXT))
+        .defer(*(f"answered_by__{name}" for name in OBLIGATION_REPORT_TEXT))
         .order_by("area__name", "pk"),
         at,
     )
@@ -571,7 +571,7 @@ def overdue_responses(at: dt.datetime) -> QuerySet:
         .filter(Q(state=ObligationState.AWAITING) | Q(pk__in=uploaded_later, answered_by__isnull=True))
         .filter(due_at__lte=at)
         .select_related("report", "area", "office")
-        .defer(*REPORT_TEXT)
+        .defer(*OBLIGATION_REPORT_TEXT)
         .order_by("due_at", "report__title", "area__name", "pk")
     )
 
@@ -606,7 +606,7 @@ def public_area_responses(area: Organisation, at: dt.datetime) -> dict[str, Any]
             _of_published_reports(at)
             .filter(area=area)
             .select_related("report", "office")
-            .defer(*REPORT_TEXT)
+            .defer(*OBLIGATION_REPORT_TEXT)
             .order_by("-published_on", "-report__publication_at", "-pk"),
             at,
         )[:AREA_RESPONSES_SHOWN]
