@@ -5,10 +5,15 @@
 For each scale a fresh database is made (a temporary SQLite file, or a scratch
 database mou_bench_<k>_<pid> on the PostgreSQL server DATABASE_URL points at, named
 for this run so two runs at once do not drop each other's), migrated,
-loaded with the reference data and filled by benchmarks/generate.py; then each
-page is requested as its persona: one warm-up request, one request whose SQL is
-captured, and --repeat timed requests. Each scale runs in its own process (this
-script with --worker), so settings are read afresh for its database.
+loaded with the reference data and filled by benchmarks/generate.py. Each scale runs
+in its own process (this script with --worker), so settings are read afresh for its
+database; the processes start together and stay up. Then each page is requested as
+its persona in every scale: one warm-up request, one request whose SQL is captured,
+and --repeat timed requests in three rounds, the scales taking turns round by round,
+each round followed by as many requests of the floor. So the two scales of a page,
+and a page and its floor, are timed in the same minutes: the machine's own drift
+(seen here: the floor at 6.3 ms at the start of a run and 4.0 ms at its end) moves
+both sides of each ratio alike.
 
 The property that matters: every page costs the same number of queries at every
 scale. The script exits 1 if any page's query count differs between scales (or
@@ -19,8 +24,8 @@ cost the same at every scale. The report goes to stdout and, with every page's S
 to benchmarks/results/pages-<timestamp>.json; progress goes to stderr.
 
 Goals (issue 13), for every page that answers in HTML: the median of its --repeat timed requests
-(made one after another, no other page between them) at 10x at most HTML_TIME_GOAL (1.2) times the
-median at 1x, and at most FLOOR_GOAL (8) times the floor's median at 10x; and at most QUERY_GOAL (12)
+at 10x at most HTML_TIME_GOAL (1.2) times the median at 1x, and at most FLOOR_GOAL (8) times the
+median of the floor's requests made beside it at 10x; and at most QUERY_GOAL (12)
 queries. A page may carry its own time goal (Page.time_ratio_goal). The CSV exports and the calendar
 feed carry none: their cost is their rows. When the scales include 1 and 10 the script exits 1 if a
 page misses a goal, and names it and the goal. --pages runs only the pages whose key, label or path contains one of its
@@ -300,77 +305,96 @@ def _request(client: Any, path: str) -> tuple[int | None, str | None, str]:
         return None, traceback.format_exc(), ""
 
 
-def _measure(
-    page: Page, path: str, client: Any, repeat: int, profile_to: Path | None = None
-) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+class Meter:
+    """One page in one worker: its first requests (a warm-up, then one whose SQL is captured), then the
+    timed requests of each round the parent asks for, each round followed by as many requests of the floor
+    (`alongside`), so the page is compared with a floor measured in the same moments of the machine."""
 
-    statuses = []
-    kinds: set[str] = set()
-    errors: list[str] = []
-    calls = 0
+    def __init__(self, page: Page, path: str, client: Any, profile_to: Path | None = None) -> None:
+        self.page, self.path, self.client, self.profile_to = page, path, client, profile_to
+        self.statuses: list[int | None] = []
+        self.kinds: set[str] = set()
+        self.errors: list[str] = []
+        self.counts: list[int] = []
+        self.times: list[float] = []
+        self.floor_times: list[float] = []
+        self.calls = 0
+        # With --profile the timed requests also run under cProfile (so their times are the profiler's, not
+        # the page's): the statistics go to a file per page for `python -m pstats`.
+        self.profiler = cProfile.Profile() if profile_to else None
+        self.first()
 
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal calls
-        calls += 1
+    def _count(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.calls += 1
         return execute(sql, params, many, context)
 
-    def get() -> None:
-        status, error, content_type = _request(client, path)
-        statuses.append(status)
-        kinds.add(content_type.split(";")[0])
-        if error and len(errors) < 2:
-            errors.append(error)
+    def _get(self) -> None:
+        status, error, content_type = _request(self.client, self.path)
+        self.statuses.append(status)
+        self.kinds.add(content_type.split(";")[0])
+        if error and len(self.errors) < 2:
+            self.errors.append(error)
 
-    get()  # warm-up: caches, first-use imports
-    # The counted request: every statement, with its SQL (CaptureQueriesContext also lists the
-    # BEGIN/COMMIT that Django logs for transactions, which the execute wrapper does not see).
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(count):
-        calls = 0
-        get()
-    executed = calls
-    sql = [q["sql"] for q in captured.captured_queries]
-    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
+    def first(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
 
-    # The timed requests: no SQL capture (it costs time on SQLite), only a count of statements.
-    counts: list[int] = []
-    times: list[float] = []
-    # With --profile the timed requests also run under cProfile (so their times are the profiler's, not the
-    # page's): the statistics go to a file per page for `python -m pstats`.
-    profiler = cProfile.Profile() if profile_to else None
-    with connection.execute_wrapper(count):
-        for _ in range(repeat):
-            calls = 0
-            started = time.perf_counter()
-            if profiler:
-                profiler.enable()
-            get()
-            if profiler:
-                profiler.disable()
-            times.append((time.perf_counter() - started) * 1000)
-            counts.append(calls)
-    if profiler and profile_to:
-        profiler.dump_stats(profile_to)
-    return {
-        "key": page.key,
-        "label": page.label,
-        "path": path,
-        "persona": page.persona or "anonymous",
-        "expected_status": page.status,
-        "statuses": sorted(set(statuses), key=str),
-        "status_ok": all(s == page.status for s in statuses),
-        "html": "text/html" in kinds,
-        "errors": errors,
-        "queries": len(sql),
-        "queries_per_timed_request": sorted(set(counts)),
-        "stable": set(counts) <= {executed},
-        "median_ms": statistics.median(times) if times else None,
-        "min_ms": min(times) if times else None,
-        "sql": sql,
-        "slowest_sql": [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in slowest],
-        "sql_counts": Counter(_normalise(s) for s in sql),
-    }
+        self._get()  # warm-up: caches, first-use imports
+        # The counted request: every statement, with its SQL (CaptureQueriesContext also lists the
+        # BEGIN/COMMIT that Django logs for transactions, which the execute wrapper does not see).
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(self._count):
+            self.calls = 0
+            self._get()
+        self.executed = self.calls
+        self.sql = [q["sql"] for q in captured.captured_queries]
+        self.slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
+
+    def timed(self, repeat: int) -> list[float]:
+        """`repeat` timed requests, one after another: no SQL capture (it costs time on SQLite), only a
+        count of statements."""
+        from django.db import connection
+
+        times = []
+        with connection.execute_wrapper(self._count):
+            for _ in range(repeat):
+                self.calls = 0
+                started = time.perf_counter()
+                if self.profiler:
+                    self.profiler.enable()
+                self._get()
+                if self.profiler:
+                    self.profiler.disable()
+                times.append((time.perf_counter() - started) * 1000)
+                self.counts.append(self.calls)
+        self.times += times
+        return times
+
+    def result(self) -> dict[str, Any]:
+        if self.profiler and self.profile_to:
+            self.profiler.dump_stats(self.profile_to)
+        times = self.times
+        return {
+            "key": self.page.key,
+            "label": self.page.label,
+            "path": self.path,
+            "persona": self.page.persona or "anonymous",
+            "expected_status": self.page.status,
+            "statuses": sorted(set(self.statuses), key=str),
+            "status_ok": all(s == self.page.status for s in self.statuses),
+            "html": "text/html" in self.kinds,
+            "errors": self.errors,
+            "queries": len(self.sql),
+            "queries_per_timed_request": sorted(set(self.counts)),
+            "stable": set(self.counts) <= {self.executed},
+            "median_ms": statistics.median(times) if times else None,
+            "min_ms": min(times) if times else None,
+            "timed_requests": len(times),
+            # The floor's median over the requests made right after this page's, round by round.
+            "floor_ms": statistics.median(self.floor_times) if self.floor_times else None,
+            "sql": self.sql,
+            "slowest_sql": [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in self.slowest],
+            "sql_counts": Counter(_normalise(s) for s in self.sql),
+        }
 
 
 def _signed_in(client: Any, user: Any) -> Any:
@@ -445,19 +469,33 @@ def worker(args: argparse.Namespace) -> int:
 
     if args.profile:
         RESULTS_DIR.mkdir(exist_ok=True)
-    results = []
-    started = time.perf_counter()
+    pages = {page.key: page for page in select_pages(args.pages)}
+    meters: dict[str, Meter] = {}
+    measuring = 0.0
     timings["load_before"] = os.getloadavg()[0]
+    _say({"ready": True})
     with override_settings(ROOT_URLCONF="benchmarks.floor_urls"):
-        for page in select_pages(args.pages):
-            path = page.path.format(**personas.refs)
-            profile_to = RESULTS_DIR / f"profile-{args.scale}x-{page.key}.prof" if args.profile else None
-            result = _measure(page, path, clients[page.persona], args.repeat, profile_to)
-            log(
-                f"{page.key}: {result['queries']} queries, {result['median_ms']:.1f} ms, {result['statuses']}"
-            )
-            results.append(result)
-    timings["measure_s"] = time.perf_counter() - started
+        floor = meters[FLOOR] = Meter(pages[FLOOR], pages[FLOOR].path, clients[pages[FLOOR].persona])
+        # The parent asks for one page at a time, a round of its timed requests, and alternates the scales
+        # round by round: both scales' times of a page come from the same minutes of the machine.
+        for line in sys.stdin:
+            command = json.loads(line)
+            if command.get("done"):
+                break
+            started = time.perf_counter()
+            page = pages[command["key"]]
+            meter = meters.get(page.key)
+            if meter is None:
+                path = page.path.format(**personas.refs)
+                profile_to = RESULTS_DIR / f"profile-{args.scale}x-{page.key}.prof" if args.profile else None
+                meter = meters[page.key] = Meter(page, path, clients[page.persona], profile_to)
+            _seen_now(meter.client, floor.client)
+            meter.timed(command["repeat"])
+            if meter is not floor:
+                meter.floor_times += floor.timed(command["repeat"])
+            measuring += time.perf_counter() - started
+            _say({"median_ms": statistics.median(meter.times), "queries": len(meter.sql)})
+    timings["measure_s"] = measuring
     timings["load_after"] = os.getloadavg()[0]
 
     Path(args.out).write_text(
@@ -470,12 +508,37 @@ def worker(args: argparse.Namespace) -> int:
                 "sizes": data_sizes,
                 "hmi_areas": personas.hmi_areas,
                 "timings": timings,
-                "pages": results,
+                "pages": [meters[key].result() for key in pages if key in meters],
             },
             indent=1,
         )
     )
     return 0
+
+
+def _seen_now(*clients: Any) -> None:
+    """Moves each signed-in client's idle clock to now, outside the timed requests: the sign-in middleware
+    moves it at most once a minute (TOUCH_EVERY), a session write in whichever request comes a minute after
+    the last, and over a run of several minutes that request would be any page's. Its cost is the
+    person's, once a minute, not the page's."""
+    from django.conf import settings
+
+    from hmicfrs_mou.signin.middleware import LAST_SEEN_KEY
+
+    for client in clients:
+        # Only a client with a session: asking an anonymous one for its session would give it one.
+        if settings.SESSION_COOKIE_NAME in client.cookies and LAST_SEEN_KEY in client.session:
+            session = client.session
+            session[LAST_SEEN_KEY] = time.time()
+            session.save()
+
+
+# A worker's lines to the parent start with this; anything else on its stdout is passed on to stderr.
+PROTOCOL = "@bench "
+
+
+def _say(message: dict[str, Any]) -> None:
+    print(PROTOCOL + json.dumps(message), flush=True)
 
 
 # The parent: a database per scale, a worker per scale, the report ------------------
@@ -498,54 +561,137 @@ def _postgres(url: str, statement: str, name: str) -> None:
         connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
-def _run_scale(
-    scale: int, repeat: int, base_url: str, workdir: Path, pages: str, profile: bool = False
-) -> dict[str, Any]:
-    out = workdir / f"results-{scale}.json"
-    if _is_postgres(base_url):
-        name = f"mou_bench_{scale}_{os.getpid()}"
-        _postgres(base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-        _postgres(base_url, "CREATE DATABASE {}", name)
-        url = _scratch_url(base_url, name)
-    else:
-        name = ""
-        url = f"sqlite:///{workdir / f'bench-{scale}.sqlite3'}"
-    static_root = workdir / "static"  # an empty one, so WhiteNoise does not warn that it is missing
-    static_root.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "TESTING": "true",
-        "DEBUG": "false",
-        "STATIC_ROOT": str(static_root),
-    }
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        "--scale",
-        str(scale),
-        "--db",
-        url,
-        "--out",
-        str(out),
-        "--repeat",
-        str(repeat),
-        "--pages",
-        pages,
-        *(["--profile"] if profile else []),
-    ]
-    started = time.perf_counter()
+class Scale:
+    """One scale's worker process and its database: started, then asked for a round of one page at a time."""
+
+    def __init__(self, scale: int, base_url: str, workdir: Path, pages: str, profile: bool) -> None:
+        self.scale = scale
+        self.base_url = base_url
+        self.out = workdir / f"results-{scale}.json"
+        self.failed = ""
+        if _is_postgres(base_url):
+            self.name = f"mou_bench_{scale}_{os.getpid()}"
+            _postgres(base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
+            _postgres(base_url, "CREATE DATABASE {}", self.name)
+            url = _scratch_url(base_url, self.name)
+        else:
+            self.name = ""
+            url = f"sqlite:///{workdir / f'bench-{scale}.sqlite3'}"
+        static_root = workdir / "static"  # an empty one, so WhiteNoise does not warn that it is missing
+        static_root.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "TESTING": "true",
+            "DEBUG": "false",
+            "STATIC_ROOT": str(static_root),
+        }
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            "--scale",
+            str(scale),
+            "--db",
+            url,
+            "--out",
+            str(self.out),
+            "--pages",
+            pages,
+            *(["--profile"] if profile else []),
+        ]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(  # noqa: S603 - our own script
+            command, env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+
+    def _reply(self) -> dict[str, Any] | None:
+        """The worker's next message; None (and the scale marked failed) when it has exited."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith(PROTOCOL):
+                reply: dict[str, Any] = json.loads(line[len(PROTOCOL) :])
+                return reply
+            print(line, end="", file=sys.stderr)
+        self.failed = f"worker exited with {self.process.wait()}"
+        return None
+
+    def ready(self) -> bool:
+        return not self.failed and self._reply() is not None
+
+    def ask(self, key: str, repeat: int) -> None:
+        if self.failed:
+            return
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps({"key": key, "repeat": repeat}) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            self.failed = f"worker exited with {self.process.wait()}"
+            return
+        self._reply()
+
+    def finish(self) -> dict[str, Any]:
+        try:
+            if not self.failed and self.process.stdin:
+                try:
+                    self.process.stdin.write(json.dumps({"done": True}) + "\n")
+                    self.process.stdin.close()
+                except BrokenPipeError:
+                    pass
+            code = self.process.wait()
+            if self.process.stdout:
+                for line in self.process.stdout:
+                    print(line, end="", file=sys.stderr)
+        finally:
+            if self.name:
+                _postgres(self.base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
+        if self.failed or code != 0 or not self.out.exists():
+            return {"scale": self.scale, "failed": self.failed or f"worker exited with {code}"}
+        result: dict[str, Any] = json.loads(self.out.read_text())
+        result["timings"]["total_s"] = time.perf_counter() - self.started
+        return result
+
+
+# Each page's timed requests come in this many rounds, the scales taking turns (the order reversed each
+# round): a machine that slows down or speeds up during the run moves both scales' times alike, where
+# measuring one scale after the other put minutes, and whatever the machine did in them, between the two.
+ROUNDS = 3
+
+
+def measure(
+    scales: list[int],
+    repeat: int,
+    base_url: str,
+    workdir: Path,
+    pages: list[Page],
+    spec: str,
+    profile: bool = False,
+) -> list[dict[str, Any]]:
+    """Every scale's worker started at once (each makes and fills its own database), then each page timed
+    in ROUNDS rounds of repeat/ROUNDS requests per scale, the scales taking turns."""
+    running: list[Scale] = []
     try:
-        completed = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603 - our own script
+        for scale in scales:
+            running.append(Scale(scale, base_url, workdir, spec, profile))
+        for one in running:
+            one.ready()
+        per_round = max(1, -(-repeat // ROUNDS))
+        for page in pages:
+            if page.key == FLOOR:  # measured beside every other page
+                continue
+            for round_ in range(ROUNDS):
+                for one in running if round_ % 2 == 0 else running[::-1]:
+                    one.ask(page.key, per_round)
+            print(
+                f"{page.key}: "
+                + ", ".join(f"{one.scale}x {'failed' if one.failed else 'done'}" for one in running),
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
-        if name:
-            _postgres(base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-    if completed.returncode != 0 or not out.exists():
-        return {"scale": scale, "failed": f"worker exited with {completed.returncode}"}
-    result = json.loads(out.read_text())
-    result["timings"]["total_s"] = time.perf_counter() - started
-    return result
+        results = [one.finish() for one in running]
+    return results
 
 
 def _fmt_ms(value: float | None) -> str:
@@ -639,7 +785,12 @@ def report(
         by_scale = [next(p for p in r["pages"] if p["key"] == page.key) for r in ok_runs]
         if not by_scale:
             continue
-        floor = [next(p for p in r["pages"] if p["key"] == FLOOR)["median_ms"] for r in ok_runs]
+        # Each page is compared with the floor's requests made right after its own, round by round (the
+        # floor's row, with the median of all of them).
+        floor = [
+            p.get("floor_ms") or next(f for f in r["pages"] if f["key"] == FLOOR)["median_ms"]
+            for r, p in zip(ok_runs, by_scale, strict=True)
+        ]
         counts = [p["queries"] for p in by_scale]
         same = len(set(counts)) == 1 and all(p["stable"] for p in by_scale)
         all_same = all_same and same
@@ -835,9 +986,7 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now(dt.UTC).astimezone()
     workdir = Path(tempfile.mkdtemp(prefix="mou-bench-"))
     try:
-        results = [
-            _run_scale(scale, args.repeat, base_url, workdir, args.pages, args.profile) for scale in scales
-        ]
+        results = measure(scales, args.repeat, base_url, workdir, pages, args.pages, args.profile)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     lines, payload, ok = report(results, started_at, pages)
