@@ -307,8 +307,8 @@ def _request(client: Any, path: str) -> tuple[int | None, str | None, str]:
 
 class Meter:
     """One page in one worker: its first requests (a warm-up, then one whose SQL is captured), then the
-    timed requests of each round the parent asks for, each round followed by as many requests of the floor
-    (`alongside`), so the page is compared with a floor measured in the same moments of the machine."""
+    timed requests of each round the parent asks for. The worker follows each round with as many requests of
+    the floor, kept in `floor_times`, so the page is compared with a floor timed in the same moments."""
 
     def __init__(self, page: Page, path: str, client: Any, profile_to: Path | None = None) -> None:
         self.page, self.path, self.client, self.profile_to = page, path, client, profile_to
