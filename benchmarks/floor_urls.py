@@ -1,8 +1,9 @@
 """The portal's URLs plus the benchmark floor: the cheapest page a signed-in person can load.
 
-The floor pays for what every authenticated page pays (session, user, middleware,
-the session save of SESSION_SAVE_EVERY_REQUEST) and nothing else, so a page's
-time divided by the floor's is what the page itself costs.
+The floor pays for what every authenticated page pays (session, user, middleware)
+and nothing else, so a page's time divided by the floor's is what the page itself
+costs. The once-a-minute session write of the idle clock is kept out of both: the
+bench moves the clock between rounds (benchmarks/pages.py, `_seen_now`).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ loaded with the reference data and filled by benchmarks/generate.py. Each scale 
 in its own process (this script with --worker), so settings are read afresh for its
 database; the processes start together and stay up. Then each page is requested as
 its persona in every scale: one warm-up request, one request whose SQL is captured,
-and --repeat timed requests in three rounds, the scales taking turns round by round,
-each round followed by as many requests of the floor. So the two scales of a page,
+and --repeat timed requests shared between four rounds, the scales taking turns round
+by round, each round followed by as many requests of the floor. So the two scales of a page,
 and a page and its floor, are timed in the same minutes: the machine's own drift
 (seen here: the floor at 6.3 ms at the start of a run and 4.0 ms at its end) moves
 both sides of each ratio alike.
@@ -415,6 +415,12 @@ def _signed_in(client: Any, user: Any) -> Any:
 
 
 def worker(args: argparse.Namespace) -> int:
+    global _protocol
+    # The messages to the parent go on a copy of stdout kept for them alone; anything else written to stdout
+    # (by Python or by a library's C code) goes to stderr, so it can never run into a message's line.
+    _protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     os.environ["DATABASE_URL"] = args.db
     os.environ["TESTING"] = "true"
     os.environ["DEBUG"] = "false"
@@ -472,24 +478,33 @@ def worker(args: argparse.Namespace) -> int:
     pages = {page.key: page for page in select_pages(args.pages)}
     meters: dict[str, Meter] = {}
     measuring = 0.0
-    timings["load_before"] = os.getloadavg()[0]
-    _say({"ready": True})
+
+    def profile_to(page: Page) -> Path | None:
+        return RESULTS_DIR / f"profile-{args.scale}x-{page.key}.prof" if args.profile else None
+
     with override_settings(ROOT_URLCONF="benchmarks.floor_urls"):
-        floor = meters[FLOOR] = Meter(pages[FLOOR], pages[FLOOR].path, clients[pages[FLOOR].persona])
+        floor_page = pages[FLOOR]
+        # Under --profile the floor runs under the profiler too, so a page's ratio to it compares like with like.
+        floor = meters[FLOOR] = Meter(
+            floor_page, floor_page.path, clients[floor_page.persona], profile_to(floor_page)
+        )
+        _say({"ready": True})
         # The parent asks for one page at a time, a round of its timed requests, and alternates the scales
         # round by round: both scales' times of a page come from the same minutes of the machine.
         for line in sys.stdin:
             command = json.loads(line)
             if command.get("done"):
                 break
+            timings.setdefault("load_before", os.getloadavg()[0])
             started = time.perf_counter()
+            # Every signed-in person's clock, before any request of this round: a scale may wait for the
+            # slowest scale's data for longer than the idle timeout between its sign-ins and its first page.
+            _seen_now(*clients.values())
             page = pages[command["key"]]
             meter = meters.get(page.key)
             if meter is None:
                 path = page.path.format(**personas.refs)
-                profile_to = RESULTS_DIR / f"profile-{args.scale}x-{page.key}.prof" if args.profile else None
-                meter = meters[page.key] = Meter(page, path, clients[page.persona], profile_to)
-            _seen_now(meter.client, floor.client)
+                meter = meters[page.key] = Meter(page, path, clients[page.persona], profile_to(page))
             meter.timed(command["repeat"])
             if meter is not floor:
                 meter.floor_times += floor.timed(command["repeat"])
@@ -535,10 +550,11 @@ def _seen_now(*clients: Any) -> None:
 
 # A worker's lines to the parent start with this; anything else on its stdout is passed on to stderr.
 PROTOCOL = "@bench "
+_protocol: Any = None  # the worker's channel to the parent (`worker` sets it)
 
 
 def _say(message: dict[str, Any]) -> None:
-    print(PROTOCOL + json.dumps(message), flush=True)
+    print(PROTOCOL + json.dumps(message), file=_protocol, flush=True)
 
 
 # The parent: a database per scale, a worker per scale, the report ------------------
@@ -601,9 +617,20 @@ class Scale:
             *(["--profile"] if profile else []),
         ]
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(  # noqa: S603 - our own script
-            command, env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-        )
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - our own script
+                command,
+                env=env,
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+            )
+        except BaseException:
+            if self.name:
+                _postgres(base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
+            raise
 
     def _reply(self) -> dict[str, Any] | None:
         """The worker's next message; None (and the scale marked failed) when it has exited."""
@@ -631,6 +658,11 @@ class Scale:
             return
         self._reply()
 
+    def stop(self) -> None:
+        """After a failure in the parent: the worker is not left to generate its data for nothing."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
     def finish(self) -> dict[str, Any]:
         try:
             if not self.failed and self.process.stdin:
@@ -639,10 +671,11 @@ class Scale:
                     self.process.stdin.close()
                 except BrokenPipeError:
                     pass
-            code = self.process.wait()
+            # Whatever the worker still writes is read before waiting for it, so a full pipe cannot stall it.
             if self.process.stdout:
                 for line in self.process.stdout:
                     print(line, end="", file=sys.stderr)
+            code = self.process.wait()
         finally:
             if self.name:
                 _postgres(self.base_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
@@ -654,9 +687,15 @@ class Scale:
 
 
 # Each page's timed requests come in this many rounds, the scales taking turns (the order reversed each
-# round): a machine that slows down or speeds up during the run moves both scales' times alike, where
-# measuring one scale after the other put minutes, and whatever the machine did in them, between the two.
-ROUNDS = 3
+# round, so each scale goes first as often as the other): a machine that slows down or speeds up during the
+# run moves both scales' times alike, where measuring one scale after the other put minutes, and whatever
+# the machine did in them, between the two.
+ROUNDS = 4
+
+
+def rounds(repeat: int) -> list[int]:
+    """--repeat timed requests shared between the rounds as evenly as they go (15: 4, 4, 4, 3)."""
+    return [n for i in range(ROUNDS) if (n := repeat // ROUNDS + (1 if i < repeat % ROUNDS else 0))]
 
 
 def measure(
@@ -669,28 +708,37 @@ def measure(
     profile: bool = False,
 ) -> list[dict[str, Any]]:
     """Every scale's worker started at once (each makes and fills its own database), then each page timed
-    in ROUNDS rounds of repeat/ROUNDS requests per scale, the scales taking turns."""
+    in up to ROUNDS rounds sharing its `repeat` requests per scale, the scales taking turns."""
     running: list[Scale] = []
     try:
         for scale in scales:
             running.append(Scale(scale, base_url, workdir, spec, profile))
         for one in running:
             one.ready()
-        per_round = max(1, -(-repeat // ROUNDS))
         for page in pages:
             if page.key == FLOOR:  # measured beside every other page
                 continue
-            for round_ in range(ROUNDS):
-                for one in running if round_ % 2 == 0 else running[::-1]:
-                    one.ask(page.key, per_round)
+            for index, size in enumerate(rounds(repeat)):
+                for one in running if index % 2 == 0 else running[::-1]:
+                    one.ask(page.key, size)
             print(
                 f"{page.key}: "
                 + ", ".join(f"{one.scale}x {'failed' if one.failed else 'done'}" for one in running),
                 file=sys.stderr,
                 flush=True,
             )
+    except BaseException:
+        for one in running:
+            one.stop()
+        raise
     finally:
-        results = [one.finish() for one in running]
+        # Each scale finished (its database dropped) whatever another's finishing raises.
+        results = []
+        for one in running:
+            try:
+                results.append(one.finish())
+            except Exception as error:  # noqa: BLE001 - reported as that scale's failure
+                results.append({"scale": one.scale, "failed": f"finishing it failed: {error!r}"})
     return results
 
 
@@ -954,7 +1002,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scales", default="1,10", help="comma-separated multiples of the real size (default 1,10)"
     )
-    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page and scale, shared between four rounds (default 15)")
     parser.add_argument(
         "--pages",
         default="",
@@ -975,7 +1023,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return worker(args)
 
-    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    # Smallest first: the goals read 1x and 10x by name, the floor goal the largest scale.
+    scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
     pages = select_pages(args.pages)
     if len(pages) == 1 and args.pages:
         parser.error(f"--pages {args.pages!r} matches no page")
