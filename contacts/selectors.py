@@ -20,7 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import ngettext
 
 from contacts.models import (
     AREA_KINDS,
@@ -52,6 +53,17 @@ class AreaRow:
     hmis_more: int = 0
     liaison_leads_more: int = 0
 
+    # "and 12 more", in the language of the page being rendered: said here rather than by a {% blocktranslate
+    # count %} in the row's template, which costs twice as much (4.1 against 2.4 ms for the directory's 174
+    # at ten times the data, when every area has more people than the list names).
+    @property
+    def hmis_more_text(self) -> str:
+        return _and_more(self.hmis_more)
+
+    @property
+    def liaison_leads_more_text(self) -> str:
+        return _and_more(self.liaison_leads_more)
+
     @property
     def record_office(self) -> Organisation | None:
         """The office a confidential record about the area belongs to on the row's day: its office, or the
@@ -59,6 +71,14 @@ class AreaRow:
         if self.office is not None:
             return self.office
         return self.governance.body if self.governance else None
+
+
+def _and_more(count: int) -> str:
+    # The catalogue's words for the template's "and {{ counter }} more" (the same msgid), the number
+    # formatted as the template would.
+    return ngettext("and %(counter)s more", "and %(counter)s more", count) % {
+        "counter": formats.localize(count)
+    }
 
 
 # The directory names this many HMIs and liaison leads of each area at most, and says how many more there
@@ -246,7 +266,10 @@ def _people_of(
     if shown is not None:
         assignments = assignments.filter(position__lte=shown)
     ranked = list(assignments.values_list("kind", "subject_id", "person_id", "of"))
-    people = User.objects.in_bulk({person_id for _, _, person_id, _ in ranked})
+    # Only what a name needs (User.__str__): the rows are shown, never saved.
+    people = User.objects.only("first_name", "last_name", "username").in_bulk(
+        {person_id for _, _, person_id, _ in ranked}
+    )
     hmis: dict[int, tuple[list[User], int]] = {}
     leads: dict[int, tuple[list[User], int]] = {}
     for kind, subject_id, person_id, of in ranked:

@@ -12,7 +12,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 from guardian.shortcuts import assign_perm
 
 from contacts.access import confidential_roles, office_for_area
@@ -20,6 +22,7 @@ from contacts.models import AssignmentKind, Governance, GovernanceModel, Organis
 from contacts.selectors import (
     HMI_HISTORY_SHOWN,
     PEOPLE_SHOWN,
+    AreaRow,
     acts_for_any,
     area_detail,
     area_rows,
@@ -312,6 +315,18 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
         area_rows(Organisation.objects.filter(pk=force_a.pk), on=TODAY)
     page = client_for(hmi_a).get(reverse("contacts:directory")).content.decode()
     assert f"and {5 - PEOPLE_SHOWN} more" in page
+    # The words come from the catalogue (the template's msgid), in the language being rendered.
+    with translation.override("cy"):
+        assert rows[force_a].hmis_more_text == f"a {5 - PEOPLE_SHOWN} arall"
+    # As the template's own {% blocktranslate count %} said it, number formatting included.
+    said = Template(
+        "{% load i18n %}{% blocktranslate count counter=n %}and {{ counter }} more{% plural %}"
+        "and {{ counter }} more{% endblocktranslate %}"
+    )
+    for language, count in (("en-gb", 1), ("en-gb", 1200), ("cy", 2)):
+        with translation.override(language):
+            row = AreaRow(force_a, None, liaison_leads_more=count)
+            assert row.liaison_leads_more_text == said.render(Context({"n": count}))
 
 
 def test_an_areas_page_lists_its_latest_hmis_and_says_how_many_came_before(
