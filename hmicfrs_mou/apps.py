@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# The project's own packages (pyproject.toml's import-linter root_packages).
+PROJECT_PACKAGES = ("hmicfrs_mou", "contacts", "inspections", "responses", "monitoring")
+
 
 class HmicfrsMouConfig(AppConfig):
     name = "hmicfrs_mou"
@@ -11,3 +14,7 @@ class HmicfrsMouConfig(AppConfig):
         from hmicfrs_mou import audit, language  # noqa: F401  (and the language chosen, at sign-in)
 
         language.drop_empty_fallbacks()
+        # Every get_FOO_display() of the project's models without translating each choice first.
+        from hmicfrs_mou.choices import speed_up_choice_labels
+
+        speed_up_choice_labels(PROJECT_PACKAGES)
