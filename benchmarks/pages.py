@@ -1002,7 +1002,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scales", default="1,10", help="comma-separated multiples of the real size (default 1,10)"
     )
-    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page and scale, shared between four rounds (default 15)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=15,
+        help="timed requests per page and scale, shared between four rounds (default 15)",
+    )
     parser.add_argument(
         "--pages",
         default="",
