@@ -27,7 +27,8 @@ PRINT_SETTINGS = (
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_CONN_MAX_AGE"}}
+    ours = {"DATABASE_URL", "DATABASE_CONN_MAX_AGE", "DATABASE_PREPARED_STATEMENTS"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     clean.update({"ENV_FILE": "", "DEBUG": "true", **env})
     return subprocess.run(  # noqa: S603 - our own interpreter on our own code
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
@@ -50,6 +51,51 @@ def test_postgresql_keeps_connections_with_a_health_check_by_default():
 
 def test_sqlite_closes_its_connection_after_each_request_by_default():
     assert _settings(DATABASE_URL="sqlite:///conn.sqlite3") == ["django.db.backends.sqlite3", 0, False]
+
+
+PRINT_OPTIONS = (
+    "import json, hmicfrs_mou.settings as s; o = s.DATABASES['default'].get('OPTIONS', {});"
+    "print(json.dumps([o.get('server_side_binding'), o.get('prepare_threshold')]))"
+)
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    """Values bound by the server and a query asked five times prepared (Django's own default is neither,
+    for transaction-mode poolers); DATABASE_PREPARED_STATEMENTS=false goes back to that, and SQLite has neither."""
+
+    def options(**env: str) -> list:
+        result = _run(PRINT_OPTIONS, **env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert options(DATABASE_URL="postgres://mou@db:5432/mou") == [True, 5]
+    assert options(DATABASE_URL="postgres://mou@db:5432/mou", DATABASE_PREPARED_STATEMENTS="false") == [
+        None,
+        None,
+    ]
+    assert options(DATABASE_URL="sqlite:///conn.sqlite3") == [None, None]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_a_query_asked_again_on_a_connection_is_prepared_once():
+    """The fifth time a connection asks the same query (other values), psycopg prepares it on the server, and
+    later askings reuse it: the server keeps one prepared statement for it, not one a time."""
+    from django.db import connection
+
+    from contacts.models import Organisation
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "contacts_organisation" in row[0]]
+
+    before = prepared()
+    for pk in range(8):
+        list(Organisation.objects.filter(pk=pk, slug__startswith="a-never-used-prefix"))
+    made = [statement for statement in prepared() if statement not in before]
+    assert len(made) == 1
+    assert "$1" in made[0]  # the values bound by the server, so other values reuse it
 
 
 def test_the_setting_overrides_the_default_for_either_database():
