@@ -8,7 +8,7 @@ for this run so two runs at once do not drop each other's), migrated,
 loaded with the reference data and filled by benchmarks/generate.py. Each scale runs
 in its own process (this script with --worker), so settings are read afresh for its
 database; the processes start together and stay up. Then each page is requested as
-its persona in every scale: one warm-up request, one request whose SQL is captured,
+its persona in every scale: ten warm-up requests, one request whose SQL is captured,
 and --repeat timed requests shared between four rounds, the scales taking turns round
 by round, each round followed by as many requests of the floor. So the two scales of a page,
 and a page and its floor, are timed in the same minutes: the machine's own drift
@@ -305,6 +305,10 @@ def _request(client: Any, path: str) -> tuple[int | None, str | None, str]:
         return None, traceback.format_exc(), ""
 
 
+# Requests of a page before its counted and timed ones (see Meter.first).
+WARM_UP = 10
+
+
 class Meter:
     """One page in one worker: its first requests (a warm-up, then one whose SQL is captured), then the
     timed requests of each round the parent asks for. The worker follows each round with as many requests of
@@ -339,7 +343,11 @@ class Meter:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        self._get()  # warm-up: caches, first-use imports
+        # Warm-up, as a page is in a running portal: caches, first-use imports, and the statements its
+        # connection has prepared (psycopg prepares a query the fifth time it is asked; the server then
+        # plans it five more times before it keeps one plan: hmicfrs_mou/settings.py).
+        for _ in range(WARM_UP):
+            self._get()
         # The counted request: every statement, with its SQL (CaptureQueriesContext also lists the
         # BEGIN/COMMIT that Django logs for transactions, which the execute wrapper does not see).
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(self._count):
