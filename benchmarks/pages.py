@@ -344,7 +344,7 @@ class Meter:
         from django.test.utils import CaptureQueriesContext
 
         # Warm-up, as a page is in a running portal: caches, first-use imports, and the statements its
-        # connection has prepared (psycopg prepares a query the fifth time it is asked; the server then
+        # connection has prepared (psycopg prepares a query the sixth time it is asked; the server then
         # plans it five more times before it keeps one plan: hmicfrs_mou/settings.py).
         for _ in range(WARM_UP):
             self._get()

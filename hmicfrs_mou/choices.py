@@ -11,7 +11,9 @@ Two ways round it, both held to Django's own answer in English and Welsh by the 
 - `speed_up_choice_labels`, called once the models are loaded (HmicfrsMouConfig.ready), gives every
   get_FOO_display() of the project's models the same lookup Django makes, in a dict of the field's labels by
   value built once per field: only the values are hashed, and the labels stay lazy, so each call still reads
-  in the language active when it is made (tests/test_choice_displays.py).
+  in the language active when it is made (tests/core/test_choice_displays.py). A field's choices are
+  read once: a field whose choices change while the portal runs must not be given it (none does; a callable's
+  are left to Django).
 """
 
 from __future__ import annotations

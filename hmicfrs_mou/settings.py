@@ -130,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles costly plans first: ~100 ms on a grouped query of the dashboard for no gain.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Prepared statements: the values bound by the server, not written into the SQL by the client, so a query
-    # asked again has the same text; psycopg prepares one the fifth time a connection asks it, and the server
+    # asked again has the same text; psycopg prepares one the sixth time a connection asks it, and the server
     # then stops planning it afresh once a generic plan does as well. The pages' queries are long (a person's
     # visibility, written out), and planning them cost as much as running them (the HMI's home page at ten
     # times the data: 6.5 ms planning, 6.0 ms running). Django turns preparing off for the sake of

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.utils import translation
+from django.utils.choices import CallableChoiceIterator
 
 from contacts.models import Appointment, Role
 from hmicfrs_mou.apps import PROJECT_PACKAGES
@@ -24,10 +25,14 @@ def _fields_with_choices() -> list[tuple[type[models.Model], models.Field[Any, A
         if model.__module__.split(".")[0] not in PROJECT_PACKAGES:
             continue
         for field in model._meta.get_fields():
+            made = model.__dict__.get(f"get_{field.name}_display")
+            # Those Django made (or ours, made from them): not a model's own, nor a callable's choices.
             if (
                 isinstance(field, models.Field)
                 and field.choices
-                and f"get_{field.name}_display" in model.__dict__
+                and not isinstance(field.choices, CallableChoiceIterator)
+                and isinstance(made, partialmethod)
+                and made.func in (DJANGOS, choice_display)
             ):
                 found.append((model, field))
     return found
