@@ -44,7 +44,7 @@ from hmicfrs_mou.models import AuditEvent
 from hmicfrs_mou.search import GROUP_LIMIT, Found, Hit
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.access import debriefs_visible_to, disclosures_visible_to, inspections_visible_to
-from inspections.models import Finding, FindingKind, InspectionKind, Report, ReportState
+from inspections.models import Finding, FindingKind, Inspection, InspectionKind, Report, ReportState
 from inspections.services import debrief_record, disclosure_make, inspection_create
 from monitoring import services as monitoring_services
 from responses.complaints import super_complaint_receive, super_complaints_visible_to
@@ -868,9 +868,9 @@ def test_postgresql_marks_the_words_the_search_stemmed_in_the_rows_it_read_by_id
 
 @pytest.mark.postgres_only
 def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
-    """The trigram indexes (contacts 0009, inspections 0010, responses 0008) hold the expressions Django
-    writes for `icontains`: with sequential scans off, a match of a meeting's notes, a report's title or a
-    submitted response's text reads its index (a bitmap scan)."""
+    """The trigram indexes (contacts 0009, inspections 0010 and 0011, responses 0008) hold the expressions
+    Django writes for `icontains`: with sequential scans off, a match of a meeting's notes, a report's or an
+    inspection's title or a submitted response's text reads its index (a bitmap scan)."""
     from contacts.models import Meeting
     from responses.models import Submission
 
@@ -879,6 +879,10 @@ def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert "meeting_notes_trigram" in Meeting.objects.filter(notes__icontains="custody").order_by().explain()
     assert "report_title_trigram" in Report.objects.filter(title__icontains="custody").order_by().explain()
+    assert (
+        "inspection_title_trigram"
+        in Inspection.objects.filter(title__icontains="custody").order_by().explain()
+    )
     assert (
         "submission_content_trigram"
         in Submission.objects.filter(content__icontains="custody").order_by().explain()
