@@ -26,7 +26,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -35,6 +34,7 @@ from hmicfrs_mou.access import not_found
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.pagination import KnownCountPaginator
 from inspections.access import is_embargoed_for
 from inspections.models import REPORT_TEXT, Finding, FindingKind, Report
 from monitoring import access, services
@@ -57,18 +57,6 @@ NOTE_LABELS = {
     FindingEntryKind.PCC_NOTE: _("Add a holding-to-account note"),
     FindingEntryKind.HMICFRS_NOTE: _("Add an HMICFRS note"),
 }
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its count when the page has counted it already (one query fewer)."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int | None) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return super().count if self._known_count is None else self._known_count
 
 
 def state_of(finding: Finding) -> FindingState | None:
@@ -107,12 +95,15 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     # Causes of concern, recommendations, then areas for improvement; in each, the newest report first (one
     # not yet given a publication moment before all), then by reference.
     ordered = chosen.order_by("kind_order", F("public_from").desc(nulls_first=True), "reference")
-    page = KnownCountPaginator(
-        ordered.values_list("finding_id", flat=True),
-        PAGE_SIZE,
-        # Without a filter the count is the total already counted; with one, the database counts.
-        count=None if kind else (by_status[status] if status else total),
-    ).get_page(request.GET.get("page"))
+    listed = ordered.values_list("finding_id", flat=True)
+    # Without a kind chosen, the count is the one just made by status (the shared paginator still checks it
+    # against the rows it reads); with one, the database counts.
+    paginator = (
+        Paginator(listed, PAGE_SIZE)
+        if kind
+        else KnownCountPaginator(listed, PAGE_SIZE, count=by_status[status] if status else total)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     # The page's findings, already known visible (the read above went through monitoring.access).
     found = (
         Finding.objects.filter(pk__in=list(page.object_list))

@@ -467,3 +467,27 @@ def test_m1_finding_page_query_count_does_not_grow_with_entries(cause, chief_off
     few = queries()
     add(10)
     assert queries() == few
+
+
+@pytest.mark.parametrize("query", ["", "?status=awaiting_review", "?kind=recommendation"])
+def test_m1_the_register_pages_its_findings_with_the_count_it_made(
+    query, force_a, lead, pcc_office_a, monkeypatch
+):
+    """Five recommendations, two a page: every finding on exactly one page, in the register's order, and
+    the count and pages the same whether it comes from the count by status (no filter, or a status) or is
+    counted by the database (a kind chosen)."""
+    import monitoring.views.register as register
+
+    monkeypatch.setattr(register, "PAGE_SIZE", 2)
+    texts = [f"Recommendation number {n}." for n in range(1, 6)]
+    published_report(
+        force_a, lead, "PEEL 2026: Avon and Somerset", [(FindingKind.RECOMMENDATION, t) for t in texts]
+    )
+    separator = "&" if query else "?"
+    pages = [
+        text_of(get(pcc_office_a, f"{register_url(force_a)}{query}{separator}page={n}")) for n in (1, 2, 3)
+    ]
+    shown = [[text for text in texts if text in page] for page in pages]
+    assert shown == [texts[0:2], texts[2:4], texts[4:5]]
+    counted = "5 findings match the filters" if query else "5 findings"
+    assert all(f"{counted}, page {n} of 3" in page for n, page in enumerate(pages, start=1))
