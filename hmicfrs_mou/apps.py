@@ -18,3 +18,10 @@ class HmicfrsMouConfig(AppConfig):
         from hmicfrs_mou.choices import speed_up_choice_labels
 
         speed_up_choice_labels(PROJECT_PACKAGES)
+        # A prepared query refused after a migration changed its table is planned again, not refused for the
+        # life of the connection.
+        from django.db.backends.signals import connection_created
+
+        from hmicfrs_mou.prepared import install
+
+        connection_created.connect(install, dispatch_uid="hmicfrs_mou.prepared.install")

@@ -176,3 +176,92 @@ def test_a_connection_the_server_dropped_is_replaced_at_the_next_request():
     assert result.returncode == 0, result.stderr
     first, second = json.loads(result.stdout)
     assert second != first
+
+
+# --- A prepared query after a migration changed its table (hmicfrs_mou/prepared.py) -------------------------
+
+PROBE = "SELECT label FROM prepared_probe WHERE id = %s"
+
+
+def _other_connection(connection) -> psycopg.Connection:
+    """A second connection to the test database, as the process running a migration would have."""
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
+def _ask(connection, pk: int = 1):
+    with connection.cursor() as cursor:
+        cursor.execute(PROBE, [pk])
+        return cursor.fetchone()
+
+
+@pytest.fixture
+def prepared_probe():
+    """A table of its own and a query on it asked often enough to be prepared on this connection."""
+    from django.db import connection
+
+    if not connection.settings_dict["OPTIONS"].get("prepare_threshold"):
+        pytest.skip("prepared statements are off here (DATABASE_PREPARED_STATEMENTS=false)")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE prepared_probe (id integer PRIMARY KEY, label varchar(20))")
+        cursor.execute("INSERT INTO prepared_probe VALUES (1, 'before')")
+    for _ in range(8):
+        assert _ask(connection) == ("before",)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'")
+        assert cursor.fetchone() == (1,)
+    yield connection
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS prepared_probe")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_query_is_planned_again_after_a_migration_changes_its_table(prepared_probe):
+    """A column's type changed by another process (a migration while the portal runs): the prepared query is
+    planned again and answers, where without the wrapper the server refuses it, and goes on refusing."""
+    from django.db import NotSupportedError
+
+    from hmicfrs_mou.prepared import replan_after_schema_change
+
+    connection = prepared_probe
+    assert replan_after_schema_change in connection.execute_wrappers
+    with _other_connection(connection) as other:
+        other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE text")
+    assert _ask(connection) == ("before",)
+    assert _ask(connection) == ("before",)  # and stays answered
+
+    # The same change without the wrapper: refused, and refused again on the next asking.
+    for _ in range(8):
+        _ask(connection)
+    with _other_connection(connection) as other:
+        other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE varchar(30)")
+    connection.execute_wrappers.remove(replan_after_schema_change)
+    try:
+        for _ in range(2):
+            with pytest.raises(NotSupportedError):
+                _ask(connection)
+    finally:
+        connection.execute_wrappers.append(replan_after_schema_change)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_the_refusal_fails_that_transaction_only(prepared_probe):
+    """Inside a transaction the refusal has spoilt it, so it is not asked again there: the error goes on to
+    the caller, and the rollback drops the connection's prepared statements, so the next query is answered."""
+    from django.db import NotSupportedError, transaction
+
+    connection = prepared_probe
+    with _other_connection(connection) as other:
+        other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE text")
+    with pytest.raises(NotSupportedError), transaction.atomic():
+        _ask(connection)
+    assert _ask(connection) == ("before",)
