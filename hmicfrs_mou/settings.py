@@ -139,7 +139,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (medians of 30 requests): the inspections list 37-38 to 29-30 ms, an OPCC's area 46-57 to 35-42 ms, the
     # HMI's home page 36-40 to 33 ms. DATABASE_PREPARED_STATEMENTS=false turns both off, for a pooler; a
     # migration that changes a table is followed by a restart of the web and queue processes, as a release is
-    # (a query prepared before it is planned again when the server refuses it: hmicfrs_mou/prepared.py).
+    # (outside a transaction, a query prepared before it is planned again when the server refuses it:
+    # hmicfrs_mou/prepared.py).
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5

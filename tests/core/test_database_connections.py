@@ -204,64 +204,114 @@ def _ask(connection, pk: int = 1):
 
 @pytest.fixture
 def prepared_probe():
-    """A table of its own and a query on it asked often enough to be prepared on this connection."""
+    """A table of its own and a query on it asked often enough to be prepared on this connection. Before
+    that, DEALLOCATE ALL asked twice with nothing prepared, which leaves psycopg no longer reading that
+    command as a reason to forget its statements: the wrapper must not depend on it."""
     from django.db import connection
 
-    if not connection.settings_dict["OPTIONS"].get("prepare_threshold"):
+    if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
         pytest.skip("prepared statements are off here (DATABASE_PREPARED_STATEMENTS=false)")
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE prepared_probe (id integer PRIMARY KEY, label varchar(20))")
-        cursor.execute("INSERT INTO prepared_probe VALUES (1, 'before')")
-    for _ in range(8):
-        assert _ask(connection) == ("before",)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'")
-        assert cursor.fetchone() == (1,)
-    yield connection
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS prepared_probe")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS prepared_probe")
+            cursor.execute("CREATE TABLE prepared_probe (id integer PRIMARY KEY, label varchar(20))")
+            cursor.execute("INSERT INTO prepared_probe VALUES (1, 'before')")
+            cursor.execute("DEALLOCATE ALL")
+            cursor.execute("DEALLOCATE ALL")
+        for _ in range(8):
+            assert _ask(connection) == ("before",)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'"
+            )
+            assert cursor.fetchone() == (1,)
+        yield connection
+    finally:
+        if connection.in_atomic_block or not connection.get_autocommit():
+            connection.rollback()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS prepared_probe")
+
+
+def _changed_by_another_process(connection, column_type: str) -> None:
+    with _other_connection(connection) as other:
+        other.execute(f"ALTER TABLE prepared_probe ALTER COLUMN label TYPE {column_type}")
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_prepared_query_is_planned_again_after_a_migration_changes_its_table(prepared_probe):
+def test_a_prepared_query_is_planned_again_after_a_migration_changes_its_table(prepared_probe, caplog):
     """A column's type changed by another process (a migration while the portal runs): the prepared query is
-    planned again and answers, where without the wrapper the server refuses it, and goes on refusing."""
+    planned again and answers, and goes on answering; without the wrapper the server refuses it, and goes on
+    refusing it."""
     from django.db import NotSupportedError
 
     from hmicfrs_mou.prepared import replan_after_schema_change
 
     connection = prepared_probe
-    assert replan_after_schema_change in connection.execute_wrappers
-    with _other_connection(connection) as other:
-        other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE text")
-    assert _ask(connection) == ("before",)
-    assert _ask(connection) == ("before",)  # and stays answered
+    assert connection.execute_wrappers[0] is replan_after_schema_change
+    _changed_by_another_process(connection, "text")
+    for _ in range(8):  # and prepared again afterwards
+        assert _ask(connection) == ("before",)
+    assert "planning it again" in caplog.text
 
-    # The same change without the wrapper: refused, and refused again on the next asking.
-    for _ in range(8):
-        _ask(connection)
-    with _other_connection(connection) as other:
-        other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE varchar(30)")
+    _changed_by_another_process(connection, "varchar(30)")
     connection.execute_wrappers.remove(replan_after_schema_change)
     try:
         for _ in range(2):
-            with pytest.raises(NotSupportedError):
+            with pytest.raises(NotSupportedError, match="cached plan must not change result type"):
                 _ask(connection)
     finally:
-        connection.execute_wrappers.append(replan_after_schema_change)
+        connection.execute_wrappers.insert(0, replan_after_schema_change)
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_inside_a_transaction_the_refusal_fails_that_transaction_only(prepared_probe):
-    """Inside a transaction the refusal has spoilt it, so it is not asked again there: the error goes on to
-    the caller, and the rollback drops the connection's prepared statements, so the next query is answered."""
+    """Inside a transaction (Django's, or autocommit turned off by hand) the refusal has spoilt it, so it is
+    not asked again there: the refusal itself goes on to the caller, and the rollback drops the connection's
+    prepared statements, so the next query is answered."""
     from django.db import NotSupportedError, transaction
 
+    from hmicfrs_mou.prepared import replan_after_schema_change
+
     connection = prepared_probe
-    with _other_connection(connection) as other:
-        other.execute("ALTER TABLE prepared_probe ALTER COLUMN label TYPE text")
-    with pytest.raises(NotSupportedError), transaction.atomic():
+    assert replan_after_schema_change in connection.execute_wrappers
+    _changed_by_another_process(connection, "text")
+    with pytest.raises(NotSupportedError, match="cached plan"), transaction.atomic():
         _ask(connection)
     assert _ask(connection) == ("before",)
+
+    for _ in range(8):
+        _ask(connection)
+    _changed_by_another_process(connection, "varchar(30)")
+    connection.set_autocommit(False)
+    try:
+        with pytest.raises(NotSupportedError, match="cached plan"):
+            _ask(connection)
+        connection.rollback()
+    finally:
+        connection.set_autocommit(True)
+    assert _ask(connection) == ("before",)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_another_refusal_of_the_same_kind_is_not_asked_again(prepared_probe, caplog):
+    """The same SQLSTATE for something the server does not do at all (locking the nullable side of an
+    outer join) is not a refused plan: it goes on once, with nothing forgotten and nothing logged."""
+    from django.db import NotSupportedError
+
+    connection = prepared_probe
+    with (
+        pytest.raises(NotSupportedError, match="nullable side of an outer join"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "SELECT 1 FROM prepared_probe a LEFT JOIN prepared_probe b ON a.id = b.id WHERE a.id = %s FOR UPDATE OF b",
+            [1],
+        )
+    assert "planning it again" not in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'")
+        assert cursor.fetchone() == (1,)

@@ -491,3 +491,26 @@ def test_m1_the_register_pages_its_findings_with_the_count_it_made(
     assert shown == [texts[0:2], texts[2:4], texts[4:5]]
     counted = "5 findings match the filters" if query else "5 findings"
     assert all(f"{counted}, page {n} of 3" in page for n, page in enumerate(pages, start=1))
+
+
+def test_m1_without_a_kind_chosen_the_register_counts_no_more_than_by_status(force_a, lead, pcc_office_a):
+    """The count by status the page makes anyway is the paginator's count: no COUNT of its own, where a
+    kind chosen (which the count by status does not split) costs one."""
+    published_report(force_a, lead, "PEEL 2026: Avon and Somerset", [(FindingKind.RECOMMENDATION, "One.")])
+
+    def queries(query: str) -> list[str]:
+        with travel(AFTER):
+            browser = client(pcc_office_a)
+            browser.get(register_url(force_a) + query)  # the session and the like, before counting
+            with CaptureQueriesContext(connection) as captured:
+                assert browser.get(register_url(force_a) + query).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    plain, by_status, by_kind = (
+        queries(""),
+        queries("?status=awaiting_review"),
+        queries("?kind=recommendation"),
+    )
+    counts = [sum(sql.startswith("SELECT COUNT(*)") for sql in sqls) for sqls in (plain, by_status, by_kind)]
+    assert len(plain) == len(by_status) == len(by_kind) - 1
+    assert counts == [0, 0, 1]
