@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.core import checks
@@ -180,6 +180,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
     so one search finds them all. `audit_snapshot` says what before and after hold."""
 
     access_change: str = ""
+    # A web address typed without its scheme is taken as https, as Django 6 will (and without the warning
+    # Django 5.2 gives for every such form field until then).
+    formfield_overrides: ClassVar = {models.URLField: {"assume_scheme": "https"}}
 
     def audit_snapshot(self, obj: Any) -> dict[str, Any]:
         return record_snapshot(obj)

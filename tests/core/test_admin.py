@@ -39,3 +39,14 @@ def test_every_changelist_answers_for_an_admin(admin_client, directory, query):
     for model in _project_models():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + query
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_a_web_address_typed_without_its_scheme_is_taken_as_https(rf, admin_user):
+    """An organisation's website in the admin: "www.example.org" is kept as https://, as Django 6 will take
+    it (Django 5.2 takes http:// and warns for every such field)."""
+    from contacts.models import Organisation
+
+    request = rf.get("/")
+    request.user = admin_user
+    form = admin.site._registry[Organisation].get_form(request)
+    assert form.base_fields["website"].clean("www.example.org") == "https://www.example.org"
