@@ -9,8 +9,8 @@ on that connection for as long as the connection lives (ten minutes), page after
 `replan_after_schema_change`, on every PostgreSQL connection that prepares, answers that refusal (and no
 other error: the same SQLSTATE also means other things the server does not do) once. Outside a transaction
 the refused statement was all there was: psycopg is told to forget what the connection prepared, as its
-own rollback does (its next statement also drops them on the server, DEALLOCATE ALL), and the query is
-asked again, planned afresh. Inside a transaction the refusal has already spoilt it: the error goes on to
+own rollback does, and they are dropped on the server (DEALLOCATE ALL); the query is asked again, planned
+afresh. Inside a transaction the refusal has already spoilt it: the error goes on to
 the caller, and the rollback that ends the transaction makes psycopg drop the prepared statements, so only
 that one request fails. A statement run for many rows is never asked again (rows before the refusal may
 have been written). Restarting the processes after a migration (README) is still the way to be sure; this
@@ -43,13 +43,16 @@ def _refused_plan(error: NotSupportedError) -> bool:
 
 
 def _forget_prepared(raw: Any) -> bool:
-    """psycopg's own reset of a connection's prepared statements, as its rollback makes it: the statements
-    are no longer used, and the next statement is followed by DEALLOCATE ALL. False where this psycopg has
-    no such reset (a private part of it; tests/core/test_database_connections.py holds it to this one)."""
+    """psycopg's own reset of a connection's prepared statements (what its rollback does), then the server's
+    dropped at once: after this, nothing prepared is used or kept on either side. False where this psycopg
+    has no such reset (a private part of it; tests/core/test_database_connections.py holds it to this one)."""
     manager = getattr(raw, "_prepared", None)
     if manager is None or not callable(getattr(manager, "clear", None)):
         return False
     manager.clear()
+    # Now, not after the next statement as the reset leaves it: that statement may itself be prepared
+    # (a threshold of 0) and would be dropped on the server while psycopg went on using it.
+    raw.execute("DEALLOCATE ALL", prepare=False)
     return True
 
 

@@ -202,11 +202,21 @@ def _ask(connection, pk: int = 1):
         return cursor.fetchone()
 
 
+def _prepared_probes(connection) -> int:
+    """How many statements on the probe table this connection has prepared on the server."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%FROM prepared_probe%"]
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.fixture
 def prepared_probe():
     """A table of its own and a query on it asked often enough to be prepared on this connection. Before
-    that, DEALLOCATE ALL asked twice with nothing prepared, which leaves psycopg no longer reading that
-    command as a reason to forget its statements: the wrapper must not depend on it."""
+    that, DEALLOCATE ALL asked twice: the second time with nothing prepared, after which psycopg no longer
+    reads that command as a reason to forget its statements (it looks at a query's result only the first
+    time it sees its text), so the wrapper must not depend on it."""
     from django.db import connection
 
     if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
@@ -220,15 +230,12 @@ def prepared_probe():
             cursor.execute("DEALLOCATE ALL")
         for _ in range(8):
             assert _ask(connection) == ("before",)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'"
-            )
-            assert cursor.fetchone() == (1,)
+        assert _prepared_probes(connection) == 1
         yield connection
     finally:
-        if connection.in_atomic_block or not connection.get_autocommit():
+        if not connection.get_autocommit():
             connection.rollback()
+            connection.set_autocommit(True)
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS prepared_probe")
 
@@ -254,6 +261,7 @@ def test_a_prepared_query_is_planned_again_after_a_migration_changes_its_table(p
     for _ in range(8):  # and prepared again afterwards
         assert _ask(connection) == ("before",)
     assert "planning it again" in caplog.text
+    assert _prepared_probes(connection) == 1  # the new one: the refused one was dropped on the server
 
     _changed_by_another_process(connection, "varchar(30)")
     connection.execute_wrappers.remove(replan_after_schema_change)
@@ -263,6 +271,24 @@ def test_a_prepared_query_is_planned_again_after_a_migration_changes_its_table(p
                 _ask(connection)
     finally:
         connection.execute_wrappers.insert(0, replan_after_schema_change)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_prepares_every_query_is_planned_again_too(prepared_probe):
+    """psycopg told to prepare every query at once (a threshold of 0): the query asked again is itself
+    prepared, so the statements on the server must be dropped before it, not after it, or psycopg would go
+    on using one the server no longer has."""
+    connection = prepared_probe
+    raw = connection.connection
+    raw.prepare_threshold = 0
+    try:
+        _changed_by_another_process(connection, "text")
+        for _ in range(3):
+            assert _ask(connection) == ("before",)
+        assert _prepared_probes(connection) == 1
+    finally:
+        raw.prepare_threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
 
 
 @pytest.mark.postgres_only
@@ -312,6 +338,5 @@ def test_another_refusal_of_the_same_kind_is_not_asked_again(prepared_probe, cap
             [1],
         )
     assert "planning it again" not in caplog.text
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%prepared_probe%'")
-        assert cursor.fetchone() == (1,)
+    # Asked twice: a reset would drop the statements on the server only after the statement that follows it.
+    assert [_prepared_probes(connection), _prepared_probes(connection)] == [1, 1]
