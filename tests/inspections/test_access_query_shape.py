@@ -23,6 +23,7 @@ from contacts.services import assignment_start
 from inspections.access import (
     inspections_visible_to,
     is_team_member,
+    office_inspection_ids,
     remember_team_flag,
     scope_of,
     team_inspection_ids,
@@ -306,3 +307,48 @@ def test_i1_team_inspection_ids_are_the_team_inspections_in_a_filter_and_an_excl
             ), (name, label)
             checked += by_ids.count()
     assert checked > 0  # some persona works on some inspection
+
+
+def test_i1_office_inspection_ids_are_the_visible_inspections_less_the_teams(
+    world: list[Report], people: dict[str, Any], peel_a: Inspection, force_a: Organisation
+) -> None:
+    """I1: the "inspections in my area" list (office_inspection_ids, the areas' ids less the team's) holds
+    exactly the inspections the person may see that they are not on the team of, kept or left out by an
+    `__in` filter, for every persona (the anonymous visitor and an inactive person included) at every
+    boundary; a person of a chief's office who is also on an inspection's team does not have it listed."""
+    inactive = make_person("inactive_office_shape", force_a, Role.CHIEF_OFFICER_STAFF)
+    inactive.is_active = False
+    inactive.save()
+    # On the team of force A's PEEL inspection and in force A's chief's office: listed as team, not as area.
+    both = make_person("office_and_team", force_a, Role.CHIEF_OFFICER_STAFF)
+    peel_a.team.add(both)
+    listed_somewhere = left_out_as_team = 0
+    for name, user in {**people, "inactive": inactive, "both": both}.items():
+        for label, at in MOMENTS.items():
+            expected = set(
+                inspections_visible_to(user, at)
+                .exclude(pk__in=team_inspections(user, at).values("pk"))
+                .values_list("pk", flat=True)
+            )
+            got = set(
+                Inspection.objects.filter(pk__in=office_inspection_ids(user, at)).values_list("pk", flat=True)
+            )
+            assert got == expected, (name, label)
+            left = set(
+                Report.objects.exclude(inspection__in=office_inspection_ids(user, at)).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert left == set(
+                Report.objects.exclude(inspection__in=expected).values_list("pk", flat=True)
+            ), (
+                name,
+                label,
+            )
+            listed_somewhere += len(got)
+            if name == "both":
+                assert peel_a.pk not in got
+                assert peel_a.pk in set(inspections_visible_to(user, at).values_list("pk", flat=True))
+                left_out_as_team += 1
+    assert listed_somewhere > 0  # some office sees its area's inspections
+    assert left_out_as_team == len(MOMENTS)
