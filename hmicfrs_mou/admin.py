@@ -35,6 +35,7 @@ from hmicfrs_mou.models import (
     Deadline,
     DeadlineChange,
     DeadlineParty,
+    ExportJob,
     InboxMessage,
     Preferences,
     Reminder,
@@ -518,6 +519,26 @@ class SweepRunAdmin(ReadOnlyMetadataAdmin):
     list_display = ("started_at", "finished_at", "due", "sent", "late", "failed", "retried")
     list_filter = ("state", ("started_at", admin.DateFieldListFilter))
     search_fields = ("state",)
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyMetadataAdmin):
+    """A long CSV export: who asked, when, and how far it got; never the file, its rows or its error."""
+
+    metadata_fields = (
+        "id",
+        "requested_by",
+        "requested_at",
+        "state",
+        "rows_total",
+        "rows_done",
+        "started_at",
+        "finished_at",
+    )
+    list_display = ("id", "requested_by", "requested_at", "state", "rows_total", "rows_done")
+    list_filter = ("state", ("requested_at", admin.DateFieldListFilter))
+    search_fields = ("requested_by__username",)
+    list_select_related = ("requested_by",)
 
 
 @admin.register(DeadlineParty)

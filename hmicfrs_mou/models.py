@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -434,3 +435,45 @@ class Preferences(models.Model):
         """The person's preferences, or the defaults (unsaved) if they never chose."""
         found = cls.objects.filter(user=user).first()
         return found or cls(user=user)
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Could not be prepared")
+
+
+class ExportJob(models.Model):
+    """A CSV export too long to stream while the reader waits, prepared by the task worker
+    (hmicfrs_mou.exports): the rows the person may see at the moment they asked, with its progress, the
+    file when ready, and the records it holds (checked again when it is downloaded). Only the person who
+    asked may see it; it is kept for EXPORT_KEEP and then deleted."""
+
+    id = models.UUIDField(verbose_name="ID", primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(verbose_name="asked for at")
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    # The ids of the records in the file, and those of them seen only under an embargo (the audit trail's).
+    record_ids = models.JSONField(default=list, blank=True)
+    embargoed_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-requested_at"]
+        indexes: ClassVar = [models.Index(fields=["requested_at"], name="export_requested_at")]
+
+    def __str__(self) -> str:
+        # Named by id alone, as the audit trail names workflow records: nothing the export holds.
+        return f"Export {self.pk}"
+
+    @property
+    def state_label(self) -> str:
+        return choice_label(ExportState, self.state)

@@ -242,6 +242,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", SESSION_IDLE_TIMEOUT + 10 * 6
 # M8 gives no period for the APCC's letter and toolkit "on entry": the portal tracks it as due this many
 # working days after the announcement.
 ENGAGE_TOOLKIT_WORKING_DAYS = env_int("ENGAGE_TOOLKIT_WORKING_DAYS", 10)
+# CSV exports (hmicfrs_mou/exports.py): up to this many rows stream while the reader waits (about a second
+# of the reports export on a small server); a longer one is prepared by the task worker, with its progress
+# shown, and kept for EXPORT_KEEP_HOURS for its person to download.
+EXPORT_STREAM_ROWS = env_int("EXPORT_STREAM_ROWS", 2000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 # Uploads (hmicfrs_mou/uploads.py): the antivirus scanner, clamd, over a Unix socket (CLAMD_SOCKET) or
 # TCP (CLAMD_HOST="host:port"); off when both are empty. When set, a file is refused if clamd cannot be asked.
 CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from contacts.deadlines import cadence_deadlines_sync
 from contacts.models import User
 from contacts.services import access_sync
+from hmicfrs_mou.exports import export_run, exports_expire
 from hmicfrs_mou.outbox import outbox_send
 from hmicfrs_mou.reminders import deadlines_recompute, sweep
 from inspections.services import reports_due_notices
@@ -24,9 +25,15 @@ def send_outbox() -> dict[str, int]:
     return outbox_send()
 
 
+def export_prepare(job_id: str) -> dict[str, object]:
+    """Queued when a person asks for a long CSV export: prepare it (hmicfrs_mou.exports)."""
+    job = export_run(job_id)
+    return {"job": job_id, "state": job.state if job else "nothing to do"}
+
+
 def daily_maintenance() -> dict[str, int]:
     """Daily: appointments that start or end today take effect; deadlines follow the calendar and their
-    subjects; the response timeliness tallies are recounted."""
+    subjects; the response timeliness tallies are recounted; exports past their keeping are deleted."""
     today = timezone.localdate()
     people = 0
     for person in User.objects.filter(is_active=True).iterator():
@@ -36,7 +43,14 @@ def daily_maintenance() -> dict[str, int]:
     moved = deadlines_recompute()
     # The services keep the tallies current; recounting them all nightly mends any a bulk change missed.
     tallies = tallies_rebuild()
-    return {"people": people, "cadence_pairs": pairs, "moved": moved, "response_tallies": tallies}
+    exports = exports_expire()
+    return {
+        "people": people,
+        "cadence_pairs": pairs,
+        "moved": moved,
+        "response_tallies": tallies,
+        "exports_deleted": exports,
+    }
 
 
 def report_notices() -> dict[str, int]:

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from hmicfrs_mou import deadline_views, language, search_views, views
+from hmicfrs_mou import deadline_views, export_views, language, search_views, views
 from hmicfrs_mou.signin.urls import password_urlpatterns
 
 admin.site.site_header = "HMICFRS–APCC MOU portal administration"
@@ -40,6 +40,10 @@ urlpatterns = [
     path("inbox/read-all/", deadline_views.inbox_mark_all_read, name="inbox-read-all"),
     path("inbox/<int:pk>/", deadline_views.inbox_message, name="inbox-message"),
     path("health/", deadline_views.health, name="health"),
+    path("exports/<slug:kind>/new/", export_views.export_new, name="export-new"),
+    path("exports/<uuid:pk>/", export_views.export_status, name="export"),
+    path("exports/<uuid:pk>/progress/", export_views.export_progress, name="export-progress"),
+    path("exports/<uuid:pk>/download/", export_views.export_download, name="export-download"),
     path("inspections/", include("inspections.urls")),
     path("public/reports/", include("inspections.urls_public")),
     path("responses/", include("responses.urls")),

@@ -9,15 +9,14 @@ form with nothing changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,8 @@ from contacts.models import Organisation, OrganisationKind, User
 from contacts.selectors import organisations_acted_for
 from hmicfrs_mou.access import holds, not_found
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.csv_export import JoinedIds, cell, iso_date, london_time, split_ids, streaming_csv_response
+from hmicfrs_mou.csv_export import streaming_csv_response
+from hmicfrs_mou.exports import stream_limit
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.json_rows import JSONRows, instances
@@ -44,6 +44,7 @@ from hmicfrs_mou.models import (
 from hmicfrs_mou.pagination import WindowCountPaginator, first_rows
 from hmicfrs_mou.permissions import Perm
 from hmicfrs_mou.sorting import Column, Sorting
+from inspections import exports as report_exports
 from inspections import report_text, services
 from inspections import search as report_search
 from inspections.access import (
@@ -56,7 +57,6 @@ from inspections.access import (
     is_team_member,
     own_areas,
     remember_team_flag,
-    team_inspection_ids,
     with_team_flag,
 )
 from inspections.deadlines import distribution_due
@@ -643,65 +643,26 @@ def diary_note(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Export and search ------------------------------------------------------------------------------
 
 
-REPORTS_CSV_HEADER = [
-    "Title",
-    "Kind",
-    "State",
-    "Forces and FRSs",
-    "Publication date",
-    "Publication time (UK)",
-    "Findings",
-]
-# Rows read from the database at a time while the export streams (a server-side cursor on PostgreSQL).
-REPORTS_CSV_CHUNK = 2000
-
-
-def _reports_csv_rows(rows: QuerySet) -> Iterator[list[object]]:
-    # Every organisation's name and its place in the database's name order (its collation, as the export
-    # always sorted): a few hundred, fixed by the directory, however many reports the export holds.
-    names = dict(Organisation.objects.order_by("name").values_list("pk", "name"))
-    rank = {pk: i for i, pk in enumerate(names)}
-    for report in rows.iterator(chunk_size=REPORTS_CSV_CHUNK):
-        areas = sorted(split_ids(report.area_ids), key=rank.__getitem__)
-        yield [
-            cell(report.title),
-            report.kind_label,
-            report.state_label,
-            cell("; ".join(names[pk] for pk in areas)),
-            iso_date(report.publication_at),
-            london_time(report.publication_at),
-            report.findings_count,
-        ]
-
-
 @login_required
 @require_GET
-def reports_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The reports the user may see now, and only those (visible_to), streamed as CSV. Audited as an
-    export before the first row is sent."""
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    """The reports the user may see now, and only those (visible_to), streamed as CSV and audited as an
+    export before the first row is sent; more than EXPORT_STREAM_ROWS of them are prepared by the task
+    worker instead, from a page that asks for it (hmicfrs_mou/exports.py), rather than held open here."""
     now = timezone.now()
     user = request.user
-    visible = Report.objects.visible_to(user, now)
-    # Rows seen only because of an embargo window: named on the trail, as every embargoed read is.
-    embargoed = list(
-        visible.exclude(inspection__in=team_inspection_ids(user, now))
-        .exclude(pk__in=Report.objects.published(now).values("pk"))
-        .values_list("pk", flat=True)
-    )
-    areas = Report.areas.through.objects.filter(report=OuterRef("pk")).values(value=F("organisation_id"))
-    rows = (
-        visible.annotate(findings_count=Count("findings"), area_ids=JoinedIds(areas))
-        .only("title", "kind", "state", "publication_at")
-        .order_by("-publication_at", "-pk")
-    )
+    rows = report_exports.report_rows(user, now)
+    count = Report.objects.visible_to(user, now).count()
+    if count > stream_limit():
+        return redirect("export-new", kind=report_exports.REPORTS_EXPORT.code)
     audit_record(
         action=AuditAction.EXPORT,
         request=request,
         object_type=REPORT_SUBJECT,
-        detail={"rows": visible.count(), "embargoed": embargoed},
+        detail={"rows": count, "embargoed": report_exports.embargoed_ids(user, now)},
     )
     return streaming_csv_response(
-        f"reports-{timezone.localdate(now):%Y-%m-%d}.csv", REPORTS_CSV_HEADER, _reports_csv_rows(rows)
+        report_exports.filename(now), report_exports.REPORTS_CSV_HEADER, report_exports.csv_rows(rows)
     )
 
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 from contacts.models import Role
 from hmicfrs_mou.csv_export import BOM, ROWS_PER_CHUNK, cell, csv_chunks, streaming_csv_response
 from hmicfrs_mou.models import AuditAction, AuditEvent
+from inspections import exports as report_exports
 from inspections.models import InspectionKind, Report
 from inspections.services import inspection_create
-from inspections.views import workspace
 from tests.conftest import make_person
 from tests.inspections.conftest import CREATED, PUBLICATION, final, schedule
 
@@ -125,11 +125,13 @@ def _export(client) -> tuple[int, int]:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_reports_csv_streams_in_the_same_memory_for_600_and_3600_reports(
-    client_for, lead, peel, force_b, monkeypatch
+    client_for, lead, peel, force_b, monkeypatch, settings
 ):
     """Memory is bounded by the rows read at a time (made small here, so two sizes well above it
-    can be told apart), not by the rows in the export: the in-memory export held every row twice."""
-    monkeypatch.setattr(workspace, "REPORTS_CSV_CHUNK", 50)
+    can be told apart), not by the rows in the export: the in-memory export held every row twice. (Up to
+    EXPORT_STREAM_ROWS rows stream; raised here, so both sizes take that path.)"""
+    monkeypatch.setattr(report_exports, "REPORTS_CSV_CHUNK", 50)
+    settings.EXPORT_STREAM_ROWS = 10_000
     template = schedule(final(peel))
     template.areas.add(force_b)
     client = client_for(lead)

@@ -1,0 +1,297 @@
+"""Long CSV exports are prepared by the task worker (issue 13): asked for on a page, shown with their
+progress, downloaded by their person only, checked against the visibility rules again when downloaded
+(U3: what a person may see at a moment decides), audited, kept for a day and safe to run twice."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from contacts.models import Role
+from hmicfrs_mou import exports
+from hmicfrs_mou.csv_export import BOM
+from hmicfrs_mou.exports import (
+    ExportKind,
+    Selection,
+    export_request,
+    export_run,
+    exports_expire,
+    register_export,
+)
+from hmicfrs_mou.models import AuditAction, AuditEvent, ExportJob, ExportState
+from inspections.models import InspectionKind, Report, ReportState
+from inspections.services import inspection_create
+from tests.conftest import make_person
+from tests.inspections.conftest import CREATED, PUBLICATION, final, schedule
+
+pytestmark = pytest.mark.django_db
+
+AFTER = PUBLICATION + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def lead(hmicfrs):
+    return make_person("export_lead", hmicfrs, Role.HMI)
+
+
+@pytest.fixture
+def reports(force_a, lead):
+    """Three published force-specific reports on force A, newest last."""
+    made = []
+    for i in range(3):
+        inspection = inspection_create(
+            kind=InspectionKind.PEEL, title=f"PEEL {i}", areas=[force_a], lead=lead, by=lead, now=CREATED
+        )
+        made.append(schedule(final(inspection, title=f"Report {i}")))
+    return made
+
+
+@pytest.fixture
+def long_exports(settings):
+    """Two rows stream; three are prepared by the worker."""
+    settings.EXPORT_STREAM_ROWS = 2
+
+
+def _ask(client, django_capture_on_commit_callbacks):
+    """Asks for the reports export on its page, the worker running the task as the job is committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("export-new", kwargs={"kind": "reports"}))
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("export", kwargs={"pk": job.pk})
+    return job
+
+
+def _csv(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8").removeprefix(BOM))))
+
+
+def test_a_long_export_is_asked_for_on_a_page_prepared_by_the_worker_and_downloaded(
+    client_for, pcc_office_a, reports, long_exports, django_capture_on_commit_callbacks, settings
+):
+    client = client_for(pcc_office_a)
+    with time_machine.travel(AFTER, tick=False):
+        # More rows than stream: the link leads to a page, and a GET starts nothing.
+        response = client.get(reverse("inspections:reports-csv"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("export-new", kwargs={"kind": "reports"})
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert "more than 2 rows" in page.content.decode()
+        assert ExportJob.objects.count() == 0
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+        job = _ask(client, django_capture_on_commit_callbacks)
+        job.refresh_from_db()
+        assert job.state == ExportState.READY
+        assert (job.rows_total, job.rows_done) == (3, 3)
+        assert job.requested_by == pcc_office_a
+        status = client.get(reverse("export", kwargs={"pk": job.pk})).content.decode()
+        assert "Your export is ready" in status
+        assert reverse("export-download", kwargs={"pk": job.pk}) in status
+        assert "export-progress.js" not in status  # nothing left to poll
+
+        download = client.get(reverse("export-download", kwargs={"pk": job.pk}))
+        assert download.status_code == 200
+        assert download["Content-Disposition"] == f'attachment; filename="reports-{AFTER:%Y-%m-%d}.csv"'
+        assert download["Cache-Control"] == "private, no-store"
+        event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+        assert event.actor == pcc_office_a
+        assert event.object_type == "inspections.report"
+        assert event.detail == {"rows": 3, "embargoed": [], "export": str(job.pk)}
+
+        # The same bytes as the export streamed, had it been short enough.
+        settings.EXPORT_STREAM_ROWS = 10
+        streamed = client.get(reverse("inspections:reports-csv"))
+        assert download.content == b"".join(streamed.streaming_content)
+    rows = _csv(download.content)
+    assert [row[0] for row in rows[1:]] == ["Report 2", "Report 1", "Report 0"]
+
+
+def test_the_export_holds_what_its_person_could_see_when_they_asked_and_names_the_embargoed(
+    client_for, pcc_office_a, reports, long_exports, django_capture_on_commit_callbacks
+):
+    """U3: an hour into the 48-hour embargo window, the PCC's office sees the copies: the file lists them, and
+    the download names them on the trail as embargoed."""
+    client = client_for(pcc_office_a)
+    with time_machine.travel(PUBLICATION - dt.timedelta(hours=47), tick=False):
+        job = _ask(client, django_capture_on_commit_callbacks)
+        client.get(reverse("export-download", kwargs={"pk": job.pk}))
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert sorted(event.detail["embargoed"]) == sorted(report.pk for report in reports)
+    with time_machine.travel(PUBLICATION - dt.timedelta(hours=49), tick=False):
+        before = client.get(reverse("inspections:reports-csv"))
+    assert before.status_code == 200  # before the window nothing is visible: an empty export streams
+    assert _csv(b"".join(before.streaming_content))[1:] == []
+
+
+@pytest.mark.wrong_actor("hmicfrs_mou.exports.export_request")
+def test_an_export_is_its_persons_alone(
+    client_for, pcc_office_a, pcc_office_b, lead, reports, long_exports, django_capture_on_commit_callbacks
+):
+    """Anyone else reaching for it, by its address, gets the 404 of an export that does not exist, and the
+    reach is on the trail; a visitor is sent to sign in; the service refuses anyone not signed in."""
+    with time_machine.travel(AFTER, tick=False):
+        job = _ask(client_for(pcc_office_a), django_capture_on_commit_callbacks)
+        for name in ("export", "export-progress", "export-download"):
+            url = reverse(name, kwargs={"pk": job.pk})
+            for other in (pcc_office_b, lead):
+                assert client_for(other).get(url).status_code == 404, (name, other)
+            anonymous = client_for(None).get(url)
+            assert anonymous.status_code == 302
+            assert anonymous["Location"].startswith(reverse("login"))
+        denied = AuditEvent.objects.filter(action=AuditAction.DENIED, object_id=str(job.pk))
+        assert denied.count() == 6
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+        missing = reverse("export", kwargs={"pk": "00000000-0000-0000-0000-000000000000"})
+        assert client_for(pcc_office_a).get(missing).status_code == 404
+    pcc_office_b.is_active = False
+    pcc_office_b.save()
+    for nobody in (AnonymousUser(), pcc_office_b):
+        with pytest.raises(PermissionDenied):
+            export_request(kind="reports", by=nobody)
+    assert ExportJob.objects.count() == 1
+
+
+def test_a_record_no_longer_visible_stops_the_download(
+    client_for, pcc_office_a, reports, long_exports, django_capture_on_commit_callbacks
+):
+    """U3 at the moment of the download: a report taken back to draft after the export was made is no longer
+    the office's to see, so the file is not sent; the page says why and the refusal is on the trail."""
+    client = client_for(pcc_office_a)
+    with time_machine.travel(AFTER, tick=False):
+        job = _ask(client, django_capture_on_commit_callbacks)
+        Report.objects.filter(pk=reports[1].pk).update(state=ReportState.DRAFT)
+        response = client.get(reverse("export-download", kwargs={"pk": job.pk}), follow=True)
+    assert response.redirect_chain == [(reverse("export", kwargs={"pk": job.pk}), 302)]
+    assert "records you can no longer see" in response.content.decode()
+    refusal = AuditEvent.objects.get(action=AuditAction.DENIED, object_id=str(job.pk))
+    assert refusal.detail == {"no_longer_visible": [reports[1].pk]}
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_progress_is_written_as_the_rows_go_and_shown_while_it_runs(
+    client_for, lead, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The worker saves how far it has got every EXPORT_CHUNK rows; the page and its JSON show it."""
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 2)
+    seen: list[int] = []
+
+    def rows(chunk: int):
+        for i in range(7):
+            seen.append(ExportJob.objects.values_list("rows_done", flat=True).get())
+            yield [f"row {i}"]
+
+    register_export(
+        ExportKind(
+            code="probe",
+            label="probe rows",
+            back_url=lambda: "/",
+            header=["Row"],
+            filename=lambda at: "probe.csv",
+            select=lambda user, at: Selection(ids=list(range(7)), embargoed=[], rows=rows),
+            still_visible=lambda user, at, ids: set(ids),
+            object_type="tests.probe",
+        )
+    )
+    try:
+        job = export_request(kind="probe", by=lead)
+        running = ExportJob.objects.filter(pk=job.pk)
+        running.update(state=ExportState.RUNNING, rows_total=10, rows_done=3, started_at=job.requested_at)
+        client = client_for(lead)
+        progress = client.get(reverse("export-progress", kwargs={"pk": job.pk})).json()
+        assert progress == {
+            "state": "running",
+            "state_label": "Being prepared",
+            "rows_done": 3,
+            "rows_total": 10,
+            "percent": 30,
+            "rows_text": "3 of 10 rows written",
+        }
+        page = client.get(reverse("export", kwargs={"pk": job.pk})).content.decode()
+        assert 'value="30"' in page
+        assert "3 of 10 rows written" in page
+        assert "export-progress.js" in page
+        # A worker that died an hour ago: its job is taken up again, from the start.
+        running.update(started_at=job.requested_at - dt.timedelta(hours=1))
+        done = export_run(job.pk)
+        assert done is not None
+        assert done.state == ExportState.READY
+        assert seen == [0, 0, 2, 2, 4, 4, 6]
+        assert _csv(bytes(ExportJob.objects.values_list("content", flat=True).get()))[1:] == [
+            [f"row {i}"] for i in range(7)
+        ]
+    finally:
+        exports.KINDS.pop("probe")
+
+
+def test_the_task_is_safe_to_run_twice_and_a_live_worker_is_left_alone(
+    lead, reports, long_exports, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = export_request(kind="reports", by=lead)
+        job.refresh_from_db()
+        assert job.state == ExportState.READY
+        assert export_run(job.pk) is None
+        assert ExportJob.objects.get().finished_at == job.finished_at
+        other = export_request(kind="reports", by=lead)
+        ExportJob.objects.filter(pk=other.pk).update(state=ExportState.RUNNING, started_at=AFTER)
+        assert export_run(other.pk) is None  # another worker began it a moment ago
+        assert ExportJob.objects.get(pk=other.pk).state == ExportState.RUNNING
+
+
+def test_a_failure_is_recorded_and_shown_and_nothing_is_sent(client_for, lead, reports, monkeypatch):
+    def broken(user, at):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setitem(
+        exports.KINDS, "reports", dataclasses.replace(exports.KINDS["reports"], select=broken)
+    )
+    job = export_request(kind="reports", by=lead)
+    export_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportState.FAILED
+    assert job.error == "the database went away"
+    assert job.content is None
+    client = client_for(lead)
+    assert "could not be prepared" in client.get(reverse("export", kwargs={"pk": job.pk})).content.decode()
+    download = client.get(reverse("export-download", kwargs={"pk": job.pk}))
+    assert download.status_code == 302
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_an_export_asked_for_by_someone_who_then_left_is_not_prepared(lead, reports):
+    job = export_request(kind="reports", by=lead)
+    lead.is_active = False
+    lead.save()
+    export_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportState.FAILED
+    assert job.content is None
+
+
+def test_an_export_is_kept_for_a_day_then_deleted(
+    client_for, lead, reports, long_exports, django_capture_on_commit_callbacks
+):
+    client = client_for(lead)
+    with time_machine.travel(AFTER, tick=False):
+        job = _ask(client, django_capture_on_commit_callbacks)
+    with time_machine.travel(AFTER + dt.timedelta(hours=23, minutes=59), tick=False):
+        assert client.get(reverse("export-download", kwargs={"pk": job.pk})).status_code == 200
+        assert exports_expire() == 0
+    with time_machine.travel(AFTER + dt.timedelta(hours=24), tick=False):
+        page = client.get(reverse("export", kwargs={"pk": job.pk})).content.decode()
+        assert "no longer kept" in page
+        download = client.get(reverse("export-download", kwargs={"pk": job.pk}))
+        assert download.status_code == 302
+        assert exports_expire() == 1
+    assert not ExportJob.objects.exists()
