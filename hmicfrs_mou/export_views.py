@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hmicfrs_mou.access import not_found
 from hmicfrs_mou.audit import audit_record
-from hmicfrs_mou.exports import KINDS, expired, export_request, job_for, stream_limit, unseen_records
+from hmicfrs_mou.exports import KINDS, expired, export_request, job_for, overdue, stream_limit, unseen_records
 from hmicfrs_mou.models import AuditAction, ExportJob, ExportState
 
 EXPORT_SUBJECT = "hmicfrs_mou.exportjob"
@@ -51,9 +51,10 @@ def export_new(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _progress(job: ExportJob) -> dict[str, object]:
-    percent = round(100 * job.rows_done / job.rows_total) if job.rows_total else 0
+    percent = min(100, round(100 * job.rows_done / job.rows_total)) if job.rows_total else 0
     return {
         "state": job.state,
+        "overdue": overdue(job, timezone.now()),
         "state_label": str(job.state_label),
         "rows_done": job.rows_done,
         "rows_total": job.rows_total,
@@ -77,7 +78,8 @@ def export_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "export": export,
         "progress": _progress(job),
         "expired": expired(job, timezone.now()),
-        "waiting": job.state in (ExportState.QUEUED, ExportState.RUNNING),
+        "waiting": job.state in (ExportState.QUEUED, ExportState.RUNNING)
+        and not overdue(job, timezone.now()),
         "status_url": reverse("export-progress", kwargs={"pk": job.pk}),
         "new_url": reverse("export-new", kwargs={"kind": job.kind}) if export else "",
     }

@@ -40,8 +40,19 @@ logger = logging.getLogger(__name__)
 
 # Rows written between two writes of the progress (and read at a time from the database).
 EXPORT_CHUNK = 500
-# A job the worker began this long ago and never finished died with its worker: it may be run again.
-EXPORT_STALE = dt.timedelta(minutes=10)
+
+
+# The longest the worker may spend on one export (django-q2 stops the task then): at ten times today's data
+# the reports export takes about 2 s.
+EXPORT_TIMEOUT = 600
+
+
+def stale_after() -> dt.timedelta:
+    """A job begun this long ago and not finished has died with its worker (django-q2 stops a task at its
+    timeout): it may be run again, and its page says it has stopped. Longer than the task's timeout, so a
+    live worker's job is never taken over; the queue's own redelivery of the task (Q_CLUSTER["retry"]) then
+    finds it still running and leaves it."""
+    return dt.timedelta(seconds=EXPORT_TIMEOUT + 30)
 
 
 def stream_limit() -> int:
@@ -55,12 +66,17 @@ def keep_for() -> dt.timedelta:
 
 @dataclass(frozen=True)
 class Selection:
-    """What one person may export at one moment: the records' ids, those seen only under an embargo, and
-    the rows, in the export's order (an iterator that reads the database a chunk at a time)."""
+    """What one person may export at one moment: about how many records (for the progress), the rows in
+    the export's order, each with its record's id (an iterator that reads the database a chunk at a time:
+    chunk size -> (id, row)), and which of the records written were seen only under an embargo.
 
-    ids: list[int]
-    embargoed: list[int]
-    rows: Callable[[int], Iterable[Sequence[object]]]  # chunk size -> rows
+    The file's list of records (checked again at its download) and the embargoed among them (named on the
+    trail) are taken from the rows written, not from queries of their own: the data may move between two
+    queries, and a record written must be a record checked and audited."""
+
+    count: int
+    rows: Callable[[int], Iterable[tuple[int, Sequence[object]]]]
+    embargoed: Callable[[list[int]], list[int]]
 
 
 @dataclass(frozen=True)
@@ -98,12 +114,22 @@ def export_request(*, kind: str, by: Any, at: dt.datetime | None = None) -> Expo
     """Ask the worker for a person's export of `kind`, as they may see it now: the job, queued.
 
     Only a signed-in, active person asks for their own export (PermissionDenied otherwise); the job is
-    queued once its row is committed, so the worker never looks for a job that is not there yet."""
+    queued once its row is committed, so the worker never looks for a job that is not there yet. One being
+    prepared for them already (asked twice, or from two tabs) is given back rather than a second queued."""
     if not _signed_in(by):
         raise PermissionDenied("Only a signed-in person may ask for an export.")
     if kind not in KINDS:
         raise ValueError(f"No export of kind {kind!r}")
-    job = ExportJob.objects.create(kind=kind, requested_by=by, requested_at=at or timezone.now())
+    now = at or timezone.now()
+    waiting = (
+        ExportJob.objects.defer("content")
+        .filter(kind=kind, requested_by=by, state__in=[ExportState.QUEUED, ExportState.RUNNING])
+        .filter(requested_at__gt=now - stale_after())
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    job = ExportJob.objects.create(kind=kind, requested_by=by, requested_at=now)
     transaction.on_commit(lambda: _queue(job.pk))
     return job
 
@@ -111,7 +137,9 @@ def export_request(*, kind: str, by: Any, at: dt.datetime | None = None) -> Expo
 def _queue(job_id: Any) -> None:
     from django_q.tasks import async_task
 
-    async_task("hmicfrs_mou.tasks.export_prepare", str(job_id), task_name=f"export {job_id}")
+    async_task(
+        "hmicfrs_mou.tasks.export_prepare", str(job_id), task_name=f"export {job_id}", timeout=EXPORT_TIMEOUT
+    )
 
 
 def _claim(job_id: Any, now: dt.datetime) -> ExportJob | None:
@@ -120,7 +148,7 @@ def _claim(job_id: Any, now: dt.datetime) -> ExportJob | None:
         job = ExportJob.objects.select_for_update().select_related("requested_by").filter(pk=job_id).first()
         if job is None or job.state in (ExportState.READY, ExportState.FAILED):
             return None
-        if job.state == ExportState.RUNNING and job.started_at and now - job.started_at < EXPORT_STALE:
+        if job.state == ExportState.RUNNING and job.started_at and now - job.started_at < stale_after():
             return None
         job.state, job.started_at, job.rows_done = ExportState.RUNNING, now, 0
         job.save(update_fields=["state", "started_at", "rows_done"])
@@ -130,11 +158,15 @@ def _claim(job_id: Any, now: dt.datetime) -> ExportJob | None:
 def export_run(job_id: Any, *, now: dt.datetime | None = None) -> ExportJob | None:
     """Prepare a queued export (the task): the rows its person could see when they asked, written a chunk
     at a time with the progress saved after each. Safe to run twice: a job done, or being prepared by a
-    live worker, is left as it is. Returns the job, or None when there was nothing to do."""
-    job = _claim(job_id, now or timezone.now())
+    live worker, is left as it is; and only the worker holding the job (its claim's start) records the
+    outcome, so one that was taken over, or whose job was deleted, writes nothing. Returns the job, or None
+    when there was nothing to do."""
+    claimed_at = now or timezone.now()
+    job = _claim(job_id, claimed_at)
     if job is None:
         return None
     kind = KINDS.get(job.kind)
+    outcome: dict[str, Any]
     try:
         if kind is None:
             raise ValueError(f"No export of kind {job.kind!r}")
@@ -142,30 +174,38 @@ def export_run(job_id: Any, *, now: dt.datetime | None = None) -> ExportJob | No
         if not user.is_active:
             raise PermissionDenied("The person who asked for this export can no longer sign in.")
         selection = kind.select(user, job.requested_at)
-        total = len(selection.ids)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+        ExportJob.objects.filter(pk=job.pk, started_at=claimed_at).update(rows_total=selection.count)
         buffer = io.StringIO()
         buffer.write(BOM)
         writer = csv.writer(buffer)
         writer.writerow(kind.header)
-        done = 0
-        for row in selection.rows(EXPORT_CHUNK):
+        written: list[int] = []
+        for pk, row in selection.rows(EXPORT_CHUNK):
             writer.writerow(row)
-            done += 1
-            if done % EXPORT_CHUNK == 0:
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
-        job.content = buffer.getvalue().encode("utf-8")
-        job.record_ids, job.embargoed_ids = selection.ids, selection.embargoed
-        job.rows_total, job.rows_done = total, done
-        job.filename = kind.filename(job.requested_at)
-        job.state, job.finished_at = ExportState.READY, timezone.now()
-    except Exception as error:  # noqa: BLE001 - recorded on the job for its person to see; logged
+            written.append(pk)
+            if len(written) % EXPORT_CHUNK == 0:
+                ExportJob.objects.filter(pk=job.pk, started_at=claimed_at).update(rows_done=len(written))
+        outcome = {
+            "content": buffer.getvalue().encode("utf-8"),
+            "record_ids": written,
+            "embargoed_ids": selection.embargoed(written),
+            "rows_total": len(written),
+            "rows_done": len(written),
+            "filename": kind.filename(job.requested_at),
+            "state": ExportState.READY,
+        }
+    except BaseException as error:  # noqa: BLE001 - raised again below unless an ordinary error
+        # Recorded on the job for its person to see, and logged; django-q2's timeout (a SystemExit) too,
+        # which is then raised again for the worker to stop.
         logger.exception("Export %s failed", job.pk)
-        job.state, job.finished_at = ExportState.FAILED, timezone.now()
-        job.error = str(error)[:2000]
-        job.content = None
-    job.save()
-    return job
+        outcome = {"state": ExportState.FAILED, "error": str(error)[:2000] or type(error).__name__}
+        if not isinstance(error, Exception):
+            ExportJob.objects.filter(pk=job.pk, started_at=claimed_at).update(
+                **outcome, finished_at=timezone.now()
+            )
+            raise
+    ExportJob.objects.filter(pk=job.pk, started_at=claimed_at).update(**outcome, finished_at=timezone.now())
+    return ExportJob.objects.filter(pk=job.pk).first()
 
 
 def job_for(user: Any, job_id: Any) -> ExportJob | None:
@@ -177,6 +217,12 @@ def job_for(user: Any, job_id: Any) -> ExportJob | None:
 
 def expired(job: ExportJob, now: dt.datetime) -> bool:
     return now >= job.requested_at + keep_for()
+
+
+def overdue(job: ExportJob, now: dt.datetime) -> bool:
+    """Waiting or being prepared for longer than any export takes: its worker has died or is not running."""
+    begun = job.started_at or job.requested_at
+    return job.state in (ExportState.QUEUED, ExportState.RUNNING) and now - begun >= stale_after()
 
 
 def unseen_records(job: ExportJob, user: Any, now: dt.datetime) -> list[int]:

@@ -26,7 +26,10 @@ def send_outbox() -> dict[str, int]:
 
 
 def export_prepare(job_id: str) -> dict[str, object]:
-    """Queued when a person asks for a long CSV export: prepare it (hmicfrs_mou.exports)."""
+    """Queued when a person asks for a long CSV export: prepare it (hmicfrs_mou.exports), and delete those
+    past their keeping (the daily task does too; here they go within the hour of their end whenever the
+    portal is used)."""
+    exports_expire()
     job = export_run(job_id)
     return {"job": job_id, "state": job.state if job else "nothing to do"}
 

@@ -58,22 +58,31 @@ def embargoed_ids(user: Any, at: dt.datetime) -> list[int]:
     )
 
 
-def csv_rows(rows: QuerySet[Any], chunk: int | None = None) -> Iterator[list[object]]:
+def csv_rows(rows: QuerySet[Any], chunk: int | None = None) -> Iterator[tuple[int, list[object]]]:
+    """Each report's id and its row of the CSV."""
     # Every organisation's name and its place in the database's name order (its collation, as the export
     # always sorted): a few hundred, fixed by the directory, however many reports the export holds.
     names = dict(Organisation.objects.order_by("name").values_list("pk", "name"))
     rank = {pk: i for i, pk in enumerate(names)}
     for report in rows.iterator(chunk_size=chunk or REPORTS_CSV_CHUNK):
         areas = sorted(split_ids(report.area_ids), key=rank.__getitem__)
-        yield [
-            cell(report.title),
-            report.kind_label,
-            report.state_label,
-            cell("; ".join(names[pk] for pk in areas)),
-            iso_date(report.publication_at),
-            london_time(report.publication_at),
-            report.findings_count,
-        ]
+        yield (
+            report.pk,
+            [
+                cell(report.title),
+                report.kind_label,
+                report.state_label,
+                cell("; ".join(names[pk] for pk in areas)),
+                iso_date(report.publication_at),
+                london_time(report.publication_at),
+                report.findings_count,
+            ],
+        )
+
+
+def streamed_rows(rows: QuerySet[Any]) -> Iterator[list[object]]:
+    """The CSV's rows alone, for the export streamed while the reader waits."""
+    return (row for _, row in csv_rows(rows))
 
 
 def filename(at: dt.datetime) -> str:
@@ -83,9 +92,9 @@ def filename(at: dt.datetime) -> str:
 def _select(user: Any, at: dt.datetime) -> Selection:
     rows: QuerySet[Any] = report_rows(user, at)
     return Selection(
-        ids=list(rows.values_list("pk", flat=True)),
-        embargoed=embargoed_ids(user, at),
+        count=Report.objects.visible_to(user, at).count(),
         rows=lambda chunk: csv_rows(rows, chunk),
+        embargoed=lambda written: sorted(set(embargoed_ids(user, at)) & set(written)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -51,6 +52,9 @@ OPEN_PREFIXES = ("/static/", "/public/", "/calendar/")
 # minutes after their last request, never later; the page's warning counts down from the same recorded
 # moment (seconds_left), so it agrees with the server, and "Stay signed in" always moves the clock (touch).
 TOUCH_EVERY = 60
+# Requests a page makes by itself, not the person (an export's page asking for its progress every few
+# seconds): they do not move the idle clock, or a page left open would keep its session alive for ever.
+PASSIVE_PATHS = re.compile(r"^/exports/[0-9a-f-]{36}/progress/$")
 
 
 class SecondFactorMiddleware(OTPMiddleware):
@@ -102,7 +106,8 @@ class SignInMiddleware:
                 # Django's user_logged_out signal puts the sign-out on the audit trail.
                 logout(request)
                 return HttpResponseRedirect(reverse("signin:timed-out"))
-            if last_seen is None or now - float(last_seen) >= TOUCH_EVERY:
+            passive = last_seen is not None and PASSIVE_PATHS.match(request.path_info)
+            if not passive and (last_seen is None or now - float(last_seen) >= TOUCH_EVERY):
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 

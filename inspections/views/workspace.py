@@ -662,7 +662,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
         detail={"rows": count, "embargoed": report_exports.embargoed_ids(user, now)},
     )
     return streaming_csv_response(
-        report_exports.filename(now), report_exports.REPORTS_CSV_HEADER, report_exports.csv_rows(rows)
+        report_exports.filename(now), report_exports.REPORTS_CSV_HEADER, report_exports.streamed_rows(rows)
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def test_a_long_reports_export_is_prepared_shown_with_its_progress_and_downloade
     page.get_by_role("link", name="Download the reports you can see (CSV)").click()
     expect(page).to_have_url(f"{base}/exports/reports/new/")
     expect(page.locator("main h1")).to_have_text("Export reports as CSV")
-    expect(page.locator("main")).to_contain_text("more than 1 row, so it will be prepared in the background")
+    expect(page.locator("main")).to_contain_text("An export of more than 1 row is prepared in the background")
     assert axe_violations(page) == []
     shot(page, "export-new")
 
@@ -45,6 +46,7 @@ def test_a_long_reports_export_is_prepared_shown_with_its_progress_and_downloade
     job = ExportJob.objects.get()
     expect(page).to_have_url(f"{base}/exports/{job.pk}/")
     expect(page.locator(".govuk-panel")).to_contain_text("Your export is ready")
+    expect(page).to_have_title(re.compile("^Ready to download: export of reports"))
     assert axe_violations(page) == []
     shot(page, "export-ready")
     with page.expect_download() as download_info:
@@ -64,10 +66,13 @@ def test_a_long_reports_export_is_prepared_shown_with_its_progress_and_downloade
     bar = page.locator("progress#export-progress")
     expect(bar).to_have_attribute("value", "25")
     expect(page.locator("main")).to_contain_text("2 of 8 rows written")
+    expect(page.locator("main")).to_contain_text("This page updates itself")  # shown by the script
     assert axe_violations(page) == []
     shot(page, "export-running")
     ExportJob.objects.filter(pk=job.pk).update(rows_done=6)
     expect(page.locator("main")).to_contain_text("6 of 8 rows written", timeout=10_000)
     expect(bar).to_have_attribute("value", "75")
+    # Announced once, not at every update: the live region holds the latest tenth reached.
+    expect(page.locator("[data-export-announce]")).to_have_text("6 of 8 rows written")
     ExportJob.objects.filter(pk=job.pk).update(state=ExportState.READY, rows_done=8)
     expect(page.locator(".govuk-panel")).to_contain_text("Your export is ready", timeout=10_000)

@@ -14,6 +14,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import Role
 from hmicfrs_mou import exports
@@ -85,7 +86,7 @@ def test_a_long_export_is_asked_for_on_a_page_prepared_by_the_worker_and_downloa
         assert response["Location"] == reverse("export-new", kwargs={"kind": "reports"})
         page = client.get(response["Location"])
         assert page.status_code == 200
-        assert "more than 2 rows" in page.content.decode()
+        assert "An export of more than 2 rows is prepared in the background" in page.content.decode()
         assert ExportJob.objects.count() == 0
         assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
@@ -188,7 +189,7 @@ def test_progress_is_written_as_the_rows_go_and_shown_while_it_runs(
     def rows(chunk: int):
         for i in range(7):
             seen.append(ExportJob.objects.values_list("rows_done", flat=True).get())
-            yield [f"row {i}"]
+            yield 100 + i, [f"row {i}"]
 
     register_export(
         ExportKind(
@@ -197,7 +198,8 @@ def test_progress_is_written_as_the_rows_go_and_shown_while_it_runs(
             back_url=lambda: "/",
             header=["Row"],
             filename=lambda at: "probe.csv",
-            select=lambda user, at: Selection(ids=list(range(7)), embargoed=[], rows=rows),
+            # Counted as 5: the rows written (7) are the file's records, whatever the count said.
+            select=lambda user, at: Selection(count=5, rows=rows, embargoed=lambda written: written[-1:]),
             still_visible=lambda user, at, ids: set(ids),
             object_type="tests.probe",
         )
@@ -210,6 +212,7 @@ def test_progress_is_written_as_the_rows_go_and_shown_while_it_runs(
         progress = client.get(reverse("export-progress", kwargs={"pk": job.pk})).json()
         assert progress == {
             "state": "running",
+            "overdue": False,
             "state_label": "Being prepared",
             "rows_done": 3,
             "rows_total": 10,
@@ -229,6 +232,9 @@ def test_progress_is_written_as_the_rows_go_and_shown_while_it_runs(
         assert _csv(bytes(ExportJob.objects.values_list("content", flat=True).get()))[1:] == [
             [f"row {i}"] for i in range(7)
         ]
+        assert done.record_ids == [100 + i for i in range(7)]
+        assert done.embargoed_ids == [106]
+        assert (done.rows_total, done.rows_done) == (7, 7)
     finally:
         exports.KINDS.pop("probe")
 
@@ -269,6 +275,32 @@ def test_a_failure_is_recorded_and_shown_and_nothing_is_sent(client_for, lead, r
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
+def test_a_failure_part_way_keeps_nothing_of_the_rows_written(lead, monkeypatch):
+    def rows(chunk: int):
+        yield 1, ["first"]
+        yield 2, ["second"]
+        raise RuntimeError("the connection dropped")
+
+    probe = ExportKind(
+        code="reports",
+        label="reports",
+        back_url=lambda: "/",
+        header=["Row"],
+        filename=lambda at: "probe.csv",
+        select=lambda user, at: Selection(count=3, rows=rows, embargoed=lambda written: []),
+        still_visible=lambda user, at, ids: set(ids),
+        object_type="tests.probe",
+    )
+    monkeypatch.setitem(exports.KINDS, "reports", probe)
+    job = export_request(kind="reports", by=lead)
+    export_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportState.FAILED
+    assert job.error == "the connection dropped"
+    assert job.content is None
+    assert job.record_ids == []
+
+
 def test_an_export_asked_for_by_someone_who_then_left_is_not_prepared(lead, reports):
     job = export_request(kind="reports", by=lead)
     lead.is_active = False
@@ -295,3 +327,89 @@ def test_an_export_is_kept_for_a_day_then_deleted(
         assert download.status_code == 302
         assert exports_expire() == 1
     assert not ExportJob.objects.exists()
+
+
+def test_asking_twice_gives_the_export_already_being_prepared_and_a_stuck_one_says_so(
+    client_for, lead, reports
+):
+    """A second ask (a second tab, a double click) while one is waiting gives that one back, not a second
+    job for the worker; one waiting longer than any export takes says the worker may have stopped, and
+    asking again then makes a new one."""
+    with time_machine.travel(AFTER, tick=False):
+        first = export_request(kind="reports", by=lead)
+        assert export_request(kind="reports", by=lead) == first
+        assert ExportJob.objects.count() == 1
+        page = client_for(lead).get(reverse("export", kwargs={"pk": first.pk})).content.decode()
+        assert "has stopped" not in page
+        assert "export-progress.js" in page
+    with time_machine.travel(AFTER + exports.stale_after(), tick=False):
+        page = client_for(lead).get(reverse("export", kwargs={"pk": first.pk})).content.decode()
+        assert "The export has stopped" in page
+        assert "export-progress.js" not in page  # nothing to wait for
+        progress = client_for(lead).get(reverse("export-progress", kwargs={"pk": first.pk})).json()
+        assert progress["overdue"] is True
+        second = export_request(kind="reports", by=lead)
+    assert second != first
+    assert ExportJob.objects.count() == 2
+
+
+def test_a_page_polling_an_exports_progress_does_not_keep_the_session_alive(client_for, pcc_office_a):
+    """The progress asked for by the page itself, every two seconds, is not the person doing anything: 30
+    minutes after their last real request the session ends, however long the page has been polling."""
+    t0 = AFTER
+    with time_machine.travel(t0, tick=False):
+        client = client_for(pcc_office_a)
+        assert client.get(reverse("portal-opcc")).status_code == 200
+        job = export_request(kind="reports", by=pcc_office_a)
+        progress = reverse("export-progress", kwargs={"pk": job.pk})
+    for minutes in (5, 15, 25, 29):
+        with time_machine.travel(t0 + dt.timedelta(minutes=minutes), tick=False):
+            assert client.get(progress).status_code == 200
+    with time_machine.travel(t0 + dt.timedelta(minutes=30, seconds=1), tick=False):
+        assert client.get(progress)["Location"] == reverse("signin:timed-out")
+
+
+def test_a_worker_whose_job_was_taken_over_records_nothing(lead, monkeypatch):
+    """Only the worker holding the job (its claim's moment) writes the outcome: one that was taken over, as
+    a stale job is, cannot overwrite what the other records; one whose job was deleted writes nothing back."""
+    taken_over = ExportJob.objects.none()
+
+    def rows(chunk: int):
+        yield 1, ["first"]
+        taken_over.update(started_at=timezone.now() + dt.timedelta(seconds=1))  # another worker's claim
+
+    probe = ExportKind(
+        code="reports",
+        label="reports",
+        back_url=lambda: "/",
+        header=["Row"],
+        filename=lambda at: "probe.csv",
+        select=lambda user, at: Selection(count=1, rows=rows, embargoed=lambda written: []),
+        still_visible=lambda user, at, ids: set(ids),
+        object_type="tests.probe",
+    )
+    monkeypatch.setitem(exports.KINDS, "reports", probe)
+    job = export_request(kind="reports", by=lead)
+    taken_over = ExportJob.objects.filter(pk=job.pk)
+    export_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportState.RUNNING
+    assert job.content is None
+    deleted = export_request(
+        kind="reports", by=make_person("export_other", lead.appointments.get().organisation, Role.HMI)
+    )
+    taken_over = ExportJob.objects.filter(pk=deleted.pk)
+
+    def gone(chunk: int):
+        yield 1, ["first"]
+        ExportJob.objects.filter(pk=deleted.pk).delete()
+
+    monkeypatch.setitem(
+        exports.KINDS,
+        "reports",
+        dataclasses.replace(
+            probe, select=lambda user, at: Selection(count=1, rows=gone, embargoed=lambda written: [])
+        ),
+    )
+    assert export_run(deleted.pk) is None
+    assert not ExportJob.objects.filter(pk=deleted.pk).exists()
