@@ -27,7 +27,6 @@ from contacts.models import (
     Role,
 )
 from contacts.selectors import (
-    _signed_in,
     appointments_in_force,
     areas_governed_by,
     governing_body_of_area,
@@ -36,7 +35,7 @@ from contacts.selectors import (
     organisations_acted_for,
     roles_held,
 )
-from hmicfrs_mou.access import holds, moment, not_found
+from hmicfrs_mou.access import holds, moment, not_found, signed_in
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
 from hmicfrs_mou.permissions import Perm
@@ -207,7 +206,7 @@ def require_directory_administrator(user: Any, what: str) -> None:
     load, the demo, the nightly sync) acts with no person and passes `by=None`."""
     if user is None:
         return
-    if not (_signed_in(user) and user.has_perm("contacts.change_appointment")):
+    if not (signed_in(user) and user.has_perm("contacts.change_appointment")):
         raise refuse(f"Only an administrator of the directory can {what}.")
 
 

@@ -35,6 +35,7 @@ from contacts.models import (
     User,
     in_force_condition,
 )
+from hmicfrs_mou.access import signed_in
 from hmicfrs_mou.compiled import CompiledQuery
 from hmicfrs_mou.pagination import first_rows
 from hmicfrs_mou.permissions import Perm
@@ -419,10 +420,6 @@ def _act_grants() -> QuerySet[Any]:
     )
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
-
-
 def organisations_acted_for(user: Any) -> QuerySet[Any]:
     """The organisations the user acts for: those on which they hold the direct grant (none for a
     visitor or an inactive account; never from superuser status).
@@ -436,7 +433,7 @@ def organisations_acted_for(user: Any) -> QuerySet[Any]:
     so "who acts for it" and "what does this person act for" cannot disagree (they once did: the
     factual-accuracy page counted group grants, the notices did not).
     """
-    if not _signed_in(user):
+    if not signed_in(user):
         return Organisation.objects.none()
     return organisations_acted_for_by_id(user.pk)
 
@@ -455,7 +452,7 @@ def kinds_acted_for(user: Any) -> dict[int, str]:
     Kept on the user object, as their appointments are: a page asks "does this person act for the APCC?"
     and "which of these does the person act for?" several times, and one read answers all of them.
     """
-    if not _signed_in(user):
+    if not signed_in(user):
         return {}
     kept: tuple[int, dict[int, str]] | None = getattr(user, "_kinds_acted_for", None)
     if kept is None or kept[0] != _appointments_generation:
@@ -467,14 +464,14 @@ def kinds_acted_for(user: Any) -> dict[int, str]:
 def keep_kinds_acted_for(user: Any, kinds: dict[int, str]) -> None:
     """Keep what a caller read with the same grants (`organisations_acted_for` with its kinds) as this
     request's answer to `kinds_acted_for`; inspections' scope reads them in its own query."""
-    if _signed_in(user):
+    if signed_in(user):
         user._kinds_acted_for = (_appointments_generation, dict(kinds))
 
 
 def acts_for_any(user: Any, organisations: Iterable[Organisation] | QuerySet[Any]) -> bool:
     """Whether the user acts for at least one of the organisations (direct grants only, as
     `organisations_acted_for` explains)."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     return _act_grants().filter(user=user, content_object_id__in=_ids(organisations)).exists()
 
@@ -526,7 +523,7 @@ def appointments_in_force(user: Any, on: dt.date) -> list[Appointment]:
     Kept on the user object (one per request) for each day asked about: the navigation, the portal
     check and every actor or visibility check of a page ask the same question, and read it once.
     """
-    if not _signed_in(user):
+    if not signed_in(user):
         return []
     kept: tuple[int, dict[dt.date, list[Appointment]]] | None = getattr(user, "_appointments_in_force", None)
     if kept is None or kept[0] != _appointments_generation:

@@ -46,9 +46,14 @@ def with_global_perms(users: Any) -> Any:
     return users.annotate(**{_BY_GROUP: _names_held("group__user"), _OWN: _names_held("user")})
 
 
+def signed_in(user: Any) -> bool:
+    """A person signed in whose account is active: the first question of every access rule."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
 def global_perms(user: Any) -> frozenset[str]:
     """Model-level permissions from the user's groups and own grants (never from is_superuser)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not signed_in(user):
         return frozenset()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None and hasattr(user, _BY_GROUP):

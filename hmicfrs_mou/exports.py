@@ -33,6 +33,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from hmicfrs_mou.access import signed_in
 from hmicfrs_mou.csv_export import BOM
 from hmicfrs_mou.models import ExportJob, ExportState
 
@@ -106,17 +107,13 @@ def export_kind(code: str) -> ExportKind:
     return KINDS[code]
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
-
-
 def export_request(*, kind: str, by: Any, at: dt.datetime | None = None) -> ExportJob:
     """Ask the worker for a person's export of `kind`, as they may see it now: the job, queued.
 
     Only a signed-in, active person asks for their own export (PermissionDenied otherwise); the job is
     queued once its row is committed, so the worker never looks for a job that is not there yet. One being
     prepared for them already (asked twice, or from two tabs) is given back rather than a second queued."""
-    if not _signed_in(by):
+    if not signed_in(by):
         raise PermissionDenied("Only a signed-in person may ask for an export.")
     if kind not in KINDS:
         raise ValueError(f"No export of kind {kind!r}")
@@ -210,7 +207,7 @@ def export_run(job_id: Any, *, now: dt.datetime | None = None) -> ExportJob | No
 
 def job_for(user: Any, job_id: Any) -> ExportJob | None:
     """The export `job_id` if `user` asked for it, else None (the caller answers 404, on the trail)."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return None
     return ExportJob.objects.defer("content").filter(pk=job_id, requested_by=user).first()
 

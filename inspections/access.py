@@ -63,7 +63,7 @@ from contacts.selectors import (
     organisations_acted_for_by_id,
     roles_held,
 )
-from hmicfrs_mou.access import moment, not_found
+from hmicfrs_mou.access import moment, not_found, signed_in
 from hmicfrs_mou.compiled import CompiledQuery
 from inspections.models import (
     RELEASED_STATES,
@@ -166,7 +166,7 @@ def scope_of(user: Any, at: dt.datetime, *, fresh: bool = False) -> Scope:
     if not fresh and cached is not None and cached.at == at and cached.generation == _generation:
         return cached
     generation = _generation
-    if not _signed_in(user):
+    if not signed_in(user):
         return Scope(at, generation, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
     ids: dict[str, set[int]] = {}
     kinds: dict[int, str] = {}
@@ -213,10 +213,6 @@ for _model in (Assignment, Governance, Organisation, OrganisationUserObjectPermi
     )
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def _team_ids(user: Any, scope: Scope) -> QuerySet[Any]:
     """Ids of the inspections the user works on, as one list: each part read from its own index (written as
     an OR over the inspection row, the database scans every inspection and hashes the HMI's areas'
@@ -233,7 +229,7 @@ def _team_ids(user: Any, scope: Scope) -> QuerySet[Any]:
 
 def team_inspections(user: Any, at: dt.datetime) -> QuerySet[Any]:
     """Inspections the user works on: as lead, as a team member, or as HMI for one of its areas."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return Inspection.objects.none()
     return Inspection.objects.filter(pk__in=_team_ids(user, scope_of(user, at)))
 
@@ -242,7 +238,7 @@ def team_inspection_ids(user: Any, at: dt.datetime) -> QuerySet[Any]:
     """The ids of `team_inspections`, for a filter such as `inspection__in=`. Given the inspections instead, the
     filter reads `IN (SELECT id FROM inspection WHERE id IN (...))`, and the database scans every inspection
     to match the few ids (a seventh of a home page's query at ten times the data)."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return Inspection.objects.none().values("pk")
     return _team_ids(user, scope_of(user, at))
 
@@ -352,7 +348,7 @@ def get_report_for_user(request: HttpRequest, pk: int, at: dt.datetime | None = 
     if report is None or not (
         report.is_published(at)
         or (
-            _signed_in(user)
+            signed_in(user)
             and Report.objects.filter(pk=report.pk, pk__in=_unpublished_visible(user, at)).exists()
         )
     ):
@@ -413,7 +409,7 @@ def office_inspection_ids(user: Any, at: dt.datetime | None = None) -> QuerySet[
     every inspection to test each against the team (at ten times the data, 12,000 rows to list 20).
     """
     at = moment(at)
-    if not _signed_in(user):
+    if not signed_in(user):
         return Inspection.objects.none().values("pk")
     scope = scope_of(user, at)
     areas = scope.chief_areas | scope.governed

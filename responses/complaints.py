@@ -45,7 +45,7 @@ from contacts.selectors import (
     organisations_acted_for,
     people_acting_for,
 )
-from hmicfrs_mou.access import moment, not_found
+from hmicfrs_mou.access import moment, not_found, signed_in
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.inbox import inbox_send
 from hmicfrs_mou.models import AuditAction
@@ -65,10 +65,6 @@ INVESTIGATOR_KINDS = (
 # --- who -------------------------------------------------------------------------------------------
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def manages_super_complaints(user: Any) -> bool:
     """HMICFRS is responsible for managing the system: its staff record and decide (S1)."""
     return is_hmicfrs_staff(user)
@@ -80,7 +76,7 @@ def _acts_for_apcc(user: Any) -> bool:
 
 def reads_every_super_complaint(user: Any) -> bool:
     """HMICFRS and APCC staff see every super-complaint (S1, S2)."""
-    return _signed_in(user) and (manages_super_complaints(user) or _acts_for_apcc(user))
+    return signed_in(user) and (manages_super_complaints(user) or _acts_for_apcc(user))
 
 
 def _investigating_bodies(user: Any) -> QuerySet[Organisation]:
@@ -90,7 +86,7 @@ def _investigating_bodies(user: Any) -> QuerySet[Organisation]:
 
 def investigates_super_complaints(user: Any) -> bool:
     """IOPC and College of Policing staff: they work on the super-complaints they investigate (S2)."""
-    return _signed_in(user) and _investigating_bodies(user).exists()
+    return signed_in(user) and _investigating_bodies(user).exists()
 
 
 def may_open_super_complaints(user: Any) -> bool:
@@ -99,7 +95,7 @@ def may_open_super_complaints(user: Any) -> bool:
     if reads_every_super_complaint(user):
         return True
     return (
-        _signed_in(user)
+        signed_in(user)
         and organisations_acted_for(user)
         .filter(kind__in=(OrganisationKind.OPCC, *INVESTIGATING_BODY_KINDS))
         .exists()
@@ -116,7 +112,7 @@ def super_complaints_visible_to(user: Any, at: dt.datetime | None = None) -> Que
     the report is published (S3); IOPC and College of Policing staff see those their organisation
     investigates (S2); everyone else sees none."""
     at = moment(at)
-    if not _signed_in(user):
+    if not signed_in(user):
         return SuperComplaint.objects.none()
     if reads_every_super_complaint(user):
         return SuperComplaint.objects.all()

@@ -36,7 +36,7 @@ from contacts.selectors import (
     is_hmicfrs_staff,
     organisations_acted_for,
 )
-from hmicfrs_mou.access import moment, not_found
+from hmicfrs_mou.access import moment, not_found, signed_in
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.models import AuditAction
 from inspections.models import Finding, FindingKind, Report, published_condition
@@ -50,10 +50,6 @@ PlanKey = Report.areas.through
 
 
 # --- who -------------------------------------------------------------------------------------------
-
-
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def reads_every_plan(user: Any, at: dt.datetime | None = None) -> bool:
@@ -76,7 +72,7 @@ def can_edit_plan(user: Any, area: Organisation, at: dt.datetime | None = None) 
     """U8: the fire authority prepares, updates and publishes its plan: people acting for the body
     governing the FRS on the day. For a PFCC or a mayor that is its office's staff; a fire authority's
     or county council's own staff have no role in the directory, so nobody can act for them yet."""
-    if not _signed_in(user) or area.kind != OrganisationKind.FIRE_RESCUE_SERVICE:
+    if not signed_in(user) or area.kind != OrganisationKind.FIRE_RESCUE_SERVICE:
         return False
     return _governed_areas(user, timezone.localdate(moment(at))).filter(area_id=area.pk).exists()
 
@@ -86,7 +82,7 @@ def can_edit_plan(user: Any, area: Organisation, at: dt.datetime | None = None) 
 
 def editable_area_ids(user: Any, at: dt.datetime | None = None) -> set[int]:
     """The FRSs whose plans the user may work on at the moment (one query)."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return set()
     return set(_governed_areas(user, timezone.localdate(moment(at))).values_list("area_id", flat=True))
 
@@ -112,7 +108,7 @@ def action_plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySe
     """The plans (report–FRS link rows) the user may read at the moment: the governing body's staff,
     the FRS's chief fire officer's office, HMICFRS. Visitors read published versions only, elsewhere."""
     at = moment(at)
-    if not _signed_in(user):
+    if not signed_in(user):
         return PlanKey.objects.none()
     plans = _plans_at(at)
     if reads_every_plan(user, at):

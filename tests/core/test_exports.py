@@ -75,6 +75,20 @@ def _csv(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8").removeprefix(BOM))))
 
 
+def _probe(rows, count: int, embargoed=lambda written: [], code: str = "reports") -> ExportKind:
+    """An export of `rows` (chunk -> (id, row)) counted as `count`, for the worker's own behaviour."""
+    return ExportKind(
+        code=code,
+        label="probe rows",
+        back_url=lambda: "/",
+        header=["Row"],
+        filename=lambda at: "probe.csv",
+        select=lambda user, at: Selection(count=count, rows=rows, embargoed=embargoed),
+        still_visible=lambda user, at, ids: set(ids),
+        object_type="tests.probe",
+    )
+
+
 def test_a_long_export_is_asked_for_on_a_page_prepared_by_the_worker_and_downloaded(
     client_for, pcc_office_a, reports, long_exports, django_capture_on_commit_callbacks, settings
 ):
@@ -191,19 +205,8 @@ def test_progress_is_written_as_the_rows_go_and_shown_while_it_runs(
             seen.append(ExportJob.objects.values_list("rows_done", flat=True).get())
             yield 100 + i, [f"row {i}"]
 
-    register_export(
-        ExportKind(
-            code="probe",
-            label="probe rows",
-            back_url=lambda: "/",
-            header=["Row"],
-            filename=lambda at: "probe.csv",
-            # Counted as 5: the rows written (7) are the file's records, whatever the count said.
-            select=lambda user, at: Selection(count=5, rows=rows, embargoed=lambda written: written[-1:]),
-            still_visible=lambda user, at, ids: set(ids),
-            object_type="tests.probe",
-        )
-    )
+    # Counted as 5: the rows written (7) are the file's records, whatever the count said.
+    register_export(_probe(rows, 5, embargoed=lambda written: written[-1:], code="probe"))
     try:
         job = export_request(kind="probe", by=lead)
         running = ExportJob.objects.filter(pk=job.pk)
@@ -281,16 +284,7 @@ def test_a_failure_part_way_keeps_nothing_of_the_rows_written(lead, monkeypatch)
         yield 2, ["second"]
         raise RuntimeError("the connection dropped")
 
-    probe = ExportKind(
-        code="reports",
-        label="reports",
-        back_url=lambda: "/",
-        header=["Row"],
-        filename=lambda at: "probe.csv",
-        select=lambda user, at: Selection(count=3, rows=rows, embargoed=lambda written: []),
-        still_visible=lambda user, at, ids: set(ids),
-        object_type="tests.probe",
-    )
+    probe = _probe(rows, 3)
     monkeypatch.setitem(exports.KINDS, "reports", probe)
     job = export_request(kind="reports", by=lead)
     export_run(job.pk)
@@ -378,16 +372,7 @@ def test_a_worker_whose_job_was_taken_over_records_nothing(lead, monkeypatch):
         yield 1, ["first"]
         taken_over.update(started_at=timezone.now() + dt.timedelta(seconds=1))  # another worker's claim
 
-    probe = ExportKind(
-        code="reports",
-        label="reports",
-        back_url=lambda: "/",
-        header=["Row"],
-        filename=lambda at: "probe.csv",
-        select=lambda user, at: Selection(count=1, rows=rows, embargoed=lambda written: []),
-        still_visible=lambda user, at, ids: set(ids),
-        object_type="tests.probe",
-    )
+    probe = _probe(rows, 1)
     monkeypatch.setitem(exports.KINDS, "reports", probe)
     job = export_request(kind="reports", by=lead)
     taken_over = ExportJob.objects.filter(pk=job.pk)
@@ -404,12 +389,6 @@ def test_a_worker_whose_job_was_taken_over_records_nothing(lead, monkeypatch):
         yield 1, ["first"]
         ExportJob.objects.filter(pk=deleted.pk).delete()
 
-    monkeypatch.setitem(
-        exports.KINDS,
-        "reports",
-        dataclasses.replace(
-            probe, select=lambda user, at: Selection(count=1, rows=gone, embargoed=lambda written: [])
-        ),
-    )
+    monkeypatch.setitem(exports.KINDS, "reports", _probe(gone, 1))
     assert export_run(deleted.pk) is None
     assert not ExportJob.objects.filter(pk=deleted.pk).exists()
