@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from guardian.shortcuts import assign_perm
@@ -327,6 +328,31 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
         with translation.override(language):
             row = AreaRow(force_a, None, liaison_leads_more=count)
             assert row.liaison_leads_more_text == said.render(Context({"n": count}))
+    # The words are kept per language and number, and forgotten when a setting changes: a setting that
+    # formats numbers otherwise is heard at once, as the template would.
+    with translation.override("en-gb"), override_settings(USE_THOUSAND_SEPARATOR=True):
+        row = AreaRow(force_a, None, liaison_leads_more=1200)
+        assert row.liaison_leads_more_text == said.render(Context({"n": 1200})) == "and 1,200 more"
+    with translation.override("en-gb"):
+        assert row.liaison_leads_more_text == said.render(Context({"n": 1200})) == "and 1200 more"
+
+
+def test_a_row_names_its_people_as_the_template_would_list_them(hmicfrs, force_a, hmi_a):
+    """The names joined in Python, as the loop with a comma between them said them, escaped by the page."""
+    cheeky = make_person("cheeky", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_a]})
+    cheeky.first_name, cheeky.last_name = "<b>Bo", "O'Neil & Co"
+    row = AreaRow(force_a, None, hmis=[hmi_a, cheeky])
+    assert row.hmis_names == f"{hmi_a}, <b>Bo O'Neil & Co"
+    assert AreaRow(force_a, None).liaison_leads_names == ""
+    page = Template("{% include 'components/area_table.html' with rows=rows people=True %}").render(
+        Context({"rows": [row]})
+    )
+    assert f"{hmi_a}, &lt;b&gt;Bo O&#x27;Neil &amp; Co</td>" in page
+    assert "–</td>" in page  # no office, so no liaison lead to name
+    empty = Template("{% include 'components/area_table.html' with rows=rows people=True %}").render(
+        Context({"rows": [AreaRow(force_a, None)]})
+    )
+    assert "Not assigned</td>" in empty
 
 
 def test_an_areas_page_lists_its_latest_hmis_and_says_how_many_came_before(
