@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import threading
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -206,6 +207,53 @@ def test_running_the_sweep_twice_sends_one_message_per_recipient(hmi_a, pcc_offi
     assert (first.sent, second.sent) == (2, 0)
     assert len(mail.outbox) == 2
     assert Reminder.objects.count() == 2
+
+
+def test_the_mark_after_a_send_is_the_statement_the_orm_compiles_for_the_parcels_values(monkeypatch):
+    """Step 3d's mark is compiled once per database and number of rows, with sentinels: for every parcel it is
+    the ORM's own statement with that parcel's ids, claim and moment, whichever was compiled first."""
+    monkeypatch.setattr(reminders, "_SENT_MARKS", {})
+    for pks, token, at in (
+        ([7], "a" * 32, _at(16)),
+        ([7, 9, 11], "b" * 32, _at(16, minute=5)),
+        ([8], "c" * 32, _at(17, hour=9)),
+        ([1, 2, 3], "d" * 32, _at(18, minute=1)),
+    ):
+        assert reminders._sent_mark(pks, token, at) == reminders._sent_mark_orm(pks, token, at)
+    assert sorted(size for _, size in reminders._SENT_MARKS) == [1, 3]
+
+
+def test_a_compilation_whose_sentinels_are_not_one_parameter_each_is_refused(monkeypatch):
+    """A sentinel that lands in two parameters (or none) would be filled wrongly: the ORM compiles the mark
+    every time instead, and nothing is kept."""
+    monkeypatch.setattr(reminders, "_SENT_MARKS", {})
+    values = reminders._sent_values
+    monkeypatch.setattr(
+        reminders, "_sent_values", lambda at: {**values(at), "last_error": reminders._SENTINEL_CLAIM}
+    )
+    assert reminders._sent_mark([4], "e" * 32, _at(16)) == reminders._sent_mark_orm([4], "e" * 32, _at(16))
+    assert reminders._SENT_MARKS == {}
+
+
+def test_the_mark_records_the_parcels_rows_sent_only_while_the_claim_is_the_sweeps(hmi_a, pcc_office_a):
+    _register([hmi_a, pcc_office_a])
+    _plan_due(_at(16))
+    first, second = claim(_at(16))
+    at = _at(16, minute=1)
+    until = time.monotonic() + 5
+    assert reminders._mark_sent([first], at=at, until=until) == 1
+    first.refresh_from_db()
+    assert (first.status, first.sent_at, first.send_started_at, first.last_error) == (
+        ReminderStatus.SENT,
+        at,
+        None,
+        "",
+    )
+    # Another sweep's claim now: this one's mark moves nothing.
+    Reminder.objects.filter(pk=second.pk).update(claim_token="f" * 32)
+    assert reminders._mark_sent([second], at=at, until=until) == 0
+    second.refresh_from_db()
+    assert (second.status, second.sent_at) == (ReminderStatus.SENDING, None)
 
 
 def test_an_outage_of_72_hours_sends_each_missed_reminder_once_marked_late(hmi_a):
