@@ -30,7 +30,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hmicfrs_mou.access import signed_in
@@ -46,6 +47,12 @@ EXPORT_CHUNK = 500
 # The longest the worker may spend on one export (django-q2 stops the task then): at ten times today's data
 # the reports export takes about 2 s.
 EXPORT_TIMEOUT = 600
+
+
+# An export waiting for the worker or being prepared: a person has at most one of each kind.
+WAITING = (ExportState.QUEUED, ExportState.RUNNING)
+# What a job that stopped waiting records (the admin's failures list; the page says it has stopped).
+STOPPED = "Stopped: it waited longer than any export takes, and was replaced by a new one asked for."
 
 
 def stale_after() -> dt.timedelta:
@@ -112,22 +119,32 @@ def export_request(*, kind: str, by: Any, at: dt.datetime | None = None) -> Expo
 
     Only a signed-in, active person asks for their own export (PermissionDenied otherwise); the job is
     queued once its row is committed, so the worker never looks for a job that is not there yet. One being
-    prepared for them already (asked twice, or from two tabs) is given back rather than a second queued."""
+    prepared for them already (asked twice, or from two tabs, even at the same moment) is given back rather
+    than a second queued."""
     if not signed_in(by):
         raise PermissionDenied("Only a signed-in person may ask for an export.")
     if kind not in KINDS:
         raise ValueError(f"No export of kind {kind!r}")
     now = at or timezone.now()
-    waiting = (
-        ExportJob.objects.defer("content")
-        .filter(kind=kind, requested_by=by, state__in=[ExportState.QUEUED, ExportState.RUNNING])
-        .filter(requested_at__gt=now - stale_after())
-        .first()
-    )
-    if waiting is not None:
-        return waiting
-    job = ExportJob.objects.create(kind=kind, requested_by=by, requested_at=now)
-    transaction.on_commit(lambda: _queue(job.pk))
+    mine = ExportJob.objects.defer("content").filter(kind=kind, requested_by=by, state__in=WAITING)
+    with transaction.atomic():
+        # A person has at most one export of each kind waiting (a constraint: two asks at the same moment
+        # make one job). One waiting past any export's time has stopped, as its page says: it is recorded as
+        # failed, so that it no longer holds their place.
+        mine.filter(_overdue(now)).update(state=ExportState.FAILED, finished_at=now, error=STOPPED)
+        waiting = mine.first()
+        if waiting is not None:
+            return waiting
+        try:
+            with transaction.atomic():
+                job = ExportJob.objects.create(kind=kind, requested_by=by, requested_at=now)
+        except IntegrityError:
+            # Asked at the same moment from another tab, whose job was committed first: that one is theirs.
+            waiting = mine.first()
+            if waiting is None:
+                raise
+            return waiting
+        transaction.on_commit(lambda: _queue(job.pk))
     return job
 
 
@@ -219,7 +236,13 @@ def expired(job: ExportJob, now: dt.datetime) -> bool:
 def overdue(job: ExportJob, now: dt.datetime) -> bool:
     """Waiting or being prepared for longer than any export takes: its worker has died or is not running."""
     begun = job.started_at or job.requested_at
-    return job.state in (ExportState.QUEUED, ExportState.RUNNING) and now - begun >= stale_after()
+    return job.state in WAITING and now - begun >= stale_after()
+
+
+def _overdue(now: dt.datetime) -> Q:
+    """`overdue`, as a condition on the jobs waiting."""
+    cutoff = now - stale_after()
+    return Q(started_at__isnull=True, requested_at__lte=cutoff) | Q(started_at__lte=cutoff)
 
 
 def unseen_records(job: ExportJob, user: Any, now: dt.datetime) -> list[int]:

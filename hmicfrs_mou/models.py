@@ -469,6 +469,15 @@ class ExportJob(models.Model):
     class Meta:
         ordering: ClassVar = ["-requested_at"]
         indexes: ClassVar = [models.Index(fields=["requested_at"], name="export_requested_at")]
+        # One export of each kind waiting for a person at a time (hmicfrs_mou.exports.export_request): two
+        # asks at the same moment (two tabs, a double click) make one job, not two.
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["requested_by", "kind"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="export_one_waiting_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         # Named by id alone, as the audit trail names workflow records: nothing the export holds.

@@ -13,6 +13,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -345,6 +347,33 @@ def test_asking_twice_gives_the_export_already_being_prepared_and_a_stuck_one_sa
         second = export_request(kind="reports", by=lead)
     assert second != first
     assert ExportJob.objects.count() == 2
+    # The stopped one no longer holds their place: it is recorded as failed, and says so.
+    first.refresh_from_db()
+    assert (first.state, first.error) == (ExportState.FAILED, exports.STOPPED)
+    assert second.state == ExportState.QUEUED
+
+
+def test_two_asks_at_the_same_moment_make_one_export(lead, reports, monkeypatch):
+    """Two tabs asking at once: each reads that none is waiting, and the constraint lets one job in; the
+    other ask gives that job back rather than failing or making a second."""
+    with time_machine.travel(AFTER, tick=False):
+        other_tab = export_request(kind="reports", by=lead)
+        real_first = QuerySet.first
+        reads = {"count": 0}
+
+        def read_before_the_other_tab_committed(self):
+            reads["count"] += 1
+            return None if reads["count"] == 1 else real_first(self)
+
+        monkeypatch.setattr(QuerySet, "first", read_before_the_other_tab_committed)
+        assert export_request(kind="reports", by=lead) == other_tab
+        monkeypatch.undo()
+        assert ExportJob.objects.count() == 1
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ExportJob.objects.create(kind="reports", requested_by=lead, requested_at=AFTER)
+        # Once it is done, asking again makes a new export.
+        ExportJob.objects.filter(pk=other_tab.pk).update(state=ExportState.READY)
+        assert export_request(kind="reports", by=lead) != other_tab
 
 
 def test_a_page_polling_an_exports_progress_does_not_keep_the_session_alive(client_for, pcc_office_a):
