@@ -132,8 +132,14 @@ def reminder_message(reminder: Reminder, context: dict[str, Any] | None = None) 
     """Subject and plain text, shared by the email and the inbox copy, in the recipient's language."""
     with translation.override(recipient_language(reminder.recipient)):
         context = context or _context(reminder)
-        subject = render_to_string("emails/reminder-subject.txt", context).strip()
-        return " ".join(subject.split()), render_to_string("emails/reminder-body.txt", context)
+        return _reminder_subject(context), render_to_string("emails/reminder-body.txt", context)
+
+
+def _reminder_subject(context: dict[str, Any]) -> str:
+    """"[Late] " if it is late, the deadline's title and what is happening to it, on one line. Said here,
+    not by a template of its own: one line costs a template's rendering for every reminder of a sweep."""
+    late = f"{gettext('[Late]')} " if context["late"] else ""
+    return " ".join(f"{late}{_title_and_words(context['deadline'].title, context['when'])}".split())
 
 
 def _email(

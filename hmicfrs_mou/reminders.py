@@ -666,7 +666,10 @@ def _kind_label(code: str) -> str:
     return spec.label if spec else "deadlines"
 
 
-@dataclass
+# Equal only to itself: a group's parcels are found among those begun by identity. Compared field by field
+# (the dataclass default), each `in` compared the reminders of every parcel before it, row by row: a group of
+# 200 made 20,000 comparisons of parcels, a seventh of the sweep's time (PostgreSQL, 2026-12-04).
+@dataclass(eq=False)
 class _Parcel:
     """What goes as one email with one inbox copy: a reminder, or a person's escalations of a morning."""
 

@@ -110,6 +110,17 @@ def test_d7_a_welsh_reminder_has_a_welsh_subject_body_and_inbox_copy(hmi_a):
     assert (inbox.subject, inbox.body) == (email.subject, email.body)
 
 
+def test_d7_a_late_welsh_reminder_says_so_in_welsh_in_its_subject(hmi_a):
+    welsh = person("cymraes", "cy", first_name="Gwen")
+    register(
+        welsh, due=dt.datetime(2027, 3, 30, 9, 30, tzinfo=LONDON), created=MONDAY - dt.timedelta(hours=12)
+    )
+    sweep(now=MONDAY + dt.timedelta(hours=3))  # two hours after 08:00: late
+    (email,) = to(welsh)
+    assert email.subject == "[Hwyr] Send the written follow-up: i'w gyflwyno ymhen 1 diwrnod"
+    assert InboxMessage.objects.get(user=welsh).subject == email.subject
+
+
 @pytest.mark.parametrize("language", [None, "", "en-gb"])
 def test_d7_a_reminder_is_english_without_a_welsh_choice(language):
     english = person("saesnes", language, first_name="Alice")
