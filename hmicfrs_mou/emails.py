@@ -136,8 +136,8 @@ def reminder_message(reminder: Reminder, context: dict[str, Any] | None = None) 
 
 
 def _reminder_subject(context: dict[str, Any]) -> str:
-    """"[Late] " if it is late, the deadline's title and what is happening to it, on one line. Said here,
-    not by a template of its own: one line costs a template's rendering for every reminder of a sweep."""
+    """The subject: "[Late] " if it is late, then the deadline's title and what is happening to it, on one
+    line. Said here, not by a template of its own: one line cost a template's rendering a reminder."""
     late = f"{gettext('[Late]')} " if context["late"] else ""
     return " ".join(f"{late}{_title_and_words(context['deadline'].title, context['when'])}".split())
 
