@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import User
@@ -254,6 +255,22 @@ def test_the_mark_records_the_parcels_rows_sent_only_while_the_claim_is_the_swee
     assert reminders._mark_sent([second], at=at, until=until) == 0
     second.refresh_from_db()
     assert (second.status, second.sent_at) == (ReminderStatus.SENDING, None)
+
+
+def test_planning_a_batch_costs_the_same_queries_however_many_deadlines_it_holds(hmi_a, pcc_office_a):
+    """The parties come with the batch, also for a deadline that has none: no query per deadline."""
+
+    def planned(count: int) -> int:
+        Reminder.objects.all().delete()
+        Deadline.objects.all().delete()
+        for n in range(count):
+            _register([hmi_a, pcc_office_a] if n % 2 else [], key=f"test:{n}")
+        with CaptureQueriesContext(connection) as queries:
+            assert _plan_due(_at(16)) == count
+        assert Reminder.objects.count() == 2 * (count // 2)
+        return len(queries)
+
+    assert planned(2) == planned(7)
 
 
 def test_an_outage_of_72_hours_sends_each_missed_reminder_once_marked_late(hmi_a):
