@@ -12,10 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.template import Context, Template
+from django.test import override_settings
+from django.utils import timezone, translation
+
+from hmicfrs_mou.templatetags.deadline_tags import due_moment
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -108,3 +113,22 @@ def test_an_escaped_T_stays_a_letter_and_dates_are_untouched():
         Context({"v": moment, "d": dt.date(2026, 10, 25)})
     )
     assert rendered == "T 01:30 GMT|25 October 2026|01:30"
+
+
+def test_d1_a_due_moment_is_said_in_the_language_and_zone_of_the_moment_it_is_shown():
+    """D1: `due_moment` keeps what it has said per moment, language and zone; a Welsh reader after an English
+    one, another zone made current, or another zone set for the portal each get their own words."""
+    moment = dt.datetime(2026, 10, 25, 0, 59, tzinfo=dt.UTC)
+    midnight = dt.datetime(2026, 11, 10, 0, 0, tzinfo=dt.UTC)  # midnight GMT: the end of 9 November
+    with translation.override("en-gb"):
+        assert due_moment(moment) == "25 October 2026, 01:59 BST"
+        assert due_moment(midnight) == "By the end of 9 November 2026"
+    with translation.override("cy"):
+        assert due_moment(moment) == "25 Hydref 2026, 01:59 BST"
+    with translation.override("en-gb"), timezone.override(ZoneInfo("UTC")):
+        assert due_moment(moment) == "25 October 2026, 00:59 UTC"
+    with translation.override("en-gb"), override_settings(TIME_ZONE="America/New_York"):
+        assert due_moment(moment) == "24 October 2026, 20:59 EDT"
+    with translation.override("en-gb"):
+        assert due_moment(moment) == "25 October 2026, 01:59 BST"
+    assert due_moment(None) == ""
