@@ -1,4 +1,4 @@
-"""Email kinds. Each renders templates/emails/<name>-subject.txt, -body.txt and -body.html.
+"""Email kinds. Each renders templates/emails/<name>-body.txt and -body.html; its subject is said here.
 
 Every email the portal sends is automatic and says so, so that mail clients and servers treat it
 as such: `Auto-Submitted: auto-generated` (RFC 3834: no auto-reply loops), Outlook's
@@ -138,7 +138,9 @@ def reminder_message(reminder: Reminder, context: dict[str, Any] | None = None) 
 def _reminder_subject(context: dict[str, Any]) -> str:
     """The subject: "[Late] " if it is late, then the deadline's title and what is happening to it, on one
     line. Said here, not by a template of its own: one line cost a template's rendering a reminder."""
-    late = f"{gettext('[Late]')} " if context["late"] else ""
+    # gettext("...") as a call of its own, not inside an f-string: makemessages (xgettext) finds no call
+    # inside an f-string, and the Welsh "[Hwyr]" would go from the catalogue at its next run.
+    late = gettext("[Late]") + " " if context["late"] else ""
     return " ".join(f"{late}{_title_and_words(context['deadline'].title, context['when'])}".split())
 
 
@@ -311,7 +313,7 @@ def escalations_email(
                 count,
             ) % {"count": count}
         if late:
-            subject = f"{gettext('[Late]')} {subject}"
+            subject = gettext("[Late]") + " " + subject
         context = {
             "recipient": user,
             "items": items,

@@ -51,7 +51,8 @@ EXPORT_TIMEOUT = 600
 
 # An export waiting for the worker or being prepared: a person has at most one of each kind.
 WAITING = (ExportState.QUEUED, ExportState.RUNNING)
-# What a job that stopped waiting records (the admin's failures list; the page says it has stopped).
+# What a job that stopped waiting records as its error (kept for the support team: neither its page, which
+# says it has stopped, nor the admin shows it).
 STOPPED = "Stopped: it waited longer than any export takes, and was replaced by a new one asked for."
 
 

@@ -585,7 +585,8 @@ def _settle(rows: list[Reminder], *, until: float, **values: Any) -> int:
     )
 
 
-# The mark after each send (step 3d) runs once a reminder, the only statement of the sweep that does: built
+# The mark after each send (step 3d) runs once a parcel (a reminder, or a person's escalations of a
+# morning), the only statement of the sweep that runs once an email: built
 # and compiled by the ORM for every parcel, it cost about 190 us of Python on top of the 200 us of the
 # statement itself (PostgreSQL, 2026-12-04). So it is compiled once per database and number of rows, with
 # sentinel values no row holds, and run again with the parcel's own (`_sent_mark`).

@@ -19,14 +19,16 @@ def due_moment(value: dt.datetime | None) -> str:
     with its zone (GMT or BST), so nobody has to guess which clock a time is on."""
     if value is None:
         return ""
-    return _due_moment(value, get_language(), timezone.get_current_timezone_name())
+    # The instant in UTC: two London times either side of the autumn change (01:30 BST and 01:30 GMT, told
+    # apart only by `fold`) compare equal as they are, and would share their words.
+    return _due_moment(value.astimezone(dt.UTC), get_language(), timezone.get_current_timezone())
 
 
 # Kept per moment, language and zone, the only things the words depend on: Django's date formatting takes
 # about 20 us a call, once for every reminder a sweep sends and every row of a list of deadlines, and
 # deadlines share their moments (the end of a day).
 @functools.lru_cache(maxsize=2048)
-def _due_moment(value: dt.datetime, language: str | None, zone: str) -> str:
+def _due_moment(value: dt.datetime, language: str | None, zone: dt.tzinfo) -> str:
     local = timezone.localtime(value)
     # In the active language (a Welsh page or a Welsh reader's email names the month in Welsh).
     if local.time() == dt.time(0, 0):

@@ -222,6 +222,13 @@ def test_the_mark_after_a_send_is_the_statement_the_orm_compiles_for_the_parcels
     ):
         assert reminders._sent_mark(pks, token, at) == reminders._sent_mark_orm(pks, token, at)
     assert sorted(size for _, size in reminders._SENT_MARKS) == [1, 3]
+    # And the statement the ORM's own update() runs, as the database receives it.
+    at, token = _at(19), "g" * 32
+    with CaptureQueriesContext(connection) as orm:
+        Reminder.objects.filter(pk__in=[5, 6, 7], claim_token=token).update(**reminders._sent_values(at))
+    with CaptureQueriesContext(connection) as kept, connection.cursor() as cursor:
+        cursor.execute(*reminders._sent_mark([5, 6, 7], token, at))
+    assert [query["sql"] for query in kept] == [query["sql"] for query in orm]
 
 
 def test_a_compilation_whose_sentinels_are_not_one_parameter_each_is_refused(monkeypatch):

@@ -132,3 +132,11 @@ def test_d1_a_due_moment_is_said_in_the_language_and_zone_of_the_moment_it_is_sh
     with translation.override("en-gb"):
         assert due_moment(moment) == "25 October 2026, 01:59 BST"
     assert due_moment(None) == ""
+    # The hour the clocks go back happens twice: the same London wall time, told apart by `fold`.
+    london = ZoneInfo("Europe/London")
+    with translation.override("en-gb"):
+        assert due_moment(dt.datetime(2026, 10, 25, 1, 30, tzinfo=london)) == "25 October 2026, 01:30 BST"
+        assert (
+            due_moment(dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=london))
+            == "25 October 2026, 01:30 GMT"
+        )

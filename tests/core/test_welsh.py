@@ -168,6 +168,25 @@ def module_msgids(path: Path) -> set[str]:
     return found
 
 
+def test_no_gettext_call_hides_inside_an_f_string():
+    """makemessages (xgettext) finds no gettext call inside an f-string: a string wrapped there would leave the
+    catalogue at its next run, and its Welsh with it (a late reminder's "[Late]" nearly did)."""
+    hidden = []
+    for app in ("hmicfrs_mou", "inspections", "monitoring", "responses", "contacts"):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in GETTEXT_NAMES
+                    ):
+                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert hidden == [], "move each call out of its f-string:\n" + "\n".join(hidden)
+
+
 def test_the_welsh_catalogue_translates_every_string_of_the_listed_pages(catalogue):
     """Every string wrapped in the listed templates and modules is in the catalogue (makemessages has been
     run), has a Welsh translation for every plural form, and is not fuzzy."""
