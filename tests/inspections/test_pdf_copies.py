@@ -132,3 +132,31 @@ def test_a_name_in_another_script_or_with_welsh_letters_still_gets_marked_copies
     pages = pages_text(get_as(recipient, copy_url(report), DISTRIBUTION).content)
     for number, text in enumerate(pages, start=1):
         assert re.search(rf"Copy for Siân Ŵyn \?, .+ – page {number} of {len(pages)}", text)
+
+
+def test_the_pages_are_read_for_stamping_without_parsing_the_compressed_object_stream(report_a):  # noqa: F811
+    """The catalogue, the page tree, the pages and their resources and fonts are objects of their own, so
+    laying a report out for stamping reads them directly; the rest (the PDF/UA structure tree among it)
+    stays in the compressed object stream, so the file stays small."""
+    from django.template.loader import render_to_string
+
+    from hmicfrs_mou.pdf import html_to_pdf
+    from hmicfrs_mou.pdf_stamp import prepare
+
+    fresh = Report.objects.get(pk=report_a.pk)
+    pdf = html_to_pdf(render_to_string(COPY_TEMPLATE, embargoed_base_context(fresh)))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
+    in_stream = set(reader.xref_objStm)
+    root = reader.trailer.raw_get("/Root")
+    catalogue = reader.get_object(root)
+    own = [root.idnum, catalogue.raw_get("/Pages").idnum]
+    for page in reader.pages:
+        resources = page.raw_get("/Resources")
+        own += [page.indirect_reference.idnum, resources.idnum]
+        fonts = resources.get_object().raw_get("/Font")
+        if hasattr(fonts, "idnum"):
+            own.append(fonts.idnum)
+    assert not in_stream & set(own)
+    assert catalogue.raw_get("/StructTreeRoot").idnum in in_stream
+    assert len(in_stream) > 10 * len(own)
+    assert prepare(pdf).page_count == len(reader.pages)
