@@ -145,10 +145,11 @@ def _object(pdf: pydyf.PDF, value: Any) -> Any:
 
 def _pages_as_own_objects(document: Any, pdf: pydyf.PDF) -> None:
     """WeasyPrint's finisher: the catalogue, the page tree, each page and its resources and fonts are written
-    as objects of their own. In the object stream (where WeasyPrint puts every dictionary), reading any one
-    of them makes pypdf parse all of the stream's objects, 3,384 for a 55-page report with its PDF/UA
-    tags: most of the 290 ms that laying out an embargoed copy for stamping took (hmicfrs_mou.pdf_stamp).
-    Every other object, the tags included, stays compressed."""
+    as objects of their own. In the object stream (where pydyf puts every object that is not a stream),
+    reading any one of them makes pypdf parse all of the stream's objects, 3,384 for a 55-page report with
+    its PDF/UA tags: most of the 290 ms that laying out an embargoed copy for stamping took
+    (hmicfrs_mou.pdf_stamp). Every other object, the tags included, stays compressed. Called after
+    WeasyPrint has built the PDF (its PDF/UA metadata included) and before pydyf writes it."""
     own: list[Any] = [pdf.catalog, pdf.pages]
     kids = pdf.pages["Kids"]
     for number in kids[0::3]:  # [number, 0, "R", number, 0, "R", ...]
@@ -157,7 +158,7 @@ def _pages_as_own_objects(document: Any, pdf: pydyf.PDF) -> None:
         own += [page, resources]
         if isinstance(resources, dict):
             own.append(_object(pdf, resources.get("Font")))
-    for obj in own:
+    for obj in own:  # the pages share one resources and one fonts dictionary: the first time changes them
         if type(obj) is pydyf.Dictionary:
             obj.__class__ = _OwnObject
 

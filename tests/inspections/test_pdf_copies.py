@@ -134,7 +134,7 @@ def test_a_name_in_another_script_or_with_welsh_letters_still_gets_marked_copies
         assert re.search(rf"Copy for Siân Ŵyn \?, .+ – page {number} of {len(pages)}", text)
 
 
-def test_the_pages_are_read_for_stamping_without_parsing_the_compressed_object_stream(report_a):  # noqa: F811
+def test_the_pages_are_read_for_stamping_without_parsing_the_compressed_object_stream(report_a, monkeypatch):  # noqa: F811
     """The catalogue, the page tree, the pages and their resources and fonts are objects of their own, so
     laying a report out for stamping reads them directly; the rest (the PDF/UA structure tree among it)
     stays in the compressed object stream, so the file stays small."""
@@ -159,4 +159,14 @@ def test_the_pages_are_read_for_stamping_without_parsing_the_compressed_object_s
     assert not in_stream & set(own)
     assert catalogue.raw_get("/StructTreeRoot").idnum in in_stream
     assert len(in_stream) > 10 * len(own)
+    # What it is for: laying the PDF out for stamping reads nothing from the object stream.
+    reads = []
+    parse = PdfReader._get_object_from_stream
+
+    def counted(self, indirect_reference):
+        reads.append(indirect_reference.idnum)
+        return parse(self, indirect_reference)
+
+    monkeypatch.setattr(PdfReader, "_get_object_from_stream", counted)
     assert prepare(pdf).page_count == len(reader.pages)
+    assert reads == []
