@@ -89,13 +89,17 @@ def _run(url: str) -> int:
     from django.utils import timezone
 
     from contacts.models import User
+    from hmicfrs_mou.deadlines import LONDON
     from hmicfrs_mou.models import Deadline, DeadlineParty, InboxMessage, Reminder, SweepRun
-    from hmicfrs_mou.reminders import BATCH, SWEEP_BUDGET, DeadlineKind, register_kind, sweep
+    from hmicfrs_mou.reminders import BATCH, MORNING, SWEEP_BUDGET, DeadlineKind, register_kind, sweep
 
     call_command("migrate", verbosity=0)
     register_kind(DeadlineKind(code="bench", rule="D6", label="Benchmark", before_days=(14, 7, 1)))
     person = User.objects.create(username="bench", email="bench@example.invalid")
-    now = timezone.now()
+    # The sweep runs on its own clock from this start (`sweep(now=...)`): a minute after this morning's
+    # 08:00 in London, when the day's reminders fire. From the wall clock instead, a run before 08:00 found
+    # every reminder still ahead (each fires at 08:00 on its day) and sent none.
+    now = dt.datetime.combine(timezone.localtime().date(), MORNING, tzinfo=LONDON) + dt.timedelta(minutes=1)
     created = now - dt.timedelta(days=60)
 
     print(f"Reminder sweep benchmark, {timezone.localtime(now):%Y-%m-%d %H:%M} – {connection.vendor}")
@@ -106,7 +110,7 @@ def _run(url: str) -> int:
         due = min(args.due, size)
         rows = []
         for i in range(size):
-            # Due ones: 14 days ahead fell due an hour ago. The rest: weeks away.
+            # Due ones: the reminder 14 days ahead fired at 08:00 today, a minute ago. The rest: weeks away.
             due_at = (
                 now + dt.timedelta(days=14, minutes=-60) if i < due else now + dt.timedelta(days=30 + i % 300)
             )
