@@ -13,12 +13,15 @@ definition as the only one (no SQL written by hand to drift from it) and compile
 nothing else: no arithmetic, no `.year`, no branch on its value.
 
 How: the query is compiled twice, with two sets of sentinel values no real row holds (a negative id, a
-date in year 1); the parameters that differ between the two compilations, and only those, are the slots,
+date or a moment in year 1, a string that names itself a sentinel); the parameters that differ between the two compilations, and only those, are the slots,
 and each must carry the sentinel of one named placeholder in both. Anything else (the SQL text differing
 between the two, a placeholder that lands in no parameter, a sentinel folded into the SQL text) refuses to
 compile; and the first few calls after compiling are compared with the ORM's own compilation for their
 real values (`CHECKED_CALLS`), which catches a value derived from a placeholder. A query this cannot
 reproduce fails the first time it is asked, in the tests, rather than running with the wrong values.
+
+`build` may also give an UPDATE's query (`QuerySet.query.chain(UpdateQuery)` with its values added), whose
+`sql` the caller runs: the reminder sweep's mark after each send is one (hmicfrs_mou.reminders).
 
 `rows` returns the rows as the driver returns them, without the ORM's converters: use it for ids, strings
 and the like, not for values a backend stores in its own form (dates and decimals on SQLite). `instances`
@@ -38,6 +41,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, RawQuerySet, get_related_populators
+from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -50,7 +54,12 @@ def _sentinel(kind: type, placeholder: int, second: bool) -> Any:
     step = 1_000_003 * placeholder + (7_919 if second else 0)
     if kind is int:
         return -1_987_654_321 - step
-    return dt.date(1, 1, 2) + dt.timedelta(days=37 * placeholder + (211 if second else 0))
+    if kind is str:
+        return f"compiled-query-sentinel-{step}"
+    days = dt.timedelta(days=37 * placeholder + (211 if second else 0))
+    if kind is dt.datetime:
+        return dt.datetime(1, 1, 2, tzinfo=dt.UTC) + days
+    return dt.date(1, 1, 2) + days
 
 
 # Calls of `sql` per database whose result is compared with the ORM's own compilation for the same values,
@@ -59,13 +68,13 @@ def _sentinel(kind: type, placeholder: int, second: bool) -> Any:
 CHECKED_CALLS = 3
 
 
-_TYPES = (int, dt.date)
+_TYPES = (int, str, dt.date, dt.datetime)
 
 
 class CompiledQuery:
     """A queryset built by `build(**placeholders)`, compiled once per database alias."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], **placeholders: type) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any] | Query], **placeholders: type) -> None:
         unknown = {name: kind for name, kind in placeholders.items() if kind not in _TYPES}
         if unknown:
             raise TypeError(f"No sentinel values for placeholders {unknown}")
@@ -78,9 +87,18 @@ class CompiledQuery:
         self._compilers: dict[str, SQLCompiler | None] = {}
 
     def _adapt(self, alias: str, kind: type, value: Any) -> Any:
+        if kind is dt.datetime:
+            return connections[alias].ops.adapt_datetimefield_value(value)
         if kind is dt.date:
             return connections[alias].ops.adapt_datefield_value(value)
         return value
+
+    def _query(self, **values: Any) -> tuple[Query, QuerySet[Any] | None]:
+        """What `build` gives for these values: its query, and the queryset when it gave one."""
+        built = self._build(**values)
+        if isinstance(built, QuerySet):
+            return built.query, built
+        return built, None
 
     def _compile(self, alias: str) -> tuple[str, tuple[Any, ...], tuple[tuple[int, str], ...]]:
         compiled = self._compiled.get(alias)
@@ -90,10 +108,10 @@ class CompiledQuery:
         kinds = list(self._placeholders.items())
         firsts = {name: _sentinel(kind, number, second=False) for number, (name, kind) in enumerate(kinds)}
         seconds = {name: _sentinel(kind, number, second=True) for number, (name, kind) in enumerate(kinds)}
-        queryset = self._build(**firsts)
-        compiler = queryset.query.get_compiler(using=alias)
+        query, queryset = self._query(**firsts)
+        compiler = query.get_compiler(using=alias)
         sql_a, params_a = compiler.as_sql()
-        sql_b, params_b = self._build(**seconds).query.get_compiler(using=alias).as_sql()
+        sql_b, params_b = self._query(**seconds)[0].get_compiler(using=alias).as_sql()
         if sql_a != sql_b or len(params_a) != len(params_b):
             raise ValueError("The query's SQL depends on its placeholders' values: it cannot be reused")
         by_value = {
@@ -114,9 +132,13 @@ class CompiledQuery:
         compiled = (sql_a, tuple(params_a), tuple(slots))
         # Only a queryset of model instances, with nothing fetched or attached after its one query, is
         # built again by objects(); values() and values_list() are read with rows().
-        plain = queryset._iterable_class is ModelIterable and not (
-            getattr(queryset, "_prefetch_related_lookups", ())
-            or getattr(queryset, "_known_related_objects", {})
+        plain = (
+            queryset is not None
+            and queryset._iterable_class is ModelIterable
+            and not (
+                getattr(queryset, "_prefetch_related_lookups", ())
+                or getattr(queryset, "_known_related_objects", {})
+            )
         )
         self._compilers[alias] = compiler if plain else None
         self._checks_left[alias] = CHECKED_CALLS
@@ -134,7 +156,7 @@ class CompiledQuery:
             actual[index] = self._adapt(using, self._placeholders[name], values[name])
         if self._checks_left.get(using, 0) > 0:
             self._checks_left[using] -= 1
-            expected_sql, expected = self._build(**values).query.get_compiler(using=using).as_sql()
+            expected_sql, expected = self._query(**values)[0].get_compiler(using=using).as_sql()
             if (expected_sql, list(expected)) != (sql, actual):
                 # Forgotten, so the next call compiles again and fails again: never run with wrong values.
                 self._compiled.pop(using, None)

@@ -112,6 +112,7 @@ from django.db.models.sql import UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
 
+from hmicfrs_mou.compiled import CompiledQuery
 from hmicfrs_mou.deadlines import LONDON, Computed, due_day
 from hmicfrs_mou.emails import (
     email_arrived,
@@ -588,11 +589,9 @@ def _settle(rows: list[Reminder], *, until: float, **values: Any) -> int:
 # The mark after each send (step 3d) runs once a parcel (a reminder, or a person's escalations of a
 # morning), the only statement of the sweep that runs once an email: built
 # and compiled by the ORM for every parcel, it cost about 190 us of Python on top of the 200 us of the
-# statement itself (PostgreSQL, 2026-12-04). So it is compiled once per database and number of rows, with
-# sentinel values no row holds, and run again with the parcel's own (`_sent_mark`).
-_SENT_MARKS: dict[tuple[str, int], tuple[str, tuple[Any, ...]]] = {}
-_SENTINEL_CLAIM = "no-claim-ever-looks-like-this"
-_SENTINEL_AT = dt.datetime(1, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+# statement itself (PostgreSQL, 2026-12-04). So it is compiled once per database and number of rows
+# (`hmicfrs_mou.compiled.CompiledQuery`, one per number of rows) and run again with the parcel's own values.
+_SENT_MARKS: dict[int, CompiledQuery] = {}
 
 
 def _sent_values(at: dt.datetime) -> dict[str, Any]:
@@ -605,50 +604,41 @@ def _sent_values(at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _sent_mark_orm(pks: list[int], token: str, at: dt.datetime) -> tuple[str, tuple[Any, ...]]:
-    """The mark as the ORM compiles it: `Reminder.objects.filter(...).update(**_sent_values(at))`."""
+def _sent_update(pks: list[int], token: str, at: dt.datetime) -> UpdateQuery:
+    """The mark as the ORM builds it: `Reminder.objects.filter(...).update(**_sent_values(at))`."""
     query = Reminder.objects.filter(pk__in=pks, claim_token=token).query.chain(UpdateQuery)
     query.add_update_values(_sent_values(at))
-    sql, params = query.get_compiler(connection.alias).as_sql()
+    return query
+
+
+def _sent_mark_orm(pks: list[int], token: str, at: dt.datetime) -> tuple[str, tuple[Any, ...]]:
+    """The mark as the ORM compiles it, every time."""
+    sql, params = _sent_update(pks, token, at).get_compiler(connection.alias).as_sql()
     return sql, tuple(params)
 
 
-def _adapted_sent_at(at: dt.datetime) -> Any:
-    """The moment as the ORM passes it to the database for `sent_at` (on SQLite, a string)."""
-    return Reminder._meta.get_field("sent_at").get_db_prep_save(at, connection)
+def _sent_statement(size: int) -> CompiledQuery:
+    def build(token: str, at: dt.datetime, **pks: int) -> UpdateQuery:
+        return _sent_update([pks[f"pk{index}"] for index in range(size)], token, at)
+
+    return CompiledQuery(build, token=str, at=dt.datetime, **{f"pk{index}": int for index in range(size)})
 
 
 def _sent_mark(pks: list[int], token: str, at: dt.datetime) -> tuple[str, tuple[Any, ...]]:
-    """The mark's SQL and parameters, from the ORM's compilation with sentinels, kept per database and
-    number of rows: each parameter is the sentinel of a row's id, of the token or of the moment (adapted as
-    the ORM adapts it), or a value the same for every parcel. A compilation in which a sentinel is not
-    exactly one parameter is refused (the statement then comes from the ORM on every call, as before)."""
-    key = (connection.alias, len(pks))
-    if key not in _SENT_MARKS:
-        sentinel_pks = [-1_987_654_321 - index for index in range(len(pks))]
-        sql, params = _sent_mark_orm(sentinel_pks, _SENTINEL_CLAIM, _SENTINEL_AT)
-        sentinel_at = _adapted_sent_at(_SENTINEL_AT)
-        slots: list[Any] = []
-        for param in params:
-            if param in sentinel_pks:
-                slots.append(("pk", sentinel_pks.index(param)))
-            elif param == _SENTINEL_CLAIM:
-                slots.append(("token",))
-            elif param == sentinel_at:
-                slots.append(("at",))
-            else:
-                slots.append(("value", param))
-        kinds = [slot[:2] if slot[0] == "pk" else slot[:1] for slot in slots if slot[0] != "value"]
-        wanted = [("pk", index) for index in range(len(pks))] + [("token",), ("at",)]
-        if sorted(kinds) != sorted(wanted):
-            return _sent_mark_orm(pks, token, at)
-        _SENT_MARKS[key] = (sql, tuple(slots))
-    sql, slots = _SENT_MARKS[key]
-    values = {"token": token, "at": _adapted_sent_at(at)}
-    return sql, tuple(
-        pks[slot[1]] if slot[0] == "pk" else slot[1] if slot[0] == "value" else values[slot[0]]
-        for slot in slots
-    )
+    """The mark's SQL and parameters for a parcel's rows, claim and moment, compiled once per number of rows.
+
+    A statement `CompiledQuery` cannot reproduce (it refuses one whose SQL or parameters it cannot follow) is
+    compiled by the ORM instead, every time: this runs after an email has gone, so it never fails for that."""
+    statement = _SENT_MARKS.get(len(pks))
+    if statement is None:
+        statement = _SENT_MARKS[len(pks)] = _sent_statement(len(pks))
+    try:
+        sql, params = statement.sql(
+            connection.alias, token=token, at=at, **{f"pk{index}": pk for index, pk in enumerate(pks)}
+        )
+    except ValueError:
+        return _sent_mark_orm(pks, token, at)
+    return sql, tuple(params)
 
 
 def _mark_sent(rows: list[Reminder], *, at: dt.datetime, until: float) -> int:

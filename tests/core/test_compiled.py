@@ -79,7 +79,31 @@ def test_every_placeholder_must_be_given_and_be_of_a_known_type(directory):
     with pytest.raises(TypeError):
         query.rows(person_id=1)
     with pytest.raises(TypeError):
-        CompiledQuery(_assignments, person_id=str, on=dt.date)
+        CompiledQuery(_assignments, person_id=float, on=dt.date)
+
+
+def test_strings_and_moments_are_placeholders_too(hmi_a, pcc_office_a):
+    """A string and an aware moment (adapted as the ORM adapts a DateTimeField: on SQLite, text in UTC) are
+    filled in as the ORM's own compilation has them, and read the ORM's rows."""
+    joined = dt.datetime(2025, 7, 2, 9, 30, tzinfo=dt.UTC)
+    User.objects.filter(pk=hmi_a.pk).update(date_joined=joined)
+    User.objects.filter(pk=pcc_office_a.pk).update(date_joined=joined + dt.timedelta(days=1))
+
+    def joined_by(name: str, at: dt.datetime):
+        return User.objects.filter(username=name, date_joined__lte=at).values_list("pk")
+
+    query = CompiledQuery(joined_by, name=str, at=dt.datetime)
+    for name, at in (
+        (hmi_a.username, joined),
+        (pcc_office_a.username, joined),
+        (pcc_office_a.username, joined + dt.timedelta(days=1)),
+        (hmi_a.username, joined - dt.timedelta(microseconds=1)),
+    ):
+        assert query.rows(name=name, at=at) == list(joined_by(name, at))
+        sql, params = joined_by(name, at).query.get_compiler(connection.alias).as_sql()
+        assert query.sql(name=name, at=at) == (sql, list(params))
+    assert query.rows(name=pcc_office_a.username, at=joined) == []
+    assert query.rows(name=hmi_a.username, at=joined) == [(hmi_a.pk,)]
 
 
 def test_the_scope_read_compiled_is_the_scope_the_orm_reads(

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import User
-from hmicfrs_mou import reminders
+from hmicfrs_mou import compiled, reminders
 from hmicfrs_mou.deadlines import LONDON, Computed, end_of_day, explain_add_working_days
 from hmicfrs_mou.models import (
     Deadline,
@@ -211,17 +211,22 @@ def test_running_the_sweep_twice_sends_one_message_per_recipient(hmi_a, pcc_offi
 
 
 def test_the_mark_after_a_send_is_the_statement_the_orm_compiles_for_the_parcels_values(monkeypatch):
-    """Step 3d's mark is compiled once per database and number of rows, with sentinels: for every parcel it is
-    the ORM's own statement with that parcel's ids, claim and moment, whichever was compiled first."""
+    """Step 3d's mark is compiled once per database and number of rows (CompiledQuery): for every parcel it is
+    the ORM's own statement with that parcel's ids, claim and moment, whichever was compiled first. Unchecked
+    against the ORM after compiling (CHECKED_CALLS 0), so what is compared is what the compilation fills in."""
     monkeypatch.setattr(reminders, "_SENT_MARKS", {})
-    for pks, token, at in (
+    monkeypatch.setattr(compiled, "CHECKED_CALLS", 0)
+    parcels = (
         ([7], "a" * 32, _at(16)),
         ([7, 9, 11], "b" * 32, _at(16, minute=5)),
         ([8], "c" * 32, _at(17, hour=9)),
         ([1, 2, 3], "d" * 32, _at(18, minute=1)),
-    ):
-        assert reminders._sent_mark(pks, token, at) == reminders._sent_mark_orm(pks, token, at)
-    assert sorted(size for _, size in reminders._SENT_MARKS) == [1, 3]
+    )
+    expected = [reminders._sent_mark_orm(*parcel) for parcel in parcels]
+    # Compiled, not the ORM's every time (which a compilation that failed would fall back to).
+    monkeypatch.setattr(reminders, "_sent_mark_orm", mock.Mock(side_effect=AssertionError("not compiled")))
+    assert [reminders._sent_mark(*parcel) for parcel in parcels] == expected
+    assert sorted(reminders._SENT_MARKS) == [1, 3]
     # And the statement the ORM's own update() runs, as the database receives it.
     at, token = _at(19), "g" * 32
     with CaptureQueriesContext(connection) as orm:
@@ -231,16 +236,17 @@ def test_the_mark_after_a_send_is_the_statement_the_orm_compiles_for_the_parcels
     assert [query["sql"] for query in kept] == [query["sql"] for query in orm]
 
 
-def test_a_compilation_whose_sentinels_are_not_one_parameter_each_is_refused(monkeypatch):
-    """A sentinel that lands in two parameters (or none) would be filled wrongly: the ORM compiles the mark
-    every time instead, and nothing is kept."""
+def test_a_mark_the_compilation_cannot_follow_comes_from_the_orm_every_time(monkeypatch):
+    """A mark whose values are derived from the moment (here its year, the same in both of the compilation's
+    sentinels) is caught by CompiledQuery's first checked call: the mark runs after an email has gone, so it
+    is then the ORM's own statement, with the real year, never an error."""
     monkeypatch.setattr(reminders, "_SENT_MARKS", {})
     values = reminders._sent_values
-    monkeypatch.setattr(
-        reminders, "_sent_values", lambda at: {**values(at), "last_error": reminders._SENTINEL_CLAIM}
-    )
-    assert reminders._sent_mark([4], "e" * 32, _at(16)) == reminders._sent_mark_orm([4], "e" * 32, _at(16))
-    assert reminders._SENT_MARKS == {}
+    monkeypatch.setattr(reminders, "_sent_values", lambda at: {**values(at), "last_error": f"year {at.year}"})
+    for _ in range(2):
+        sql, params = reminders._sent_mark([4], "e" * 32, _at(16))
+        assert (sql, params) == reminders._sent_mark_orm([4], "e" * 32, _at(16))
+        assert f"year {_at(16).year}" in params
 
 
 def test_the_mark_records_the_parcels_rows_sent_only_while_the_claim_is_the_sweeps(hmi_a, pcc_office_a):
