@@ -9,19 +9,23 @@ definition as the only one (no SQL written by hand to drift from it) and compile
     SCOPE = CompiledQuery(lambda user_id, on: rows_of(user_id, on), user_id=int, on=dt.date)
     SCOPE.rows(user_id=7, on=today)  # list of tuples, as the database returns them
 
-`build` may pass each placeholder straight to a lookup (`person_id=user_id`, `starts_on__lte=on`), and
-nothing else: no arithmetic, no `.year`, no branch on its value.
+`build` may pass each placeholder straight to a lookup (`person_id=user_id`, `starts_on__lte=on`) or to an
+UPDATE's value, and nothing else: no arithmetic, no `.year`, no branch on its value.
 
-How: the query is compiled twice, with two sets of sentinel values no real row holds (a negative id, a
-date or a moment in year 1, a string that names itself a sentinel); the parameters that differ between the two compilations, and only those, are the slots,
-and each must carry the sentinel of one named placeholder in both. Anything else (the SQL text differing
+How: the query is compiled twice, with two sets of sentinel values no real row holds (a negative id, a date or
+a moment in year 1, a string that names itself a sentinel); the parameters that differ between the two
+compilations, and only those, are the slots, and each must carry the sentinel of one named placeholder in
+both. A string sentinel holds `%`, `_` and a backslash, so a lookup that escapes them (`iexact` on SQLite,
+`contains`) changes it and is refused rather than filled in unescaped. Anything else (the SQL text differing
 between the two, a placeholder that lands in no parameter, a sentinel folded into the SQL text) refuses to
-compile; and the first few calls after compiling are compared with the ORM's own compilation for their
-real values (`CHECKED_CALLS`), which catches a value derived from a placeholder. A query this cannot
-reproduce fails the first time it is asked, in the tests, rather than running with the wrong values.
+compile; and the first few calls after compiling are compared with the ORM's own compilation for their real
+values (`CHECKED_CALLS`), which catches a value derived from a placeholder. A query this cannot reproduce
+fails the first time it is asked, in the tests, rather than running with the wrong values.
 
 `build` may also give an UPDATE's query (`QuerySet.query.chain(UpdateQuery)` with its values added), whose
-`sql` the caller runs: the reminder sweep's mark after each send is one (hmicfrs_mou.reminders).
+`sql` the caller runs (`rows`, `instances` and `objects` refuse it): the reminder sweep's mark after each
+send is one (hmicfrs_mou.reminders). A moment or a day is adapted as the ORM adapts its model field (a
+naive moment taken as London time, as the ORM takes it).
 
 `rows` returns the rows as the driver returns them, without the ORM's converters: use it for ids, strings
 and the like, not for values a backend stores in its own form (dates and decimals on SQLite). `instances`
@@ -38,7 +42,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, RawQuerySet, get_related_populators
 from django.db.models.sql import Query
@@ -55,7 +59,7 @@ def _sentinel(kind: type, placeholder: int, second: bool) -> Any:
     if kind is int:
         return -1_987_654_321 - step
     if kind is str:
-        return f"compiled-query-sentinel-{step}"
+        return f"compiled%query_sentinel\\{step}"
     days = dt.timedelta(days=37 * placeholder + (211 if second else 0))
     if kind is dt.datetime:
         return dt.datetime(1, 1, 2, tzinfo=dt.UTC) + days
@@ -69,10 +73,11 @@ CHECKED_CALLS = 3
 
 
 _TYPES = (int, str, dt.date, dt.datetime)
+_MOMENT, _DAY = models.DateTimeField(), models.DateField()
 
 
 class CompiledQuery:
-    """A queryset built by `build(**placeholders)`, compiled once per database alias."""
+    """A queryset (or an UPDATE's query) built by `build(**placeholders)`, compiled once per database alias."""
 
     def __init__(self, build: Callable[..., QuerySet[Any] | Query], **placeholders: type) -> None:
         unknown = {name: kind for name, kind in placeholders.items() if kind not in _TYPES}
@@ -85,12 +90,15 @@ class CompiledQuery:
         self._checks_left: dict[str, int] = {}
         # alias -> the first compilation's compiler: which columns are which model's (objects()).
         self._compilers: dict[str, SQLCompiler | None] = {}
+        # alias -> whether `build` gave an UPDATE's query (run with its sql(); it has no rows to read).
+        self._updates: dict[str, bool] = {}
 
     def _adapt(self, alias: str, kind: type, value: Any) -> Any:
+        # As a model's field prepares it: a naive moment made aware, a moment given for a day cut to its day.
         if kind is dt.datetime:
-            return connections[alias].ops.adapt_datetimefield_value(value)
+            return _MOMENT.get_db_prep_value(value, connections[alias])
         if kind is dt.date:
-            return connections[alias].ops.adapt_datefield_value(value)
+            return _DAY.get_db_prep_value(value, connections[alias])
         return value
 
     def _query(self, **values: Any) -> tuple[Query, QuerySet[Any] | None]:
@@ -141,6 +149,7 @@ class CompiledQuery:
             )
         )
         self._compilers[alias] = compiler if plain else None
+        self._updates[alias] = queryset is None
         self._checks_left[alias] = CHECKED_CALLS
         # Last: another thread (the threaded server) that finds the SQL finds the rest with it.
         self._compiled[alias] = compiled
@@ -166,9 +175,15 @@ class CompiledQuery:
                 )
         return sql, actual
 
+    def _read_sql(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
+        sql, params = self.sql(using, **values)
+        if self._updates.get(using):
+            raise TypeError("An UPDATE has no rows to read: run its sql()")
+        return sql, params
+
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
         """The query's rows for these values of its placeholders, as the driver returns them."""
-        sql, params = self.sql(using, **values)
+        sql, params = self._read_sql(using, values)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
@@ -176,7 +191,7 @@ class CompiledQuery:
     def instances(self, manager: Any, using: str = DEFAULT_DB_ALIAS, **values: Any) -> RawQuerySet[Any]:
         """The query's rows as instances of the manager's model (`Manager.raw`): its fields converted as the
         ORM converts them, and each annotation an attribute as the driver returns it."""
-        sql, params = self.sql(using, **values)
+        sql, params = self._read_sql(using, values)
         raw: RawQuerySet[Any] = manager.db_manager(using).raw(sql, params)
         return raw
 

@@ -100,7 +100,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -606,7 +606,7 @@ def _sent_values(at: dt.datetime) -> dict[str, Any]:
 
 def _sent_update(pks: list[int], token: str, at: dt.datetime) -> UpdateQuery:
     """The mark as the ORM builds it: `Reminder.objects.filter(...).update(**_sent_values(at))`."""
-    query = Reminder.objects.filter(pk__in=pks, claim_token=token).query.chain(UpdateQuery)
+    query = cast(UpdateQuery, Reminder.objects.filter(pk__in=pks, claim_token=token).query.chain(UpdateQuery))
     query.add_update_values(_sent_values(at))
     return query
 
@@ -627,8 +627,9 @@ def _sent_statement(size: int) -> CompiledQuery:
 def _sent_mark(pks: list[int], token: str, at: dt.datetime) -> tuple[str, tuple[Any, ...]]:
     """The mark's SQL and parameters for a parcel's rows, claim and moment, compiled once per number of rows.
 
-    A statement `CompiledQuery` cannot reproduce (it refuses one whose SQL or parameters it cannot follow) is
-    compiled by the ORM instead, every time: this runs after an email has gone, so it never fails for that."""
+    This runs after an email has gone, so a compilation that fails for any reason (`CompiledQuery` refuses a
+    statement whose SQL or parameters it cannot follow, at compiling or at one of its checked calls) gives
+    the ORM's own statement instead, logged, rather than an error that would leave the row as sending."""
     statement = _SENT_MARKS.get(len(pks))
     if statement is None:
         statement = _SENT_MARKS[len(pks)] = _sent_statement(len(pks))
@@ -636,7 +637,8 @@ def _sent_mark(pks: list[int], token: str, at: dt.datetime) -> tuple[str, tuple[
         sql, params = statement.sql(
             connection.alias, token=token, at=at, **{f"pk{index}": pk for index, pk in enumerate(pks)}
         )
-    except ValueError:
+    except Exception:
+        logger.exception("The compiled mark after a send was refused; the ORM compiles it instead")
         return _sent_mark_orm(pks, token, at)
     return sql, tuple(params)
 
@@ -648,7 +650,7 @@ def _mark_sent(rows: list[Reminder], *, at: dt.datetime, until: float) -> int:
     def mark() -> int:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.rowcount
+            return int(cursor.rowcount)
 
     return _reconnecting(mark, until=until, what=f"recording reminders {[row.pk for row in rows[:5]]}")
 

@@ -4,16 +4,20 @@ that uses it (inspections.access.scope_of): the rows are the ORM's own, for ever
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.db import connection
 from django.db.models import F
+from django.db.models.sql import UpdateQuery
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Assignment, AssignmentKind, Organisation, OrganisationKind, User
 from contacts.selectors import _appointments_of as appointments_of
 from contacts.selectors import appointments_in_force
+from hmicfrs_mou import compiled
 from hmicfrs_mou.compiled import CompiledQuery
+from hmicfrs_mou.deadlines import LONDON
 from inspections import access
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +87,9 @@ def test_every_placeholder_must_be_given_and_be_of_a_known_type(directory):
 
 
 def test_strings_and_moments_are_placeholders_too(hmi_a, pcc_office_a):
-    """A string and an aware moment (adapted as the ORM adapts a DateTimeField: on SQLite, text in UTC) are
-    filled in as the ORM's own compilation has them, and read the ORM's rows."""
+    """A string and an aware moment (adapted as the ORM adapts a DateTimeField: on SQLite, text in UTC; a London
+    summer moment an hour from its clock time) are filled in as the ORM's own compilation has them, and read
+    the ORM's rows."""
     joined = dt.datetime(2025, 7, 2, 9, 30, tzinfo=dt.UTC)
     User.objects.filter(pk=hmi_a.pk).update(date_joined=joined)
     User.objects.filter(pk=pcc_office_a.pk).update(date_joined=joined + dt.timedelta(days=1))
@@ -98,12 +103,80 @@ def test_strings_and_moments_are_placeholders_too(hmi_a, pcc_office_a):
         (pcc_office_a.username, joined),
         (pcc_office_a.username, joined + dt.timedelta(days=1)),
         (hmi_a.username, joined - dt.timedelta(microseconds=1)),
+        (hmi_a.username, dt.datetime(2025, 7, 2, 10, 30, tzinfo=LONDON)),  # 09:30 UTC, British Summer Time
+        (hmi_a.username, dt.datetime(2025, 7, 2, 10, 29, 59, tzinfo=LONDON)),
     ):
         assert query.rows(name=name, at=at) == list(joined_by(name, at))
         sql, params = joined_by(name, at).query.get_compiler(connection.alias).as_sql()
         assert query.sql(name=name, at=at) == (sql, list(params))
     assert query.rows(name=pcc_office_a.username, at=joined) == []
     assert query.rows(name=hmi_a.username, at=joined) == [(hmi_a.pk,)]
+
+
+def test_a_naive_moment_is_taken_as_london_time_as_the_orm_takes_it(monkeypatch, hmi_a):
+    """A naive moment, whatever the season, is made aware in London time as a model's DateTimeField makes it
+    (with the ORM's warning): filled in unchecked (CHECKED_CALLS 0), it is what the ORM would send."""
+    monkeypatch.setattr(compiled, "CHECKED_CALLS", 0)
+
+    def joined_by(at: dt.datetime):
+        return User.objects.filter(date_joined__lte=at).values_list("pk")
+
+    query = CompiledQuery(joined_by, at=dt.datetime)
+    # Naive on purpose: what a caller that forgot the zone gives.
+    for naive in (dt.datetime(2026, 1, 16, 8, 0), dt.datetime(2026, 6, 16, 8, 0)):  # noqa: DTZ001
+        with pytest.warns(RuntimeWarning):
+            expected_sql, expected = joined_by(naive).query.get_compiler(connection.alias).as_sql()
+        with pytest.warns(RuntimeWarning):
+            assert query.sql(at=naive) == (expected_sql, list(expected))
+
+
+def test_a_lookup_that_escapes_its_string_is_refused_or_follows_the_orm(
+    monkeypatch, directory, hmi_a, pcc_office_a
+):
+    """`contains` wraps and escapes its string, and `iexact` escapes it on SQLite (a LIKE): the sentinel's own
+    % _ and backslash come out changed, so compiling refuses, rather than filling in "a_b" or "%" unescaped
+    (which matched "axb", or every name). Where the lookup leaves the string as it is (`iexact` on
+    PostgreSQL), the compiled query reads the ORM's rows. Unchecked (CHECKED_CALLS 0), so the refusal is the
+    compilation's own, not a checked call's."""
+    monkeypatch.setattr(compiled, "CHECKED_CALLS", 0)
+    User.objects.filter(pk=hmi_a.pk).update(username="a_b")
+    User.objects.filter(pk=pcc_office_a.pk).update(username="axb")
+    with pytest.raises(ValueError, match="carries none"):
+        CompiledQuery(
+            lambda name: User.objects.filter(username__contains=name).values_list("pk"), name=str
+        ).rows(name="a_b")
+
+    def named(name: str):
+        return User.objects.filter(username__iexact=name).order_by("pk").values_list("pk")
+
+    query = CompiledQuery(named, name=str)
+    if connection.vendor == "sqlite":
+        with pytest.raises(ValueError, match="carries none"):
+            query.rows(name="a_b")
+        return
+    for name in ("a_b", "axb", "%", "A_B", "a\\_b"):
+        assert query.rows(name=name) == list(named(name))
+
+
+def test_an_update_is_compiled_for_its_sql_and_never_read_for_rows(hmi_a):
+    """An UPDATE's query compiles like a queryset (its SET value and its lookup are placeholders); asked for
+    rows it refuses before anything runs, rather than running the UPDATE and then finding no rows to read."""
+
+    def rename(pk: int, name: str) -> UpdateQuery:
+        query = cast(UpdateQuery, User.objects.filter(pk=pk).query.chain(UpdateQuery))
+        query.add_update_values({"first_name": name})
+        return query
+
+    query = CompiledQuery(rename, pk=int, name=str)
+    expected_sql, expected = rename(hmi_a.pk, "Ada").get_compiler(connection.alias).as_sql()
+    assert query.sql(pk=hmi_a.pk, name="Ada") == (expected_sql, list(expected))
+    for read in (query.rows, lambda **values: query.instances(User.objects, **values)):
+        with pytest.raises(TypeError, match="UPDATE"):
+            read(pk=hmi_a.pk, name="Ada")
+    assert User.objects.get(pk=hmi_a.pk).first_name == hmi_a.first_name
+    with connection.cursor() as cursor:
+        cursor.execute(*query.sql(pk=hmi_a.pk, name="Ada"))
+    assert User.objects.get(pk=hmi_a.pk).first_name == "Ada"
 
 
 def test_the_scope_read_compiled_is_the_scope_the_orm_reads(

@@ -7,13 +7,14 @@ import datetime as dt
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -247,6 +248,23 @@ def test_a_mark_the_compilation_cannot_follow_comes_from_the_orm_every_time(monk
         sql, params = reminders._sent_mark([4], "e" * 32, _at(16))
         assert (sql, params) == reminders._sent_mark_orm([4], "e" * 32, _at(16))
         assert f"year {_at(16).year}" in params
+
+
+def test_a_mark_whose_compilation_fails_in_any_way_is_the_orms_and_logged(monkeypatch, caplog):
+    """Not only a refusal (ValueError): any error compiling the mark (here EmptyResultSet, which a sentinel
+    outside a column's range gives) comes after the email has gone, so the ORM's statement is used instead
+    and the failure is logged, never raised."""
+
+    class Failing:
+        def sql(self, *args: Any, **values: Any) -> Any:
+            raise EmptyResultSet
+
+    monkeypatch.setattr(reminders, "_SENT_MARKS", {1: Failing()})
+    with caplog.at_level("ERROR", logger="hmicfrs_mou.reminders"):
+        assert reminders._sent_mark([4], "f" * 32, _at(16)) == reminders._sent_mark_orm(
+            [4], "f" * 32, _at(16)
+        )
+    assert "ORM compiles it instead" in caplog.text
 
 
 def test_the_mark_records_the_parcels_rows_sent_only_while_the_claim_is_the_sweeps(hmi_a, pcc_office_a):
