@@ -68,12 +68,14 @@ class Hit:
 class Found:
     """One group: the rows shown (at most the limit), how many match in all, and the restricted rows shown
     for the audit trail (`{record type: {what they are: ids}}`, e.g. `{"inspections.report": {"embargoed":
-    [12]}}`). `more_url` opens a fuller list where there is one."""
+    [12]}}`). `more_url` opens a fuller list where there is one; `capped`: more than `count` match."""
 
     rows: list[Hit] = field(default_factory=list)
     count: int = 0
     restricted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     more_url: str = ""
+    # More match than `count`: the group counted no further (the reports search's candidates).
+    capped: bool = False
 
 
 def _as_matched(matching: QuerySet[Any]) -> QuerySet[Any]:

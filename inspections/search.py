@@ -1,16 +1,24 @@
 """Search over the reports and findings a person may see.
 
 On PostgreSQL this is full-text search: a report matches when every word of the query starts a word of its
-title or summary, or of one of its findings ("custod" finds "custody"; English stemming, so "inspections"
-finds "inspection"); matches are ranked by how well the title and summary match, and each row carries a
-snippet with the matched words marked. Two GIN indexes (migration 0006) hold the same expressions as the
-queries below, so a search reads the index instead of every row: keep `REPORT_VECTOR` and `FINDING_VECTOR`
-identical to the indexed expressions, or PostgreSQL falls back to scanning.
+search document, its title, summary and findings together ("custod" finds "custody"; English stemming, so
+"inspections" finds "inspection"); matches are ranked by where the words are (the title counts most, then
+the summary, then the findings), and each row carries a snippet with the matched words marked. The document
+is a column of the report's row that triggers keep current (migration 0012), so that testing a report costs
+a read of its row, not building a vector from its text.
+
+A search ranks and counts the newest `SEARCH_CANDIDATES` reports the reader may see that match, no more:
+the database walks the reports newest first (their index) and stops there. A common word at ten times the
+data matched 4,471 reports, every one of them read, checked for visibility, ranked and counted, for a page
+of twenty (14 ms against 1.7 at the real size); the candidates cost the same at both sizes. Past the limit
+the pages say that more match, and that more words narrow the search. The findings listed are those that
+match among the candidates' findings (the findings' own GIN index, migration 0006: keep `finding_vector`
+identical to it).
 
 SQLite (a developer's machine and half of the test runs) has no full-text search in Django's ORM: there a
-report matches when every word appears in its title, summary or a finding, and the snippet is cut in
-Python. Both ways start from `Report.objects.visible_to`, so a search never shows what the reader may
-not see.
+report matches when every word appears in its title or summary, or in one finding, and the snippet is cut
+in Python; the same limit applies. Both ways start from `Report.objects.visible_to`, so a search never
+shows what the reader may not see, and never counts it among the candidates.
 
 `ask_reports_and_findings` gives the portal search (hmicfrs_mou/search_views.py) its two groups, reports
 and findings, from the same `search`, with the unpublished reports shown named for the audit trail.
@@ -19,6 +27,7 @@ and findings, from the same `search`, with the unpublished reports shown named f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +39,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, Q, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Expression, F, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
@@ -44,7 +52,7 @@ from inspections.access import (
     disclosures_visible_to,
     inspections_visible_to,
     own_areas,
-    team_inspections,
+    team_inspection_ids_among,
 )
 from inspections.models import REPORT_TEXT, Finding, Report
 
@@ -58,11 +66,45 @@ HEADLINE_OPTIONS: dict[str, Any] = {
     "fragment_delimiter": " … ",
 }
 SNIPPET_WORDS = 30
+# The newest reports that match which a search ranks and counts; past it, a search says more match.
+SEARCH_CANDIDATES = 500
 
 
-def report_vector() -> SearchVector:
-    """The indexed expression for reports (migration 0006 builds the same one)."""
-    return SearchVector("title", "summary", config=CONFIG)
+class ReportDocument(Expression):
+    """A report's search document: the `search_document` column migration 0012 adds and its triggers keep.
+
+    Not a field of the model, so that no other read of a report carries it; written as Django writes a
+    column, under the alias of the query's report table (renamed when the query becomes a subquery)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, alias: str | None = None) -> None:
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> ReportDocument:
+        # Resolved once, against its own query; a query that takes this one as a subquery resolves its
+        # conditions again against itself, and renames the alias through relabeled_clone instead.
+        if self.alias is not None:
+            return self
+        if query is None or query.model is not Report:
+            raise ValueError("A report's search document is read from a query of reports")
+        return ReportDocument(query.get_initial_alias())
+
+    def relabeled_clone(self, relabels: Mapping[str, str]) -> ReportDocument:
+        return ReportDocument(relabels.get(self.alias, self.alias) if self.alias else None)
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
+
+    # Parameters as a list, as Django's own columns give them: SearchVectorExact adds the query's list to them.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        if self.alias is None:
+            raise ValueError("Unresolved search document")
+        return (
+            f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name('search_document')}",
+            [],
+        )
 
 
 def finding_vector() -> SearchVector:
@@ -83,35 +125,19 @@ def full_text() -> bool:
 
 @dataclass
 class SearchResults:
+    """`reports`: the newest `SEARCH_CANDIDATES` reports that match, best first. `more`: the report one past
+    them, if any (so more match), to annotate the rows read with (`more_match`, None when no more match), so
+    that no query is added to say so. `findings`: the findings that match in those reports."""
+
     reports: QuerySet[Report]
     findings: QuerySet[Finding]
     words: list[str]
+    more: Subquery | None = None
 
 
 def _tsquery(words: list[str], operator: str = "&") -> SearchQuery:
     # Every word, each as a prefix: what a person types is often the start of the word they mean.
     return SearchQuery(f" {operator} ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG)
-
-
-def _rank(query: SearchQuery, words: list[str]) -> Case:
-    """`ts_rank` of the report's title and summary, computed only where it can be told apart.
-
-    A report that matched by a finding alone may hold none of the words: its rank is then the rank of any
-    text without them, the same for every such report (0 for one word; PostgreSQL's floor of 1e-20 for
-    several), so it is taken once from a stand-in vector ("_", which no word starts) instead of building
-    the vector of every such report, the most of a search's time for a common word. (Only a title and
-    summary of stop words alone, an empty vector, would rank 0 rather than 1e-20 among them.)
-    """
-    with_a_word = (
-        Report.objects.annotate(document=report_vector())
-        .filter(document=_tsquery(words, "|"))
-        .order_by()
-        .values("pk")
-    )
-    return Case(
-        When(pk__in=with_a_word, then=SearchRank(report_vector(), query)),
-        default=SearchRank(Cast(Value("_"), output_field=SearchVectorField()), query),
-    )
 
 
 def _headline(field: str, query: SearchQuery) -> SearchHeadline:
@@ -129,46 +155,59 @@ def with_snippets(rows: QuerySet[Any], field: str, words: list[str]) -> QuerySet
 
 
 def search(user: Any, q: str, at: dt.datetime) -> SearchResults:
-    """The reports `user` may see at `at` that match `q`, best first, and the matching findings."""
+    """The newest `SEARCH_CANDIDATES` reports `user` may see at `at` that match `q`, best first, the findings
+    that match in them, and whether more reports match (`more`).
+
+    Newest is by publication, then by id, as the index orders them: on PostgreSQL the reports not yet
+    published (no moment yet) come first, on SQLite last."""
     words = query_words(q)
     visible = Report.objects.visible_to(user, at)
     if not words:
         return SearchResults(visible.none(), Finding.objects.none(), words)
-    reports: QuerySet[Report]
+    # Newest first as the reports' index (reports_newest_first) orders them, so the database can walk it and
+    # stop at the limit instead of finding and sorting every match.
+    newest = (F("publication_at").desc(), F("pk").desc())
+    matching: QuerySet[Report]
     findings: QuerySet[Finding]
     if full_text():
         query = _tsquery(words)
-        by_words: QuerySet[Finding] = Finding.objects.annotate(document=finding_vector()).filter(
-            document=query
+        matching = visible.alias(document=ReportDocument()).filter(document=query)
+        ranked = {"rank": SearchRank(ReportDocument(), query), "snippet": _headline("summary", query)}
+        order: tuple[Any, ...] = ("-rank", F("publication_at").desc(nulls_last=True), "-pk")
+        findings = (
+            Finding.objects.annotate(document=finding_vector())
+            .filter(document=query)
+            .annotate(snippet=_headline("text", query))
         )
-        # The reports that match by their own words or by a finding's, as one list of ids read from the two
-        # indexes: written as an OR over the report row instead, the database would scan every report.
-        # Unordered: each part of the union would otherwise be sorted by its model's default ordering first,
-        # every matching finding by its reference, only for the union to throw the order away.
-        by_text = (
-            Report.objects.annotate(document=report_vector()).filter(document=query).order_by().values("pk")
-        )
-        matching = by_text.union(by_words.order_by().values("report_id"))
-        reports = (
-            visible.filter(pk__in=matching)
-            .annotate(
-                rank=_rank(query, words),
-                snippet=_headline("summary", query),
-            )
-            .order_by("-rank", F("publication_at").desc(nulls_last=True), "-pk")
-        )
-        findings = by_words.filter(report__in=visible.values("pk")).annotate(snippet=_headline("text", query))
     else:
-        containing = Finding.objects.filter(contains_all(("text",), words))
-        reports = visible.filter(
-            contains_all(("title", "summary"), words) | Q(pk__in=containing.values("report_id"))
-        ).order_by(F("publication_at").desc(nulls_last=True), "-pk")
-        findings = containing.filter(report__in=visible.values("pk"))
+        findings = Finding.objects.filter(contains_all(("text",), words))
+        matching = visible.filter(
+            contains_all(("title", "summary"), words) | Q(pk__in=findings.values("report_id"))
+        )
+        ranked = {}
+        order = (F("publication_at").desc(nulls_last=True), "-pk")
+    newest_first: QuerySet[Any] = matching.order_by(*newest).values("pk")
+    candidates: QuerySet[Any] = newest_first[:SEARCH_CANDIDATES]
+    reports = Report.objects.filter(pk__in=candidates).annotate(**ranked).order_by(*order)
+    # The report one past the limit, in the same order, so that the database reads it as it reads the
+    # candidates (the newest, walked; or a rare word's few, sorted): there is one when more match. Asked
+    # in no order (EXISTS), the database may scan every report for a rare word to find there is none.
+    more = Subquery(newest_first[SEARCH_CANDIDATES : SEARCH_CANDIDATES + 1])
+    findings = findings.filter(report__in=candidates)
     # Ordered by an expression, not the column: ordered by report_id, the database may walk that column's
     # index testing every finding against the words until it has a page, which for words no finding
     # contains means every finding in the portal. By the expression it reads the matches from the index
     # and sorts those.
-    return SearchResults(reports, findings.order_by(F("report_id") + 0, "reference"), words)
+    return SearchResults(reports, findings.order_by(F("report_id") + 0, "reference"), words, more)
+
+
+def more_match(results: SearchResults, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """`rows` with `more_match` on each: the id of the report one past those the search ranks, None when no
+    more match (the same on every row, computed once by the database)."""
+    if results.more is None:
+        return rows
+    flagged: QuerySet[Any] = rows.annotate(more_match=results.more)
+    return flagged
 
 
 def snippet(obj: Report | Finding, text: str, words: list[str]) -> SafeString:
@@ -211,9 +250,7 @@ def unpublished_shown(user: Any, reports: list[Report], at: dt.datetime) -> dict
     unpublished = {report.pk: report.inspection_id for report in reports if not report.is_published(at)}
     if not unpublished:
         return {}
-    team = set(
-        team_inspections(user, at).filter(pk__in=set(unpublished.values())).values_list("pk", flat=True)
-    )
+    team = team_inspection_ids_among(user, at, set(unpublished.values()))
     return {
         "unpublished": sorted(unpublished),
         "embargoed": sorted(pk for pk, inspection in unpublished.items() if inspection not in team),
@@ -239,6 +276,8 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             list({report.pk: report for report in [*reports, *(f.report for f in findings)]}.values()),
             at,
         )
+        # The rows shown say whether more reports match than the search ranks (`more_match`, read with them).
+        capped = bool(reports) and getattr(reports[0], "more_match", None) is not None
         report_group = Found(
             rows=[
                 Hit(
@@ -253,6 +292,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             count=matched_reports.count,
             restricted={REPORT_TYPE: shown} if shown else {},
             more_url=more,
+            capped=capped,
         )
         finding_group = Found(
             rows=[
@@ -266,6 +306,8 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             ],
             count=matched_findings.count,
             more_url=more,
+            # The findings of the candidates only.
+            capped=capped,
         )
         return report_group, finding_group
 
@@ -276,10 +318,11 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
         (
             Part(
                 results.reports,
-                lambda rows: with_snippets(
-                    rows.select_related("inspection").defer(*REPORT_TEXT),
-                    "summary",
-                    results.words,
+                lambda rows: more_match(
+                    results,
+                    with_snippets(
+                        rows.select_related("inspection").defer(*REPORT_TEXT), "summary", results.words
+                    ),
                 ),
             ),
             Part(

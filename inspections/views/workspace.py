@@ -679,9 +679,9 @@ def search(request: HttpRequest) -> HttpResponse:
         results = report_search.search(request.user, q, now)
         # The count rides on the page's rows and on the first findings (a window count): counted apart,
         # each list's matches were found twice, every report or finding that holds a common word.
-        page = WindowCountPaginator(results.reports.without_text(), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = WindowCountPaginator(
+            report_search.more_match(results, results.reports.without_text()), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         own = own_areas(request.user, now)
         areas = areas_of(Report.areas.through, "report", [report.pk for report in page])
         # The findings' reports are read for the rows shown only, not joined to every match before the
@@ -707,6 +707,8 @@ def search(request: HttpRequest) -> HttpResponse:
         context.update(
             {
                 "page_obj": page,
+                # Each row says whether more match than the search ranks (the same on every row).
+                "more": any(report.more_match is not None for report in page[:1]),
                 "report_rows": [
                     (
                         report,

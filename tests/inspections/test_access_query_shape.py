@@ -27,6 +27,7 @@ from inspections.access import (
     remember_team_flag,
     scope_of,
     team_inspection_ids,
+    team_inspection_ids_among,
     team_inspections,
     with_team_flag,
 )
@@ -206,9 +207,12 @@ def test_i1_inspections_visible_to_and_team_match_the_plain_rules(
             ).values_list("pk", flat=True)
         )
         assert set(inspections_visible_to(user, at).values_list("pk", flat=True)) == expected, name
-        assert set(team_inspections(user, at).values_list("pk", flat=True)) == set(
-            _reference_team(user, at).values_list("pk", flat=True)
-        ), name
+        team = set(_reference_team(user, at).values_list("pk", flat=True))
+        assert set(team_inspections(user, at).values_list("pk", flat=True)) == team, name
+        # Asked of a few inspections, the same rule: the team's among them, and no other.
+        every = sorted(Inspection.objects.values_list("pk", flat=True))
+        for some in (set(every), set(every[::2]), team, set(every) - team, set()):
+            assert team_inspection_ids_among(user, at, some) == team & some, name
 
 
 def test_u3_scope_is_read_once_per_moment_and_again_after_a_change(

@@ -7,14 +7,19 @@ everyone from publication); tests/inspections/test_workspace_views.py checks tho
 
 from __future__ import annotations
 
+import html
+import threading
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inspections import search as report_search
 from inspections.models import Finding, FindingKind, Report
-from inspections.search import _tsquery, finding_vector, query_words, report_vector, search, snippet
+from inspections.search import ReportDocument, _tsquery, finding_vector, query_words, search, snippet
 from inspections.services import finding_add, report_finalise, report_schedule
 from tests.inspections import test_workspace_views as workspace
 from tests.inspections.test_workspace_views import CREATED, get, new_draft, travel
@@ -27,6 +32,7 @@ URL = reverse("inspections:search")
 lead = workspace.lead
 inspection = workspace.inspection
 draft = workspace.draft
+inspection_b = workspace.inspection_b
 
 
 def test_words_are_letters_and_digits_only():
@@ -78,7 +84,8 @@ def test_snippets_are_escaped_before_words_are_marked(hmi_a, draft):
 
 
 def test_the_best_match_comes_first(hmi_a, inspection):
-    """Ranked by the title and summary (PostgreSQL); on SQLite, newest first."""
+    """Ranked by where the words are, the title first, then the summary, then the findings (PostgreSQL); on
+    SQLite, newest first."""
     weak = new_draft(inspection, title="Report on training", summary="Custody is mentioned once.")
     strong = new_draft(
         inspection, title="Custody inspection", summary="Custody suites, custody records and custody staff."
@@ -122,25 +129,146 @@ def test_search_queries_do_not_grow_with_results(hmi_a, inspection):
 
 @pytest.mark.postgres_only
 def test_postgresql_reads_the_search_indexes(hmi_a, draft):
-    """The GIN indexes hold the same expressions the queries use (migration 0006): the planner can use them.
+    """The reports' search documents have a GIN index (migration 0012) and the findings' expression has one
+    (migration 0006, the same expression as the query's): the planner can use them.
 
     A GIN index is read by a bitmap scan only. With sequential and plain index scans both off, a plan
-    that matches the text must use the GIN index if its expression is the query's; otherwise, on a
-    table this small, the planner may walk the ordering index (reports_newest_first) and filter.
+    that matches the text must use the GIN index if it holds what the query tests; otherwise, on a table
+    this small, the planner may walk the ordering index (reports_newest_first) and filter.
     """
     query = _tsquery(["custody"])
     # SET LOCAL: undone with the test's transaction, whatever happens in between.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    report_plan = (
-        Report.objects.annotate(document=report_vector()).filter(document=query).order_by().explain()
-    )
+    report_plan = Report.objects.alias(document=ReportDocument()).filter(document=query).order_by().explain()
     finding_plan = (
         Finding.objects.annotate(document=finding_vector()).filter(document=query).order_by().explain()
     )
-    assert "report_search" in report_plan
+    assert "report_search_document" in report_plan
     assert "finding_search" in finding_plan
+
+
+def _documents_matching(word: str) -> set[int]:
+    return set(
+        Report.objects.alias(document=ReportDocument())
+        .filter(document=_tsquery([word]))
+        .values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.postgres_only
+def test_each_reports_search_document_follows_its_text_and_its_findings_whoever_writes_them(inspection):
+    """Migration 0012's triggers: the document holds the report's title, summary and findings as they are
+    now, after a service's write, a bulk write (update(), a delete) or a finding moved between reports."""
+    lead = inspection.lead
+    first = new_draft(inspection, title="Report on wellbeing", summary="Officers were supported.")
+    second = new_draft(inspection, title="Report on training", summary="Courses were run.")
+    assert _documents_matching("wellbeing") == {first.pk}
+    assert _documents_matching("custody") == set()
+    finding = finding_add(report=first, kind=FindingKind.RECOMMENDATION, text="Custody records.", by=lead)
+    assert _documents_matching("custody") == {first.pk}
+    Finding.objects.filter(pk=finding.pk).update(text="Detention logs.")
+    assert _documents_matching("custody") == set()
+    assert _documents_matching("detention") == {first.pk}
+    Finding.objects.filter(pk=finding.pk).update(report=second)
+    assert _documents_matching("detention") == {second.pk}
+    Finding.objects.filter(pk=finding.pk).delete()
+    assert _documents_matching("detention") == set()
+    Report.objects.filter(pk=second.pk).update(summary="Horses were inspected.")
+    assert _documents_matching("horse") == {second.pk}
+    assert _documents_matching("courses") == set()
+    # Many rows in one statement (bulk_create), on two reports.
+    Finding.objects.bulk_create(
+        [
+            Finding(
+                report=report,
+                kind=FindingKind.RECOMMENDATION,
+                reference=f"BULK-{n}",
+                text="Pelican crossings.",
+            )
+            for n, report in enumerate((first, second))
+        ]
+    )
+    assert _documents_matching("pelican") == {first.pk, second.pk}
+    # The title counts most in the rank, then the summary, then the findings.
+    finding_add(report=second, kind=FindingKind.RECOMMENDATION, text="Wellbeing of horses.", by=lead)
+    with travel(CREATED):
+        ranked = [report.pk for report in search(lead, "wellbeing", CREATED).reports]
+    assert ranked == [first.pk, second.pk]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_adding_findings_to_one_report_both_reach_its_document(inspection):
+    """Two findings added to one report by two transactions at once: the second waits for the first's lock on
+    the report, then builds the document from what is committed by then, both findings. (Built while taking
+    the lock, it read the findings as they were before it waited, and lost the first's.)"""
+    report = new_draft(inspection, title="Report on custody")
+    first_added, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def add(text: str, reference: str, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                Finding.objects.create(
+                    report=report, kind=FindingKind.RECOMMENDATION, reference=reference, text=text
+                )
+                if hold:
+                    first_added.set()
+                    release.wait(10)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=add, args=("Albatross sightings.", "RACE-1", True))
+    first.start()
+    assert first_added.wait(10)
+    second = threading.Thread(target=add, args=("Pelican sightings.", "RACE-2", False))
+    second.start()
+    time.sleep(0.5)  # the second is now waiting for the report's lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    assert _documents_matching("albatross") == {report.pk}
+    assert _documents_matching("pelican") == {report.pk}
+
+
+def test_a_search_ranks_the_newest_reports_that_match_up_to_its_limit_and_says_more_match(
+    hmi_a, inspection, inspection_b, monkeypatch
+):
+    """Past SEARCH_CANDIDATES (2 here) the page says more match and lists the newest that do (the newest
+    by publication, then the newest made); the findings are those of the reports listed. A report the reader
+    may not see takes no place among them and is not counted."""
+    monkeypatch.setattr(report_search, "SEARCH_CANDIDATES", 2)
+    lead = inspection.lead
+    made = []
+    for n in range(2):
+        report = new_draft(inspection, title=f"Custody report {n}")
+        finding_add(report=report, kind=FindingKind.RECOMMENDATION, text=f"Custody finding {n}.", by=lead)
+        made.append(report)
+    # Another force's draft, which the HMI of force A does not see: not a candidate, so not "more".
+    hidden = new_draft(inspection_b, title="Custody report hidden")
+    page = get(hmi_a, URL + "?q=custody", CREATED).content.decode()
+    assert "2 reports<" in page
+    assert "More than" not in page
+    assert hidden.title not in page
+    newest = new_draft(inspection, title="Custody report 2")
+    finding_add(report=newest, kind=FindingKind.RECOMMENDATION, text="Custody finding 2.", by=lead)
+    page = get(hmi_a, URL + "?q=custody", CREATED).content.decode()
+    assert "More than 2 reports" in page
+    assert "Add another word" in page
+    assert f"{made[0].title}</a>" not in page  # the oldest, past the limit, nor its finding
+    assert "Custody finding 0" not in page
+    assert f"{made[1].title}</a>" in page
+    assert f"{newest.title}</a>" in page
+    assert "2 findings<" in page
+    portal = get(hmi_a, reverse("search") + "?q=custody", CREATED).content.decode()
+    assert "Reports (2+)" in portal
+    assert "More than" in portal
+    assert made[0].title not in portal
 
 
 # --- The public search (published reports, and forces and services by name) --------------------------------
@@ -160,6 +288,33 @@ def test_u1_the_public_search_finds_a_report_only_once_it_is_published(draft, hm
     after = get(None, PUBLIC + "?q=rural", workspace.PUBLICATION).content.decode()
     assert "1 report matches" in after
     assert draft.title in after
+
+
+def test_the_public_search_says_more_match_past_its_limit_in_english_and_welsh(inspection, monkeypatch):
+    """Past SEARCH_CANDIDATES (2 here) a visitor reads that more reports match, in Welsh too; at the limit,
+    the count."""
+    monkeypatch.setattr(report_search, "SEARCH_CANDIDATES", 2)
+    published = []
+    for n in range(3):
+        report = new_draft(inspection, title=f"Custody report {n}")
+        Report.objects.filter(pk=report.pk).update(
+            state="published", publication_at=workspace.PUBLICATION - workspace.SECOND * (n + 1)
+        )
+        published.append(report)
+    page = get(None, PUBLIC + "?q=custody", workspace.PUBLICATION).content.decode()
+    assert "More than 2 reports match" in page
+    # The newest two by publication: the first made was published last.
+    assert f">{published[0].title}<" in page
+    assert f">{published[1].title}<" in page
+    assert f">{published[2].title}<" not in page
+    welsh = get(
+        None, PUBLIC + "?q=custody", workspace.PUBLICATION, HTTP_ACCEPT_LANGUAGE="cy"
+    ).content.decode()
+    assert "Mae mwy na 2 o adroddiadau" in html.unescape(welsh)
+    Report.objects.filter(pk=published[2].pk).update(state="draft", publication_at=None)
+    page = get(None, PUBLIC + "?q=custody", workspace.PUBLICATION).content.decode()
+    assert "2 reports match" in page
+    assert "More than" not in page
 
 
 def test_the_public_search_lists_forces_and_services_by_name(directory):
