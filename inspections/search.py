@@ -27,7 +27,7 @@ and findings, from the same `search`, with the unpublished reports shown named f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,6 +210,13 @@ def more_match(results: SearchResults, rows: QuerySet[Any]) -> QuerySet[Any]:
     return flagged
 
 
+def more_matched(rows: Iterable[Any]) -> bool:
+    """Whether more reports match than the search ranks, as the rows read through `more_match` say (each
+    row says the same; no rows, no more)."""
+    first = next(iter(rows), None)
+    return first is not None and getattr(first, "more_match", None) is not None
+
+
 def snippet(obj: Report | Finding, text: str, words: list[str]) -> SafeString:
     """The passage of `text` that matched, escaped, with the matched words in <mark>.
 
@@ -276,8 +283,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             list({report.pk: report for report in [*reports, *(f.report for f in findings)]}.values()),
             at,
         )
-        # The rows shown say whether more reports match than the search ranks (`more_match`, read with them).
-        capped = bool(reports) and getattr(reports[0], "more_match", None) is not None
+        capped = more_matched(reports)
         report_group = Found(
             rows=[
                 Hit(

@@ -27,7 +27,7 @@ from inspections.events import REPORT_SECTIONS
 from inspections.forms import SearchForm
 from inspections.models import Report
 from inspections.pdf import public_report_context
-from inspections.search import more_match, search, snippet
+from inspections.search import more_match, more_matched, search, snippet
 from inspections.views.documents import pdf_response, report_filename
 
 PAGE_SIZE = 20
@@ -74,8 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
         context.update(
             {
                 "page_obj": page,
-                # Each row says whether more match than the search ranks (the same on every row).
-                "more": any(report.more_match is not None for report in page[:1]),
+                "more": more_matched(page),
                 "rows": [(report, snippet(report, report.summary, results.words)) for report in page],
                 "areas": list(_areas_named(results.words)[:AREAS_SHOWN]),
                 "querystring": urlencode({"q": q}),

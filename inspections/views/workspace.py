@@ -707,8 +707,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context.update(
             {
                 "page_obj": page,
-                # Each row says whether more match than the search ranks (the same on every row).
-                "more": any(report.more_match is not None for report in page[:1]),
+                "more": report_search.more_matched(page),
                 "report_rows": [
                     (
                         report,
