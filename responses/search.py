@@ -37,20 +37,18 @@ DRAFT_FIELDS = ("pcc_comments", "reply_to_chief", "chief_comments")
 
 def _public_match(word: str, prefix: str = "") -> Q:
     """The obligations (`prefix` "obligation__" from a submission) whose report's title or force's or
-    office's name holds the word, as one list of ids read through the indexes on the three columns: as a
-    condition on the joined title and names of every obligation, the database upper-cased and scanned each
-    obligation's three texts, the most of a search's time."""
+    office's name holds the word: their report's, area's or office's id among the few reports and
+    organisations that hold it, each list read once through the index on its column (the database keeps
+    each list in a hash and tests every obligation's three ids against it). Not the obligations' ids
+    themselves from a union: joined back to every obligation under the other conditions, every obligation
+    was read twice (38 against 17 ms at ten times the data, the HMI searching "custody"); nor a condition on
+    each obligation's joined title and names, which upper-cased and scanned each obligation's three texts."""
     names = Organisation.objects.filter(name__icontains=word).values("pk")
-    obligations = ResponseObligation.objects.order_by()
-    ids = (
-        obligations.filter(report_id__in=Report.objects.filter(title__icontains=word).values("pk"))
-        .values("pk")
-        .union(
-            obligations.filter(area_id__in=names).values("pk"),
-            obligations.filter(office_id__in=names).values("pk"),
-        )
+    return (
+        Q(**{f"{prefix}report_id__in": Report.objects.filter(title__icontains=word).values("pk")})
+        | Q(**{f"{prefix}area_id__in": names})
+        | Q(**{f"{prefix}office_id__in": names})
     )
-    return Q(**{f"{prefix}pk__in": ids})
 
 
 def _every_word(words: list[str], *fields: str, prefix: str = "") -> Q:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +41,7 @@ from contacts.services_confidential import (
     recruitment_record,
 )
 from hmicfrs_mou.models import AuditEvent
-from hmicfrs_mou.search import GROUP_LIMIT, Found, Hit
+from hmicfrs_mou.search import GROUP_LIMIT, Found, Hit, answer
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.access import debriefs_visible_to, disclosures_visible_to, inspections_visible_to
 from inspections.models import Finding, FindingKind, Inspection, InspectionKind, Report, ReportState
@@ -699,7 +699,7 @@ def test_u6_responses_match_a_word_in_the_reports_title_the_forces_or_offices_na
     """The PCC responses a search matches, found by id in the reports and organisations (responses/search.py),
     are those whose report title, force or office name holds each word, or whose draft (the office's own)
     or submitted text does: the definition on the joined rows, written out here as the reference."""
-    from hmicfrs_mou.search import answer, contains_all
+    from hmicfrs_mou.search import contains_all
     from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
     from responses.models import Submission
     from responses.search import DRAFT_FIELDS, _matching_obligations, ask_responses
@@ -777,7 +777,6 @@ def test_u8_c1_plans_and_meetings_match_the_words_of_their_report_frs_actions_no
     contacts/search.py), are those the definition on the joined rows gives, written out here as the
     reference: every word in the plan's report title, FRS name or one of its actions; in the meeting's
     notes or its subject's name. For every persona and each word set, some matching and some not."""
-    from django.db.models import Exists, OuterRef
 
     from contacts.models import Meeting
     from contacts.search import ask_meetings
@@ -851,6 +850,93 @@ def test_u8_c1_plans_and_meetings_match_the_words_of_their_report_frs_actions_no
     assert checked["meetings"] >= 5, checked
 
 
+def test_m4_m5_engage_cases_match_a_word_in_the_areas_name_a_cause_or_the_announcement_once_made(people):
+    """The Engage cases a search matches, found through one list of ids per word (monitoring/search.py), are
+    those the definition on the joined rows gives, written out here as the reference: every word in the
+    area's name, one of the causes of concern, or the public announcement once it is made (never before, nor
+    in the HMI's advice or evidence). For every persona and each word set, some matching and some not."""
+    from monitoring.models import EngageCase, EngageCause
+    from monitoring.search import ask_cases
+
+    now = timezone.now()
+    cumbria = area(OrganisationKind.POLICE_FORCE, "cumbria")
+    announced = monitoring_services.case_advise(
+        area=cumbria,
+        advice="I advise Engage (advice word: mirelock).",
+        evidence="Call handling data.",
+        causes=[monitoring_services.CauseInput("Calls to 101 (cause word: tessellark) go unanswered.")],
+        by=people["hmi"],
+        now=now - dt.timedelta(days=3),
+    )
+    monitoring_services.case_decide(
+        case=announced,
+        engage=True,
+        reasons="Calls go unanswered.",
+        by=people["hmci"],
+        now=now - dt.timedelta(days=2),
+    )
+    monitoring_services.case_record_pcc_informed(
+        case=announced,
+        person_told="The PFCC for Cumbria",
+        told_at=now - dt.timedelta(days=1),
+        how="in_person",
+        by=people["hmi"],
+        now=now - dt.timedelta(days=1),
+    )
+    monitoring_services.case_announce(
+        case=announced,
+        announcement="Cumbria is in Engage (announced: brackenfold).",
+        by=people["hmci"],
+        now=now,
+    )
+    # The demo's case for Avon's FRS, with a cause of its own, and an announcement written but not yet
+    # public: its words match nothing until then.
+    later = EngageCase.objects.filter(area=area(OrganisationKind.FIRE_RESCUE_SERVICE, "avon")).latest(
+        "advised_at"
+    )
+    EngageCause.objects.create(
+        case=later, text="Crime recording (cause word: tessellark) is poor.", position=9
+    )
+    EngageCase.objects.filter(pk=later.pk).update(
+        announcement="Avon Fire & Rescue Service is in Engage (tomorrow: quenwright).",
+        announced_at=now + dt.timedelta(days=1),
+    )
+
+    def by_definition(user: User, words: list[str]) -> set[int]:
+        condition = Q()
+        for word in words:
+            causes = EngageCause.objects.filter(case_id=OuterRef("pk"), text__icontains=word)
+            condition &= (
+                Q(area__name__icontains=word)
+                | Q(announcement__icontains=word, announced_at__lte=now)
+                | Q(Exists(causes))
+            )
+        return set(EngageCase.objects.visible_to(user, now).filter(condition).values_list("pk", flat=True))
+
+    word_sets = (
+        ["cumbria"],
+        ["tessellark"],
+        ["tessellark", "rescue"],
+        ["brackenfold"],
+        ["brackenfold", "cumbria"],
+        ["quenwright"],
+        ["mirelock"],
+        ["fire", "avon"],
+    )
+    matched = 0
+    for username in EVERYONE:
+        user = people[username]
+        for words in word_sets:
+            expected = by_definition(user, words)
+            found = set(answer([ask_cases(user, words, now)], 1000)[0].rows)
+            assert {hit.url for hit in found} == {
+                reverse("monitoring:case", kwargs={"pk": pk}) for pk in expected
+            }, (username, words)
+            assert not (expected and words[0] in ("quenwright", "mirelock")), (username, words)
+            matched += bool(expected)
+    assert matched >= 10, matched
+
+
 @pytest.mark.postgres_only
 def test_postgresql_marks_the_words_the_search_stemmed_in_the_rows_it_read_by_id(client_for, people):
     """The reports and findings rows are read by id after the one query and headlined by PostgreSQL then
@@ -868,10 +954,11 @@ def test_postgresql_marks_the_words_the_search_stemmed_in_the_rows_it_read_by_id
 
 @pytest.mark.postgres_only
 def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
-    """The trigram indexes (contacts 0009, inspections 0010 and 0011, responses 0008) hold the expressions
+    """The trigram indexes (contacts 0009, inspections 0010 and 0011, responses 0008, monitoring 0005) hold the expressions
     Django writes for `icontains`: with sequential scans off, a match of a meeting's notes, a report's or an
     inspection's title or a submitted response's text reads its index (a bitmap scan)."""
     from contacts.models import Meeting
+    from monitoring.models import EngageCase, EngageCause
     from responses.models import Submission
 
     with connection.cursor() as cursor:
@@ -886,6 +973,14 @@ def test_postgresql_reads_the_trigram_indexes_for_words_within_a_text():
     assert (
         "submission_content_trigram"
         in Submission.objects.filter(content__icontains="custody").order_by().explain()
+    )
+    assert (
+        "engage_cause_text_trigram"
+        in EngageCause.objects.filter(text__icontains="custody").order_by().explain()
+    )
+    assert (
+        "engage_announcement_trigram"
+        in EngageCase.objects.filter(announcement__icontains="custody").order_by().explain()
     )
 
 
@@ -972,7 +1067,7 @@ def test_rows_read_by_id_keep_the_order_the_matches_gave_even_by_an_annotation(p
     ids' or the model's, and only the first `limit` of them, with the count of all."""
     from django.db.models import F
 
-    from hmicfrs_mou.search import answer, listing
+    from hmicfrs_mou.search import listing
 
     reports = Report.objects.order_by("pk")
     assert reports.count() >= 3
