@@ -37,9 +37,9 @@ def ask_cases(user: Any, words: list[str], at: dt.datetime) -> Ask:
     """The Engage cases the reader may open at `at` that match every word, newest advice first."""
     condition = Q()
     for word in words:
-        # Each list read once through its own index (the areas' names; on PostgreSQL the trigram indexes on
-        # the causes and the announcements, monitoring 0005) and tested by id, not every case's joined
-        # area name, announcement and causes read for each word.
+        # Three lists of ids, each read once (the organisations, a small table, in full; on PostgreSQL the
+        # causes and the announcements through their trigram indexes, monitoring 0005), and each case
+        # tested by id: not every case's joined area name, announcement and causes read for each word.
         areas = Organisation.objects.filter(name__icontains=word).values("pk")
         causes = EngageCause.objects.filter(text__icontains=word).values("case_id")
         announced = EngageCase.objects.filter(announcement__icontains=word, announced_at__lte=at).values("pk")

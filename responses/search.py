@@ -37,12 +37,12 @@ DRAFT_FIELDS = ("pcc_comments", "reply_to_chief", "chief_comments")
 
 def _public_match(word: str, prefix: str = "") -> Q:
     """The obligations (`prefix` "obligation__" from a submission) whose report's title or force's or
-    office's name holds the word: their report's, area's or office's id among the few reports and
-    organisations that hold it, each list read once through the index on its column (the database keeps
-    each list in a hash and tests every obligation's three ids against it). Not the obligations' ids
-    themselves from a union: joined back to every obligation under the other conditions, every obligation
-    was read twice (38 against 17 ms at ten times the data, the HMI searching "custody"); nor a condition on
-    each obligation's joined title and names, which upper-cased and scanned each obligation's three texts."""
+    office's name holds the word: their report's, area's or office's id among the reports and organisations
+    that hold it, each list read once (the report titles through their trigram index; the organisations, a
+    small table, in full) and kept in a hash that every obligation's three ids are tested against. Not the
+    obligations' ids from a union of those lists: joined back to every obligation under the other
+    conditions, each obligation was read twice; nor a condition on each obligation's joined title and
+    names, which upper-cased and scanned each obligation's three texts."""
     names = Organisation.objects.filter(name__icontains=word).values("pk")
     return (
         Q(**{f"{prefix}report_id__in": Report.objects.filter(title__icontains=word).values("pk")})

@@ -1,7 +1,9 @@
 """Trigram indexes on the causes of concern and the public announcements of Engage cases, on PostgreSQL:
 the portal search matches a word in them (monitoring/search.py) through these instead of reading every
 cause and every case (8 ms of a search at ten times the real data, growing with it). See contacts 0009,
-which creates the pg_trgm extension."""
+which creates the pg_trgm extension. A build that was interrupted leaves an invalid index, which IF NOT
+EXISTS would keep: drop it (DROP INDEX CONCURRENTLY engage_cause_text_trigram, or the other) and migrate
+again."""
 
 from django.db import migrations
 
@@ -30,7 +32,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contacts", "0009_trigram_search"),
-        ("monitoring", "0004_verbose_names_in_words"),
+        ("monitoring", "0001_squashed_0004_verbose_names_in_words"),
     ]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes)]
