@@ -11,8 +11,8 @@ The column is not declared on the model: declared, every read of a report (lists
 carry it. Triggers keep it current whatever writes the rows, a service, a bulk load or the admin: a report's
 own when its title or summary is written, and the reports of the findings added, deleted, or whose text or
 report changed, once a statement. SQLite has no text-search vectors; the search there is a substring match
-and needs none of this. To rebuild every document (after writes with the triggers off, say): UPDATE
-inspections_report SET search_document = inspections_report_document(id, title, summary).
+and needs none of this. After writes with the triggers off, `manage.py rebuild_search_documents --check`
+finds the stale documents and `manage.py rebuild_search_documents` rebuilds them.
 
 The migration holds the reports table while it adds the column and builds the documents and their index:
 pages that read reports wait for it (seconds for thousands of reports).
