@@ -310,6 +310,9 @@ def _people_of(
 # more there are: the page costs the same however long the history.
 HMI_HISTORY_SHOWN = 10
 CONTACTS_SHOWN = 50
+# An area's own page names more of its HMIs and liaison leads in force than the directory's row does, not
+# every one: a list the page reads and renders in full would grow with the records, however few there are.
+AREA_PEOPLE_SHOWN = 10
 
 
 @dataclass
@@ -332,7 +335,7 @@ class AreaDetail:
 
 
 def area_detail(area: Organisation, *, on: dt.date) -> AreaDetail:
-    row = area_rows([area], on=on, people_shown=None, with_panels=True)[0]
+    row = area_rows([area], on=on, people_shown=AREA_PEOPLE_SHOWN, with_panels=True)[0]
     history = list(Governance.objects.filter(area=area).select_related("body").order_by("-starts_on"))
     hmi_history, hmi_total, _ = first_rows(
         Assignment.objects.filter(kind=AssignmentKind.HMI, subject=area).select_related("person"),

@@ -21,6 +21,7 @@ from guardian.shortcuts import assign_perm
 from contacts.access import confidential_roles, office_for_area
 from contacts.models import AssignmentKind, Governance, GovernanceModel, Organisation, OrganisationKind, Role
 from contacts.selectors import (
+    AREA_PEOPLE_SHOWN,
     HMI_HISTORY_SHOWN,
     PEOPLE_SHOWN,
     AreaRow,
@@ -299,7 +300,8 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
     client_for, hmicfrs, force_a, force_b, hmi_a, django_assert_num_queries
 ):
     """A list of every area names at most PEOPLE_SHOWN HMIs of each, the earliest appointed first, and says
-    how many more there are; the area's own page names them all. Two queries for the people of every area."""
+    how many more there are; the area's own page names up to AREA_PEOPLE_SHOWN (here, all five). Two queries
+    for the people of every area."""
     more = [make_person(f"hmi_{n}", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_a]}) for n in range(4)]
     rows = {
         row.area: row
@@ -335,6 +337,21 @@ def test_the_directory_names_a_few_people_of_each_area_and_counts_the_rest(
         assert row.liaison_leads_more_text == said.render(Context({"n": 1200})) == "and 1,200 more"
     with translation.override("en-gb"):
         assert row.liaison_leads_more_text == said.render(Context({"n": 1200})) == "and 1200 more"
+
+
+def test_an_areas_page_names_at_most_its_share_of_hmis_in_force_and_counts_the_rest(
+    client_for, hmicfrs, force_a, hmi_a
+):
+    """The area's own page names up to AREA_PEOPLE_SHOWN of its HMIs in force, the earliest appointed first,
+    and says how many more: a list read and rendered in full would grow with the records."""
+    for n in range(AREA_PEOPLE_SHOWN + 1):
+        make_person(f"hmi_{n}", hmicfrs, Role.HMI, **{AssignmentKind.HMI: [force_a]})
+    detail = area_detail(force_a, on=TODAY)
+    assert len(detail.row.hmis) == AREA_PEOPLE_SHOWN
+    assert detail.row.hmis[0] == hmi_a
+    assert detail.row.hmis_more == 2
+    page = client_for(hmi_a).get(force_a.get_absolute_url()).content.decode()
+    assert f"{detail.row.hmis_names} and 2 more</dd>" in page
 
 
 def test_a_row_names_its_people_as_the_template_would_list_them(hmicfrs, force_a, hmi_a):
