@@ -143,10 +143,10 @@ def test_postgresql_reads_the_search_indexes(hmi_a, draft):
         cursor.execute("SET LOCAL enable_indexscan = off")
     report_plan = Report.objects.alias(document=ReportDocument()).filter(document=query).order_by().explain()
     finding_plan = (
-        Finding.objects.annotate(document=finding_vector()).filter(document=query).order_by().explain()
+        Finding.objects.alias(document=finding_vector()).filter(document=query).order_by().explain()
     )
     assert "report_search_document" in report_plan
-    assert "finding_search" in finding_plan
+    assert "finding_search_vector" in finding_plan
 
 
 def _documents_matching(word: str) -> set[int]:
@@ -404,3 +404,17 @@ def test_the_check_passes_where_the_triggers_kept_every_document_and_sqlite_has_
         assert "Every report's search document matches its text and findings." in out.getvalue()
     else:
         assert "Nothing to rebuild: reports have search documents only on PostgreSQL." in out.getvalue()
+
+
+@pytest.mark.postgres_only
+def test_a_finding_is_tested_against_its_stored_vector_never_one_computed_from_its_text(hmi_a, draft):
+    """Migration 0013: the findings a search lists are matched on their stored `search_vector`. Computed
+    from the text in the query, the vector of every candidate's finding was computed again on each search
+    (38 ms at twenty times the data, where the database read the candidates' findings one report at a time)."""
+    results = search(hmi_a, "rural", CREATED)
+    sql = str(results.findings.query)
+    assert '"inspections_finding"."search_vector" @@' in sql
+    assert "to_tsvector" not in sql
+    rural = {finding.pk for finding in Finding.objects.filter(report=draft, text__icontains="rural")}
+    assert rural
+    assert {finding.pk for finding in results.findings} == rural
