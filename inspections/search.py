@@ -73,7 +73,8 @@ class ReportDocument(Expression):
     """A report's search document: the `search_document` column migration 0012 adds and its triggers keep.
 
     Not a field of the model, so that no other read of a report carries it; written as Django writes a
-    column, under the alias of the query's report table (renamed when the query becomes a subquery)."""
+    column, under the alias of the query's report table (renamed when the query becomes a subquery). The
+    findings' stored vector (`FindingVector`) is read the same way: a subclass names its model and column."""
 
     output_field = SearchVectorField()
     model: type[Any] = Report

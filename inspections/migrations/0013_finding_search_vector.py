@@ -1,5 +1,5 @@
 """Each finding's text as a search vector, stored in its row on PostgreSQL (inspections/search.py,
-`FindingVector`): a column PostgreSQL computes from the text whenever the text is written (a generated
+`FindingVector`): a column PostgreSQL computes from the text whenever the row is written (a generated
 column), with its GIN index. It replaces migration 0006's index over the same expression computed from the
 text (`finding_search`).
 

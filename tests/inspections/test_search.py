@@ -129,8 +129,8 @@ def test_search_queries_do_not_grow_with_results(hmi_a, inspection):
 
 @pytest.mark.postgres_only
 def test_postgresql_reads_the_search_indexes(hmi_a, draft):
-    """The reports' search documents have a GIN index (migration 0012) and the findings' expression has one
-    (migration 0006, the same expression as the query's): the planner can use them.
+    """The reports' search documents have a GIN index (migration 0012) and so do the findings' stored vectors
+    (migration 0013): the planner can use them.
 
     A GIN index is read by a bitmap scan only. With sequential and plain index scans both off, a plan
     that matches the text must use the GIN index if it holds what the query tests; otherwise, on a table
@@ -378,7 +378,7 @@ def test_a_stale_search_document_is_found_by_the_check_and_rebuilt_by_the_comman
         # Only a write of the title or summary fires the report's trigger: this one leaves the document stale.
         cursor.execute("UPDATE inspections_report SET search_document = NULL WHERE id = %s", [stale.pk])
     assert _documents_matching("custody") == set()
-    with pytest.raises(CommandError, match="1 reports' search documents differ"):
+    with pytest.raises(CommandError, match="Stale search documents: 1 differ"):
         call_command("rebuild_search_documents", "--check", stdout=StringIO())
     assert _documents_matching("custody") == set()
     out = StringIO()
@@ -389,6 +389,54 @@ def test_a_stale_search_document_is_found_by_the_check_and_rebuilt_by_the_comman
     out = StringIO()
     call_command("rebuild_search_documents", "--check", stdout=out)
     assert "Every report's search document matches" in out.getvalue()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_waiting_for_a_transaction_adding_a_finding_keeps_that_finding(inspection):
+    """The command locks the stale reports before it rebuilds them: a report another transaction is adding a
+    finding to is rebuilt once that transaction has committed, from the findings as they are then. (Found
+    and rebuilt in one statement, it kept the document it computed before waiting, without the finding.)"""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    report = new_draft(inspection, title="Report on custody")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE inspections_report SET search_document = NULL WHERE id = %s", [report.pk])
+    added, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def add() -> None:
+        try:
+            with transaction.atomic():
+                Finding.objects.create(
+                    report=report,
+                    kind=FindingKind.RECOMMENDATION,
+                    reference="RACE-R",
+                    text="Heron sightings.",
+                )
+                added.set()
+                release.wait(10)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    adding = threading.Thread(target=add)
+    adding.start()
+    assert added.wait(10)
+    rebuild = threading.Thread(
+        target=lambda: (call_command("rebuild_search_documents", stdout=StringIO()), connection.close())
+    )
+    rebuild.start()
+    time.sleep(0.5)  # the rebuild now waits for the report's lock
+    release.set()
+    adding.join(10)
+    rebuild.join(20)
+    assert errors == []
+    assert _documents_matching("heron") == {report.pk}
+    assert _documents_matching("custody") == {report.pk}
 
 
 def test_the_check_passes_where_the_triggers_kept_every_document_and_sqlite_has_none_to_check(draft):

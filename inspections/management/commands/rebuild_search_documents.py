@@ -40,21 +40,31 @@ class Command(BaseCommand):
                 stale = cursor.fetchone()[0]
                 if stale:
                     raise CommandError(
-                        f"{stale} reports' search documents differ from their text and findings: "
-                        "run rebuild_search_documents without --check."
+                        f"Stale search documents: {stale} differ from their reports' text and findings. "
+                        "Run rebuild_search_documents without --check to rebuild them."
                     )
                 self.stdout.write("Every report's search document matches its text and findings.")
                 return
             cursor.execute("SELECT min(id), max(id), count(*) FROM inspections_report")
             first, last, total = cursor.fetchone()
         rebuilt = 0
-        # Batches by id, so a long rebuild never holds every report: the finding triggers lock reports too.
+        # Batches by id, so a long rebuild never holds every report. In each, the stale reports are locked
+        # first, in id order as the finding triggers lock them (migration 0012), and only then rebuilt, in a
+        # statement of their own: rebuilt in the statement that found them, a report another transaction
+        # was adding a finding to would be rebuilt, once that transaction committed, from the findings as
+        # they were before it, and the document would lose the new finding.
         for start in range(first or 0, (last or -1) + 1, BATCH):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE inspections_report SET search_document = {REBUILT} "  # noqa: S608
-                    f"WHERE id >= %s AND id < %s AND {STALE}",
+                    f"SELECT id FROM inspections_report WHERE id >= %s AND id < %s AND {STALE} "  # noqa: S608
+                    "ORDER BY id FOR NO KEY UPDATE",
                     [start, start + BATCH],
                 )
-                rebuilt += cursor.rowcount
+                ids = [row[0] for row in cursor.fetchall()]
+                if ids:
+                    cursor.execute(
+                        f"UPDATE inspections_report SET search_document = {REBUILT} WHERE id = ANY(%s)",  # noqa: S608
+                        [ids],
+                    )
+                    rebuilt += len(ids)
         self.stdout.write(f"Rebuilt {rebuilt} of {total} reports' search documents.")
