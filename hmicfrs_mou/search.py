@@ -8,8 +8,8 @@ are unpublished, embargoed, draft or confidential, by record type, for the audit
 writes one entry per record type shown, as the reports CSV export writes one for the rows it sends).
 
 `answer` asks every part of every group at once: one query gives each part's first `limit` ids and its
-number of matches (a window count, taken while the matches are read for their order), then the rows are
-read, by id, only for the parts that matched. Asked group by group, a search ran a query for each of
+number of matches up to `COUNT_CAP` (a window count over the first `COUNT_CAP` + 1 matches in the part's
+order), then the rows are read, by id, only for the parts that matched. Asked group by group, a search ran a query for each of
 fourteen groups, matched or not, and a COUNT for each full one: 30 queries for a common word.
 This module imports no app: the apps import it, and the wiring page (hmicfrs_mou/search_views.py)
 puts the groups together.
@@ -25,7 +25,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
@@ -35,6 +35,11 @@ WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
 # Rows shown per group: the page costs the same number of queries however many records match.
 GROUP_LIMIT = 10
+# A part counts its matches up to this many and says there are more past it (`Found.capped`): counted in
+# full, a common word read and sorted every match (2,912 PCC responses for "custody" at ten times the data,
+# 12.7 ms); counted up to the cap, a part whose order an index gives stops reading there (3.3 ms). The
+# reports search ranks as many candidates (inspections.search.SEARCH_CANDIDATES).
+COUNT_CAP = 500
 
 
 def words_of(q: str) -> list[str]:
@@ -74,8 +79,11 @@ class Found:
     count: int = 0
     restricted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     more_url: str = ""
-    # More match than `count`: the group counted no further (the reports search's candidates).
+    # More match than `count`: the group counted no further (`COUNT_CAP`, or the reports search's candidates).
     capped: bool = False
+    # The count is of the most recent reports that match (the reports search's candidates), older ones not
+    # counted: the page says so rather than "more than".
+    recent_only: bool = False
 
 
 def _as_matched(matching: QuerySet[Any]) -> QuerySet[Any]:
@@ -109,12 +117,14 @@ class Part:
 
 @dataclass
 class Matched:
-    """What one part matched: the ids of its first `limit` records, and how many match in all."""
+    """What one part matched: the ids of its first `limit` records, and how many match up to the cap
+    (`capped`: more than `count` match)."""
 
     part: Part
     limit: int
     ids: list[Any] = field(default_factory=list)
     count: int = 0
+    capped: bool = False
 
     def rows(self) -> list[Any]:
         """The records shown, in the part's order, read with what a row needs; no query when none match."""
@@ -144,44 +154,46 @@ class Ask:
 _ID, _COUNT, _PLACE = "search_id", "search_count", "search_place"
 
 
-def answer(asks: Sequence[Ask], limit: int) -> list[Found]:
-    """Every group of `asks`, in order: one query for what every part matched, then one for the rows of
-    each part that matched anything (and whatever its `read` and `found` ask, for the rows shown only)."""
+def answer(asks: Sequence[Ask], limit: int, cap: int = COUNT_CAP) -> list[Found]:
+    """Every group of `asks`, in order: one query for what every part matched (counted up to `cap`), then
+    one for the rows of each part that matched anything (and whatever its `read` and `found` ask, for the
+    rows shown only)."""
+    cap = max(cap, limit)  # every row shown is counted
     matched = [[Matched(part, limit) for part in ask.parts] for ask in asks]
     every = [one for parts in matched for one in parts]
     branches: list[str] = []
     params: list[Any] = []
     alias = ""
     for index, one in enumerate(every):
-        # COUNT(*) OVER () counts every match before the LIMIT keeps the first rows: the count costs no
-        # second reading of the matches. ROW_NUMBER() in the part's own order is each row's place, by
-        # which the whole answer is ordered: a UNION ALL promises no order of its own, and the rows shown
-        # are put in the order of their ids (`Matched.rows`).
+        # ROW_NUMBER() in the part's own order is each match's place, by which the whole answer is ordered
+        # (a UNION ALL promises no order of its own, and the rows shown are put in the order of their ids,
+        # `Matched.rows`). Only the first `cap` + 1 matches in that order are read: where an index gives the
+        # order, the database stops there. COUNT(*) OVER () counts those, before the first `limit` are kept:
+        # the count costs no second reading of the matches.
         matching = one.part.matching
         # The query's own order terms, as given to order_by (names, or expressions such as F(...).desc()).
         order: list[Any] = list(matching.query.order_by)
-        ids = matching.annotate(
-            **{
-                _COUNT: Window(Count("pk")),
-                _PLACE: Window(RowNumber(), order_by=order),
-            }
-        ).values(_COUNT, _PLACE, **{_ID: F("pk")})
+        ids = matching.annotate(**{_PLACE: Window(RowNumber(), order_by=order)}).values(
+            _PLACE, **{_ID: F("pk")}
+        )
         try:
-            sql, part_params = ids[:limit].query.get_compiler(ids.db).as_sql()
+            sql, part_params = ids[: cap + 1].query.get_compiler(ids.db).as_sql()
         except EmptyResultSet:  # a condition no record can meet (the reader acts for no one): no match
             continue
         alias = alias or ids.db
         # Only Django's own compiled SQL, a number and the fixed aliases go into the text; every value
         # searched for stays a parameter.
+        counted = f"SELECT head.{_PLACE}, head.{_ID}, COUNT(*) OVER () AS {_COUNT} FROM ({sql}) head"  # noqa: S608
         columns = f"{index} AS search_part, matched.{_PLACE}, matched.{_ID}, matched.{_COUNT}"
-        branches.append(f"SELECT {columns} FROM ({sql}) matched")  # noqa: S608
-        params.extend(part_params)
+        branches.append(f"SELECT {columns} FROM ({counted}) matched WHERE matched.{_PLACE} <= %s")  # noqa: S608
+        params.extend([*part_params, limit])
     if branches:
         with connections[alias].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(branches) + " ORDER BY 1, 2", params)
             for index, _place, pk, count in cursor.fetchall():
                 every[index].ids.append(pk)
-                every[index].count = count
+                every[index].count = min(count, cap)
+                every[index].capped = count > cap
     return [found for ask, parts in zip(asks, matched, strict=True) for found in ask.found(*parts)]
 
 
@@ -220,6 +232,7 @@ def listing(
                 count=matched.count,
                 restricted=restricted(shown) if restricted and shown else {},
                 more_url=more_url,
+                capped=matched.capped,
             ),
         )
 

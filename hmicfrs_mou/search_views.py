@@ -26,7 +26,7 @@ from contacts import search as contacts_search
 from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.forms import GovukFormMixin
 from hmicfrs_mou.models import AuditAction
-from hmicfrs_mou.search import GROUP_LIMIT, Ask, Found, answer, words_of
+from hmicfrs_mou.search import COUNT_CAP, GROUP_LIMIT, Ask, Found, answer, words_of
 from inspections import search as inspections_search
 from monitoring import search as monitoring_search
 from responses import search as responses_search
@@ -104,7 +104,7 @@ def search_groups(user: Any, words: list[str], at: dt.datetime) -> list[Group]:
     one query for what every group matched, then the rows of those that matched)."""
     if not words:
         return [Group(key, str(heading), Found()) for key, heading in GROUPS]
-    found = answer(asks_for(user, words, at), GROUP_LIMIT)
+    found = answer(asks_for(user, words, at), GROUP_LIMIT, COUNT_CAP)
     return [Group(key, str(heading), one) for (key, heading), one in zip(GROUPS, found, strict=True)]
 
 

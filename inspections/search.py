@@ -313,7 +313,8 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             count=matched_reports.count,
             restricted={REPORT_TYPE: shown} if shown else {},
             more_url=more,
-            capped=capped,
+            capped=capped or matched_reports.capped,
+            recent_only=capped,
         )
         finding_group = Found(
             rows=[
@@ -328,7 +329,8 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             count=matched_findings.count,
             more_url=more,
             # The findings of the candidates only.
-            capped=capped,
+            capped=capped or matched_findings.capped,
+            recent_only=capped,
         )
         return report_group, finding_group
 

@@ -108,6 +108,10 @@ class ResponseObligation(models.Model):
             ),
             # A force's public page: its newest responses first.
             models.Index(fields=["area", "-published_on"], name="responses_of_a_force_newest"),
+            # The portal search's PCC responses, soonest due first, counted up to a cap
+            # (hmicfrs_mou.search.COUNT_CAP): read in this order, a common word stops at the cap instead of
+            # every response being read and sorted.
+            models.Index(fields=["due_at", "id"], name="responses_by_due"),
         ]
         permissions: ClassVar = [
             (

@@ -134,6 +134,7 @@ def ask_responses(user: Any, words: list[str], at: dt.datetime) -> Ask:
             Found(
                 rows=rows,
                 count=own.count + chiefs.count,
+                capped=own.capped or chiefs.capped,
                 restricted={OBLIGATION_TYPE: {"draft": drafts}} if drafts else {},
             ),
         )

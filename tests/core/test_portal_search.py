@@ -41,7 +41,7 @@ from contacts.services_confidential import (
     recruitment_record,
 )
 from hmicfrs_mou.models import AuditEvent
-from hmicfrs_mou.search import GROUP_LIMIT, Found, Hit, answer
+from hmicfrs_mou.search import COUNT_CAP, GROUP_LIMIT, Found, Hit, answer
 from hmicfrs_mou.search_views import MAX_QUERY_LENGTH
 from inspections.access import debriefs_visible_to, disclosures_visible_to, inspections_visible_to
 from inspections.models import Finding, FindingKind, Inspection, InspectionKind, Report, ReportState
@@ -326,11 +326,40 @@ def test_a_search_costs_no_more_queries_however_many_records_match(client_for, p
     assert fifty == twenty
 
 
+def test_a_group_counts_up_to_the_cap_and_says_more_match_past_it(client_for, people, monkeypatch):
+    """Scale: a group counts its matches up to `COUNT_CAP` and no further; past it the page says "more than"
+    the cap and asks for another word, in the contents, the group's heading and the summary (not the reports
+    search's wording about older reports, which is for its candidates)."""
+    from hmicfrs_mou import search_views
+
+    client = client_for(people["hmi"])
+    full = {group.key: group.found for group in client.get(URL, {"q": "the"}).context["groups"]}
+    # A group with more matches than it shows, other than the reports search's (the forces and services
+    # whose names hold "the": 42 in the demo).
+    key, found = next(
+        (key, found) for key, found in full.items() if key not in ("reports", "findings") and found.count > 12
+    )
+    assert not found.capped
+    monkeypatch.setattr(search_views, "COUNT_CAP", 12)
+    response = client.get(URL, {"q": "the"})
+    groups = {group.key: group.found for group in response.context["groups"]}
+    assert (groups[key].count, groups[key].capped, groups[key].recent_only) == (12, True, False)
+    assert len(groups[key].rows) == GROUP_LIMIT
+    assert [hit.url for hit in groups[key].rows] == [hit.url for hit in found.rows]
+    page = response.content.decode()
+    heading = dict(search_views.GROUPS)[key]
+    assert f"{heading} (12+)" in page
+    assert f"Showing the first {GROUP_LIMIT} of more than 12: add another word to narrow your search." in page
+    assert "More than " in page.split('id="search-summary"')[1].split("</p>")[0]
+
+
 def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives_whatever_the_limit(people):
     """The one query that asks every group at once (`answer`: a window count, the first ids of each list)
     gives each group the rows and count that reading each list on its own gives: its first `limit` records
-    in order, read through the list's own conditions, and a COUNT of them all. For every group, every persona, small and large limits: the PCC
-    responses group, whose rows are the office's own and then the chief's office's, included."""
+    in order, read through the list's own conditions, and a COUNT of them all up to the cap (past it, the
+    group says more match). For every group, every persona, small and large limits, the cap as deployed and
+    a small one: the PCC responses group, whose rows are the office's own and then the chief's office's,
+    included."""
     from hmicfrs_mou import search_views
     from hmicfrs_mou.search import Matched, answer
 
@@ -345,24 +374,27 @@ def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives
         def rows(self) -> list[Any]:
             return list(self.part.read(self.part.matching.filter(pk__in=self.ids))) if self.ids else []
 
-    def alone(ask: Any, limit: int) -> list[Found]:
-        read = [
-            ReadAgain(part, limit, [row.pk for row in part.matching[:limit]], part.matching.count())
-            for part in ask.parts
-        ]
+    def alone(ask: Any, limit: int, cap: int) -> list[Found]:
+        read = []
+        for part in ask.parts:
+            count = part.matching.count()
+            ids = [row.pk for row in part.matching[:limit]]
+            read.append(ReadAgain(part, limit, ids, min(count, cap), count > cap))
         return list(ask.found(*read))
 
-    checked = filled = 0
+    checked = filled = capped = 0
     chief_rows = False
     for username in EVERYONE:
         for words in (["avon"], ["the"]):
-            for limit in (1, 3):
+            # The cap as deployed, and one small enough that many groups count no further than it.
+            for limit, cap in ((1, COUNT_CAP), (3, COUNT_CAP), (3, 4)):
                 asks = search_views.asks_for(people[username], words, now)
-                together = answer(asks, limit)
-                expected = [found for ask in asks for found in alone(ask, limit)]
-                assert together == expected, (username, words, limit)
+                together = answer(asks, limit, cap)
+                expected = [found for ask in asks for found in alone(ask, limit, cap)]
+                assert together == expected, (username, words, limit, cap)
                 checked += len(together)
                 filled += sum(1 for found in together if found.rows and found.count > len(found.rows))
+                capped += sum(1 for found in together if found.capped and not found.recent_only)
                 chief_rows |= any(
                     hit.url.startswith(reverse("responses:chief-invitations"))
                     for found in together
@@ -371,6 +403,7 @@ def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives
     # Groups with more matches than rows are among those compared, not only groups shown whole.
     assert checked > 500, checked
     assert filled > 50, filled
+    assert capped > 5, capped
     assert chief_rows, "the chief's office found no PCC response: its rows were not compared"
 
 
