@@ -73,17 +73,22 @@ class Hit:
 class Found:
     """One group: the rows shown (at most the limit), how many match in all, and the restricted rows shown
     for the audit trail (`{record type: {what they are: ids}}`, e.g. `{"inspections.report": {"embargoed":
-    [12]}}`). `more_url` opens a fuller list where there is one; `capped`: more than `count` match."""
+    [12]}}`). `more_url` opens a fuller list where there is one; `more_match`: more than `count` match."""
 
     rows: list[Hit] = field(default_factory=list)
     count: int = 0
     restricted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     more_url: str = ""
-    # More match than `count`: the group counted no further (`COUNT_CAP`, or the reports search's candidates).
+    # The group counted up to `COUNT_CAP` and more match: "more than" the count.
     capped: bool = False
-    # The count is of the most recent reports that match (the reports search's candidates), older ones not
-    # counted: the page says so rather than "more than".
+    # Only what matches among the most recent reports that match was counted (the reports search's
+    # candidates), and older reports match too: the page says so.
     recent_only: bool = False
+
+    @property
+    def more_match(self) -> bool:
+        """More match than `count`, for either reason."""
+        return self.capped or self.recent_only
 
 
 def _as_matched(matching: QuerySet[Any]) -> QuerySet[Any]:

@@ -150,5 +150,5 @@ def portal_search(request: HttpRequest) -> HttpResponse:
         _audit_restricted(request, words, groups)
         context["groups"] = [group for group in groups if group.found.count]
         context["total"] = sum(group.found.count for group in groups)
-        context["more"] = any(group.found.capped for group in groups)
+        context["more"] = any(group.found.more_match for group in groups)
     return render(request, "search/portal.html", context)

@@ -313,7 +313,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             count=matched_reports.count,
             restricted={REPORT_TYPE: shown} if shown else {},
             more_url=more,
-            capped=capped or matched_reports.capped,
+            capped=matched_reports.capped,
             recent_only=capped,
         )
         finding_group = Found(
@@ -329,7 +329,7 @@ def ask_reports_and_findings(user: Any, words: list[str], at: dt.datetime) -> As
             count=matched_findings.count,
             more_url=more,
             # The findings of the candidates only.
-            capped=capped or matched_findings.capped,
+            capped=matched_findings.capped,
             recent_only=capped,
         )
         return report_group, finding_group

@@ -349,8 +349,39 @@ def test_a_group_counts_up_to_the_cap_and_says_more_match_past_it(client_for, pe
     page = response.content.decode()
     heading = dict(search_views.GROUPS)[key]
     assert f"{heading} (12+)" in page
-    assert f"Showing the first {GROUP_LIMIT} of more than 12: add another word to narrow your search." in page
+    assert f"Showing the first {GROUP_LIMIT} of more than 12. Add another word to narrow your search." in page
     assert "More than " in page.split('id="search-summary"')[1].split("</p>")[0]
+
+
+def test_findings_past_the_cap_among_the_most_recent_reports_say_both(client_for, people, monkeypatch):
+    """Scale: the findings group counts the findings of the most recent reports that match (the reports
+    search's candidates) up to the cap: past both, the page says "more than" the cap and that older reports
+    match too, rather than the cap as if it were every finding of those reports."""
+    from hmicfrs_mou import search_views
+    from inspections import search as inspections_search
+
+    peel = Report.objects.get(title=PEEL)
+    for i in range(3):
+        report = Report.objects.create(
+            inspection=peel.inspection, kind=peel.kind, title=f"Draft {i}: lumenbrook", body="# Text\n\nBody."
+        )
+        for j in range(6):
+            Finding.objects.create(
+                report=report, kind=FindingKind.RECOMMENDATION, reference=f"LB-{i}-{j}", text="lumenbrook"
+            )
+    monkeypatch.setattr(inspections_search, "SEARCH_CANDIDATES", 2)
+    monkeypatch.setattr(search_views, "COUNT_CAP", GROUP_LIMIT)
+    response = client_for(people["hmi"]).get(URL, {"q": "lumenbrook"})
+    groups = {group.key: group.found for group in response.context["groups"]}
+    findings, reports = groups["findings"], groups["reports"]
+    assert (findings.count, findings.capped, findings.recent_only) == (GROUP_LIMIT, True, True)
+    assert (reports.count, reports.capped, reports.recent_only) == (2, False, True)
+    page = response.content.decode()
+    assert (
+        f"Showing the first {GROUP_LIMIT} of more than {GROUP_LIMIT} from the most recent reports that match. "
+        "Older reports match too" in page
+    )
+    assert "Showing the first 2 of 2 from the most recent reports that match." in page
 
 
 def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives_whatever_the_limit(people):
@@ -394,7 +425,16 @@ def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives
                 assert together == expected, (username, words, limit, cap)
                 checked += len(together)
                 filled += sum(1 for found in together if found.rows and found.count > len(found.rows))
-                capped += sum(1 for found in together if found.capped and not found.recent_only)
+                capped += sum(1 for found in together if found.capped)
+                # Each group passes on that its list (or, for the PCC responses, one of its two) went past
+                # the cap: worked out here from the lists' own counts, not through the groups' `found`.
+                at = 0
+                for ask in asks:
+                    over = [part.matching.count() > cap for part in ask.parts]
+                    groups = together[at : at + len(ask.found(*[Matched(part, limit) for part in ask.parts]))]
+                    at += len(groups)
+                    expected_capped = over if len(groups) == len(over) else [any(over)]
+                    assert [found.capped for found in groups] == expected_capped, (username, words, cap)
                 chief_rows |= any(
                     hit.url.startswith(reverse("responses:chief-invitations"))
                     for found in together
@@ -405,6 +445,30 @@ def test_every_group_shows_and_counts_what_reading_each_of_its_lists_alone_gives
     assert filled > 50, filled
     assert capped > 5, capped
     assert chief_rows, "the chief's office found no PCC response: its rows were not compared"
+
+
+def test_each_group_says_more_match_when_any_of_its_lists_counted_no_further_than_the_cap(people):
+    """Scale: a group built from two lists (the PCC responses: the office's own, then the chief's office's)
+    says more match when either went past the cap; the reports and findings groups each say so of their own
+    list. Each list in turn is the only one past the cap, for every group and for a reader whose responses
+    group has rows of both kinds (the HMI) and one with the chief's office's only (the force)."""
+    from hmicfrs_mou import search_views
+    from hmicfrs_mou.search import Matched
+
+    now = timezone.now()
+    for username in ("hmi", "force"):
+        for ask in search_views.asks_for(people[username], ["avon"], now):
+            for past in range(len(ask.parts)):
+                matched = [
+                    Matched(part, GROUP_LIMIT, [], COUNT_CAP if i == past else 0, i == past)
+                    for i, part in enumerate(ask.parts)
+                ]
+                groups = ask.found(*matched)
+                if len(groups) == len(ask.parts):
+                    assert [found.capped for found in groups] == [i == past for i in range(len(groups))]
+                else:
+                    assert [found.capped for found in groups] == [True], (username, past)
+                assert sum(found.count for found in groups) == COUNT_CAP
 
 
 # --- Reachable from every portal; bad input --------------------------------------------------------
