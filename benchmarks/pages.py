@@ -147,6 +147,9 @@ PAGES = [
     Page("timeliness_csv", "response timeliness CSV (APCC lead)", "apcc", "/responses/timeliness.csv"),
     Page("timeliness_403", "response timeliness: 403 (OPCC staff)", "opcc", "/responses/timeliness/", 403),
     Page("public_overdue", "public overdue responses (anonymous)", None, "/public/responses/"),
+    Page("responses_awaited", "PCC responses awaited (OPCC staff)", "opcc", "/responses/"),
+    Page("responses_all_hmi", "PCC responses, every office's, all (HMI)", "hmi", "/responses/?show=all"),
+    Page("action_plans_hmi", "FRS action plans, every FRS's (HMI)", "hmi", "/responses/action-plans/"),
     Page(
         "engage_tracker",
         "Engage tracker, 87 areas (APCC lead)",

@@ -17,7 +17,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
+from hmicfrs_mou.pagination import KnownCountPaginator
 from hmicfrs_mou.portals import Portal, portal_for
 from hmicfrs_mou.sorting import Column, Sorting
 from responses import services
@@ -150,19 +150,29 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     visible = ResponseObligation.objects.visible_to(request.user, now)
     counts = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
     counts["all"] = sum(counts.values())
+    listed = visible if show == "all" else visible.filter(state=show)
+    listed, sort = RESPONSE_SORTING.apply(request, listed)
+    # The page's ids first, in order, counted by the figures above; then those rows alone with their
+    # uploads counted. Read as one query, every response listed was joined to its uploads and grouped
+    # before the first page was kept (an HMI's list of all at ten times the data: 321 ms, and a COUNT of
+    # the same grouping, 41 ms).
+    page = KnownCountPaginator(
+        listed.values_list("pk", flat=True), PAGE_SIZE, count=counts.get(show, 0)
+    ).get_page(request.GET.get("page"))
     first = Submission.objects.filter(obligation=OuterRef("pk")).order_by("version")
-    obligations = visible.select_related("report", "area", "office").annotate(
-        versions=Count("submissions"),
-        last_submitted_at=Max("submissions__submitted_at"),
-        first_late=Subquery(first.values("late")[:1]),
+    shown = (
+        visible.filter(pk__in=list(page))
+        .select_related("report", "area", "office")
+        .annotate(
+            versions=Count("submissions"),
+            last_submitted_at=Max("submissions__submitted_at"),
+            first_late=Subquery(first.values("late")[:1]),
+        )
     )
-    if show != "all":
-        obligations = obligations.filter(state=show)
-    obligations, sort = RESPONSE_SORTING.apply(request, obligations)
-    page = Paginator(obligations, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_pk = {obligation.pk: obligation for obligation in shown}
     rows = [
         {"obligation": obligation, "timing": timing(obligation, now, first_late=obligation.first_late)}
-        for obligation in page
+        for obligation in (by_pk[pk] for pk in page if pk in by_pk)
     ]
     filters = [
         {"value": value, "label": label, "count": counts.get(value, 0), "current": value == show}
