@@ -155,7 +155,7 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     # The page's ids first, in order, counted by the figures above; then those rows alone with their
     # uploads counted. Read as one query, every response listed was joined to its uploads and grouped
     # before the first page was kept (an HMI's list of all at ten times the data: 321 ms, and a COUNT of
-    # the same grouping, 41 ms).
+    # the same grouping, 41 ms; the page took 402 ms, now 34).
     page = KnownCountPaginator(
         listed.values_list("pk", flat=True), PAGE_SIZE, count=counts.get(show, 0)
     ).get_page(request.GET.get("page"))

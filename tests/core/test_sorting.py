@@ -59,6 +59,8 @@ LISTS: dict[str, tuple[str, Sorting, Any]] = {
 # The audit trail names each row's record with one query per kind of record on the page, so a page of other
 # kinds costs another query: both orders are compared over rows of one kind (the trail's own filter).
 FILTERS: dict[str, dict[str, str]] = {"audit trail": {"object_type": "contacts.organisation"}}
+# Lists that read their page's ids first, then those rows alone.
+IDS_FIRST = {"PCC responses"}
 CASES = [
     pytest.param(name, key, order, id=f"{name}-{key}-{order}")
     for name, (_, sorting, _) in LISTS.items()
@@ -146,14 +148,17 @@ def test_each_list_sorts_by_each_column_both_ways_in_the_same_queries(client_for
     if model is not None:
         expected = _alias_free(_order_by_sql(model, LISTS[name][1], key, order))
         sqls = [_alias_free(query["sql"]) for query in queries]
-        # A list that reads its page's ids first (the PCC responses) selects the id alone, and the database
-        # is told to order by that column by its place: "1 ASC".
-        by_place = re.sub(r'"[a-z_]+"\."id" (ASC|DESC)$', r"1 \1", expected)
+        orders = [expected]
+        if name in IDS_FIRST:
+            # Its page's ids are read alone, and the database is told to order by their column's place.
+            orders = [re.sub(r'"[a-z_]+"\."id" (ASC|DESC)$', r"1 \1", expected)]
+            sqls = [sql for sql in sqls if re.match(r'SELECT "[a-z_]+"\."id" AS "pk" FROM ', sql)]
         assert any(
-            sql.endswith(ordered) or f"{ordered} LIMIT" in sql
-            for sql in sqls
-            for ordered in (expected, by_place)
-        ), (expected, sqls)
+            sql.endswith(ordered) or f"{ordered} LIMIT" in sql for sql in sqls for ordered in orders
+        ), (
+            expected,
+            sqls,
+        )
 
 
 @pytest.mark.parametrize("name", list(LISTS))

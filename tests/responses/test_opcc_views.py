@@ -324,7 +324,7 @@ def test_u6_the_list_pages_in_order_and_reads_the_uploads_of_the_rows_shown_only
 ):
     """Scale: every response is listed once, page after page, in the order asked for (soonest due, then
     by office name, both ways), each with its uploads counted; and those are counted for the page's rows
-    alone, not for every response listed (at ten times the data, 321 ms for an HMI's list of all)."""
+    alone, not for every response listed (at ten times the data, an HMI's list of all took 402 ms)."""
     from responses.views import opcc
 
     for days in (1, 2):
