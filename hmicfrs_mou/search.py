@@ -9,8 +9,9 @@ writes one entry per record type shown, as the reports CSV export writes one for
 
 `answer` asks every part of every group at once: one query gives each part's first `limit` ids and its
 number of matches up to `COUNT_CAP` (a window count over the first `COUNT_CAP` + 1 matches in the part's
-order), then the rows are read, by id, only for the parts that matched. Asked group by group, a search ran a query for each of
-fourteen groups, matched or not, and a COUNT for each full one: 30 queries for a common word.
+order), then the rows are read, by id, only for the parts that matched. Asked group by group, a search
+ran a query for each of fourteen groups, matched or not, and a COUNT for each full one: 30 queries for a
+common word.
 This module imports no app: the apps import it, and the wiring page (hmicfrs_mou/search_views.py)
 puts the groups together.
 """

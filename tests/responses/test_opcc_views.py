@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 import time_machine
@@ -298,6 +299,17 @@ def test_u6_the_list_filters_submitted_responses_on_time_or_late(
     assert "1 version submitted" in submitted
 
 
+def _publish_two_thematics(lead: Any, areas: list[Any]) -> None:
+    """Two more published reports about the areas, a day and two after PUBLICATION: more responses due."""
+    for days in (1, 2):
+        publish_report(
+            lead=lead,
+            areas=areas,
+            title=f"Thematic {days}",
+            publication_at=PUBLICATION + dt.timedelta(days=days),
+        )
+
+
 def test_u6_the_list_costs_the_same_queries_for_more_obligations(
     client_for, hmicfrs_staff, response_lead, obligation_a, force_a, force_b
 ):
@@ -306,13 +318,7 @@ def test_u6_the_list_costs_the_same_queries_for_more_obligations(
     client.get(path)
     with CaptureQueriesContext(connection) as few:
         client.get(path)
-    for days in (1, 2):
-        publish_report(
-            lead=response_lead,
-            areas=[force_a, force_b],
-            title=f"Thematic {days}",
-            publication_at=PUBLICATION + dt.timedelta(days=days),
-        )
+    _publish_two_thematics(response_lead, [force_a, force_b])
     with CaptureQueriesContext(connection) as more:
         body = client.get(path).content.decode()
     assert "Thematic 2" in body
@@ -327,13 +333,7 @@ def test_u6_the_list_pages_in_order_and_reads_the_uploads_of_the_rows_shown_only
     alone, not for every response listed (at ten times the data, an HMI's list of all took 402 ms)."""
     from responses.views import opcc
 
-    for days in (1, 2):
-        publish_report(
-            lead=response_lead,
-            areas=[force_a, force_b],
-            title=f"Thematic {days}",
-            publication_at=PUBLICATION + dt.timedelta(days=days),
-        )
+    _publish_two_thematics(response_lead, [force_a, force_b])
     monkeypatch.setattr(opcc, "PAGE_SIZE", 2)
     client = client_for(hmicfrs_staff)
     obligations = ResponseObligation.objects.all()
