@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import OrganisationKind, User
+from contacts.models import Organisation, OrganisationKind, User
 from hmicfrs_mou.forms import GovukDateField, GovukFormMixin
 from inspections.forms import MomentFormMixin, time_field
 from inspections.models import Report
@@ -21,6 +21,25 @@ from responses.complaints import apcc_people
 from responses.models import ActionStatus
 
 # --- U8: action plans ------------------------------------------------------------------------------
+
+
+class PlanFilterForm(GovukFormMixin, forms.Form):
+    """The list of every FRS's plans, narrowed to one FRS (for HMICFRS, who read them all)."""
+
+    service = forms.ModelChoiceField(
+        label=_("Fire and rescue service"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FIRE_RESCUE_SERVICE).order_by("name"),
+        required=False,
+        empty_label=_("All fire and rescue services"),
+        error_messages={"invalid_choice": _("Choose a fire and rescue service from the list.")},
+    )
+
+    def service_chosen(self) -> Organisation | None:
+        """The FRS chosen; none when nothing, or something not in the list, was chosen (its error shows)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        service: Organisation | None = self.cleaned_data["service"]
+        return service
 
 
 class ActionPlanItemForm(GovukFormMixin, forms.Form):

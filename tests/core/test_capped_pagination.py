@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -54,6 +55,22 @@ def test_the_count_reads_no_further_than_one_past_the_cap():
     (count,) = [q["sql"] for q in queries.captured_queries]
     assert "COUNT(" in count.upper()
     assert "LIMIT 4" in count.upper()
+
+
+def test_the_count_reads_the_ids_alone_not_the_list_s_columns():
+    """A list's columns worked out row by row (the FRS action plans' dates and tallies, each a subquery)
+    are not worked out again for every row the count reads."""
+    _events(5)
+    later = AuditEvent.objects.filter(pk__gt=OuterRef("pk")).order_by("pk").values("actor_label")[:1]
+    listed = AuditEvent.objects.annotate(next_actor=Subquery(later)).order_by("-at")
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(listed, 2, cap=3)
+        assert (paginator.count, paginator.capped) == (3, True)
+    (count,) = [q["sql"] for q in queries.captured_queries]
+    assert "next_actor" not in count
+    assert "actor_label" not in count
+    # The page's rows still carry their columns.
+    assert [e.next_actor for e in paginator.get_page(1)] == [None, "person 4"]
 
 
 def _trail(paginator: Paginator) -> str:

@@ -540,6 +540,100 @@ def test_u8_plan_list_answers_each_persona(report, people):
     assert report.title not in get(people["pcc_a"], reverse("responses:plans")).text
 
 
+def listed_titles(page) -> list[str]:
+    """The reports named in the list's rows, in the list's order."""
+    return sorted((title for title in TITLES if title in page.text), key=page.text.index)
+
+
+# In the list's order: the reports were all published at once, so by FRS name.
+TITLES = ["Cumbria plan report", "Essex plan report", "Kent plan report"]
+
+
+@pytest.fixture
+def three_plans(lead, essex_frs) -> dict[str, Report]:
+    """Three FRSs' plans, all published at once: the list orders them by FRS name (Cumbria, Essex, Kent)."""
+    return {
+        slug: frs_report(lead, frs(slug), title=f"{slug.capitalize()} plan report")
+        for slug in ["essex", "kent", "cumbria"]
+    }
+
+
+def test_u8_hmicfrs_narrow_the_plan_list_to_one_frs(three_plans, hmicfrs_staff):
+    url = reverse("responses:plans")
+    every = get(hmicfrs_staff, url)
+    assert "3 action plans" in every.text
+    assert listed_titles(every) == TITLES
+    assert "Clear filter" not in every.text
+    kent = frs("kent")
+    narrowed = get(hmicfrs_staff, f"{url}?service={kent.pk}")
+    assert narrowed.status_code == 200
+    assert listed_titles(narrowed) == ["Kent plan report"]
+    assert f"1 action plan for {kent.name}" in narrowed.text
+    assert f'<option value="{kent.pk}" selected>' in narrowed.text
+    assert "Clear filter" in narrowed.text
+    # Choosing "All fire and rescue services" is no filter.
+    assert listed_titles(get(hmicfrs_staff, f"{url}?service=")) == TITLES
+
+
+@pytest.mark.parametrize("value", ["999999", "x", "police force"])
+def test_u8_plan_list_filter_refuses_anything_but_an_frs(three_plans, hmicfrs_staff, value):
+    """A value not in the list (an unknown id, not a number, a police force) is shown as an error, and
+    the list is not narrowed: it is the whole list, not an empty one that would look like no plans."""
+    if value == "police force":
+        value = str(force("kent").pk)
+    page = get(hmicfrs_staff, f"{reverse('responses:plans')}?service={value}")
+    assert page.status_code == 200
+    assert "Choose a fire and rescue service from the list." in page.text
+    assert "<title>Error:" in page.text
+    assert listed_titles(page) == TITLES
+
+
+def test_u8_plan_list_of_one_frs_has_no_filter_and_ignores_one(three_plans, editor):
+    """The Essex PFCC's office reads its own FRS's plans: no filter is offered, and asking for another FRS's
+    plans shows nothing of them (the list stays the office's own)."""
+    url = reverse("responses:plans")
+    own = get(editor, url)
+    assert "Apply filter" not in own.text
+    assert listed_titles(own) == ["Essex plan report"]
+    asked = get(editor, f"{url}?service={frs('kent').pk}")
+    assert asked.status_code == 200
+    assert listed_titles(asked) == ["Essex plan report"]
+    assert "Choose a fire and rescue service" not in asked.text
+
+
+def test_u8_plan_list_count_stops_at_the_cap_and_the_filter_reaches_the_rest(
+    three_plans, hmicfrs_staff, monkeypatch
+):
+    from responses.views import plans as plan_views
+
+    monkeypatch.setattr(plan_views, "PLANS_COUNT_CAP", 2)
+    monkeypatch.setattr(plan_views, "PAGE_SIZE", 1)
+    url = reverse("responses:plans")
+    first = get(hmicfrs_staff, url)
+    assert "More than 2 action plans: the first 2 are listed" in first.text
+    # The pages go as far as the cap: Cumbria's plan, then Essex's; a page past them shows the last.
+    assert listed_titles(first) == ["Cumbria plan report"]
+    assert listed_titles(get(hmicfrs_staff, f"{url}?page=2")) == ["Essex plan report"]
+    assert listed_titles(get(hmicfrs_staff, f"{url}?page=3")) == ["Essex plan report"]
+    assert f"{url}?page=3" not in first.text.replace("&amp;", "&")
+    # Kent's plan, past the cap, is reached through the filter, counted exactly.
+    kent = get(hmicfrs_staff, f"{url}?service={frs('kent').pk}")
+    assert listed_titles(kent) == ["Kent plan report"]
+    assert "1 action plan for Kent" in kent.text
+
+
+def test_u8_plan_list_pages_keep_the_filter(lead, hmicfrs_staff, essex_frs, monkeypatch):
+    from responses.views import plans as plan_views
+
+    monkeypatch.setattr(plan_views, "PAGE_SIZE", 1)
+    for n in range(2):
+        frs_report(lead, essex_frs, title=f"Essex report {n}")
+    frs_report(lead, frs("kent"), title="Kent report")
+    page = get(hmicfrs_staff, f"{reverse('responses:plans')}?service={essex_frs.pk}")
+    assert "2 action plans for Essex" in page.text
+    assert f"?service={essex_frs.pk}&amp;page=2" in page.text
+
+
 def test_u8_plan_page_answers_each_persona(report, people, essex_frs):
     url = plan_url(report, essex_frs)
     #                    editor chief hmicfrs pcc_a pcc_b apcc anon
