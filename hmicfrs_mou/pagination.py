@@ -35,10 +35,15 @@ class CappedPaginator(_Paginator):
     def _counted(self) -> int:
         """The rows that match, counted to one past the cap (which is how it knows there are more)."""
         # A queryset (the audit trail): counting a slice is a COUNT over LIMIT cap + 1. Without its order:
-        # any cap + 1 rows will do, so the database need not read them newest first through an index. Their
-        # ids alone: a list's columns worked out row by row (the FRS action plans' dates and tallies, each a
-        # subquery) would be worked out for cap + 1 rows inside the count. So no aggregate annotations.
-        counted: int = self.object_list.order_by().values("pk")[: self.cap + 1].count()  # type: ignore[attr-defined]
+        # any cap + 1 rows will do, so the database need not read them newest first through an index.
+        rows = self.object_list.order_by()  # type: ignore[attr-defined]
+        query = rows.query
+        if not (query.distinct or query.values_select or query.group_by is not None):
+            # Their ids alone: a list's columns worked out row by row (the FRS action plans' dates and
+            # tallies, each a subquery) would be worked out for cap + 1 rows inside the count. Not for a
+            # list whose rows are distinct values or groups: its ids are not its rows.
+            rows = rows.values("pk")
+        counted: int = rows[: self.cap + 1].count()
         return counted
 
     @cached_property

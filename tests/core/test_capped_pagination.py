@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -71,6 +71,33 @@ def test_the_count_reads_the_ids_alone_not_the_list_s_columns():
     assert "actor_label" not in count
     # The page's rows still carry their columns.
     assert [e.next_actor for e in paginator.get_page(1)] == [None, "person 4"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(
+            lambda: AuditEvent.objects.values("action").distinct().order_by("action"), id="distinct values"
+        ),
+        pytest.param(
+            lambda: AuditEvent.objects.values("action").annotate(n=Count("pk")).order_by("action"),
+            id="groups",
+        ),
+        pytest.param(
+            lambda: (
+                AuditEvent.objects.annotate(label=F("actor_label"))
+                .values("action")
+                .distinct()
+                .order_by("action")
+            ),
+            id="distinct values of an annotated list",
+        ),
+    ],
+)
+def test_a_list_of_distinct_values_or_groups_counts_its_rows_not_their_ids(rows):
+    """Five entries, all views: one row of values, one group. Counted by their ids, five."""
+    _events(5)
+    assert CappedPaginator(rows(), 10, cap=20).count == 1 == Paginator(rows(), 10).count
 
 
 def _trail(paginator: Paginator) -> str:
