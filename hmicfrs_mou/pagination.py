@@ -24,27 +24,46 @@ else:
     _Paginator = Paginator
 
 
-class CappedPaginator(_Paginator):
-    """A Paginator whose count stops at `cap`; `capped` is true when more rows match."""
+def count_to(queryset: Any, cap: int) -> int:
+    """How many rows `queryset` has, counted no further than cap + 1 (so a result over `cap` says there are
+    more): a COUNT over a LIMIT subquery, whose cost is bounded by the cap, not the table."""
+    # Without its order: any cap + 1 rows will do, so the database need not read them in order through an index.
+    rows = queryset.order_by()
+    query = rows.query
+    if not (query.distinct or query.values_select or query.group_by is not None):
+        # Their ids alone: a list's columns worked out row by row (the FRS action plans' dates and
+        # tallies, each a subquery) would be worked out for cap + 1 rows inside the count. Not for a
+        # list whose rows are distinct values or groups: its ids are not its rows.
+        rows = rows.values("pk")
+    counted: int = rows[: cap + 1].count()
+    return counted
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+
+class CappedPaginator(_Paginator):
+    """A Paginator whose count stops at `cap`; `capped` is true when more rows match.
+
+    `counted`: the rows already counted by the caller (a list that shows each filter's count has made that
+    count), so the paginator does not count them again: exact up to the cap, and any figure past it meaning
+    more than the cap, as `count_to` with the same cap gives (or a sum of such counts)."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int = COUNT_CAP,
+        counted: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        if counted is not None:
+            self.__dict__["_counted"] = counted  # the cached_property below, answered
 
     @cached_property
     def _counted(self) -> int:
         """The rows that match, counted to one past the cap (which is how it knows there are more)."""
-        # A queryset (the audit trail): counting a slice is a COUNT over LIMIT cap + 1. Without its order:
-        # any cap + 1 rows will do, so the database need not read them newest first through an index.
-        rows = self.object_list.order_by()  # type: ignore[attr-defined]
-        query = rows.query
-        if not (query.distinct or query.values_select or query.group_by is not None):
-            # Their ids alone: a list's columns worked out row by row (the FRS action plans' dates and
-            # tallies, each a subquery) would be worked out for cap + 1 rows inside the count. Not for a
-            # list whose rows are distinct values or groups: its ids are not its rows.
-            rows = rows.values("pk")
-        counted: int = rows[: self.cap + 1].count()
-        return counted
+        return count_to(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:

@@ -97,7 +97,11 @@ class ResponseObligation(models.Model):
             ),
         ]
         indexes: ClassVar = [
-            models.Index(fields=["office", "state"]),
+            # The responses list's count for each state (responses.views.opcc.awaiting), an office's and
+            # HMICFRS's, counted to a cap: created_at, which the readers' rules compare with the moment
+            # (responses.access), too, so each count reads the index alone.
+            models.Index(fields=["office", "state", "created_at"], name="responses_of_office_by_state"),
+            models.Index(fields=["state", "created_at"], name="responses_by_state"),
             models.Index(fields=["state", "due_at"]),
             # The overdue lists (responses.selectors.overdue_responses): the responses with no upload and no
             # answer elsewhere, in the order they fell due; created_at too, so counting them reads the index only.

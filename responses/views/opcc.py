@@ -31,7 +31,7 @@ from hmicfrs_mou.audit import audit_record
 from hmicfrs_mou.form_pages import form_page, posted
 from hmicfrs_mou.forms import add_service_errors
 from hmicfrs_mou.models import AuditAction
-from hmicfrs_mou.pagination import KnownCountPaginator
+from hmicfrs_mou.pagination import CappedPaginator, count_to
 from hmicfrs_mou.portals import Portal, portal_for
 from hmicfrs_mou.sorting import Column, Sorting
 from responses import services
@@ -45,6 +45,11 @@ from responses.forms import AnsweredElsewhereForm, InviteChiefForm, ResponseForm
 from responses.models import ObligationState, ResponseObligation, Submission
 
 PAGE_SIZE = 25
+# Each filter's count stops here: past it the list says "more than". HMICFRS's list is every office's
+# responses ever due (3,253 at today's size, so still counted exactly); grouping all of them by state on each
+# view took 5.8 ms at ten times the data, and grows with every year. Counted to the cap, each state is read
+# no further than 5,001 rows (about 2 ms in all at ten times the data).
+RESPONSES_COUNT_CAP = 5_000
 OBLIGATION_TYPE = "responses.responseobligation"
 SHOW_CHOICES = {
     "awaiting": _("Awaiting a response"),
@@ -148,16 +153,18 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     if show not in SHOW_CHOICES:
         show = "awaiting"
     visible = ResponseObligation.objects.visible_to(request.user, now)
-    counts = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
-    counts["all"] = sum(counts.values())
+    counted = {
+        state: count_to(visible.filter(state=state), RESPONSES_COUNT_CAP) for state in ObligationState.values
+    }
+    counted["all"] = sum(counted.values())  # over the cap when any state is
     listed = visible if show == "all" else visible.filter(state=show)
     listed, sort = RESPONSE_SORTING.apply(request, listed)
-    # The page's ids first, in order, counted by the figures above; then those rows alone with their
-    # uploads counted. Read as one query, every response listed was joined to its uploads and grouped
+    # The page's ids first, in order, counted by the filters' counts above (so not counted again); then those
+    # rows alone with their uploads counted. Read as one query, every response listed was joined to its uploads and grouped
     # before the first page was kept (an HMI's list of all at ten times the data: 321 ms, and a COUNT of
     # the same grouping, 41 ms; the page took 402 ms, now 34).
-    page = KnownCountPaginator(
-        listed.values_list("pk", flat=True), PAGE_SIZE, count=counts.get(show, 0)
+    page = CappedPaginator(
+        listed.values_list("pk", flat=True), PAGE_SIZE, cap=RESPONSES_COUNT_CAP, counted=counted[show]
     ).get_page(request.GET.get("page"))
     first = Submission.objects.filter(obligation=OuterRef("pk")).order_by("version")
     shown = (
@@ -175,7 +182,13 @@ def awaiting(request: HttpRequest) -> HttpResponse:
         for obligation in (by_pk[pk] for pk in page if pk in by_pk)
     ]
     filters = [
-        {"value": value, "label": label, "count": counts.get(value, 0), "current": value == show}
+        {
+            "value": value,
+            "label": label,
+            "count": min(counted[value], RESPONSES_COUNT_CAP),
+            "capped": counted[value] > RESPONSES_COUNT_CAP,
+            "current": value == show,
+        }
         for value, label in SHOW_CHOICES.items()
     ]
     return render(

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from hmicfrs_mou.audit_forms import AuditSearchForm
 from hmicfrs_mou.deadlines import LONDON
 from hmicfrs_mou.models import AuditAction, AuditEvent
-from hmicfrs_mou.pagination import CappedPaginator, KnownCountPaginator, WindowCountPaginator
+from hmicfrs_mou.pagination import CappedPaginator, KnownCountPaginator, WindowCountPaginator, count_to
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,24 @@ def test_the_count_reads_no_further_than_one_past_the_cap():
     (count,) = [q["sql"] for q in queries.captured_queries]
     assert "COUNT(" in count.upper()
     assert "LIMIT 4" in count.upper()
+
+
+@pytest.mark.parametrize(
+    ("counted", "count", "capped"), [(2, 2, False), (3, 3, False), (4, 3, True), (9, 3, True)]
+)
+def test_a_count_already_made_is_not_made_again(counted, count, capped):
+    """A list that shows its filters' counts has counted each to the cap (count_to, or a sum of such counts:
+    any figure past the cap means more); its paginator takes that figure and asks no COUNT of its own."""
+    _events(5)
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(AuditEvent.objects.all(), 2, cap=3, counted=counted)
+        assert (paginator.count, paginator.capped) == (count, capped)
+        rows = list(paginator.get_page(2))
+    assert [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()] == []
+    # Two rows a page: a count of 2 is one page (page 2 gives it, whole); 3 is two pages, the second of 1 row.
+    assert len(rows) == {2: 2, 3: 1}[count]
+    assert count_to(AuditEvent.objects.all(), 3) == 4
+    assert count_to(AuditEvent.objects.all(), 5) == 5
 
 
 def test_the_count_reads_the_ids_alone_not_the_list_s_columns():

@@ -362,6 +362,90 @@ def test_u6_the_list_pages_in_order_and_reads_the_uploads_of_the_rows_shown_only
     assert "1 version submitted" in body
 
 
+def _filter_links(body: str) -> dict[str, str]:
+    """Each filter's label and count as the page shows them, the current one included."""
+    return {
+        label: count
+        for label, count in re.findall(
+            r'(?:aria-current="page"|href="\?show=\w+")>([^<(]+) \(([^)]*)\)<', body
+        )
+    }
+
+
+def test_u6_each_filter_counts_no_further_than_the_cap_and_the_list_says_more(
+    client_for,
+    hmicfrs_staff,
+    pcc_office_a,
+    response_lead,
+    obligation_a,
+    submitted_a,
+    force_a,
+    force_b,
+    monkeypatch,
+):
+    """Scale: HMICFRS's list holds every response ever due, so each filter's count stops at a cap (a COUNT
+    over LIMIT cap + 1 for each state, never a count of every response) and says "more than" past it; the
+    list of all then pages as far as the cap, saying so. Under the cap the counts are exact."""
+    from responses.views import opcc
+
+    _publish_two_thematics(
+        response_lead, [force_a, force_b]
+    )  # 4 more due; of 6 in all, A's first is submitted
+    monkeypatch.setattr(opcc, "PAGE_SIZE", 2)
+    monkeypatch.setattr(opcc, "RESPONSES_COUNT_CAP", 3)
+    client = client_for(hmicfrs_staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("responses:awaiting"), {"show": "all"})
+    body = response.content.decode()
+    assert _filter_links(body) == {
+        "Awaiting a response": "more than 3",
+        "Submitted": "1",
+        "Answered by another response": "0",
+        "All": "more than 3",
+    }
+    assert "More than 3 responses: the first 3 in the order chosen are listed." in body
+    sqls = [query["sql"] for query in queries]
+    counts = [
+        sql for sql in sqls if sql.startswith('SELECT COUNT(*) FROM (SELECT "responses_responseobligation"')
+    ]
+    assert len(counts) == len(ObligationState.values)
+    assert all(sql.endswith("LIMIT 4) subquery") for sql in counts), counts
+    assert not any('GROUP BY "responses_responseobligation"."state"' in sql for sql in sqls)
+    # The pages go as far as the cap, in the order asked for: page 3 gives the last, page 2.
+    first_three = list(ResponseObligation.objects.order_by("due_at", "pk").values_list("pk", flat=True)[:3])
+    listed = []
+    for number in (1, 2):
+        page = client.get(reverse("responses:awaiting"), {"show": "all", "page": number})
+        listed += [row["obligation"].pk for row in page.context["rows"]]
+    assert listed == first_three
+    last = client.get(reverse("responses:awaiting"), {"show": "all", "page": 3})
+    assert [row["obligation"].pk for row in last.context["rows"]] == first_three[2:]
+    assert 'href="?show=all&amp;page=3"' not in body
+
+    # Under the cap: exact, and nothing said of more.
+    assert ResponseObligation.objects.count() == 6
+    monkeypatch.setattr(opcc, "RESPONSES_COUNT_CAP", 6)
+    body = client.get(reverse("responses:awaiting"), {"show": "all"}).content.decode()
+    assert _filter_links(body) == {
+        "Awaiting a response": "5",
+        "Submitted": "1",
+        "Answered by another response": "0",
+        "All": "6",
+    }
+    assert "More than" not in body
+
+    # An office counts its own responses only, under the same cap.
+    monkeypatch.setattr(opcc, "RESPONSES_COUNT_CAP", 3)
+    body = client_for(pcc_office_a).get(reverse("responses:awaiting")).content.decode()
+    assert _filter_links(body) == {
+        "Awaiting a response": "2",
+        "Submitted": "1",
+        "Answered by another response": "0",
+        "All": "3",
+    }
+    assert "More than" not in body
+
+
 # --- The builder -----------------------------------------------------------------------------------------
 
 
