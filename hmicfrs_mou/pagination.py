@@ -44,7 +44,11 @@ class CappedPaginator(_Paginator):
 
     `counted`: the rows already counted by the caller (a list that shows each filter's count has made that
     count), so the paginator does not count them again: exact up to the cap, and any figure past it meaning
-    more than the cap, as `count_to` with the same cap gives (or a sum of such counts)."""
+    more than the cap, as `count_to` with the same cap gives (or a sum of such counts). The figure is checked
+    against the rows read, as KnownCountPaginator checks its own: each page reads one row past its end, and
+    a page shorter than the figure says, or a row past where an exact figure says the list ends (a response
+    submitted or created between the count and the page), has the rows counted again and the page read
+    again, so the list never shows an empty page or hides a row because of a figure out of step."""
 
     def __init__(
         self,
@@ -55,10 +59,41 @@ class CappedPaginator(_Paginator):
         counted: int | None = None,
         **kwargs: Any,
     ) -> None:
+        if counted is not None and kwargs.get("orphans"):
+            raise ValueError("A count given is checked page by page: no orphans")
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.given = counted is not None  # a figure given and not yet found out of step
         if counted is not None:
             self.__dict__["_counted"] = counted  # the cached_property below, answered
+
+    def get_page(self, number: Any) -> Page[Any]:
+        page = super().get_page(number)
+        if self.given and not page.count_holds:  # type: ignore[attr-defined]
+            self.given = False
+            for name in ("count", "capped", "num_pages"):
+                self.__dict__.pop(name, None)
+            self.__dict__["_counted"] = count_to(self.object_list, self.cap)
+            page = super().get_page(number)
+        return page
+
+    def page(self, number: Any) -> Page[Any]:
+        if not self.given:
+            counted_page = super().page(number)
+            counted_page.count_holds = True  # type: ignore[attr-defined]
+            return counted_page
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        left = self.count - bottom  # the rows from this page on, as the figure says (to the cap)
+        shown = min(self.per_page, left)
+        page: Page[Any] = Page(rows[:shown], number, self)
+        if len(rows) < shown + (left > self.per_page):
+            page.count_holds = False  # type: ignore[attr-defined]  # fewer rows than the figure says
+        else:
+            # Past the cap there are more rows, as the figure says; under it, none after the last.
+            page.count_holds = self.capped or len(rows) <= left  # type: ignore[attr-defined]
+        return page
 
     @cached_property
     def _counted(self) -> int:

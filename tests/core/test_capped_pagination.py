@@ -57,22 +57,69 @@ def test_the_count_reads_no_further_than_one_past_the_cap():
     assert "LIMIT 4" in count.upper()
 
 
+def _counts(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
 @pytest.mark.parametrize(
-    ("counted", "count", "capped"), [(2, 2, False), (3, 3, False), (4, 3, True), (9, 3, True)]
+    ("events", "counted", "count", "capped"),
+    [(2, 2, 2, False), (3, 3, 3, False), (5, 4, 3, True), (5, 9, 3, True)],
 )
-def test_a_count_already_made_is_not_made_again(counted, count, capped):
+def test_a_count_already_made_is_not_made_again(events, counted, count, capped):
     """A list that shows its filters' counts has counted each to the cap (count_to, or a sum of such counts:
     any figure past the cap means more); its paginator takes that figure and asks no COUNT of its own."""
-    _events(5)
+    _events(events)
     with CaptureQueriesContext(connection) as queries:
         paginator = CappedPaginator(AuditEvent.objects.all(), 2, cap=3, counted=counted)
         assert (paginator.count, paginator.capped) == (count, capped)
         rows = list(paginator.get_page(2))
-    assert [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()] == []
+    assert _counts(queries) == []
     # Two rows a page: a count of 2 is one page (page 2 gives it, whole); 3 is two pages, the second of 1 row.
     assert len(rows) == {2: 2, 3: 1}[count]
-    assert count_to(AuditEvent.objects.all(), 3) == 4
-    assert count_to(AuditEvent.objects.all(), 5) == 5
+    assert count_to(AuditEvent.objects.all(), 3) == min(events, 4)
+    assert count_to(AuditEvent.objects.all(), 5) == events
+
+
+@pytest.mark.parametrize(
+    ("given", "page", "rows", "number"),
+    [
+        (9, 3, ["person 0"], 3),  # rows gone since the count: page 3 of 3 read, and a short one
+        (9, 5, ["person 0"], 3),  # page 5 of 5 would have been empty: the last page there is, 3
+        (3, 2, ["person 1"], 2),  # rows come since the count: the last page has one more after it
+    ],
+)
+def test_a_count_given_out_of_step_with_the_rows_is_made_again(given, page, rows, number):
+    """Between the count a list made and its page, rows may come or go (a response submitted, a report's
+    responses created): the page read disagrees with the figure, so the rows are counted again and the page
+    read again. Never an empty page or a hidden row."""
+    _events(5)
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(AuditEvent.objects.all(), 2, cap=100, counted=given)
+        shown = paginator.get_page(page)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (5, False, 3)
+    assert [e.actor_label for e in shown][-1:] == rows
+    assert shown.number == number
+    assert len(_counts(queries)) == 1
+
+
+def test_a_count_given_past_the_cap_stands_while_there_are_rows_past_the_cap():
+    """A figure over the cap says there are more rows than it: the last page at the cap has rows after it,
+    and that is no sign of a figure out of step, so nothing is counted again."""
+    _events(7)
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(AuditEvent.objects.all(), 2, cap=5, counted=6)
+        last = paginator.get_page(3)
+    assert (paginator.count, paginator.capped) == (5, True)
+    assert [e.actor_label for e in last] == ["person 2"]  # the 5th newest, and no further
+    assert _counts(queries) == []
+    # Fewer rows than the cap after all: counted again, exactly.
+    fewer = AuditEvent.objects.exclude(actor_label__in=["person 0", "person 1", "person 2"])
+    paginator = CappedPaginator(fewer, 2, cap=5, counted=6)
+    assert [e.actor_label for e in paginator.get_page(3)] == [
+        "person 4",
+        "person 3",
+    ]  # the last page there is
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (4, False, 2)
 
 
 def test_the_count_reads_the_ids_alone_not_the_list_s_columns():

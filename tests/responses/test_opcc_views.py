@@ -403,7 +403,8 @@ def test_u6_each_filter_counts_no_further_than_the_cap_and_the_list_says_more(
         "Answered by another response": "0",
         "All": "more than 3",
     }
-    assert "More than 3 responses: the first 3 in the order chosen are listed." in body
+    assert "More than 3 responses match. This list shows the first 3 in its current order." in body
+    assert f'<a class="govuk-link" href="{reverse("search")}">Search to find a particular report</a>' in body
     sqls = [query["sql"] for query in queries]
     counts = [
         sql for sql in sqls if sql.startswith('SELECT COUNT(*) FROM (SELECT "responses_responseobligation"')
@@ -434,6 +435,17 @@ def test_u6_each_filter_counts_no_further_than_the_cap_and_the_list_says_more(
     }
     assert "More than" not in body
 
+    # Every state under the cap and all of them over it: "All" says more, and its list says so; a state's
+    # own list, under the cap, does not.
+    monkeypatch.setattr(opcc, "RESPONSES_COUNT_CAP", 5)
+    body = client.get(reverse("responses:awaiting"), {"show": "all"}).content.decode()
+    assert _filter_links(body)["Awaiting a response"] == "5"
+    assert _filter_links(body)["All"] == "more than 5"
+    assert "More than 5 responses match" in body
+    body = client.get(reverse("responses:awaiting"), {"show": "awaiting"}).content.decode()
+    assert _filter_links(body)["All"] == "more than 5"
+    assert "More than" not in body
+
     # An office counts its own responses only, under the same cap.
     monkeypatch.setattr(opcc, "RESPONSES_COUNT_CAP", 3)
     body = client_for(pcc_office_a).get(reverse("responses:awaiting")).content.decode()
@@ -444,6 +456,40 @@ def test_u6_each_filter_counts_no_further_than_the_cap_and_the_list_says_more(
         "All": "3",
     }
     assert "More than" not in body
+
+
+def test_u6_a_count_in_the_thousands_reads_as_a_number_in_english_and_welsh(
+    client_for, hmicfrs_staff, pcc_office_a, obligation_a, submitted_a, monkeypatch
+):
+    """The figures as the cap makes them at scale (counted by a stand-in: thousands of responses are not made
+    here), with their thousands separated; and a figure out of step with the rows (the stand-in's) does
+    not stand: the list counts its rows again and shows them."""
+    from responses.views import opcc
+
+    def figures(queryset: Any, cap: int) -> int:
+        state = queryset.query.where.children[-1].rhs
+        return {"awaiting": 1_234, "submitted": cap + 1, "answered_elsewhere": 0}[state]
+
+    monkeypatch.setattr(opcc, "count_to", figures)
+    response = client_for(hmicfrs_staff).get(reverse("responses:awaiting"), {"show": "submitted"})
+    body = response.content.decode()
+    assert _filter_links(body) == {
+        "Awaiting a response": "1,234",
+        "Submitted": "more than 5,000",
+        "Answered by another response": "0",
+        "All": "more than 5,000",
+    }
+    # The one submitted response, counted again: no "more than" for a list of one.
+    assert [row["obligation"].pk for row in response.context["rows"]] == [obligation_a.pk]
+    assert response.context["page_obj"].paginator.count == 1
+    assert "More than" not in body
+
+    client = client_for(pcc_office_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "cy"
+    body = client.get(reverse("responses:awaiting"), {"show": "submitted"}).content.decode()
+    assert '<html lang="cy"' in body
+    assert "(1,234)" in body
+    assert "(mwy na 5,000)" in body
 
 
 # --- The builder -----------------------------------------------------------------------------------------
