@@ -340,3 +340,18 @@ def test_another_refusal_of_the_same_kind_is_not_asked_again(prepared_probe, cap
     assert "planning it again" not in caplog.text
     # Asked twice: a reset would drop the statements on the server only after the statement that follows it.
     assert [_prepared_probes(connection), _prepared_probes(connection)] == [1, 1]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_each_connection_plans_for_tables_read_from_memory_without_the_jit():
+    """The session settings every PostgreSQL connection of the portal starts with (hmicfrs_mou/settings.py):
+    no JIT compilation, and a page read through an index priced as one read from memory (1.1), not from a
+    spinning disk (the server's default, 4), so a join of a few hundred rows by id uses the index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
