@@ -130,8 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles costly plans first: ~100 ms on a grouped query of the dashboard for no gain.
     # random_page_cost: PostgreSQL's default (4) prices a page read through an index as a read from a spinning
     # disk; the portal's tables are read from memory (or an SSD), where 1.1 is the usual figure. With the
-    # default, the planner read a whole table to join a few hundred rows by id (the portal search at ten
-    # times the data: 31 ms for its one query, 23 ms with 1.1).
+    # default, the planner read whole tables to join a few hundred rows by id: the portal search's one query,
+    # at ten times the data, took 29 ms through the portal, 19 ms with 1.1 (EXPLAIN ANALYZE: 39 and 18 ms);
+    # no query of the benchmarked pages took more than 0.5 ms longer. Set here, as jit is, so every
+    # environment plans alike; a psql session keeps the server's own figure, and DATABASE_URL's options are
+    # not read. A pooler may refuse or drop a connection's options (PgBouncer does unless told otherwise):
+    # behind one, set both on the server (ALTER DATABASE ... SET) as well.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
     # Prepared statements: the values bound by the server, not written into the SQL by the client, so a query
     # asked again has the same text; psycopg prepares one the sixth time a connection asks it, and the server

@@ -92,6 +92,12 @@ def recommendations_for(report: Report, area: Organisation) -> QuerySet:
     return Finding.objects.filter(report=report, area=area, kind=FindingKind.RECOMMENDATION).order_by("pk")
 
 
+def plan_keys() -> QuerySet:
+    """The report–area links that can be plans, whatever the moment: an FRS's (a police force's link to a
+    report has a PCC's response, not a plan). The search narrows to these before it reads further."""
+    return PlanKey.objects.filter(organisation__kind=OrganisationKind.FIRE_RESCUE_SERVICE)
+
+
 def _plans_at(at: dt.datetime) -> QuerySet:
     """Every plan there is at the moment: an FRS of a published report with recommendations for it."""
     recommendations = Finding.objects.filter(
@@ -99,9 +105,7 @@ def _plans_at(at: dt.datetime) -> QuerySet:
         area_id=OuterRef("organisation_id"),
         kind=FindingKind.RECOMMENDATION,
     )
-    return PlanKey.objects.filter(
-        published_condition(at, via="report"), organisation__kind=OrganisationKind.FIRE_RESCUE_SERVICE
-    ).filter(Exists(recommendations))
+    return plan_keys().filter(published_condition(at, via="report")).filter(Exists(recommendations))
 
 
 def action_plans_visible_to(user: Any, at: dt.datetime | None = None) -> QuerySet:

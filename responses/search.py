@@ -23,13 +23,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from contacts.models import Organisation, OrganisationKind
+from contacts.models import Organisation
 from hmicfrs_mou.search import Ask, Found, Hit, Matched, Part, asks_words, contains_all, listing
 from inspections.models import REPORT_TEXT, Report
 from responses.access import drafts_visible_to, obligations_for_chief, submissions_visible_to
 from responses.complaints import super_complaints_visible_to
 from responses.models import ActionPlanItem, ObligationState, ResponseObligation
-from responses.plans import action_plans_visible_to
+from responses.plans import action_plans_visible_to, plan_keys
 
 OBLIGATION_TYPE = "responses.responseobligation"
 DRAFT_FIELDS = ("pcc_comments", "reply_to_chief", "chief_comments")
@@ -169,10 +169,10 @@ def ask_plans(user: Any, words: list[str], at: dt.datetime) -> Ask:
     the FRSs whose name does, the plans with an action that does): as a condition on each plan's joined
     report and FRS, every plan of every published report was read."""
     plans = action_plans_visible_to(user, at)
-    # A plan is an FRS's (responses.plans): narrowed to FRSs here too, a word in the titles of thematic police
-    # reports does not bring every force of each into the union (3,193 rows for "custody" at ten times the
-    # data, of which 111 an FRS's).
-    keys = plans.model.objects.filter(organisation__kind=OrganisationKind.FIRE_RESCUE_SERVICE).order_by()
+    # From the links that can be plans (an FRS's): a word in the titles of thematic police reports does not
+    # bring every force of each into the union (3,193 rows for "custody" at ten times the data, of which 111
+    # an FRS's; the search's query 19 ms, 14 ms so).
+    keys = plan_keys().order_by()
     for word in words:
         actions = ActionPlanItem.objects.filter(
             finding__report_id=OuterRef("report_id"),

@@ -908,6 +908,30 @@ def test_u8_c1_plans_and_meetings_match_the_words_of_their_report_frs_actions_no
         notes="The thornwick review of custody.",
         by=people["hmi"],
     )
+    # A thematic report about police forces and an FRS (whose name is not Avon's): the search's ids start from
+    # the links that can be plans, the FRS's, and this one must still be found by its report's words.
+    kent_fire = area(OrganisationKind.FIRE_RESCUE_SERVICE, "kent")
+    thematic = Report.objects.create(
+        inspection=report.inspection,
+        kind="other",
+        title="Joint thematic: custody and fire safety",
+        body="# Text\n\nBody.",
+        state=ReportState.PUBLISHED,
+        publication_at=now - dt.timedelta(days=20),
+    )
+    thematic.areas.add(
+        kent_fire,
+        area(OrganisationKind.POLICE_FORCE, "kent"),
+        area(OrganisationKind.POLICE_FORCE, "avon-and-somerset"),
+    )
+    Finding.objects.create(
+        report=thematic,
+        area=kent_fire,
+        kind=FindingKind.RECOMMENDATION,
+        reference="JT-R1",
+        text="Share cells.",
+    )
+    thematic_plan = thematic.areas.through.objects.get(report=thematic, organisation=kent_fire)
 
     def plans_by_definition(user: User, words: list[str]) -> set[int]:
         condition = Q()
@@ -943,6 +967,9 @@ def test_u8_c1_plans_and_meetings_match_the_words_of_their_report_frs_actions_no
             checked["plans"] += bool(plans)
             checked["meetings"] += bool(meetings)
     assert checked["plans"] >= 5, checked
+    assert thematic_plan.pk in set(
+        ask_plans(people["hmi"], ["custody"], now).parts[0].matching.values_list("pk", flat=True)
+    )
     assert checked["meetings"] >= 5, checked
 
 
