@@ -27,7 +27,8 @@ else:
 def count_to(queryset: Any, cap: int) -> int:
     """How many rows `queryset` has, counted no further than cap + 1 (so a result over `cap` says there are
     more): a COUNT over a LIMIT subquery, whose cost is bounded by the cap, not the table."""
-    # Without its order: any cap + 1 rows will do, so the database need not read them in order through an index.
+    # Without its order: any cap + 1 rows will do, so the database need not read them in order through an
+    # index.
     rows = queryset.order_by()
     query = rows.query
     if not (query.distinct or query.values_select or query.group_by is not None):
@@ -37,6 +38,20 @@ def count_to(queryset: Any, cap: int) -> int:
         rows = rows.values("pk")
     counted: int = rows[: cap + 1].count()
     return counted
+
+
+def _page_checking_figure(paginator: Any, number: int, *, more_after_figure: bool) -> tuple[Page[Any], bool]:
+    """Page `number` of a paginator whose count is a figure given, not counted here; reads one row past the
+    page's end, and says whether the rows agree with the figure: a full page and a row after it while the
+    figure has more, else as many rows as the figure has left (or more, where `more_after_figure`: a figure
+    stopped at a cap with rows past it)."""
+    bottom = (number - 1) * paginator.per_page
+    rows = list(paginator.object_list[bottom : bottom + paginator.per_page + 1])
+    left = max(paginator.count - bottom, 0)  # the rows from this page on, as the figure says
+    page: Page[Any] = Page(rows[: min(paginator.per_page, left)], number, paginator)
+    if left > paginator.per_page:
+        return page, len(rows) == paginator.per_page + 1
+    return page, len(rows) == left or (more_after_figure and len(rows) > left)
 
 
 class CappedPaginator(_Paginator):
@@ -82,17 +97,9 @@ class CappedPaginator(_Paginator):
             counted_page = super().page(number)
             counted_page.count_holds = True  # type: ignore[attr-defined]
             return counted_page
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        left = self.count - bottom  # the rows from this page on, as the figure says (to the cap)
-        shown = min(self.per_page, left)
-        page: Page[Any] = Page(rows[:shown], number, self)
-        if len(rows) < shown + (left > self.per_page):
-            page.count_holds = False  # type: ignore[attr-defined]  # fewer rows than the figure says
-        else:
-            # Past the cap there are more rows, as the figure says; under it, none after the last.
-            page.count_holds = self.capped or len(rows) <= left  # type: ignore[attr-defined]
+        # Past the cap there are more rows, as the figure says; under it, none after the last.
+        page, holds = _page_checking_figure(self, self.validate_number(number), more_after_figure=self.capped)
+        page.count_holds = holds  # type: ignore[attr-defined]
         return page
 
     @cached_property
@@ -188,12 +195,6 @@ class KnownCountPaginator(_Paginator):
         return page
 
     def page(self, number: Any) -> Page[Any]:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        page: Page[Any] = Page(rows[: self.per_page], number, self)
-        left = self.count - bottom  # the rows from this page on, as the count says
-        page.known_count_holds = self.counted or (  # type: ignore[attr-defined]
-            len(rows) == self.per_page + 1 if left > self.per_page else len(rows) == max(left, 0)
-        )
+        page, holds = _page_checking_figure(self, self.validate_number(number), more_after_figure=False)
+        page.known_count_holds = self.counted or holds  # type: ignore[attr-defined]
         return page

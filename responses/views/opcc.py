@@ -160,9 +160,9 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     listed = visible if show == "all" else visible.filter(state=show)
     listed, sort = RESPONSE_SORTING.apply(request, listed)
     # The page's ids first, in order, counted by the filters' counts above (so not counted again); then those
-    # rows alone with their uploads counted. Read as one query, every response listed was joined to its uploads and grouped
-    # before the first page was kept (an HMI's list of all at ten times the data: 321 ms, and a COUNT of
-    # the same grouping, 41 ms; the page took 402 ms, now 34).
+    # rows alone with their uploads counted. Read as one query, every response listed was joined to its
+    # uploads and grouped before the first page was kept (an HMI's list of all at ten times the data: 321 ms,
+    # and a COUNT of the same grouping, 41 ms; the page took 402 ms, now 34).
     page = CappedPaginator(
         listed.values_list("pk", flat=True), PAGE_SIZE, cap=RESPONSES_COUNT_CAP, counted=counted[show]
     ).get_page(request.GET.get("page"))
